@@ -1,0 +1,3 @@
+"""Passerelle: federated cross-border security cooperation."""
+
+__version__ = "0.1.0"

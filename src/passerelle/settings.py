@@ -1,0 +1,110 @@
+"""One settings module: every knob is a ``PASSERELLE_*`` environment variable with a safe default.
+
+Settings are read when :func:`get_settings` is first called and cached; tests and the demo build
+their own :class:`Settings` explicitly instead of mutating the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"PASSERELLE_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A node's configuration. Field names map to ``PASSERELLE_<NAME>`` in upper case."""
+
+    data_dir: Path = field(default_factory=lambda: Path("var/node"))
+    database_url: str = ""
+    node: str = "FR"
+    node_name: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_hours: float = 8.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    default_locale: str = "fr"
+    secure_cookies: bool = False
+    log_level: str = "info"
+    federation_timeout_seconds: float = 10.0
+    bulk_engine: str = "duckdb"
+    spark_master: str = "local[*]"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "passerelle.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the node's SQLite file under ``data_dir``."""
+        return self.database_url or f"sqlite:///{self.sqlite_path.resolve()}"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read every field from its ``PASSERELLE_*`` variable, falling back to the default."""
+        d = cls()
+        return cls(
+            data_dir=Path(_env("DATA_DIR", str(d.data_dir))),
+            database_url=_env("DATABASE_URL", d.database_url),
+            node=_env("NODE", d.node).upper(),
+            node_name=_env("NODE_NAME", d.node_name),
+            public_url=_env("PUBLIC_URL", d.public_url),
+            host=_env("HOST", d.host),
+            port=int(_env("PORT", str(d.port))),
+            session_hours=float(_env("SESSION_HOURS", str(d.session_hours))),
+            max_body_bytes=int(_env("MAX_BODY_BYTES", str(d.max_body_bytes))),
+            default_locale=_env("DEFAULT_LOCALE", d.default_locale),
+            secure_cookies=_env("SECURE_COOKIES", "false").lower() in _TRUE,
+            log_level=_env("LOG_LEVEL", d.log_level),
+            federation_timeout_seconds=float(
+                _env("FEDERATION_TIMEOUT_SECONDS", str(d.federation_timeout_seconds))
+            ),
+            bulk_engine=_env("BULK_ENGINE", d.bulk_engine),
+            spark_master=_env("SPARK_MASTER", d.spark_master),
+        )
+
+
+#: Every setting with its environment variable and meaning; the docs test checks this is documented.
+SETTINGS_DOC: dict[str, str] = {
+    "PASSERELLE_DATA_DIR": "Directory of the node: SQLite file, keys, quarantine (default var/node).",
+    "PASSERELLE_DATABASE_URL": "SQLAlchemy URL; empty means the SQLite file in the data directory.",
+    "PASSERELLE_NODE": "Country or agency code of this node, e.g. FR, BE.",
+    "PASSERELLE_NODE_NAME": "Human-readable node name shown in the console.",
+    "PASSERELLE_PUBLIC_URL": "Base URL peers use to reach this node.",
+    "PASSERELLE_HOST": "Interface `passerelle serve` binds to (default 127.0.0.1).",
+    "PASSERELLE_PORT": "Port `passerelle serve` listens on (default 8000).",
+    "PASSERELLE_SESSION_HOURS": "Console session lifetime in hours (default 8).",
+    "PASSERELLE_MAX_BODY_BYTES": "Largest accepted request body (default 10 MiB).",
+    "PASSERELLE_DEFAULT_LOCALE": "Console language before a user chooses one: fr, nl or en.",
+    "PASSERELLE_SECURE_COOKIES": "Mark cookies Secure (set true behind HTTPS).",
+    "PASSERELLE_LOG_LEVEL": "Server log level (default info).",
+    "PASSERELLE_FEDERATION_TIMEOUT_SECONDS": "Per-peer timeout for federated queries.",
+    "PASSERELLE_BULK_ENGINE": "Default bulk engine: memory, duckdb or spark.",
+    "PASSERELLE_SPARK_MASTER": "Spark master URL for the spark engine (default local[*]).",
+}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings.from_env()
