@@ -84,9 +84,9 @@ class Settings:
         )
 
 
-#: Every setting with its environment variable and meaning; the docs test checks this is documented.
+#: Every setting with its meaning; a docs test checks each one is documented.
 SETTINGS_DOC: dict[str, str] = {
-    "PASSERELLE_DATA_DIR": "Directory of the node: SQLite file, keys, quarantine (default var/node).",
+    "PASSERELLE_DATA_DIR": "Node directory: SQLite file, keys, quarantine (default var/node).",
     "PASSERELLE_DATABASE_URL": "SQLAlchemy URL; empty means the SQLite file in the data directory.",
     "PASSERELLE_NODE": "Country or agency code of this node, e.g. FR, BE.",
     "PASSERELLE_NODE_NAME": "Human-readable node name shown in the console.",

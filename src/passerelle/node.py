@@ -1,0 +1,67 @@
+"""A node: its settings, database, clock, retention rules and keys, opened in one call.
+
+The CLI and the web app both start from :func:`open_node`; domains plug in by adding their
+migrations and retention rules to :data:`DOMAINS` (see ``passerelle.domains``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from passerelle.privacy import audit
+from passerelle.privacy.clock import Clock, SystemClock
+from passerelle.privacy.crypto import FieldCipher
+from passerelle.privacy.retention import RetentionRegistry, foundation_rules
+from passerelle.settings import Settings, get_settings
+from passerelle.storage import Database
+
+
+@dataclass
+class Node:
+    settings: Settings
+    db: Database
+    clock: Clock
+    retention: RetentionRegistry = field(default_factory=RetentionRegistry)
+    _cipher: FieldCipher | None = None
+
+    @property
+    def code(self) -> str:
+        return self.settings.node
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.db.session() as session:
+            yield session
+
+    @property
+    def cipher(self) -> FieldCipher:
+        if self._cipher is None:
+            self._cipher = FieldCipher.from_key_file(self.settings.keys_dir / "fields.key")
+        return self._cipher
+
+    def audit(self, session: Session, actor: audit.Actor, **fields: Any) -> None:
+        """Record an audit entry stamped with this node's code and clock."""
+        audit.record(session, node=self.code, actor=actor, now=self.clock.now(), **fields)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_node(settings: Settings | None = None, *, clock: Clock | None = None) -> Node:
+    """Create the data directory if needed, open the database and apply migrations."""
+    from passerelle import domains  # composition: the list of installed domain packages
+
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.effective_database_url, extra_migrations=domains.migration_dirs())
+    db.migrate()
+    node = Node(settings=settings, db=db, clock=clock or SystemClock())
+    for rule in [*foundation_rules(), *domains.retention_rules()]:
+        node.retention.register(rule)
+    return node

@@ -1,0 +1,248 @@
+"""Users, agencies, API tokens and console sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passerelle.errors import (
+    Conflict,
+    InvalidCredentials,
+    NotAuthenticated,
+    NotFound,
+    SessionExpired,
+    ValidationFailed,
+)
+from passerelle.privacy.model import Agency, ApiToken, LoginSession, User
+from passerelle.privacy.rules import HUMAN_ROLES, ROLES
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "psl_"  # noqa: S105 - a public prefix, not a secret
+LOCALES = ("fr", "nl", "en")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever a request acts for: a console user or an API token."""
+
+    kind: str  # "user" or "token"
+    id: int
+    name: str
+    agency: str
+    roles: frozenset[str]
+    locale: str | None = None
+    session_id: str | None = None
+    csrf_token: str | None = None
+
+    def has_any(self, roles: frozenset[str]) -> bool:
+        return bool(self.roles & roles)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def ensure_agency(session: Session, code: str, name: str, country: str) -> Agency:
+    agency = session.get(Agency, code)
+    if agency is None:
+        agency = Agency(code=code, name=name, country=country.upper())
+        session.add(agency)
+        session.flush()
+    return agency
+
+
+def _check_roles(roles: list[str], allowed: tuple[str, ...]) -> None:
+    if not roles:
+        raise ValidationFailed("at least one role is required")
+    unknown = [r for r in roles if r not in allowed]
+    if unknown:
+        raise ValidationFailed(
+            f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(allowed)}"
+        )
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    agency: str,
+    display_name: str = "",
+    now: datetime,
+) -> User:
+    """Create a console user with an argon2 password hash."""
+    _check_roles(roles, HUMAN_ROLES)
+    if len(password) < 10:
+        raise ValidationFailed("the password must have at least 10 characters")
+    if session.get(Agency, agency) is None:
+        raise NotFound(f"unknown agency {agency!r}; create it first")
+    if session.scalars(select(User).where(User.username == username)).first():
+        raise Conflict(f"a user named {username!r} already exists")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=_hasher.hash(password),
+        agency_code=agency,
+        roles=" ".join(roles),
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"no user named {username!r}")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def disable_user(session: Session, username: str, *, now: datetime) -> User:
+    """Disable an account and end its open sessions at once."""
+    user = get_user(session, username)
+    user.disabled_at = user.disabled_at or now
+    for login in session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    ):
+        login.ended_at = now
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The user for these credentials; the same error whatever was wrong, to reveal nothing."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    wrong = InvalidCredentials("wrong username or password")
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal which names exist.
+        _hasher.hash(password)
+        raise wrong
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise wrong from None
+    if user.disabled_at is not None:
+        raise wrong
+    return user
+
+
+def open_session(session: Session, user: User, *, now: datetime, hours: float) -> str:
+    """Start a console session; returns the cookie value (only its hash is stored)."""
+    raw = secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(
+            id=_sha256(raw),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    session.flush()
+    return raw
+
+
+def close_session(session: Session, raw: str, *, now: datetime) -> None:
+    login = session.get(LoginSession, _sha256(raw))
+    if login is not None and login.ended_at is None:
+        login.ended_at = now
+
+
+def principal_for_session(session: Session, raw: str, *, now: datetime) -> Principal:
+    login = session.get(LoginSession, _sha256(raw))
+    if login is None:
+        raise NotAuthenticated("please log in")
+    if login.ended_at is not None or login.expires_at <= now:
+        raise SessionExpired("your session has expired; please log in again")
+    user = session.get(User, login.user_id)
+    if user is None or user.disabled_at is not None:
+        raise SessionExpired("your session has expired; please log in again")
+    return Principal(
+        kind="user",
+        id=user.id,
+        name=user.username,
+        agency=user.agency_code,
+        roles=user.role_set,
+        locale=user.locale,
+        session_id=login.id,
+        csrf_token=login.csrf_token,
+    )
+
+
+def create_token(
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    agency: str,
+    now: datetime,
+    days: int | None = None,
+) -> str:
+    """Create an API token for a machine client; the clear value is returned once, never stored."""
+    _check_roles([role], tuple(ROLES))
+    if session.get(Agency, agency) is None:
+        raise NotFound(f"unknown agency {agency!r}; create it first")
+    if session.scalars(select(ApiToken).where(ApiToken.name == name)).first():
+        raise Conflict(f"a token named {name!r} already exists")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            name=name,
+            token_hash=_sha256(raw),
+            prefix=raw[:10],
+            role=role,
+            agency_code=agency,
+            created_at=now,
+            expires_at=now + timedelta(days=days) if days else None,
+        )
+    )
+    session.flush()
+    return raw
+
+
+def revoke_token(session: Session, name: str, *, now: datetime) -> ApiToken:
+    token = session.scalars(select(ApiToken).where(ApiToken.name == name)).first()
+    if token is None:
+        raise NotFound(f"no token named {name!r}")
+    token.revoked_at = token.revoked_at or now
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.name)))
+
+
+def principal_for_token(session: Session, raw: str, *, now: datetime) -> Principal:
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == _sha256(raw))).first()
+    if token is None or token.revoked_at is not None:
+        raise NotAuthenticated("invalid or revoked API token")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise NotAuthenticated("this API token has expired")
+    return Principal(
+        kind="token",
+        id=token.id,
+        name=f"token:{token.name}",
+        agency=token.agency_code,
+        roles=frozenset({token.role}),
+    )
+
+
+def set_locale(session: Session, user_id: int, locale: str) -> None:
+    if locale not in LOCALES:
+        raise ValidationFailed(f"unknown language {locale!r}; choose fr, nl or en")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    user.locale = locale

@@ -1,0 +1,165 @@
+"""The append-only, hash-chained audit log.
+
+Every entry stores the SHA-256 of its own canonical content together with the previous entry's
+hash, so changing, removing or inserting any row breaks the chain at that row. ``verify`` walks
+the chain and names the first broken entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from passerelle.errors import ValidationFailed
+from passerelle.privacy.model import AuditEntry, AuditHead
+from passerelle.privacy.rules import AUDIT_ACTIONS
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user, a machine token or the node itself."""
+
+    name: str
+    agency: str
+
+
+SYSTEM = Actor("system", "node")
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "ts": entry.ts.isoformat(),
+        "node": entry.node,
+        "actor": entry.actor,
+        "agency": entry.agency,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "purpose": entry.purpose,
+        "legal_basis": entry.legal_basis,
+        "outcome": entry.outcome,
+        "details": entry.details,
+    }
+
+
+def _head(session: Session) -> AuditHead:
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS, anchor_seq=0, anchor_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session,
+    *,
+    node: str,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    purpose: str,
+    legal_basis: str,
+    outcome: str = "ok",
+    details: dict[str, Any] | None = None,
+    now: datetime,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction, so the trace commits with the act itself."""
+    if action not in AUDIT_ACTIONS:
+        raise ValidationFailed(f"unknown audit action {action!r}")
+    head = _head(session)
+    entry = AuditEntry(
+        seq=head.last_seq + 1,
+        ts=now,
+        node=node,
+        actor=actor.name,
+        agency=actor.agency,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        purpose=purpose,
+        legal_basis=legal_basis,
+        outcome=outcome,
+        details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False),
+        prev_hash=head.last_hash,
+        hash="",
+    )
+    entry.hash = _digest(entry.prev_hash, _fields(entry))
+    session.add(entry)
+    head.last_seq = entry.seq
+    head.last_hash = entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken: int | None = None
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"audit chain ok: {self.checked} entries verified"
+        return f"audit chain broken at entry {self.first_broken}: {self.reason}"
+
+
+def verify(session: Session, batch: int = 5000) -> VerifyResult:
+    """Recompute the chain from its anchor and name the first entry that does not fit."""
+    head = session.get(AuditHead, 1)
+    expected_prev = head.anchor_hash if head else GENESIS
+    expected_seq = (head.anchor_seq if head else 0) + 1
+    checked = 0
+    last_seq = expected_seq - 1
+    while True:
+        rows = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.seq > last_seq)
+            .order_by(AuditEntry.seq)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        for entry in rows:
+            if entry.seq != expected_seq:
+                return VerifyResult(False, checked, expected_seq, "entry missing from the chain")
+            if entry.prev_hash != expected_prev:
+                return VerifyResult(False, checked, entry.seq, "does not link to the entry before")
+            if _digest(entry.prev_hash, _fields(entry)) != entry.hash:
+                return VerifyResult(False, checked, entry.seq, "content does not match its hash")
+            expected_prev = entry.hash
+            expected_seq += 1
+            checked += 1
+        last_seq = rows[-1].seq
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
+        return VerifyResult(False, checked, expected_seq, "entries after this one were removed")
+    return VerifyResult(True, checked)
+
+
+def purge_before(session: Session, cutoff: datetime) -> int:
+    """Delete entries older than ``cutoff`` (retention), anchoring the chain on the last one."""
+    last = session.scalars(
+        select(AuditEntry).where(AuditEntry.ts < cutoff).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    if last is None:
+        return 0
+    head = _head(session)
+    head.anchor_seq, head.anchor_hash = last.seq, last.hash
+    result = session.execute(delete(AuditEntry).where(AuditEntry.seq <= last.seq))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,69 @@
+"""Regulatory constants of the privacy layer, each with its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    code: str
+    label: str
+    machine: bool
+    source: str
+
+
+#: Human and machine roles. A user may hold several; an API token holds exactly one.
+ROLES: dict[str, RoleInfo] = {
+    r.code: r
+    for r in (
+        RoleInfo("analyst", "Analyst", False, "Directive (EU) 2016/681 art. 4 (PIU staff)"),
+        RoleInfo("supervisor", "Supervisor", False, "Second-person review, DESIGN principle 5"),
+        RoleInfo(
+            "judicial",
+            "Judicial authority",
+            False,
+            "Directive (EU) 2016/681 art. 12(3) (approval of re-personalisation)",
+        ),
+        RoleInfo(
+            "dpo",
+            "Data-protection officer",
+            False,
+            "Directive (EU) 2016/680 art. 32-34; Directive (EU) 2016/681 art. 5",
+        ),
+        RoleInfo("admin", "Administrator", False, "Node operation"),
+        RoleInfo(
+            "minors",
+            "Child-protection officer",
+            False,
+            "Restricted access to minors' records (UN CRC art. 3, 16)",
+        ),
+        RoleInfo("carrier", "Carrier (machine)", True, "Directive (EU) 2016/681 art. 8"),
+        RoleInfo("marketplace", "Online marketplace (machine)", True, "Regulation (EU) 2019/1148"),
+        RoleInfo("peer", "Partner node (machine)", True, "Prüm Decision 2008/615/JHA"),
+    )
+}
+
+HUMAN_ROLES = tuple(code for code, info in ROLES.items() if not info.machine)
+MACHINE_ROLES = tuple(code for code, info in ROLES.items() if info.machine)
+
+#: Audit entries are kept five years (DESIGN principle 3; Directive (EU) 2016/681 art. 13(6)
+#: keeps PIU logs five years; Directive (EU) 2016/680 art. 25 requires the logs).
+AUDIT_RETENTION = timedelta(days=5 * 365 + 1)
+
+#: Console sessions that ended (logout or expiry) are purged after this grace period.
+SESSION_PURGE_AFTER = timedelta(days=1)
+
+#: The audit actions. Every access to personal data is one of the first four.
+AUDIT_ACTIONS = (
+    "read",
+    "write",
+    "disclose",
+    "erase",
+    "mask",
+    "login",
+    "logout",
+    "admin",
+    "refuse",
+)
