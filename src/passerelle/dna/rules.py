@@ -1,0 +1,267 @@
+"""Regulatory and technical constants of the DNA domain, each with its source.
+
+A lawyer or a forensic biologist should be able to review this file without reading code.
+Where the project's issue #7 fixes a rule that the reference notes mark "(verify)", the issue's
+wording governs and is cited as the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from typing import Final
+
+
+@dataclass(frozen=True)
+class LociList:
+    """A named list of loci and the text it comes from."""
+
+    name: str
+    loci: tuple[str, ...]
+    source: str
+
+
+AMELOGENIN: Final = "Amelogenin"
+
+ESS = LociList(
+    name="ESS",
+    loci=(
+        "D3S1358",
+        "vWA",
+        "D8S1179",
+        "D21S11",
+        "D18S51",
+        "TH01",
+        "FGA",
+        "D1S1656",
+        "D2S441",
+        "D10S1248",
+        "D12S391",
+        "D22S1045",
+    ),
+    source="European Standard Set, Council Resolution 2009/C 296/01 of 30 November 2009",
+)
+
+ESS_ORIGINAL = LociList(
+    name="ESS-7",
+    loci=ESS.loci[:7],
+    source="Council Resolution 2001/C 187/01 (the original seven ESS loci), kept by 2009/C 296/01",
+)
+
+PRUM = LociList(
+    name="Prüm",
+    loci=(
+        "vWA",
+        "TH01",
+        "D21S11",
+        "FGA",
+        "D8S1179",
+        "D3S1358",
+        "D18S51",
+        AMELOGENIN,
+        "TPOX",
+        "CSF1PO",
+        "D13S317",
+        "D7S820",
+        "D5S818",
+        "D16S539",
+        "D2S1338",
+        "D19S433",
+        "Penta D",
+        "Penta E",
+        "FES",
+        "F13A1",
+        "F13B",
+        "SE33",
+        "CD4",
+        "GABA",
+    ),
+    source="Council Decision 2008/616/JHA, Annex, Chapter 1, point 1.1 (up to 24 loci)",
+)
+
+CODIS_CORE = LociList(
+    name="CODIS-20",
+    loci=(
+        "CSF1PO",
+        "FGA",
+        "TH01",
+        "TPOX",
+        "vWA",
+        "D3S1358",
+        "D5S818",
+        "D7S820",
+        "D8S1179",
+        "D13S317",
+        "D16S539",
+        "D18S51",
+        "D21S11",
+        "D1S1656",
+        "D2S441",
+        "D2S1338",
+        "D10S1248",
+        "D12S391",
+        "D19S433",
+        "D22S1045",
+    ),
+    source="FBI CODIS core loci, expanded to 20 loci on 1 January 2017",
+)
+
+FREQUENCY_TABLE_LOCI = LociList(
+    name="norSTR",
+    loci=(
+        "D2S1360",
+        "D3S1744",
+        "D3S3045",
+        "D4S2366",
+        "D5S2500",
+        "D5S2800",
+        "D6S474",
+        "D6S477",
+        "D7S3048",
+        "D7S1517",
+        "D8S1132",
+        "D9S1122",
+        "D10S1435",
+        "D10S2325",
+        "D11S2368",
+        "D11S554",
+        "APOAI1",
+        "D13S325",
+        "D14S1434",
+        "D15S659",
+        "D17S906",
+        "D17S1301",
+        "D18S1364",
+        "D19S253",
+        "D20S482",
+        "D21S2055",
+        "D22GATA198B05",
+    ),
+    source="Further loci of the shipped norSTR frequency tables (data/README.md)",
+)
+
+LOCI_LISTS: Final = {lst.name: lst for lst in (ESS, ESS_ORIGINAL, PRUM, CODIS_CORE)}
+
+# Locus spellings met in laboratory exports; compared after removing case, spaces, hyphens and
+# underscores. Source: issue #7 (THO1, AMEL) and common kit naming (Promega, Thermo Fisher).
+LOCUS_ALIASES: Final[dict[str, str]] = {
+    "THO1": "TH01",
+    "AMEL": "Amelogenin",
+    "AM": "Amelogenin",
+    "VWA31": "vWA",
+    "FIBRA": "FGA",
+    "FGAFIBRA": "FGA",
+    "PENTAD": "Penta D",
+    "PENTAE": "Penta E",
+    "PD": "Penta D",
+    "PE": "Penta E",
+    "F13A01": "F13A1",
+    "FESFPS": "FES",
+    "CSF1P0": "CSF1PO",
+    "TP0X": "TPOX",
+}
+
+# Repeat unit length in bases. Source: issue #7 — all loci are tetranucleotide except Penta D,
+# Penta E and CD4, which are pentanucleotide.
+PENTANUCLEOTIDE_LOCI: Final = frozenset({"Penta D", "Penta E", "CD4"})
+TETRA_REPEAT: Final = 4
+PENTA_REPEAT: Final = 5
+
+# Raw allele values that are wildcards and match any allele (compared case-insensitively).
+# Source: issue #7, after Council Decision 2008/616/JHA, Annex, Chapter 1, point 1.2.
+WILDCARD_VALUES: Final = frozenset({"*", "o", "f", "r", "na", "nr", "un", "0", "1", "99"})
+WILDCARD: Final = "*"
+
+# Plausible allele range (repeats) for validation; observed STR alleles lie within 2–60 repeats
+# (SE33 reaches ~52). Source: STRBase allele ranges (NIST), rounded outward.
+MIN_REPEATS: Final = 2
+MAX_REPEATS: Final = 80
+
+# Prüm comparison thresholds. Source: issue #7 ("at least 6 loci match and at most one allele in
+# total does not match"), Council Decision 2008/616/JHA, Annex, Chapter 1, point 1.2.
+MIN_MATCHING_LOCI: Final = 6
+MAX_MISMATCHED_ALLELES: Final = 1
+
+# Exchange rules. Source: issue #7 ("single source, at least 6 designated loci besides
+# amelogenin"); Council Decision 2008/616/JHA, Annex, Chapter 1, point 1.1.
+MIN_DESIGNATED_LOCI: Final = 6
+
+
+class Quality(IntEnum):
+    """Prüm match quality classes. Source: issue #7."""
+
+    EXACT = 1
+    WILDCARD = 2
+    MICROVARIANT = 3
+    NEAR = 4
+
+
+# Quality classes that need laboratory confirmation before anyone acts on a hit.
+# Source: issue #7 (cross-border section).
+NEEDS_LAB_CONFIRMATION: Final = frozenset({Quality.MICROVARIANT, Quality.NEAR})
+
+
+class Stringency(StrEnum):
+    """CODIS search stringencies for national searches. Source: FBI NDIS Operational
+    Procedures Manual, "search stringency" (high: identical allele sets; moderate: one allele
+    set contains the other, for mixtures; low: at least one shared allele)."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+
+
+# Minimum compared loci for a CODIS-stringency national search; a national parameter, aligned
+# by default with the Prüm threshold above so that both search modes agree on small profiles.
+CODIS_MIN_LOCI: Final = 6
+
+
+class SampleType(StrEnum):
+    """Kinds of samples held in national databases. Source: issue #7."""
+
+    REFERENCE_PERSON = "reference_person"
+    CRIME_STAIN = "crime_stain"
+    MISSING_PERSON = "missing_person"
+    UNIDENTIFIED_REMAINS = "unidentified_remains"
+
+
+# Statistics. Source: National Research Council, "The Evaluation of Forensic DNA Evidence"
+# (NRC II, 1996), recommendation 4.1 (θ = 0.01; 0.03 for small isolated populations),
+# formula 4.10 (Balding–Nichols), and the minimum allele frequency 5/(2N).
+DEFAULT_THETA: Final = 0.01
+ISOLATED_POPULATION_THETA: Final = 0.03
+MIN_ALLELE_COUNT: Final = 5
+
+# Shipped frequency tables (norSTR, MIT). Source: data/README.md.
+POPULATIONS: Final[dict[str, str]] = {
+    "europe": "EuropaDB_v2023.txt",
+    "north_africa": "AfrikaDB_v2023.txt",
+    "west_asia": "VestAsiaDB_v2023.txt",
+    "norway": "NorskDB_v2023.txt",
+}
+DEFAULT_POPULATION: Final = "europe"
+
+__all__ = [
+    "AMELOGENIN",
+    "CODIS_CORE",
+    "CODIS_MIN_LOCI",
+    "DEFAULT_POPULATION",
+    "DEFAULT_THETA",
+    "ESS",
+    "ESS_ORIGINAL",
+    "FREQUENCY_TABLE_LOCI",
+    "LOCI_LISTS",
+    "LOCUS_ALIASES",
+    "MAX_MISMATCHED_ALLELES",
+    "MIN_DESIGNATED_LOCI",
+    "MIN_MATCHING_LOCI",
+    "NEEDS_LAB_CONFIRMATION",
+    "PENTANUCLEOTIDE_LOCI",
+    "POPULATIONS",
+    "PRUM",
+    "WILDCARD_VALUES",
+    "LociList",
+    "Quality",
+    "SampleType",
+    "Stringency",
+]
