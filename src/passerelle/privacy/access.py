@@ -33,7 +33,8 @@ class RoleRequirement:
     def __call__(self, request: Request) -> Principal:
         principal: Principal | None = getattr(request.state, "principal", None)
         if principal is None:
-            raise NotAuthenticated("authentication required")
+            stored: NotAuthenticated | None = getattr(request.state, "auth_error", None)
+            raise stored or NotAuthenticated("authentication required")
         if not principal.has_any(self.roles):
             raise PermissionDenied(
                 "your role does not allow this; it needs one of: " + ", ".join(sorted(self.roles))

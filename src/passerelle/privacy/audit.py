@@ -163,3 +163,40 @@ def purge_before(session: Session, cutoff: datetime) -> int:
     head.anchor_seq, head.anchor_hash = last.seq, last.hash
     result = session.execute(delete(AuditEntry).where(AuditEntry.seq <= last.seq))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def search(session: Session, query: AuditQuery) -> tuple[list[AuditEntry], int]:
+    """Entries matching ``query``, newest first, and the total count."""
+    from sqlalchemy import func
+
+    conditions = []
+    if query.actor:
+        conditions.append(AuditEntry.actor == query.actor)
+    if query.action:
+        conditions.append(AuditEntry.action == query.action)
+    if query.object_type:
+        conditions.append(AuditEntry.object_type == query.object_type)
+    if query.since:
+        conditions.append(AuditEntry.ts >= query.since)
+    if query.until:
+        conditions.append(AuditEntry.ts < query.until)
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(*conditions)
+        .order_by(AuditEntry.seq.desc())
+        .limit(max(1, min(query.limit, 500)))
+        .offset(max(0, query.offset))
+    ).all()
+    return list(rows), int(total)

@@ -1,0 +1,201 @@
+"""``passerelle demo``: a French and a Belgian node on this machine, with synthetic data.
+
+Each node is a real ``passerelle serve`` process with its own data directory and SQLite file.
+``--check`` runs a scripted tour through the real HTTP interfaces and stops both nodes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from passerelle.errors import PasserelleError, Unavailable
+from passerelle.node import open_node
+from passerelle.privacy import audit
+from passerelle.seed import DemoAccount, load_demo_accounts, seed_demo
+from passerelle.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class DemoNode:
+    code: str
+    port: int
+    data_dir: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def settings(self) -> Settings:
+        return get_settings().with_(
+            data_dir=self.data_dir,
+            node=self.code,
+            node_name={"FR": "France", "BE": "Belgique / België"}[self.code],
+            public_url=self.url,
+            port=self.port,
+            database_url="",
+        )
+
+    def env(self) -> dict[str, str]:
+        s = self.settings()
+        return {
+            **os.environ,
+            "PASSERELLE_DATA_DIR": str(s.data_dir),
+            "PASSERELLE_NODE": s.node,
+            "PASSERELLE_NODE_NAME": s.node_name,
+            "PASSERELLE_PUBLIC_URL": s.public_url,
+            "PASSERELLE_PORT": str(s.port),
+            "PASSERELLE_DATABASE_URL": "",
+            "PASSERELLE_LOG_LEVEL": "warning",
+        }
+
+
+def demo_nodes(base: Path) -> list[DemoNode]:
+    return [DemoNode("FR", 8001, base / "fr"), DemoNode("BE", 8002, base / "be")]
+
+
+def prepare(nodes: list[DemoNode]) -> dict[str, list[DemoAccount]]:
+    """Initialise and seed every node (idempotent); returns the demo accounts per node."""
+    accounts = {}
+    for n in nodes:
+        node = open_node(n.settings())
+        try:
+            seed_demo(node)
+            accounts[n.code] = load_demo_accounts(node)
+        finally:
+            node.close()
+    from passerelle import domains
+
+    for wire in domains.demo_wirings():
+        wire([n.settings() for n in nodes])
+    return accounts
+
+
+@contextmanager
+def running(nodes: list[DemoNode]) -> Iterator[None]:
+    """Start one ``passerelle serve`` process per node; stop them all on exit."""
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        for n in nodes:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "passerelle", "serve", "--port", str(n.port)],
+                    env=n.env(),
+                )
+            )
+        for n, proc in zip(nodes, procs, strict=True):
+            wait_healthy(n, proc)
+        yield
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def wait_healthy(n: DemoNode, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise Unavailable(f"node {n.code} exited during start-up (code {proc.returncode})")
+        try:
+            if httpx.get(n.url + "/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise Unavailable(f"node {n.code} did not become healthy on {n.url}")
+
+
+def console_login(n: DemoNode, username: str, password: str) -> httpx.Client:
+    """Log in through the console form exactly as a browser does (CSRF token included)."""
+    client = httpx.Client(base_url=n.url, timeout=10, follow_redirects=False)
+    page = client.get("/login")
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if not match:
+        raise PasserelleError(f"{n.code}: login page has no CSRF token")
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": match.group(1)},
+    )
+    if answer.status_code != 303:
+        raise PasserelleError(
+            f"{n.code}: console login of {username} failed ({answer.status_code})"
+        )
+    return client
+
+
+def _account(accounts: list[DemoAccount], role: str) -> DemoAccount:
+    return next(a for a in accounts if role in a.roles)
+
+
+def _print_banner(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None:
+    for n in nodes:
+        print(f"{n.code} node  console {n.url}/   API {n.url}/api/v1/docs   data {n.data_dir}")
+        for a in accounts[n.code]:
+            print(f"    {a.username:<16} {a.password}   ({', '.join(a.roles)})")
+
+
+def run_forever() -> None:
+    base = get_settings().data_dir / "demo"
+    nodes = demo_nodes(base)
+    accounts = prepare(nodes)
+    with running(nodes):
+        _print_banner(nodes, accounts)
+        print("Both nodes are running. Press Ctrl-C to stop them.", flush=True)
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            print("\nstopping…")
+    print("demo stopped")
+
+
+def run_check() -> None:
+    """Start both nodes, exercise them through HTTP, verify the audit chains, stop, report."""
+    base = get_settings().data_dir / "demo-check"
+    shutil.rmtree(base, ignore_errors=True)
+    nodes = demo_nodes(base)
+    accounts = prepare(nodes)
+    with running(nodes):
+        for n in nodes:
+            health = httpx.get(n.url + "/health", timeout=5).json()
+            print(f"{n.code}: health {health['status']} (node {health['node']})")
+            dpo = _account(accounts[n.code], "dpo")
+            with console_login(n, dpo.username, dpo.password) as client:
+                print(f"{n.code}: console login as {dpo.username} ok")
+                page = client.get("/audit")
+                if page.status_code != 200 or dpo.username not in page.text:
+                    raise PasserelleError(f"{n.code}: audit log page did not show the login")
+                print(f"{n.code}: audited action (audit log consulted by the DPO) ok")
+        from passerelle import domains
+
+        for scenario in domains.demo_checks():
+            scenario(nodes, accounts)
+    for n in nodes:
+        node = open_node(n.settings())
+        try:
+            with node.session() as session:
+                result = audit.verify(session)
+        finally:
+            node.close()
+        if not result.ok:
+            raise PasserelleError(f"{n.code}: {result.describe()}")
+        print(f"{n.code}: {result.describe()}")
+    print("demo check ok")

@@ -1,0 +1,100 @@
+"""Initialising a node and seeding it with synthetic demo data.
+
+``passerelle init`` creates the node's own agency; ``--demo-data`` adds one synthetic user per
+human role (random passwords, written to ``demo-accounts.json`` in the data directory, mode 0600)
+and then lets each installed domain add its own synthetic data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from passerelle import domains
+from passerelle.node import Node
+from passerelle.privacy import accounts, audit
+from passerelle.privacy.model import User
+from passerelle.privacy.rules import HUMAN_ROLES
+
+COUNTRY_NAMES = {
+    "FR": "France",
+    "BE": "Belgique / België",
+    "ES": "España",
+    "MA": "Maroc",
+    "NL": "Nederland",
+    "UK": "United Kingdom",
+}
+DEMO_ACCOUNTS_FILE = "demo-accounts.json"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    roles: tuple[str, ...]
+
+
+def init_node(node: Node) -> None:
+    """Create the node's own agency (idempotent)."""
+    code = node.code
+    with node.session() as session:
+        accounts.ensure_agency(
+            session, code, f"{COUNTRY_NAMES.get(code, code)} — Passerelle node", code[:2]
+        )
+
+
+def demo_accounts_path(node: Node) -> Path:
+    return node.settings.data_dir / DEMO_ACCOUNTS_FILE
+
+
+def seed_demo(node: Node) -> list[DemoAccount]:
+    """One synthetic user per role, then each domain's demo data. Idempotent."""
+    init_node(node)
+    path = demo_accounts_path(node)
+    if path.exists():
+        return load_demo_accounts(node)
+    prefix = node.code.lower()
+    created: list[DemoAccount] = []
+    with node.session() as session:
+        for role in HUMAN_ROLES:
+            username = f"{prefix}.{role}"
+            if session.scalars(select(User).where(User.username == username)).first():
+                continue
+            password = secrets.token_urlsafe(12)
+            roles = (role,)
+            accounts.add_user(
+                session,
+                username=username,
+                password=password,
+                roles=list(roles),
+                agency=node.code,
+                display_name=f"Demo {role} ({node.code})",
+                now=node.clock.now(),
+            )
+            node.audit(
+                session,
+                audit.SYSTEM,
+                action="admin",
+                object_type="user",
+                object_id=username,
+                purpose="demo seed",
+                legal_basis="synthetic demo data",
+                details={"op": "add", "roles": list(roles)},
+            )
+            created.append(DemoAccount(username, password, roles))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump([a.__dict__ for a in created], handle, indent=2)
+    for seeder in domains.demo_seeders():
+        seeder(node)
+    return created
+
+
+def load_demo_accounts(node: Node) -> list[DemoAccount]:
+    data = json.loads(demo_accounts_path(node).read_text())
+    return [DemoAccount(a["username"], a["password"], tuple(a["roles"])) for a in data]

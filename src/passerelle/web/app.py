@@ -1,0 +1,68 @@
+"""The FastAPI application of one node: REST API under /api/v1, console, health."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from passerelle import __version__, domains
+from passerelle.node import Node
+from passerelle.web import api, console, deps, errors, i18n
+from passerelle.web.limits import BodyLimitMiddleware
+
+WEB_DIR = Path(__file__).parent
+
+#: Paths that answer without a principal. Everything else must declare its roles (route-walk test).
+PUBLIC_PATHS = frozenset(
+    {"/health", "/login", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/oauth2-redirect"}
+)
+
+
+def templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    t = Jinja2Templates(env=env)
+    t.env.globals["languages"] = i18n.LANGUAGES
+    t.env.globals["current_locale"] = i18n.current_locale
+    t.env.globals["version"] = __version__
+    return t
+
+
+def create_app(node: Node) -> FastAPI:
+    """Build the web app around an opened node."""
+    app = FastAPI(
+        title=f"Passerelle node {node.code}",
+        version=__version__,
+        description="REST API of a Passerelle node. Every route needs a session or an API "
+        "token (`Authorization: Bearer …`) and one of the roles it names.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        dependencies=[Depends(deps.authenticate)],
+    )
+    app.state.node = node
+    app.state.templates = templates()
+    app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+
+    @app.get("/health", tags=["node"])
+    def health() -> dict[str, str]:
+        """Liveness and identity of the node; public, carries no personal data."""
+        return {"status": "ok", "node": node.code, "version": __version__}
+
+    app.include_router(api.router)
+    app.include_router(console.router)
+    for router in domains.routers():
+        app.include_router(router)
+    return app

@@ -1,0 +1,81 @@
+"""Request-level dependencies: who is calling (session cookie or API token), CSRF, language."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from passerelle.errors import CsrfFailed, NotAuthenticated, PasserelleError
+from passerelle.node import Node
+from passerelle.privacy import accounts
+from passerelle.web import i18n
+
+SESSION_COOKIE = "passerelle_session"
+CSRF_COOKIE = "passerelle_csrf"
+LANG_COOKIE = "passerelle_lang"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def node_of(request: Request) -> Node:
+    node: Node = request.app.state.node
+    return node
+
+
+def db(request: Request) -> Iterator[Session]:
+    """A database session for the request, committed when the route returns normally."""
+    with node_of(request).session() as session:
+        yield session
+
+
+async def authenticate(request: Request) -> None:
+    """Run before every route: resolve the principal, check CSRF, choose the language.
+
+    Never refuses on its own: a route that needs a principal says so with ``require``; the
+    resolution error (expired session, revoked token) is kept for it to report.
+    """
+    node = node_of(request)
+    request.state.principal = None
+    request.state.auth_error = None
+    now = node.clock.now()
+    authorization = request.headers.get("authorization", "")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    try:
+        if authorization.lower().startswith("bearer "):
+            with node.session() as session:
+                request.state.principal = accounts.principal_for_token(
+                    session, authorization[7:].strip(), now=now
+                )
+        elif cookie:
+            with node.session() as session:
+                request.state.principal = accounts.principal_for_session(session, cookie, now=now)
+    except NotAuthenticated as exc:
+        request.state.auth_error = exc
+    principal = request.state.principal
+    locale = (principal.locale if principal else None) or request.cookies.get(LANG_COOKIE)
+    i18n.set_locale(
+        locale
+        or i18n.negotiate(request.headers.get("accept-language"), node.settings.default_locale)
+    )
+    if principal is not None and principal.kind == "user" and request.method in UNSAFE:
+        await _check_csrf(request, principal.csrf_token or "")
+
+
+async def _check_csrf(request: Request, expected: str) -> None:
+    supplied = request.headers.get("x-csrf-token")
+    if supplied is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        supplied = value if isinstance(value, str) else None
+    if not supplied or not secrets.compare_digest(supplied, expected):
+        raise CsrfFailed("the form's security token is missing or wrong; reload the page and retry")
+
+
+def raise_auth_error(request: Request) -> None:
+    error: PasserelleError | None = request.state.auth_error
+    if error is not None:
+        raise error

@@ -1,0 +1,78 @@
+"""Console translations: French, Dutch and English from Babel message catalogues.
+
+The ``.po`` catalogues under ``web/locales`` are compiled in memory at start-up (no build step),
+and the current request's language is held in a context variable that the Jinja2 ``_()`` reads.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LANGUAGES: dict[str, str] = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+_current: ContextVar[str] = ContextVar("passerelle_locale", default="fr")
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalogue of ``locale`` (English is the source language)."""
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def set_locale(locale: str) -> None:
+    _current.set(locale if locale in LANGUAGES else "fr")
+
+
+def current_locale() -> str:
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    return translations(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def negotiate(accept_language: str | None, default: str) -> str:
+    """Pick fr, nl or en from an ``Accept-Language`` header."""
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return default
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+#: Role codes shown in the console, marked so ``make i18n`` extracts them into the catalogues.
+ROLE_NAMES = (
+    N_("analyst"),
+    N_("supervisor"),
+    N_("judicial"),
+    N_("dpo"),
+    N_("admin"),
+    N_("minors"),
+    N_("carrier"),
+    N_("marketplace"),
+    N_("peer"),
+)

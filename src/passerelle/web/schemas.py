@@ -1,0 +1,85 @@
+"""API input and output of the foundation routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class Me(BaseModel):
+    kind: str
+    name: str
+    agency: str
+    roles: list[str]
+    locale: str | None
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    ts: datetime
+    node: str
+    actor: str
+    agency: str
+    action: str
+    object_type: str
+    object_id: str
+    purpose: str
+    legal_basis: str
+    outcome: str
+    details: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    total: int
+    entries: list[AuditEntryOut]
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    first_broken: int | None
+    message: str
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9._-]+$")
+    password: str = Field(min_length=10, max_length=200)
+    roles: list[str]
+    display_name: str = ""
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    agency: str
+    roles: list[str]
+    locale: str | None
+    disabled: bool
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=2, max_length=120)
+    role: str
+    days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class TokenCreated(BaseModel):
+    name: str
+    role: str
+    token: str = Field(description="Shown once; only its hash is stored.")
+
+
+class RetentionRuleOut(BaseModel):
+    data_class: str
+    description: str
+    source: str
+    mask_after_days: float | None
+    delete_after_days: float | None
+
+
+class RetentionRunOut(BaseModel):
+    data_class: str
+    masked: int
+    deleted: int
