@@ -1,55 +1,74 @@
-"""The installed domain packages and what each contributes to a node.
+"""The installed packages that plug into a node, and what each contributes.
 
-A domain (``pnr``, ``dna``, ``alerts``, …) is plugged in by adding it here: its Alembic
-migrations folder, its retention rules, its API routers and its demo seed. The core never imports
-a domain anywhere else.
+Each entry of :data:`INSTALLED` names a package with a ``plugin`` module. A plugin module may
+define any of:
+
+- ``MIGRATIONS``: path of its Alembic version folder (its own branch, ``depends_on`` the
+  foundation revision ``0001_foundation``);
+- ``retention_rules() -> list[RetentionRule]``;
+- ``routers() -> list[APIRouter]``;
+- ``register_cli(app: typer.Typer) -> None``;
+- ``demo_seed(node: Node) -> None``: synthetic demo data for ``init --demo-data``;
+- ``demo_wiring(nodes: list[Settings]) -> None``: run once every demo node is seeded;
+- ``demo_check(nodes, accounts) -> None``: a cross-border scenario for ``demo --check``.
+
+The core never imports a domain anywhere else, so adding one is one line here.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-import typer
-from fastapi import APIRouter
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from passerelle.privacy.retention import RetentionRule
 
 if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
     from passerelle.node import Node
     from passerelle.settings import Settings
 
+#: Plugged-in packages, in start-up order.
+INSTALLED: tuple[str, ...] = ()
+
+
+@cache
+def plugins() -> tuple[ModuleType, ...]:
+    return tuple(importlib.import_module(f"{name}.plugin") for name in INSTALLED)
+
+
+def _hooks(name: str) -> list[Any]:
+    return [getattr(p, name) for p in plugins() if hasattr(p, name)]
+
 
 def migration_dirs() -> list[str]:
-    """Alembic version folders of the installed domains (each its own branch)."""
-    return []
+    """Alembic version folders of the installed packages (each its own branch)."""
+    return [str(path) for path in _hooks("MIGRATIONS")]
 
 
 def retention_rules() -> list[RetentionRule]:
-    """Retention rules of the installed domains."""
-    return []
+    return [rule for hook in _hooks("retention_rules") for rule in hook()]
 
 
 def routers() -> list[APIRouter]:
-    """API and console routers of the installed domains."""
-    return []
-
-
-def demo_seeders() -> list[Callable[[Node], None]]:
-    """Functions that add each domain's synthetic demo data to a node."""
-    return []
+    return [router for hook in _hooks("routers") for router in hook()]
 
 
 def cli_registrars() -> list[Callable[[typer.Typer], None]]:
-    """Functions that add each domain's commands to the ``passerelle`` CLI."""
-    return []
+    return _hooks("register_cli")
+
+
+def demo_seeders() -> list[Callable[[Node], None]]:
+    return _hooks("demo_seed")
 
 
 def demo_wirings() -> list[Callable[[list[Settings]], None]]:
-    """Functions run once all demo nodes are seeded (e.g. to make them peers of each other)."""
-    return []
+    return _hooks("demo_wiring")
 
 
 def demo_checks() -> list[Callable[..., None]]:
-    """Cross-border scenarios that ``passerelle demo --check`` runs against the live nodes."""
-    return []
+    return _hooks("demo_check")
