@@ -11,6 +11,7 @@ define any of:
 - ``demo_seed(node: Node) -> None``: synthetic demo data for ``init --demo-data``;
 - ``demo_wiring(nodes: list[Settings]) -> None``: run once every demo node is seeded;
 - ``demo_check(nodes, accounts) -> None``: a cross-border scenario for ``demo --check``.
+- ``NAV``: console menu entries ``[(path, label msgid, roles)]``.
 
 The core never imports a domain anywhere else, so adding one is one line here.
 """
@@ -72,3 +73,8 @@ def demo_wirings() -> list[Callable[[list[Settings]], None]]:
 
 def demo_checks() -> list[Callable[..., None]]:
     return _hooks("demo_check")
+
+
+def nav_links() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Console menu entries ``(path, label, roles)`` of the installed packages (``NAV``)."""
+    return [link for links in _hooks("NAV") for link in links]

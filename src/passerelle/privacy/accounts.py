@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,8 +42,8 @@ class Principal:
     session_id: str | None = None
     csrf_token: str | None = None
 
-    def has_any(self, roles: frozenset[str]) -> bool:
-        return bool(self.roles & roles)
+    def has_any(self, roles: Iterable[str]) -> bool:
+        return not self.roles.isdisjoint(roles)
 
 
 def _sha256(value: str) -> str:

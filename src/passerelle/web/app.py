@@ -35,6 +35,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["languages"] = i18n.LANGUAGES
     t.env.globals["current_locale"] = i18n.current_locale
     t.env.globals["version"] = __version__
+    t.env.globals["nav_links"] = domains.nav_links()
     return t
 
 
