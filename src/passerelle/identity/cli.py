@@ -1,0 +1,66 @@
+"""``passerelle screen``: screen a CSV file of records against a CSV watchlist."""
+
+from __future__ import annotations
+
+import csv
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from passerelle.identity import rules
+from passerelle.identity.csvio import OUTPUT_COLUMNS, count_rows, hit_row, read_people
+from passerelle.identity.index import Watchlist
+from passerelle.identity.service import screen_many
+
+
+class Engine(StrEnum):
+    """Where screening runs. The bulk package adds ``duckdb`` and ``spark``."""
+
+    memory = "memory"
+
+
+def screen(
+    watchlist: Annotated[Path, typer.Option("--watchlist", help="Watchlist CSV (id, name …).")],
+    records: Annotated[Path, typer.Option("--records", help="Records CSV to screen.")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV of hits.")],
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", min=0.0, max=1.0, help="Lowest score reported."),
+    ] = rules.DEFAULT_THRESHOLD,
+    engine: Annotated[Engine, typer.Option("--engine", help="Screening engine.")] = Engine.memory,
+) -> None:
+    """Screen every record against the watchlist; write record_id,entry_id,score,explanation."""
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        loading = progress.add_task("Indexing watchlist", total=count_rows(watchlist) or None)
+        index = Watchlist()
+        for entry in read_people(watchlist):
+            index.add(entry, replace=True)
+            progress.advance(loading)
+        task = progress.add_task("Screening", total=count_rows(records) or None)
+        hits = 0
+        # Write beside the target and rename at the end: a failed run leaves no partial file.
+        tmp = out.with_name(out.name + ".part")
+        try:
+            with tmp.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(OUTPUT_COLUMNS)
+                for record, match in screen_many(
+                    read_people(records), index, threshold, lambda n: progress.advance(task, n)
+                ):
+                    writer.writerow(hit_row(record, match))
+                    hits += 1
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    console.print(f"{hits} hit(s) at threshold {threshold} written to {out}")

@@ -1,0 +1,173 @@
+"""An in-memory inverted index over a watchlist, for candidate generation.
+
+Each entry is filed under a few *selective keys* so that a query only scores the entries
+that share something meaningful with it:
+
+* one-part keys: the phonetic key and the consonant skeleton of every name part (and of the
+  part without its particles);
+* pair keys, for every two parts of a name, order-free: both skeletons (this is how an
+  Arabic-script record finds "Mohamed Said"), and each part's full phonetic key with the
+  first or last three letters of the other's — one typo anywhere in a name of two parts
+  still leaves one pair key intact;
+* the document number, folded for OCR confusions.
+
+One-part keys shared by more than ``rules.POSTING_CAP`` entries are ignored at query time (a
+common given name alone selects nothing); pair keys keep such names findable. Candidates are
+ranked by the weight of the keys they share and only the best ``rules.CANDIDATE_LIMIT`` are
+scored. Entries are added and withdrawn at any time; nothing is ever rebuilt.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from itertools import combinations, permutations
+
+from passerelle.errors import Conflict, NotFound
+from passerelle.identity import rules
+from passerelle.identity.documents import ocr_fold
+from passerelle.identity.features import Features, prepare
+from passerelle.identity.names import Part
+from passerelle.identity.schemas import PersonRecord
+from passerelle.identity.variants import skeleton
+
+# Parts of a name that take part in pair keys (a name rarely has more that matter).
+_PAIR_PARTS = 4
+
+
+def _part_keys(p: Part) -> Iterator[str]:
+    if p.initial:
+        return
+    sk = p.skeleton
+    if len(sk) >= 2:
+        yield "s" + sk
+    if not p.arabic and len(p.key) >= 2:
+        yield "k" + p.key
+    if p.core != p.text:
+        core_sk = skeleton(p.core, p.arabic)
+        if len(core_sk) >= 2:
+            yield "s" + core_sk
+
+
+def index_keys(f: Features) -> tuple[list[str], list[str]]:
+    """(one-part keys, pair and document keys) of a prepared person, without duplicates."""
+    singles: set[str] = set()
+    for p in f.parts:
+        singles.update(_part_keys(p))
+    pairs: set[str] = set()
+    full = [p for p in f.parts if not p.initial][:_PAIR_PARTS]
+    for a, b in combinations(full, 2):
+        sa, sb = a.skeleton, b.skeleton
+        if sa and sb and sa != sb:
+            pairs.add("S" + "|".join(sorted((sa, sb))))
+    latin = [p for p in full if not p.arabic and len(p.key) >= 2]
+    for a, b in permutations(latin, 2):
+        ka, kb = a.key, b.key
+        pairs.add(f"P{ka}|{kb[:3]}")
+        pairs.add(f"X{ka}|{kb[-3:]}")
+    if len(f.document) >= 4:
+        pairs.add("D" + ocr_fold(f.document))
+    return sorted(singles), sorted(pairs)
+
+
+class Watchlist:
+    """Watchlist entries with their index. Add and withdraw entries at any time."""
+
+    def __init__(self, entries: Iterable[PersonRecord] = ()) -> None:
+        self._records: list[PersonRecord | None] = []
+        self._features: list[Features | None] = []
+        self._slots: dict[str, int] = {}
+        # key -> slot or list of slots: a bare int for the (very common) one-entry key saves
+        # memory on large watchlists.
+        self._postings: dict[str, int | list[int]] = {}
+        for record in entries:
+            self.add(record)
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._slots
+
+    def __iter__(self) -> Iterator[PersonRecord]:
+        return (r for r in self._records if r is not None)
+
+    def get(self, entry_id: str) -> PersonRecord:
+        """The entry with this id; NotFound if there is none."""
+        slot = self._slots.get(entry_id)
+        record = None if slot is None else self._records[slot]
+        if record is None:
+            raise NotFound(f"watchlist entry {entry_id!r} not found")
+        return record
+
+    def features(self, slot: int) -> Features | None:
+        """Prepared features of a slot (None once withdrawn)."""
+        return self._features[slot]
+
+    def record(self, slot: int) -> PersonRecord | None:
+        """The record in a slot (None once withdrawn)."""
+        return self._records[slot]
+
+    def add(self, record: PersonRecord, *, replace: bool = False) -> None:
+        """Add an entry; Conflict if its id is present (unless ``replace``)."""
+        if record.id in self._slots:
+            if not replace:
+                raise Conflict(f"watchlist entry {record.id!r} already present")
+            self.remove(record.id)
+        features = prepare(record)
+        slot = len(self._records)
+        self._records.append(record)
+        self._features.append(features)
+        self._slots[record.id] = slot
+        singles, pairs = index_keys(features)
+        postings = self._postings
+        for key in (*singles, *pairs):
+            current = postings.get(key)
+            if current is None:
+                postings[key] = slot
+            elif isinstance(current, int):
+                postings[key] = [current, slot]
+            else:
+                current.append(slot)
+
+    def remove(self, entry_id: str) -> PersonRecord:
+        """Withdraw an entry at once; NotFound if absent. Returns the withdrawn record."""
+        slot = self._slots.pop(entry_id, None)
+        if slot is None:
+            raise NotFound(f"watchlist entry {entry_id!r} not found")
+        record, features = self._records[slot], self._features[slot]
+        assert record is not None and features is not None
+        self._records[slot] = None
+        self._features[slot] = None
+        singles, pairs = index_keys(features)
+        for key in (*singles, *pairs):
+            current = self._postings.get(key)
+            if isinstance(current, int):
+                del self._postings[key]
+            elif current is not None:
+                current.remove(slot)
+                if len(current) == 1:
+                    self._postings[key] = current[0]
+        return record
+
+    def candidates(self, query: Features, limit: int = rules.CANDIDATE_LIMIT) -> list[int]:
+        """Slots of the entries most worth scoring against ``query``, best-supported first."""
+        singles, pairs = index_keys(query)
+        weights: dict[int, int] = {}
+        get = self._postings.get
+        for keys, weight in ((singles, rules.KEY_WEIGHT_SINGLE), (pairs, rules.KEY_WEIGHT_PAIR)):
+            for key in keys:
+                found = get(key)
+                if found is None:
+                    continue
+                w = rules.KEY_WEIGHT_DOCUMENT if key[0] == "D" else weight
+                if isinstance(found, int):
+                    weights[found] = weights.get(found, 0) + w
+                elif weight == rules.KEY_WEIGHT_SINGLE and len(found) > rules.POSTING_CAP:
+                    continue
+                else:
+                    for slot in found:
+                        weights[slot] = weights.get(slot, 0) + w
+        if len(weights) <= limit:
+            return sorted(weights, key=lambda s: (-weights[s], s))
+        return heapq.nsmallest(limit, weights, key=lambda s: (-weights[s], s))

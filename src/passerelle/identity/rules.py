@@ -1,0 +1,81 @@
+"""Screening constants, each with where it comes from, so a reviewer can check them in one place.
+
+Nothing here is learnt from data at run time (DESIGN principle 5: no self-learning model may
+change screening criteria). Values marked "calibrated" were chosen once on the project's
+synthetic evaluation set (``benchmarks/identity_eval.py``) and are changed only by a reviewed
+commit.
+"""
+
+from __future__ import annotations
+
+# --- Operating point ---------------------------------------------------------------------
+# Recommended threshold: at this score the synthetic evaluation gives the precision/recall
+# reported in docs/benchmarks/identity.md (calibrated). Every match at or above it is a
+# *candidate* for human review (PNR Directive (EU) 2016/681 art. 6(5)), never a decision.
+DEFAULT_THRESHOLD = 0.85
+
+# --- Name score ----------------------------------------------------------------------------
+# Share of the name score taken from coverage of the shorter name (missing middle names are
+# common and cost little) versus coverage of the longer name (calibrated).
+COVERAGE_SHORT_WEIGHT = 0.8
+COVERAGE_LONG_WEIGHT = 0.2
+# A one-part name (mononym or given name only) against a longer name is weak evidence: cap.
+SINGLE_PART_CAP = 0.75
+# Two one-part names that agree: still weak without date or document support.
+MONONYM_CAP = 0.8
+# Weight of an initial ("J.") compared to a full name part.
+INITIAL_WEIGHT = 0.5
+# Name parts compared per name (longer inputs are truncated for speed and predictability).
+MAX_NAME_PARTS = 8
+# Characters kept per name part.
+MAX_PART_LENGTH = 40
+
+# Token similarity for rule-based equivalences (calibrated): a rule-based equivalence is
+# worth slightly less than identical spelling so that exact matches rank first.
+SIM_EXACT = 1.0
+SIM_SPELLING_VARIANT = 0.96  # same phonetic key (French/Dutch/romanisation variants)
+SIM_SKELETON = 0.95  # same consonant skeleton across Arabic and Latin script
+SIM_PARTICLE_CORE = 0.93  # "de Gaulle" ~ "Gaulle", "Van den Berghe" ~ "Berghe"
+SIM_INITIAL = 0.9  # "J." ~ "Jean"
+SIM_SKELETON_LATIN = 0.9  # same skeleton between two Latin spellings
+SIM_SKELETON_SHORT = 0.86  # same two-consonant skeleton between two Latin spellings
+SIM_FLOOR = 0.5  # below this two parts are not paired at all
+
+# --- Additive evidence from the other features (calibrated) -------------------------------
+DOB_EXACT = 0.06
+DOB_COMPATIBLE = 0.02  # one side gives only the year or year-month, and it agrees
+DOB_SWAPPED = 0.03  # day and month swapped (US/EU order confusion)
+DOB_TYPO = 0.02  # one digit differs
+DOB_CONFLICT = -0.25
+DOCUMENT_EXACT = 0.2
+DOCUMENT_OCR = 0.15  # equal after folding OCR confusions (0/O, 1/I, 5/S, 8/B, 2/Z)
+GENDER_CONFLICT = -0.1
+NATIONALITY_MATCH = 0.01
+NATIONALITY_CONFLICT = -0.02  # dual nationality is common: a weak signal only
+
+# --- Candidate generation -----------------------------------------------------------------
+# A one-part key whose posting list is longer than this is skipped at query time (it would
+# return a large share of the watchlist); pair keys keep such names findable.
+POSTING_CAP = 2000
+# Candidates scored per query, best-supported first.
+CANDIDATE_LIMIT = 64
+# Weights used only to rank candidates before scoring.
+KEY_WEIGHT_SINGLE = 1
+KEY_WEIGHT_PAIR = 3
+KEY_WEIGHT_DOCUMENT = 10
+
+# --- Documents ----------------------------------------------------------------------------
+# Characters that OCR engines and human readers confuse on MRZ and visual zones
+# (ICAO Doc 9303 Part 3 section 4.2 restricts the MRZ to A-Z, 0-9 and "<"; these are the
+# usual OCR-B look-alikes).
+OCR_CONFUSIONS: dict[str, str] = {
+    "O": "0",
+    "Q": "0",
+    "D": "0",
+    "I": "1",
+    "L": "1",
+    "S": "5",
+    "B": "8",
+    "Z": "2",
+    "G": "6",
+}
