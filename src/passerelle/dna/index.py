@@ -212,8 +212,12 @@ class ProfileIndex:
         ids: Sequence[str] | NDArray[np.str_] | NDArray[np.bytes_],
         columns: Mapping[str, LocusColumn],
         block_sets: Iterable[Sequence[tuple[str, ...]]] = (TRIPLE_BLOCKS, PAIR_BLOCKS),
+        scan_fraction: float = 0.25,
     ) -> None:
+        """``scan_fraction``: scan every row instead when more than this share of the rows
+        would have to be scanned anyway (queries with very few loci)."""
         self.ids = np.asarray(ids)
+        self.scan_fraction = scan_fraction
         n = len(self.ids)
         names = sorted(locus for locus in columns if locus != rules.AMELOGENIN)
         self.loci: list[_Locus] = []
@@ -333,12 +337,19 @@ class ProfileIndex:
         luts = self._luts(query)
         if len(luts) < rules.MIN_MATCHING_LOCI:
             return []
+        return self._verify(query, luts, self._candidates(luts))
+
+    def candidates(self, query: Profile) -> U32 | None:
+        """The rows a search verifies, or None when it scans every row."""
+        return self._candidates(self._luts(query))
+
+    def _candidates(self, luts: Mapping[int, U8]) -> U32 | None:
         plans = [(bs, *bs.plan(luts)) for bs in self.block_sets]
         costs = [bs.residual_size(usable) for bs, usable, _ in plans]
-        if not plans or min(costs) > len(self) // 4:
-            return self._verify(query, luts, None)
+        if not plans or min(costs) > len(self) * self.scan_fraction:
+            return None
         bs, usable, choices = plans[costs.index(min(costs))]
-        return self._verify(query, luts, bs.candidates(usable, choices))
+        return bs.candidates(usable, choices)
 
     def scan(self, query: Profile) -> list[MatchResult]:
         """The straightforward vectorised scan of every row (baseline for the benchmark)."""

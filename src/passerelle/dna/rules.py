@@ -124,12 +124,9 @@ FREQUENCY_TABLE_LOCI = LociList(
         "D10S1435",
         "D10S2325",
         "D11S2368",
-        "D11S554",
-        "APOAI1",
         "D13S325",
         "D14S1434",
         "D15S659",
-        "D17S906",
         "D17S1301",
         "D18S1364",
         "D19S253",
@@ -137,6 +134,8 @@ FREQUENCY_TABLE_LOCI = LociList(
         "D21S2055",
         "D22GATA198B05",
     ),
+    # D11S554, D17S906 and APOAI1 are left out: the tables give them as fragment sizes in
+    # bases, not in repeat units, so their alleles cannot be compared with this notation.
     source="Further loci of the shipped norSTR frequency tables (data/README.md)",
 )
 
