@@ -78,8 +78,8 @@ DEFAULT_SERVICE = ServiceChars()
 
 # Placeholders for released service characters: control characters never valid in EDIFACT
 # text (level A/B/C character sets), so they cannot collide with data.
-_REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP = "\x00", "\x01", "\x02", "\x03"
-_PLACEHOLDERS = (_REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP)
+_REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP, _REL_REP = "\x00", "\x01", "\x02", "\x03", "\x04"
+_PLACEHOLDERS = (_REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP, _REL_REP)
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
 _APOSTROPHES = ("'", "\u2019")
 
@@ -180,6 +180,7 @@ def tokenize(data: str | bytes) -> Tokens:
             .replace(rel + term, _REL_TERM)
             .replace(rel + elem, _REL_ELEM)
             .replace(rel + comp, _REL_COMP)
+            .replace(rel + svc.repetition, _REL_REP)
         )
     segments: list[Segment] = []
     invalid: list[InvalidSegment] = []
@@ -225,6 +226,7 @@ def _restore(value: str, svc: ServiceChars) -> str:
         value.replace(_REL_TERM, svc.terminator)
         .replace(_REL_ELEM, svc.element)
         .replace(_REL_COMP, svc.component)
+        .replace(_REL_REP, svc.repetition)
         .replace(_REL_RELEASE, svc.release)
     )
 

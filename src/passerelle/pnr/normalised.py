@@ -292,9 +292,10 @@ def sanitise(booking: Booking) -> DropReport:
         pax.remarks = kept_remarks
     kept_history: list[HistoryEntry] = []
     for entry in booking.history:
-        category = rules.sensitive_ssr_category(entry.what) or rules.sensitive_text_category(
-            entry.text
-        )
+        code = entry.what.split()[-1] if entry.what.startswith("SSR ") else ""
+        if entry.what == "SSR":
+            code = entry.text.split(":", 1)[0]
+        category = rules.sensitive_ssr_category(code) or rules.sensitive_text_category(entry.text)
         if category:
             report.sensitive[f"history_{category}"] += 1
         else:

@@ -1,0 +1,72 @@
+"""``passerelle pnr ingest`` and ``passerelle pnr synth`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from passerelle.pnr.cli import app
+from passerelle.pnr.ingest import parse_file
+from passerelle.pnr.osdm import validate_osdm
+
+runner = CliRunner()
+
+
+def test_ingest_json_prints_one_line_per_file_and_exits_0(samples: Path) -> None:
+    files = [str(samples / "pnr1.txt"), str(samples / "no_pnr_history.edi")]
+    result = runner.invoke(app, ["ingest", "--json", *files])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["record_locators"] for line in lines] == [
+        ["MFN4TI"],
+        ["3MZVP2", "33O6DK", "35K2IO"],
+    ]
+    assert [line["passengers"] for line in lines] == [2, 4]
+    assert set(lines[0]) == {
+        "file",
+        "messages",
+        "pnrs",
+        "passengers",
+        "record_locators",
+        "quarantined",
+    }
+
+
+def test_ingest_exits_3_when_something_is_quarantined(tmp_path: Path, samples: Path) -> None:
+    bad = tmp_path / "bad.edi"
+    bad.write_text("UNB+IATA:1+AF'UNH+1+PNRGOV:13:1:IA'TIF+X+Y:A:1'UNT+3+1'")
+    result = runner.invoke(app, ["ingest", "--json", str(samples / "pnr4.txt"), str(bad)])
+    assert result.exit_code == 3
+    last = json.loads(result.stdout.splitlines()[-1])
+    assert last["quarantined"] == [
+        {"segment": 3, "reason": "TIF before any SRC (no PNR to attach it to)"}
+    ]
+
+
+def test_ingest_human_output(samples: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(samples / "pnr4.txt")])
+    assert result.exit_code == 0
+    assert "1 PNR(s), 1 passenger(s), 0 quarantined" in result.stdout
+
+
+def test_ingest_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["ingest"]).exit_code == 2
+    assert runner.invoke(app, ["ingest", str(tmp_path / "missing.edi")]).exit_code == 2
+
+
+def test_synth_writes_pushes_that_ingest_accepts(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["synth", "--air", "30", "--rail", "4", "--out", str(tmp_path), "--seed", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "air: 30 PNR(s)" in result.stdout
+    air = sorted((tmp_path / "air").iterdir())
+    rail = sorted((tmp_path / "rail").iterdir())
+    assert len(rail) == 4
+    assert sum(len(parse_file(p).pnrs) for p in air) == 30
+    for path in rail:
+        validate_osdm(json.loads(path.read_text()))
+    ingest = runner.invoke(app, ["ingest", "--json", *map(str, air + rail)])
+    assert ingest.exit_code == 0, ingest.output

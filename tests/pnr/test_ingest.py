@@ -1,0 +1,67 @@
+"""parse_file: format detection, quarantine with raw text, the JSON Lines summary."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from passerelle.pnr.ingest import parse_file
+from passerelle.pnr.synth import osdm_booking
+from tests.pnr.conftest import pnrgov
+
+
+def test_summary_has_exactly_the_documented_keys(samples: Path) -> None:
+    summary = parse_file(samples / "pnr4.txt").summary()
+    assert list(summary) == [
+        "file",
+        "messages",
+        "pnrs",
+        "passengers",
+        "record_locators",
+        "quarantined",
+    ]
+    assert summary["file"].endswith("pnr4.txt")
+    assert (summary["messages"], summary["pnrs"], summary["passengers"]) == (1, 1, 1)
+    assert summary["record_locators"] == ["0995F0"]
+    assert summary["quarantined"] == []
+
+
+def test_bytes_and_path_give_the_same_result(samples: Path) -> None:
+    data = (samples / "codeshare.edi").read_bytes()
+    from_bytes = parse_file(data, "codeshare.edi")
+    from_path = parse_file(samples / "codeshare.edi", "codeshare.edi")
+    assert from_bytes.summary() == from_path.summary()
+    assert from_bytes.digest == from_path.digest
+
+
+def test_osdm_json_is_detected() -> None:
+    doc = osdm_booking(random.Random(3), 0)
+    result = parse_file(json.dumps(doc).encode(), "booking.json")
+    assert result.format == "osdm"
+    assert result.record_locators == [doc["bookingCode"]]
+    assert result.accepted
+
+
+def test_invalid_osdm_is_quarantined_whole_with_the_reason() -> None:
+    raw = b'{"id": "B1", "createdOn": "2026-01-01T00:00:00Z", "passengers": []}'
+    result = parse_file(raw, "bad.json")
+    (item,) = result.quarantined
+    assert (item.segment, item.raw) == (0, raw.decode())
+    assert "passengers" in item.reason
+
+
+def test_not_edifact_is_quarantined_whole() -> None:
+    result = parse_file(b"hello world", "x.txt")
+    (item,) = result.quarantined
+    assert item.raw == "hello world"
+    assert result.summary()["quarantined"] == [{"segment": item.segment, "reason": item.reason}]
+
+
+def test_bad_segment_is_quarantined_but_the_rest_accepted() -> None:
+    text = pnrgov("SRC", "RCI+AF:OK1234", "TIF+MAES+ELS:A:1", "12345", "TIF+CLAES+LUC:A:2")
+    result = parse_file(text.encode(), "push.edi")
+    assert [p.full_name for p in result.passengers] == ["MAES ELS", "CLAES LUC"]
+    (item,) = result.quarantined
+    assert (item.segment, item.raw) == (9, "12345")
+    assert not result.accepted
