@@ -135,9 +135,11 @@ class _BlockSet:
     """Rows sorted by combined genotype key, for each block of disjoint loci."""
 
     def __init__(self, blocks: list[tuple[int, ...]], codes: U16) -> None:
+        if len(blocks) > 8:
+            raise ValidationFailed("at most 8 blocks per block set")
         self.blocks = blocks
         n = codes.shape[1]
-        carried = np.zeros(n, dtype=np.uint32)
+        self.carried = np.zeros(n, dtype=np.uint8)  # bit b: the row carries every locus of b
         self.keys: list[U64] = []
         self.rows: list[U32] = []
         for b, loci in enumerate(blocks):
@@ -150,15 +152,7 @@ class _BlockSet:
             order = np.argsort(key[rows], kind="stable")
             self.keys.append(key[rows][order])
             self.rows.append(rows[order])
-            carried[rows] |= np.uint32(1 << b)
-        masks, inverse = np.unique(carried, return_inverse=True)
-        by_mask: U32 = np.argsort(inverse, kind="stable").astype(np.uint32)
-        bounds = np.searchsorted(inverse[by_mask], np.arange(len(masks) + 1))
-        self.groups = {int(m): by_mask[bounds[i] : bounds[i + 1]] for i, m in enumerate(masks)}
-
-    def residual_size(self, usable: int) -> int:
-        """Rows sharing fewer than two usable blocks with the query: they must be scanned."""
-        return sum(len(r) for m, r in self.groups.items() if bin(m & usable).count("1") <= 1)
+            self.carried[rows] |= np.uint8(1 << b)
 
     def plan(self, luts: Mapping[int, U8]) -> tuple[int, dict[int, list[I64]]]:
         """The query's usable blocks (as a bit mask) and, per block, each locus' matching codes."""
@@ -173,21 +167,19 @@ class _BlockSet:
             choices[b] = per_locus
         return usable, choices
 
-    def candidates(self, usable: int, choices: Mapping[int, list[I64]]) -> U32:
-        """Rows that may match: those found through the blocks plus the residual rows."""
-        found: list[U32] = []
+    def lookup(self, choices: Mapping[int, list[I64]]) -> U32:
+        """Rows fully matching the query on at least one usable block (may repeat)."""
+        found: list[U32] = [np.zeros(0, dtype=np.uint32)]
         for b, per_locus in choices.items():
             keys = np.zeros(1, dtype=np.uint64)
             for j, choice in enumerate(per_locus):
                 shifted = choice.astype(np.uint64) << np.uint64(16 * j)
                 keys = (keys[:, None] | shifted[None, :]).ravel()
             found.append(_lookup(self.keys[b], self.rows[b], np.sort(keys)))
-        for mask, rows in self.groups.items():
-            if bin(mask & usable).count("1") <= 1:
-                found.append(rows)
-        if not found:
-            return np.zeros(0, dtype=np.uint32)
-        return np.unique(np.concatenate(found))
+        return np.concatenate(found)
+
+
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
 def _lookup(keys: U64, rows: U32, wanted: U64) -> U32:
@@ -236,6 +228,18 @@ class ProfileIndex:
             if len({x for b in blocks for x in b}) != sum(len(b) for b in blocks):
                 raise ValidationFailed("index blocks must not share loci")
             self.block_sets.append(_BlockSet(blocks, self.codes))
+        if len(self.block_sets) > 4:
+            raise ValidationFailed("at most 4 block sets")
+        # Rows grouped by which blocks of every set they carry (a few dozen groups).
+        combined = np.zeros(n, dtype=np.uint32)
+        for s, bs in enumerate(self.block_sets):
+            combined |= bs.carried.astype(np.uint32) << np.uint32(8 * s)
+        masks, inverse = np.unique(combined, return_inverse=True)
+        by_mask = np.argsort(inverse, kind="stable").astype(np.uint32)
+        bounds = np.searchsorted(inverse[by_mask], np.arange(len(masks) + 1))
+        self.groups: dict[int, U32] = {
+            int(m): by_mask[bounds[i] : bounds[i + 1]] for i, m in enumerate(masks)
+        }
 
     @staticmethod
     def _encode(name: str, column: LocusColumn, out: U16) -> _Locus:
@@ -285,8 +289,8 @@ class ProfileIndex:
         total = self.codes.nbytes + self.ids.nbytes
         for bs in self.block_sets:
             total += sum(k.nbytes for k in bs.keys) + sum(r.nbytes for r in bs.rows)
-            total += sum(g.nbytes for g in bs.groups.values())
-        return total
+            total += bs.carried.nbytes
+        return total + sum(g.nbytes for g in self.groups.values())
 
     def _luts(self, query: Profile) -> dict[int, U8]:
         luts: dict[int, U8] = {}
@@ -344,12 +348,39 @@ class ProfileIndex:
         return self._candidates(self._luts(query))
 
     def _candidates(self, luts: Mapping[int, U8]) -> U32 | None:
-        plans = [(bs, *bs.plan(luts)) for bs in self.block_sets]
-        costs = [bs.residual_size(usable) for bs, usable, _ in plans]
-        if not plans or min(costs) > len(self) * self.scan_fraction:
+        # Block set s finds every match sharing two of its usable blocks with the query; a row
+        # is looked for in set s only when every earlier set could miss it (its "residual"),
+        # and rows in the residual of every set are scanned.
+        plans = [bs.plan(luts) for bs in self.block_sets]
+        scanned = [
+            rows
+            for code, rows in self.groups.items()
+            if all(
+                _POPCOUNT[(code >> (8 * s)) & usable & 0xFF] <= 1
+                for s, (usable, _) in enumerate(plans)
+            )
+        ]
+        if sum(len(r) for r in scanned) > len(self) * self.scan_fraction:
             return None
-        bs, usable, choices = plans[costs.index(min(costs))]
-        return bs.candidates(usable, choices)
+        found: list[U32] = [*scanned]
+        for s, (bs, (_, choices)) in enumerate(zip(self.block_sets, plans, strict=True)):
+            if s and not self._any_residual(plans[:s]):
+                break
+            rows = bs.lookup(choices)
+            for t in range(s):
+                prior = self.block_sets[t].carried[rows] & np.uint8(plans[t][0])
+                rows = rows[_POPCOUNT[prior] <= 1]
+            found.append(rows)
+        return np.unique(np.concatenate(found))
+
+    def _any_residual(self, plans: Sequence[tuple[int, object]]) -> bool:
+        return any(
+            all(
+                _POPCOUNT[(code >> (8 * s)) & usable & 0xFF] <= 1
+                for s, (usable, _) in enumerate(plans)
+            )
+            for code in self.groups
+        )
 
     def scan(self, query: Profile) -> list[MatchResult]:
         """The straightforward vectorised scan of every row (baseline for the benchmark)."""
