@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from passerelle.node import Node, open_node
@@ -104,8 +105,13 @@ def make_user(node: Node, username: str, *roles: str, password: str = PASSWORD) 
 
 
 @pytest.fixture
-def client(node: Node) -> Iterator[TestClient]:
-    with TestClient(create_app(node), base_url="http://testserver", follow_redirects=False) as c:
+def app(node: Node) -> FastAPI:
+    return create_app(node)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
         yield c
 
 

@@ -7,6 +7,7 @@ Errors are mapped once, in :func:`main`: a :class:`~passerelle.errors.Passerelle
 from __future__ import annotations
 
 import getpass
+import importlib
 import sys
 
 import typer
@@ -35,7 +36,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
-out = Console()
+out = Console(soft_wrap=True, highlight=False)
 _ROLE_HELP = f"One of: {', '.join(HUMAN_ROLES)}. Repeat for several roles."
 
 
@@ -88,8 +89,8 @@ def demo(
     check: bool = typer.Option(False, "--check", help="Run the scripted check, then stop."),
 ) -> None:
     """Start a French (port 8001) and a Belgian (port 8002) node with synthetic data."""
-    from passerelle.cli import demo as demo_mod
-
+    # ``passerelle.cli.demo`` is shadowed by this function's name in the package namespace.
+    demo_mod = importlib.import_module("passerelle.cli.demo")
     if check:
         demo_mod.run_check()
     else:

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,7 +178,7 @@ def run_check() -> None:
             health = httpx.get(n.url + "/health", timeout=5).json()
             print(f"{n.code}: health {health['status']} (node {health['node']})")
             dpo = _account(accounts[n.code], "dpo")
-            with console_login(n, dpo.username, dpo.password) as client:
+            with closing(console_login(n, dpo.username, dpo.password)) as client:
                 print(f"{n.code}: console login as {dpo.username} ok")
                 page = client.get("/audit")
                 if page.status_code != 200 or dpo.username not in page.text:

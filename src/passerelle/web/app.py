@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -20,6 +21,8 @@ WEB_DIR = Path(__file__).parent
 PUBLIC_PATHS = frozenset(
     {"/health", "/login", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/oauth2-redirect"}
 )
+#: Node-to-node paths: authenticated by an RFC 9421 signature instead of a session or token.
+SIGNED_PATHS = frozenset({"/federation/v1/messages"})
 
 
 def templates() -> Jinja2Templates:
@@ -62,8 +65,14 @@ def create_app(node: Node) -> FastAPI:
         """Liveness and identity of the node; public, carries no personal data."""
         return {"status": "ok", "node": node.code, "version": __version__}
 
-    app.include_router(api.router)
-    app.include_router(console.router)
-    for router in domains.routers():
+    app.state.routers = [api.router, console.router, *domains.routers()]
+    for router in app.state.routers:
         app.include_router(router)
     return app
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every route of the app with its own dependencies (for the route-walk test and docs)."""
+    own = [r for r in app.router.routes if isinstance(r, APIRoute)]
+    included = [r for router in app.state.routers for r in router.routes if isinstance(r, APIRoute)]
+    return own + included

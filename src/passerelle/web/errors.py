@@ -15,6 +15,7 @@ from passerelle.errors import (
     NotAuthenticated,
     NotFound,
     PasserelleError,
+    PayloadTooLarge,
     UsageError,
     ValidationFailed,
 )
@@ -77,8 +78,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404:
-            error: PasserelleError = NotFound(f"nothing at {request.url.path}")
+        too_large = getattr(request.state, "body_too_large", None)
+        if too_large:
+            error: PasserelleError = PayloadTooLarge(too_large)
+        elif exc.status_code == 404:
+            error = NotFound(f"nothing at {request.url.path}")
         elif exc.status_code == 405:
             error = UsageError(f"{request.method} is not allowed on {request.url.path}")
         else:

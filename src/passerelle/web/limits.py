@@ -30,6 +30,9 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    # Body parsers re-wrap exceptions as "400 bad body"; the flag lets the
+                    # error handler report the real cause.
+                    scope.setdefault("state", {})["body_too_large"] = self._message()
                     raise PayloadTooLarge(self._message())
             return message
 
