@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from passerelle.errors import MalformedInput
@@ -80,18 +81,70 @@ DEFAULT_SERVICE = ServiceChars()
 # text (level A/B/C character sets), so they cannot collide with data.
 _REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP, _REL_REP = "\x00", "\x01", "\x02", "\x03", "\x04"
 _PLACEHOLDERS = (_REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP, _REL_REP)
-_TAG = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
+_TAG_OK = re.compile(r"[A-Z][A-Z0-9]{2}\Z").match
 _APOSTROPHES = ("'", "\u2019")
 
 
-@dataclass(slots=True)
-class Segment:
-    """One segment: its tag, its data elements (each a list of components) and its number."""
+class _Dialect:
+    """What a segment needs to split itself: separators, and whether text was released."""
 
-    tag: str
-    elements: list[list[str]]
-    number: int
-    raw: str
+    __slots__ = ("component", "element", "released", "service")
+
+    def __init__(self, service: ServiceChars, released: bool) -> None:
+        self.service = service
+        self.element = service.element
+        self.component = service.component
+        self.released = released
+
+
+_PLAIN = _Dialect(ServiceChars(), released=False)
+
+
+class Segment:
+    """One segment: its tag, its number (1-based) and its data elements.
+
+    Elements (each a list of components, released characters restored) are split on first
+    access: finding segments is the tokenizer's hot loop, and many segments of a PNRGOV
+    push are only counted, never read.
+    """
+
+    __slots__ = ("_dialect", "_elements", "_text", "number", "tag")
+
+    def __init__(self, tag: str, number: int, text: str, dialect: _Dialect = _PLAIN) -> None:
+        self.tag = tag
+        self.number = number
+        self._text = text
+        self._dialect = dialect
+        self._elements: list[list[str]] | None = None
+
+    @classmethod
+    def of(cls, tag: str, elements: list[list[str]], number: int, raw: str) -> Segment:
+        """A segment built from already split elements (``raw`` is kept for quarantine)."""
+        seg = cls(tag, number, raw)
+        seg._elements = elements
+        return seg
+
+    @property
+    def raw(self) -> str:
+        """The segment's text as sent (without terminator, service characters restored)."""
+        d = self._dialect
+        return _restore(self._text, d.service) if d.released else self._text
+
+    @property
+    def elements(self) -> list[list[str]]:
+        """Data elements after the tag, each a list of components."""
+        elements = self._elements
+        if elements is None:
+            d = self._dialect
+            parts = self._text.split(d.element)[1:]
+            comp = d.component
+            if d.released:
+                svc = d.service
+                elements = [[_restore(c, svc) for c in p.split(comp)] for p in parts]
+            else:
+                elements = [p.split(comp) for p in parts]
+            self._elements = elements
+        return elements
 
     def get(self, element: int, component: int = 0, default: str = "") -> str:
         """Component ``component`` of data element ``element`` (both 0-based), or ``default``."""
@@ -99,6 +152,9 @@ class Segment:
             return self.elements[element][component]
         except IndexError:
             return default
+
+    def __repr__(self) -> str:
+        return f"Segment({self.tag!r}, {self.number}, {self.raw!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,36 +238,36 @@ def tokenize(data: str | bytes) -> Tokens:
             .replace(rel + comp, _REL_COMP)
             .replace(rel + svc.repetition, _REL_REP)
         )
+    pieces = [p.strip() for p in text.split(term)]
+    kept = [p for p in pieces if p]
+    empty = len(pieces) - len(kept) - (1 if not pieces[-1] else 0)  # a final terminator
+    dialect = _Dialect(svc, released)
+    ok = (elem, "")
+    if all(_TAG_OK(h[:3]) and (h[3:] in ok or h[:3] == "UNA") for h in {p[:4] for p in kept}):
+        # The usual case: every piece is a segment; no per-piece Python branch.
+        tags = [p[:3] for p in kept]
+        segments = list(map(Segment, tags, range(1, len(kept) + 1), kept, repeat(dialect)))
+        invalid: list[InvalidSegment] = []
+    else:
+        segments, invalid = _checked(kept, dialect)
+    if not segments:
+        raise NotEdifact("no EDIFACT segment found", segment=len(kept))
+    return Tokens(svc, segments, invalid, max(empty, 0), warnings)
+
+
+def _checked(kept: list[str], dialect: _Dialect) -> tuple[list[Segment], list[InvalidSegment]]:
+    """The slow path, when some piece is not a segment: check each one."""
     segments: list[Segment] = []
     invalid: list[InvalidSegment] = []
-    empty = 0
-    number = 0
-    tag_ok = _TAG.match
-    for piece in text.split(term):
-        raw = piece.strip()
-        if not raw:
-            empty += 1
-            continue
-        number += 1
-        parts = raw.split(elem)
-        tag = parts[0]
-        if comp in tag:  # a tag with a qualifier, e.g. "UNH:1"; keep the code only
-            tag = tag.split(comp, 1)[0]
-        if not tag_ok(tag):
-            invalid.append(
-                InvalidSegment(number, _restore(raw, svc) if released else raw, _bad(tag))
-            )
-            continue
-        if released:
-            elements = [[_restore(c, svc) for c in p.split(comp)] for p in parts[1:]]
-            raw = _restore(raw, svc)
+    ok = (dialect.element, "")
+    for number, piece in enumerate(kept, 1):
+        tag = piece[:3]
+        if _TAG_OK(tag) and (piece[3:4] in ok or tag == "UNA"):
+            segments.append(Segment(tag, number, piece, dialect))
         else:
-            elements = [p.split(comp) for p in parts[1:]]
-        segments.append(Segment(tag, elements, number, raw))
-    if not segments:
-        raise NotEdifact("no EDIFACT segment found", segment=number)
-    empty -= 1 if text.rstrip().endswith(term) else 0  # the final terminator is no empty segment
-    return Tokens(svc, segments, invalid, max(empty, 0), warnings)
+            raw = _restore(piece, dialect.service) if dialect.released else piece
+            invalid.append(InvalidSegment(number, raw, _bad(piece.split(dialect.element, 1)[0])))
+    return segments, invalid
 
 
 def _bad(tag: str) -> str:
@@ -294,10 +350,10 @@ def split_interchange(tokens: Tokens) -> Interchange:
                     f"segment {seg.number}: UNT counts {declared} segments, message has {actual}"
                 )
             current = None
-        elif current is not None and tag not in ("UNB", "UNZ", "UNG", "UNE"):
+        elif current is not None and tag not in ("UNB", "UNZ", "UNG", "UNE", "UNA"):
             current.body.append(seg)
             continue
-        if tag in ("UNB", "UNZ", "UNG", "UNE") and current is not None:
+        if tag in ("UNB", "UNZ", "UNG", "UNE", "UNA") and current is not None:
             warnings.append(f"message {current.reference}: no UNT before {tag}")
             current = None
         if tag in ("UNH", "UNT"):
@@ -308,7 +364,7 @@ def split_interchange(tokens: Tokens) -> Interchange:
             group = seg
         elif tag == "UNE":
             group = None
-        elif tag == "UNZ":
+        elif tag in ("UNZ", "UNA"):  # UNA: a later interchange's service string advice
             pass
         else:
             stray.append(InvalidSegment(seg.number, seg.raw, f"{tag} segment outside a message"))

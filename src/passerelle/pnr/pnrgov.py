@@ -109,8 +109,8 @@ def repair_glued(body: list[Segment], warnings: list[str]) -> list[Segment]:
             head = seg.elements[cut][0]
             tag = head[-3:]
             warnings.append(f"segment {seg.number}: terminator missing before {tag}, split")
-            out.append(Segment(seg.tag, [*seg.elements[:cut], [head[:-3]]], seg.number, seg.raw))
-            seg = Segment(tag, seg.elements[cut + 1 :], seg.number, seg.raw)
+            out.append(Segment.of(seg.tag, [*seg.elements[:cut], [head[:-3]]], seg.number, seg.raw))
+            seg = Segment.of(tag, seg.elements[cut + 1 :], seg.number, seg.raw)
     return out
 
 
