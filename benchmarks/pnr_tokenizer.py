@@ -46,7 +46,7 @@ def best(fn: Callable[[str], int], texts: list[str], repeat: int) -> float:
         for text in texts:
             try:
                 fn(text)
-            except Exception:  # noqa: BLE001, S112 - pydifact failures are reported separately
+            except Exception:
                 continue
         times.append(time.perf_counter() - start)
     return min(times)
@@ -58,7 +58,7 @@ def failures(texts: dict[str, str]) -> dict[str, str]:
     for name, text in texts.items():
         try:
             theirs = pydifact(text)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             out[name] = f"{type(exc).__name__}: {str(exc)[:70]}"
             continue
         mine = ours(text) + (1 if text.lstrip("\ufeff").startswith("UNA") else 0)
@@ -87,7 +87,7 @@ def report(label: str, texts: list[str], repeat: int) -> tuple[float, float]:
 def _pydifact_ok(text: str) -> bool:
     try:
         pydifact(text)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
     return True
 

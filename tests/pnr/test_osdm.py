@@ -6,14 +6,16 @@ import contextlib
 import copy
 import json
 import random
+from datetime import datetime
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from passerelle.errors import MalformedInput
-from passerelle.pnr.osdm import OsdmError, parse_osdm, validate_osdm
+from passerelle.pnr.osdm import OsdmError, booking_schema, parse_osdm, validate_osdm
 from passerelle.pnr.synth import osdm_booking
 
 
@@ -100,3 +102,43 @@ def test_fuzz_mutated_bookings_raise_only_typed_errors(data: st.DataObject) -> N
             target = target[data.draw(st.integers(0, len(target) - 1))]
     with contextlib.suppress(MalformedInput):
         parse_osdm(doc)
+
+
+def _reference_accepts(document: Any) -> bool:
+    """The jsonschema reference validator, with date/date-time format checks."""
+    checker = jsonschema.FormatChecker(formats=("date",))
+    checker.checks("date-time")(lambda v: not isinstance(v, str) or _is_datetime(v))
+    validator = jsonschema.Draft7Validator(booking_schema(), format_checker=checker)
+    return validator.is_valid(document)
+
+
+def _is_datetime(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_fast_validator_agrees_with_the_jsonschema_reference(data: st.DataObject) -> None:
+    doc = osdm_booking(random.Random(data.draw(st.integers(0, 20))), 0)
+    assert _reference_accepts(doc)
+    mutation = data.draw(
+        st.sampled_from(
+            [
+                ("passengers", []),
+                ("createdOn", "yesterday"),
+                ("id", 42),
+                ("unknownField", 1),
+                ("paymentMethods", [{}]),
+                ("trips", [{"id": "T1"}]),
+                ("bookingCode", None),
+            ]
+        )
+    )
+    doc[mutation[0]] = mutation[1]
+    with pytest.raises(OsdmError):
+        validate_osdm(doc)
+    assert not _reference_accepts(doc)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
+import fastjsonschema
 
 from passerelle.errors import MalformedInput
 from passerelle.pnr.normalised import (
@@ -74,20 +74,29 @@ def booking_schema() -> dict[str, Any]:
     return schema
 
 
+# OpenAPI numeric/binary formats carry no constraint JSON Schema can check.
+_OPENAPI_FORMATS: dict[str, Any] = {"duration": r"^-?P", "uri": r"^[A-Za-z][A-Za-z0-9+.-]*:"}
+_OPENAPI_FORMATS |= {f: (lambda _v: True) for f in ("int32", "int64", "float", "double", "byte")}
+
+
 @lru_cache(maxsize=1)
 def _validator() -> Any:
-    return jsonschema.Draft7Validator(booking_schema())
+    # fastjsonschema compiles the schema to Python: ~15x faster than a jsonschema walk, which
+    # matters at 100+ bookings a second. tests/pnr/test_osdm.py checks that it agrees with
+    # the jsonschema reference validator on valid and broken documents.
+    return fastjsonschema.compile(booking_schema(), formats=_OPENAPI_FORMATS)
 
 
 def validate_osdm(document: Any) -> None:
     """Raise :class:`OsdmError` (with the JSON path) unless ``document`` is a valid Booking."""
     try:
-        error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+        _validator()(document)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        path = "$" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in exc.path[1:])
+        message = exc.message.replace(exc.name, path, 1) if exc.name else exc.message
+        raise OsdmError(f"not a valid OSDM Booking: {message[:300]}", path=path) from exc
     except RecursionError as exc:
         raise OsdmError("OSDM document nested too deeply") from exc
-    if error is not None:
-        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
-        raise OsdmError(f"not a valid OSDM Booking at {path}: {error.message[:300]}", path=path)
 
 
 def _load(data: bytes | str) -> Any:
