@@ -22,7 +22,8 @@ with node.session() as s:
     accounts.ensure_agency(s, "FR", "France", "FR")
 for i in range(int(sys.argv[3])):
     with node.session() as s:
-        accounts.create_token(s, name=f"{sys.argv[2]}-{i}", role="carrier", agency="FR", now=node.clock.now())
+        name = f"{sys.argv[2]}-{i}"
+        accounts.create_token(s, name=name, role="carrier", agency="FR", now=node.clock.now())
         node.audit(s, audit.Actor(sys.argv[2], "FR"), action="admin", object_type="api_token",
                    object_id=f"{sys.argv[2]}-{i}", purpose="test", legal_basis="test")
 """
@@ -38,7 +39,7 @@ def test_two_writer_processes_lose_nothing(tmp_path: Path) -> None:
     node = open_node(Settings(data_dir=tmp_path, node="FR"))
     with node.session() as session:
         result = audit.verify(session)
-        alpha, n_alpha = audit.search(session, audit.AuditQuery(actor="alpha"))
+        _, n_alpha = audit.search(session, audit.AuditQuery(actor="alpha"))
         _, n_beta = audit.search(session, audit.AuditQuery(actor="beta"))
     assert result.ok, result.describe()
     assert (n_alpha, n_beta) == (per_writer, per_writer)

@@ -1,0 +1,30 @@
+"""``passerelle demo --check`` runs both nodes for real and ends with ``demo check ok``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_check_runs_both_nodes_and_verifies_audit_chains(tmp_path: Path) -> None:
+    env = {**os.environ, "PASSERELLE_DATA_DIR": str(tmp_path)}
+    env.pop("PASSERELLE_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "passerelle", "demo", "--check"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "demo check ok"
+    for code in ("FR", "BE"):
+        assert f"{code}: console login as {code.lower()}.dpo ok" in lines
+        assert any(line.startswith(f"{code}: audit chain ok") for line in lines)
+    # Each node kept its own data directory and SQLite file.
+    assert (tmp_path / "demo-check" / "fr" / "passerelle.sqlite3").exists()
+    assert (tmp_path / "demo-check" / "be" / "passerelle.sqlite3").exists()
