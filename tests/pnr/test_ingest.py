@@ -6,6 +6,9 @@ import json
 import random
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from passerelle.pnr.ingest import parse_file
 from passerelle.pnr.synth import osdm_booking
 from tests.pnr.conftest import pnrgov
@@ -65,3 +68,60 @@ def test_bad_segment_is_quarantined_but_the_rest_accepted() -> None:
     (item,) = result.quarantined
     assert (item.segment, item.raw) == (9, "12345")
     assert not result.accepted
+
+
+segment_texts = st.sampled_from(
+    [
+        "SRC",
+        "RCI+AF:ABC123",
+        "TIF+A+B:A:1",
+        "TIF+X:G",
+        "SSR+DOCS:HK::::::/P/BEL",
+        "SSR+SEAT:HK+1A::1",
+        "SSR+SEAT",
+        "TVL+010126:0900+CDG+BRU+AF+1",
+        "TVL",
+        "RPI+1+HK",
+        "TRI",
+        "SSD+1A",
+        "TBD++2:20",
+        "ABI",
+        "SAC+++X",
+        "DAT+700:010126",
+        "DAT",
+        "IFT+4:43+X",
+        "IFT",
+        "FOP+CC",
+        "ADD++700:X:Y:Z:A:B:C:D",
+        "ADD",
+        "EQN+1",
+        "TKT+1",
+        "MON+T:1:EUR",
+        "PTK+NR++010126",
+        "FTI+AF:1",
+        "EBD+EUR:1+2",
+        "LTS+HALAL",
+        "ORG+AF+9TIF+GLUED+NAME:A:1",
+        "NAD+FL+++A:B",
+        "DOC+P+1",
+        "DTM+329:800101",
+        "UNH+2+PAXLST",
+        "UNH+3+PNRGOV",
+        "UNT+2+1",
+        "UNE",
+        "UNG+X",
+        "'",
+        "?",
+        "+",
+        ":",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(segment_texts, max_size=40))
+def test_fuzz_parse_file_never_raises(segments: list[str]) -> None:
+    text = "UNB+IATA:1'UNH+1+PNRGOV:13:1:IA'" + "'".join(segments) + "'"
+    result = parse_file(text.encode(), "fuzz.edi")
+    assert len(result.record_locators) == len(result.pnrs)
+    assert all(q.raw for q in result.quarantined if q.segment)

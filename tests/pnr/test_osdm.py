@@ -142,3 +142,12 @@ def test_fast_validator_agrees_with_the_jsonschema_reference(data: st.DataObject
     with pytest.raises(OsdmError):
         validate_osdm(doc)
     assert not _reference_accepts(doc)
+
+
+def test_places_shared_by_several_passengers_go_to_each(doc: dict[str, Any]) -> None:
+    ids = [p["id"] for p in doc["passengers"]]
+    place = doc["bookedOffers"][0]["reservations"][0]["placeAllocation"]["reservedPlaces"][0]
+    place.update(passengerIds=ids, placeNumbers=[str(61 + i) for i in range(len(ids))])
+    del doc["bookedOffers"][0]["reservations"][0]["placeAllocation"]["reservedPlaces"][1:]
+    booking = parse_osdm(doc)
+    assert [p.seats[0].seat for p in booking.passengers] == [str(61 + i) for i in range(len(ids))]

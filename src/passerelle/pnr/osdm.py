@@ -243,10 +243,11 @@ def _seats(doc: dict[str, Any], by_id: dict[str, Passenger]) -> None:
         for reservation in offer.get("reservations") or []:
             allocation = reservation.get("placeAllocation") or {}
             for place in allocation.get("reservedPlaces") or []:
-                for pid in place.get("passengerIds") or []:
+                coach = str(place.get("coachNumber", ""))
+                numbers = place.get("placeNumbers") or []
+                # One place per passenger, in order; a shared place (compartment) goes to all.
+                for i, pid in enumerate(place.get("passengerIds") or []):
                     pax = by_id.get(pid)
-                    numbers = place.get("placeNumbers") or []
                     if pax is not None and numbers:
-                        pax.seats.append(
-                            Seat(str(numbers[0]), 0, str(place.get("coachNumber", "")))
-                        )
+                        number = numbers[i] if i < len(numbers) else numbers[-1]
+                        pax.seats.append(Seat(str(number), 0, coach))

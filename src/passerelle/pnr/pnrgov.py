@@ -29,61 +29,7 @@ from passerelle.pnr.normalised import (
     sanitise,
 )
 
-__all__ = ["PNRGOV_TAGS", "PnrgovResult", "parse_pnrgov", "repair_glued"]
-
-# Segment tags of PNRGOV; used to recover a missing terminator ("…+9TIF+KIM…").
-PNRGOV_TAGS = frozenset(
-    [
-        "ABI",
-        "ADD",
-        "APD",
-        "DAT",
-        "EBD",
-        "EQN",
-        "FAR",
-        "FOP",
-        "FTI",
-        "IFT",
-        "LTS",
-        "MON",
-        "MSG",
-        "ORG",
-        "PTK",
-        "RCI",
-        "REF",
-        "RPI",
-        "SAC",
-        "SRC",
-        "SSD",
-        "SSR",
-        "TBD",
-        "TIF",
-        "TKT",
-        "TRI",
-        "TVL",
-        "TXD",
-    ]
-)
-# SSR codes kept, with the Annex I item they carry.
-_KEPT_SSR = {
-    "UMNR": 12,
-    "INFT": 17,
-    "CHLD": 17,
-    "TKNE": 13,
-    "TKNA": 13,
-    "CKIN": 10,
-    "SEAT": 14,
-    "RQST": 14,
-    "NSST": 14,
-    "NSSA": 14,
-    "NSSW": 14,
-    "XBAG": 16,
-    "ABAG": 16,
-    "PBAG": 16,
-    "FQTV": 8,
-    "FQTR": 8,
-    "FQTS": 8,
-}
+__all__ = ["PnrgovResult", "parse_pnrgov", "repair_glued"]
 
 
 @dataclass(slots=True)
@@ -119,7 +65,7 @@ def _glue_point(seg: Segment) -> int | None:
     for i, element in enumerate(seg.elements):
         if i < last and len(element) == 1:
             value = element[0]
-            if len(value) > 3 and value[-3:] in PNRGOV_TAGS and value[-4] != " ":
+            if len(value) > 3 and value[-3:] in rules.PNRGOV_TAGS and value[-4] != " ":
                 return i
     return None
 
@@ -361,7 +307,7 @@ class _Reader:
                 if target is not None and element[0]:
                     add_seat(target, element[0], len(b.legs) - 1 if b.legs else None)
             return
-        item = _KEPT_SSR.get(code)
+        item = rules.KEPT_SSR.get(code)
         if item is None:
             b.dropped.outside_annex["SSR " + code] += 1
             return

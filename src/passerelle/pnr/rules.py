@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 __all__ = [
     "ANNEX_I",
+    "KEPT_SSR",
     "MASKED_AT_SIX_MONTHS",
     "MEAL_SSR",
     "MEDICAL_SSR",
     "OSDM_SENSITIVE_FIELDS",
+    "PNRGOV_TAGS",
     "SENSITIVE_TEXT",
+    "UMNR_SSR",
     "AnnexItem",
     "sensitive_ssr_category",
     "sensitive_text_category",
@@ -104,7 +107,9 @@ MEDICAL_SSR: frozenset[str] = frozenset(
 OSDM_SENSITIVE_FIELDS: frozenset[str] = frozenset({"prmNeeds"})
 
 # Free text revealing religion or health (art. 13(4)); English and French keywords as they
-# appear in remarks. Word starts only, so that e.g. "HALALI" street names still match.
+# appear in remarks, matched at word starts (PRAYER matches PRAYERS; CHURCH does not match
+# inside SCHURCH). A false positive deletes a remark, which the directive allows; a miss keeps
+# sensitive data, which it does not.
 SENSITIVE_TEXT: dict[str, re.Pattern[str]] = {
     "religion": re.compile(
         r"\b(HALAL|KOSHER|KASHER|MUSLIM|MUSULMAN|ISLAM|JEWISH|JUIF|JUIVE|HINDU|HINDOU|SIKH|"
@@ -119,6 +124,63 @@ SENSITIVE_TEXT: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+
+# Segment tags of the PNRGOV message (IATA/WCO/ICAO PNRGOV EDIFACT implementation guide);
+# used to recover a missing terminator ("…+9TIF+KIM…").
+PNRGOV_TAGS: frozenset[str] = frozenset(
+    [
+        "ABI",
+        "ADD",
+        "APD",
+        "DAT",
+        "EBD",
+        "EQN",
+        "FAR",
+        "FOP",
+        "FTI",
+        "IFT",
+        "LTS",
+        "MON",
+        "MSG",
+        "ORG",
+        "PTK",
+        "RCI",
+        "REF",
+        "RPI",
+        "SAC",
+        "SRC",
+        "SSD",
+        "SSR",
+        "TBD",
+        "TIF",
+        "TKT",
+        "TRI",
+        "TVL",
+        "TXD",
+    ]
+)
+# SSR codes kept (IATA AIRIMP codes), with the Annex I item they carry; every other SSR code
+# is outside Annex I (art. 6(1)) or sensitive (art. 13(4)) and is not kept.
+KEPT_SSR: dict[str, int] = {
+    "UMNR": 12,
+    "INFT": 17,
+    "CHLD": 17,
+    "TKNE": 13,
+    "TKNA": 13,
+    "CKIN": 10,
+    "SEAT": 14,
+    "RQST": 14,
+    "NSST": 14,
+    "NSSA": 14,
+    "NSSW": 14,
+    "XBAG": 16,
+    "ABAG": 16,
+    "PBAG": 16,
+    "FQTV": 8,
+    "FQTR": 8,
+    "FQTS": 8,
+}
+
 
 # Item 12 read strictly (CJEU C-817/19, para. 136 (verify)): only unaccompanied-minor remarks.
 UMNR_SSR: frozenset[str] = frozenset({"UMNR"})  # IATA AIRIMP: unaccompanied minor
