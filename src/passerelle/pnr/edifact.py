@@ -81,6 +81,7 @@ DEFAULT_SERVICE = ServiceChars()
 # text (level A/B/C character sets), so they cannot collide with data.
 _REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP, _REL_REP = "\x00", "\x01", "\x02", "\x03", "\x04"
 _PLACEHOLDERS = (_REL_RELEASE, _REL_TERM, _REL_ELEM, _REL_COMP, _REL_REP)
+_HAS_PLACEHOLDER = re.compile("[\x00-\x04]").search
 _TAG_OK = re.compile(r"[A-Z][A-Z0-9]{2}\Z").match
 _APOSTROPHES = ("'", "\u2019")
 
@@ -136,13 +137,12 @@ class Segment:
         elements = self._elements
         if elements is None:
             d = self._dialect
-            parts = self._text.split(d.element)[1:]
-            comp = d.component
-            if d.released:
+            parts = self._text.split(d.element)
+            del parts[0]
+            elements = list(map(str.split, parts, repeat(d.component)))
+            if d.released and _HAS_PLACEHOLDER(self._text):
                 svc = d.service
-                elements = [[_restore(c, svc) for c in p.split(comp)] for p in parts]
-            else:
-                elements = [p.split(comp) for p in parts]
+                elements = [[_restore(c, svc) for c in e] for e in elements]
             self._elements = elements
         return elements
 
@@ -276,7 +276,7 @@ def _bad(tag: str) -> str:
 
 
 def _restore(value: str, svc: ServiceChars) -> str:
-    if not any(p in value for p in _PLACEHOLDERS):
+    if not _HAS_PLACEHOLDER(value):
         return value
     return (
         value.replace(_REL_TERM, svc.terminator)
