@@ -17,7 +17,10 @@ def test_demo_check_runs_both_nodes_and_verifies_audit_chains(tmp_path: Path) ->
     env.pop("PASSERELLE_DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "-m", "passerelle", "demo", "--check"],
-        env=env, capture_output=True, text=True, timeout=600,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()

@@ -41,14 +41,27 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     data_dir = tmp_path_factory.mktemp("browser-node")
     port = _free_port()
-    env = {**os.environ, "PASSERELLE_DATA_DIR": str(data_dir), "PASSERELLE_NODE": "BE",
-           "PASSERELLE_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "PASSERELLE_DATA_DIR": str(data_dir),
+        "PASSERELLE_NODE": "BE",
+        "PASSERELLE_LOG_LEVEL": "warning",
+    }
     env.pop("PASSERELLE_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "passerelle", "init", "--demo-data"], env=env,
-                   check=True, capture_output=True, timeout=120)
-    passwords = {a["username"]: a["password"]
-                 for a in json.loads((data_dir / "demo-accounts.json").read_text())}
-    proc = subprocess.Popen([sys.executable, "-m", "passerelle", "serve", "--port", str(port)], env=env)
+    subprocess.run(
+        [sys.executable, "-m", "passerelle", "init", "--demo-data"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    passwords = {
+        a["username"]: a["password"]
+        for a in json.loads((data_dir / "demo-accounts.json").read_text())
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "passerelle", "serve", "--port", str(port)], env=env
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -65,7 +78,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required for the browser tests (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is required for the browser tests (apt-get install chromium)"
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
@@ -104,7 +119,9 @@ def test_login_switch_language_and_see_own_login_in_audit_log(
     with page.expect_navigation():
         page.select_option("#locale", "fr")
     assert page.locator("h1").inner_text() == "Journal d'audit"
-    page.screenshot(path=str(Path(os.environ.get("PASSERELLE_SCREENSHOTS", "/tmp")) / "audit-fr.png"))
+    page.screenshot(
+        path=str(Path(os.environ.get("PASSERELLE_SCREENSHOTS", "/tmp")) / "audit-fr.png")
+    )
     page.close()
 
 
