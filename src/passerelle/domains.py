@@ -34,7 +34,11 @@ if TYPE_CHECKING:
     from passerelle.settings import Settings
 
 #: Plugged-in packages, in start-up order.
-INSTALLED: tuple[str, ...] = ()
+INSTALLED: tuple[str, ...] = (
+    "passerelle.identity",
+    "passerelle.dna",
+    "passerelle.pnr",
+)
 
 
 @cache

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy.orm import Session
 
 from passerelle.privacy import audit
@@ -27,6 +28,8 @@ class Node:
     db: Database
     clock: Clock
     retention: RetentionRegistry = field(default_factory=RetentionRegistry)
+    #: Live, in-process state that plugins keep per node (e.g. the identity watchlists).
+    state: dict[str, Any] = field(default_factory=dict)
     _cipher: FieldCipher | None = None
 
     @property
@@ -50,6 +53,18 @@ class Node:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def node_of(request: Request) -> Node:
+    """FastAPI dependency: the node serving this request."""
+    node: Node = request.app.state.node
+    return node
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """FastAPI dependency: a database session for the request, committed when the route returns."""
+    with node_of(request).session() as session:
+        yield session
 
 
 def open_node(settings: Settings | None = None, *, clock: Clock | None = None) -> Node:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
 from passerelle.errors import CsrfFailed, NotAuthenticated, PasserelleError
-from passerelle.node import Node
+from passerelle.node import db_session
+from passerelle.node import node_of as node_of
 from passerelle.privacy import accounts
 from passerelle.web import i18n
 
@@ -19,15 +18,8 @@ LANG_COOKIE = "passerelle_lang"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def node_of(request: Request) -> Node:
-    node: Node = request.app.state.node
-    return node
-
-
-def db(request: Request) -> Iterator[Session]:
-    """A database session for the request, committed when the route returns normally."""
-    with node_of(request).session() as session:
-        yield session
+#: Re-exported for routes: the node and a request-scoped database session.
+db = db_session
 
 
 async def authenticate(request: Request) -> None:

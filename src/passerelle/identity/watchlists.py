@@ -1,0 +1,72 @@
+"""The node's live watchlists: named in-memory indexes that publishers keep up to date.
+
+Domains publish entries (the alerts register publishes its person alerts); screening reads all
+lists at once. Adding or withdrawing an entry changes screening results immediately, without a
+rebuild. The lists are rebuilt from their owners' tables when a node starts.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from passerelle.errors import NotFound
+from passerelle.identity.index import Watchlist
+from passerelle.identity.rules import DEFAULT_THRESHOLD
+from passerelle.identity.schemas import Match, PersonRecord
+from passerelle.identity.service import screen
+
+
+@dataclass(frozen=True)
+class ListedMatch:
+    list_name: str
+    match: Match
+
+    def to_dict(self) -> dict[str, object]:
+        return {"list": self.list_name, **self.match.to_dict()}
+
+
+class NodeWatchlists:
+    def __init__(self) -> None:
+        self._lists: dict[str, Watchlist] = {}
+        self._lock = threading.RLock()
+
+    def publish(self, list_name: str, entry: PersonRecord) -> None:
+        """Add or replace an entry (same id) on a list."""
+        with self._lock:
+            self._lists.setdefault(list_name, Watchlist()).add(entry, replace=True)
+
+    def withdraw(self, list_name: str, entry_id: str) -> bool:
+        """Remove an entry; False when it was not listed."""
+        with self._lock:
+            watchlist = self._lists.get(list_name)
+            if watchlist is None:
+                return False
+            try:
+                watchlist.remove(entry_id)
+            except NotFound:
+                return False
+            return True
+
+    def sizes(self) -> dict[str, int]:
+        with self._lock:
+            return {name: len(w) for name, w in sorted(self._lists.items())}
+
+    def screen(
+        self, record: PersonRecord, threshold: float = DEFAULT_THRESHOLD
+    ) -> list[ListedMatch]:
+        """Matches on every list, best first."""
+        with self._lock:
+            found = [
+                ListedMatch(name, match)
+                for name, watchlist in self._lists.items()
+                for match in screen(record, watchlist, threshold)
+            ]
+        return sorted(found, key=lambda m: (-m.match.score, m.list_name, m.match.entry_id))
+
+
+def node_watchlists(state: dict[str, object]) -> NodeWatchlists:
+    """The watchlists kept in a node's plugin state (created on first use)."""
+    lists = state.setdefault("identity.watchlists", NodeWatchlists())
+    assert isinstance(lists, NodeWatchlists)
+    return lists
