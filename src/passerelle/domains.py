@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 #: Plugged-in packages, in start-up order.
 INSTALLED: tuple[str, ...] = (
     "passerelle.identity",
+    "passerelle.federation",
     "passerelle.dna",
     "passerelle.pnr",
 )

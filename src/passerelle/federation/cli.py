@@ -1,0 +1,146 @@
+"""``passerelle keys …``, ``passerelle peers …`` and ``passerelle outbox …``: thin commands."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from passerelle.federation import delivery, keys, outbox, peers, service
+from passerelle.node import Node, open_node
+from passerelle.privacy import audit
+from passerelle.settings import get_settings
+
+keys_app = typer.Typer(help="This node's Ed25519 signing key pair.", no_args_is_help=True)
+peers_app = typer.Typer(help="Partner nodes this node exchanges with.", no_args_is_help=True)
+outbox_app = typer.Typer(help="Outgoing messages waiting for delivery.", no_args_is_help=True)
+out = Console()
+
+
+def _node() -> Node:
+    return open_node(get_settings())
+
+
+def _admin(node: Node, object_type: str, object_id: str, **details: object) -> None:
+    with node.session() as session:
+        node.audit(
+            session,
+            audit.Actor(f"cli:{getpass.getuser()}", "node"),
+            action="admin",
+            object_type=object_type,
+            object_id=object_id,
+            purpose="federation configuration",
+            legal_basis="node security",
+            details=details,
+        )
+
+
+@keys_app.command("generate")
+def keys_generate(
+    force: bool = typer.Option(False, "--force", help="Replace an existing key pair."),
+) -> None:
+    """Create the node's key pair (private key mode 0600 in PASSERELLE_DATA_DIR/keys)."""
+    node = _node()
+    key = keys.generate(node.settings, force=force)
+    _admin(node, "federation.key", node.code, op="generate", public_key=keys.public_text(key))
+    out.print(f"key pair of {node.code} written to {keys.key_path(node.settings)}")
+    print(keys.public_text(key))
+
+
+@keys_app.command("show")
+def keys_show() -> None:
+    """Print the public key and the command a peer runs to register this node."""
+    settings = get_settings()
+    public = keys.public_text(keys.load(settings))
+    print(public)
+    out.print(f"on a peer: passerelle peers add {settings.node} {settings.public_url} {public}")
+
+
+@peers_app.command("add")
+def peers_add(code: str, url: str, public_key: str) -> None:
+    """Register (or update) a peer: its node code, base URL and base64 public key."""
+    node = _node()
+    with node.session() as session:
+        peer = peers.add(session, code, url, public_key, now=node.clock.now())
+        code = peer.code
+    _admin(node, "federation.peer", code, op="add", url=url, public_key=public_key)
+    out.print(f"peer {code} at {url} registered")
+
+
+@peers_app.command("remove")
+def peers_remove(code: str) -> None:
+    """Remove a peer; its messages are no longer accepted nor delivered."""
+    node = _node()
+    with node.session() as session:
+        peers.remove(session, code)
+    _admin(node, "federation.peer", code.upper(), op="remove")
+    out.print(f"peer {code.upper()} removed")
+
+
+@peers_app.command("list")
+def peers_list() -> None:
+    """List peers with their status."""
+    node = _node()
+    table = Table("code", "url", "public key", "last ok", "last error", "undelivered")
+    with node.session() as session:
+        for p in service.peer_status(session):
+            table.add_row(
+                p.code,
+                p.url,
+                p.public_key,
+                p.last_ok_at.isoformat(timespec="seconds") if p.last_ok_at else "-",
+                p.last_error or "-",
+                str(p.pending_messages),
+            )
+    out.print(table)
+
+
+@outbox_app.command("list")
+def outbox_list(
+    all_: bool = typer.Option(False, "--all", help="Include delivered messages."),
+) -> None:
+    """List outgoing messages not yet delivered (or all with --all)."""
+    node = _node()
+    table = Table("message id", "peer", "type", "case", "status", "attempts", "next", "error")
+    with node.session() as session:
+        for m in service.outbox_messages(session, include_delivered=all_):
+            table.add_row(
+                m.id,
+                m.peer,
+                m.type,
+                m.case_ref,
+                m.status,
+                str(m.attempts),
+                m.next_attempt_at.isoformat(timespec="seconds") if m.next_attempt_at else "-",
+                m.last_error or "",
+            )
+    out.print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    message_id: str = typer.Argument(None, help="One message id (default: every waiting one)."),
+) -> None:
+    """Make waiting or failed messages due now and try to deliver them once."""
+    node = _node()
+    with node.session() as session:
+        ids = outbox.retry(session, now=node.clock.now(), message_id=message_id)
+
+    async def run() -> dict[int, bool | None]:
+        timeout = node.settings.federation_timeout_seconds
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            return await delivery.deliver(node, client, ids)
+
+    results = asyncio.run(run()) if ids else {}
+    delivered = sum(1 for ok in results.values() if ok)
+    out.print(f"{len(ids)} message(s) retried, {delivered} delivered")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(peers_app, name="peers")
+    app.add_typer(outbox_app, name="outbox")

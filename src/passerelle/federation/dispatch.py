@@ -1,0 +1,108 @@
+"""Where received messages go: one handler per message type, registered by its concept module.
+
+A handler runs inside the transaction that records the message as received, so the message and
+its effects commit together or not at all. It returns the reply to send back (or None for a
+bare acknowledgement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from passerelle.errors import ValidationFailed
+from passerelle.federation import envelope as env
+from passerelle.federation.model import Message
+from passerelle.federation.schemas import Envelope
+from passerelle.node import Node
+from passerelle.privacy import audit
+
+Handler = Callable[[Session, Node, Envelope], Envelope | None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(message_type: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _HANDLERS[message_type] = fn
+        return fn
+
+    return register
+
+
+def peer_actor(message: Envelope) -> audit.Actor:
+    """Audit actor for acts a peer causes on this node."""
+    return audit.Actor(f"peer:{message.sender}", message.sender)
+
+
+def ack(node: Node, message: Envelope, **payload: object) -> Envelope:
+    return env.make(
+        node,
+        recipient=message.sender,
+        type="ack",
+        purpose=message.purpose,
+        legal_basis=message.legal_basis,
+        case_ref=message.case_ref,
+        in_reply_to=message.id,
+        payload=dict(payload),
+    )
+
+
+def seen(session: Session, message_id: str) -> Message | None:
+    return session.query(Message).filter_by(message_id=message_id, direction="in").one_or_none()
+
+
+def record_incoming(session: Session, node: Node, message: Envelope, raw: str) -> Message:
+    row = Message(
+        message_id=message.id,
+        direction="in",
+        peer=message.sender,
+        type=message.type,
+        case_ref=message.case_ref,
+        created_at=node.clock.now(),
+        body=raw,
+        status="received",
+        attempts=1,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_reply_sent(session: Session, node: Node, reply: Envelope) -> None:
+    """Keep the reply in the message history as an outgoing message delivered in the response."""
+    now = node.clock.now()
+    session.add(
+        Message(
+            message_id=reply.id,
+            direction="out",
+            peer=reply.recipient,
+            type=reply.type,
+            case_ref=reply.case_ref,
+            created_at=now,
+            body=env.encode(reply),
+            status="delivered",
+            attempts=1,
+            delivered_at=now,
+        )
+    )
+
+
+def handle(session: Session, node: Node, message: Envelope) -> Envelope:
+    """Run the handler of ``message``'s type; always returns a reply (an ack by default)."""
+    fn = _HANDLERS.get(message.type)
+    if fn is None:
+        raise ValidationFailed(f"this node does not handle {message.type!r} messages")
+    return fn(session, node, message) or ack(node, message)
+
+
+def handle_reply(session: Session, node: Node, raw: bytes) -> Envelope | None:
+    """Process the reply a peer returned to one of our messages, exactly once."""
+    reply = env.decode(raw)
+    if seen(session, reply.id) is not None:
+        return reply
+    record_incoming(session, node, reply, raw.decode())
+    fn = _HANDLERS.get(reply.type)
+    if fn is not None:
+        fn(session, node, reply)
+    return reply

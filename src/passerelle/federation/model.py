@@ -1,0 +1,124 @@
+"""Tables of federation: peers, the message log (outbox and inbox), queries, answers, opaque
+references and follow-up requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from passerelle.storage import Base, UtcDateTime
+
+
+class Peer(Base):
+    """A partner node: its code (the signature key id), inbox URL and public key."""
+
+    __tablename__ = "federation_peer"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    url: Mapped[str] = mapped_column(String(300))
+    public_key: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_ok_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_error: Mapped[str | None] = mapped_column(String(300), default=None)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class Message(Base):
+    """Every message sent (the durable outbox) or received (the idempotent inbox).
+
+    Outgoing rows keep the exact body that is signed on every attempt, so a retry is the same
+    message; incoming rows keep the reply that was sent, so a replay can be answered with it.
+    """
+
+    __tablename__ = "federation_message"
+    __table_args__ = (UniqueConstraint("message_id", "direction"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36))
+    direction: Mapped[str] = mapped_column(String(3))  # "out" or "in"
+    peer: Mapped[str] = mapped_column(String(32), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    case_ref: Mapped[str] = mapped_column(String(100), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    # out: pending → sending → delivered | failed; in: received
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    last_error: Mapped[str | None] = mapped_column(String(300), default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    reply: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class Query(Base):
+    """A hit/no-hit query this node sent to one or more peers."""
+
+    __tablename__ = "federation_query"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    case_ref: Mapped[str] = mapped_column(String(100), index=True)
+    purpose: Mapped[str] = mapped_column(String(200))
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class Answer(Base):
+    """One peer's answer to a query: HIT with an opaque reference, NO HIT, or no answer yet."""
+
+    __tablename__ = "federation_answer"
+    __table_args__ = (UniqueConstraint("query_id", "peer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query_id: Mapped[str] = mapped_column(ForeignKey("federation_query.id", ondelete="CASCADE"))
+    peer: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[str] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(String(100), default=None)
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    handling_code: Mapped[str | None] = mapped_column(String(2), default=None)
+    handling_text: Mapped[str | None] = mapped_column(Text, default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class Reference(Base):
+    """On the answering node: what an opaque reference handed to a peer stands for."""
+
+    __tablename__ = "federation_reference"
+
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    internal_ref: Mapped[str] = mapped_column(String(200))
+    peer: Mapped[str] = mapped_column(String(32))
+    query_message_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Request(Base):
+    """A follow-up request, on the requesting node (``out``) and on the requested one (``in``)."""
+
+    __tablename__ = "federation_request"
+    __table_args__ = (UniqueConstraint("request_id", "direction"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(36))
+    direction: Mapped[str] = mapped_column(String(3))
+    peer: Mapped[str] = mapped_column(String(32))
+    query_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    kind: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(100))
+    case_ref: Mapped[str] = mapped_column(String(100), index=True)
+    purpose: Mapped[str] = mapped_column(String(200))
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # out: queued → pending → approved | refused; in: pending → approved | refused
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    items: Mapped[str] = mapped_column(Text, default="[]")  # released items, JSON

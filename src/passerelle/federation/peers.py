@@ -1,0 +1,70 @@
+"""The peer registry: partner nodes, their inbox URLs and public keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passerelle.errors import NotFound, ValidationFailed
+from passerelle.federation import keys
+from passerelle.federation.model import Message, Peer
+
+
+def _check_code(code: str) -> str:
+    code = code.strip().upper()
+    if not code or len(code) > 32 or not code.replace("-", "").replace("_", "").isalnum():
+        raise ValidationFailed(f"{code!r} is not a node code (letters, digits, - and _)")
+    return code
+
+
+def add(session: Session, code: str, url: str, public_key: str, *, now: datetime) -> Peer:
+    """Register a peer, or update its URL and key when it is already known."""
+    code = _check_code(code)
+    if not url.startswith(("http://", "https://")):
+        raise ValidationFailed("the peer URL must start with http:// or https://")
+    keys.parse_public(public_key)
+    peer = session.get(Peer, code)
+    if peer is None:
+        peer = Peer(code=code, url=url.rstrip("/"), public_key=public_key.strip(), added_at=now)
+        session.add(peer)
+    else:
+        peer.url, peer.public_key = url.rstrip("/"), public_key.strip()
+    session.flush()
+    return peer
+
+
+def remove(session: Session, code: str) -> None:
+    peer = session.get(Peer, code.upper())
+    if peer is None:
+        raise NotFound(f"no peer {code!r}")
+    session.delete(peer)
+
+
+def get(session: Session, code: str) -> Peer:
+    peer = session.get(Peer, code.upper())
+    if peer is None:
+        raise NotFound(f"no peer {code!r}; add it with `passerelle peers add`")
+    return peer
+
+
+def all_peers(session: Session) -> list[Peer]:
+    return list(session.scalars(select(Peer).order_by(Peer.code)))
+
+
+def public_key(session: Session, code: str) -> Ed25519PublicKey | None:
+    """The key a signature with key id ``code`` must verify against, if ``code`` is a peer."""
+    peer = session.get(Peer, code)
+    return keys.parse_public(peer.public_key) if peer else None
+
+
+def pending_counts(session: Session) -> dict[str, int]:
+    """Undelivered outgoing messages per peer."""
+    rows = session.execute(
+        select(Message.peer, func.count())
+        .where(Message.direction == "out", Message.status.in_(("pending", "sending", "failed")))
+        .group_by(Message.peer)
+    )
+    return {peer: int(count) for peer, count in rows}

@@ -1,0 +1,76 @@
+"""How federation plugs into a node (see ``passerelle.domains``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from passerelle.federation import cli, demo, rules
+from passerelle.federation.model import Message, Query, Reference, Request
+from passerelle.privacy.retention import RetentionRule
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from passerelle.node import Node
+    from passerelle.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+#: Console menu entries: (path, label msgid, roles).
+NAV = [("/exchange", "Exchange", ("analyst", "supervisor"))]
+
+demo.register_demo_kind()
+
+
+def _purge(session: Session, cutoff: datetime) -> int:
+    count = 0
+    for table, column in (
+        (Message, Message.created_at),
+        (Request, Request.requested_at),
+        (Reference, Reference.created_at),
+        (Query, Query.created_at),
+    ):
+        result = session.execute(delete(table).where(column < cutoff))
+        count += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return count
+
+
+def retention_rules() -> list[RetentionRule]:
+    return [
+        RetentionRule(
+            data_class="federation_message",
+            description="Federation messages, queries, references and follow-up requests are "
+            "erased five years after they were exchanged, with the audit trail that records them.",
+            source=rules.MESSAGE_RETENTION_SOURCE,
+            delete_after=rules.MESSAGE_RETENTION,
+            delete=_purge,
+        )
+    ]
+
+
+def routers() -> list[APIRouter]:
+    from passerelle.federation import api, console
+
+    return [api.inbox_router, api.router, console.router]
+
+
+def register_cli(app: typer.Typer) -> None:
+    cli.register(app)
+
+
+def demo_seed(node: Node) -> None:
+    demo.seed(node)
+
+
+def demo_wiring(settings_list: list[Settings]) -> None:
+    demo.wire(settings_list)
+
+
+def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    demo.check(nodes, accounts)

@@ -1,0 +1,163 @@
+"""Regulatory and protocol constants of federation, each with the text it comes from.
+
+A lawyer can review this file without reading the code: handling codes, evaluation codes,
+answer deadlines, the clock-skew window of signatures and the retry policy of the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    meaning: str
+    source: str
+
+
+_EUROPOL_HANDLING = "Europol handling codes (Europol Regulation (EU) 2016/794 art. 19; SIENA)"
+
+#: Europol handling codes, required on every exchanged item that carries data.
+HANDLING_CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("H0", "Use only for preventing and combating crime.", _EUROPOL_HANDLING),
+        Code(
+            "H1",
+            "Not to be used as evidence in judicial proceedings without the provider's permission.",
+            _EUROPOL_HANDLING,
+        ),
+        Code("H2", "Not to be disseminated without the provider's permission.", _EUROPOL_HANDLING),
+        Code("H3", "Other restrictions, stated in text.", _EUROPOL_HANDLING),
+    )
+}
+#: The handling code whose restrictions must be spelled out in text.
+HANDLING_WITH_TEXT = "H3"
+
+_ART29 = "Regulation (EU) 2016/794 (Europol Regulation) art. 29"
+
+#: 4×4 evaluation code: reliability of the source (first character).
+SOURCE_RELIABILITY: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code(
+            "A",
+            "No doubt about authenticity, trustworthiness and competence; "
+            "reliable in all instances.",
+            f"{_ART29}(1)(a)",
+        ),
+        Code("B", "Mostly reliable.", f"{_ART29}(1)(b)"),
+        Code("C", "Mostly unreliable.", f"{_ART29}(1)(c)"),
+        Code("X", "Reliability cannot be assessed.", f"{_ART29}(1)(d)"),
+    )
+}
+#: 4×4 evaluation code: accuracy of the information (second character).
+INFORMATION_ACCURACY: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("1", "Not in doubt.", f"{_ART29}(2)(a)"),
+        Code(
+            "2",
+            "Known personally to the source but not to the official passing it on.",
+            f"{_ART29}(2)(b)",
+        ),
+        Code(
+            "3",
+            "Not known personally to the source but corroborated by other information.",
+            f"{_ART29}(2)(c)",
+        ),
+        Code(
+            "4", "Not known personally to the source and cannot be corroborated.", f"{_ART29}(2)(d)"
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    answer_within: timedelta
+    source: str
+
+
+#: Default time a requested node has to answer a follow-up request (non-urgent requests).
+DEFAULT_DEADLINE = Deadline(
+    "*",
+    timedelta(days=7),
+    "Directive (EU) 2023/977 art. 5(1)(c): other requests answered within 7 calendar days",
+)
+
+#: Answer deadlines of follow-up requests per searchable kind.
+FOLLOWUP_DEADLINES: dict[str, Deadline] = {
+    d.kind: d
+    for d in (
+        Deadline(
+            "person",
+            timedelta(hours=12),
+            "SIRENE Manual (supplementary information after a hit on a person is exchanged "
+            "within 12 hours); project choice modelled on it",
+        ),
+        Deadline(
+            "dna",
+            timedelta(days=7),
+            "Council Decision 2008/615/JHA (Prüm) art. 5: supply of further data under "
+            "national law; deadline per Directive (EU) 2023/977 art. 5(1)(c)",
+        ),
+        Deadline(
+            "urgent",
+            timedelta(hours=8),
+            "Directive (EU) 2023/977 art. 5(1)(a): urgent requests, directly accessible data, "
+            "8 hours",
+        ),
+    )
+}
+
+
+def deadline_for(kind: str) -> Deadline:
+    """The answer deadline of a follow-up request on ``kind``."""
+    return FOLLOWUP_DEADLINES.get(kind, DEFAULT_DEADLINE)
+
+
+#: Largest accepted difference between a signed message's date and the receiver's clock.
+#: RFC 9421 §7.2.4 leaves the window to the verifier; 5 minutes is the customary Kerberos
+#: skew (RFC 4120 §1.2) and what the issue fixes.
+CLOCK_SKEW = timedelta(minutes=5)
+
+#: The one inbox path every node-to-node message is posted to (issue #3).
+INBOX_PATH = "/federation/v1/messages"
+
+#: Components covered by the signature of a request and of a response (RFC 9421 §2).
+REQUEST_COMPONENTS = ("@method", "@path", "date", "content-digest")
+RESPONSE_COMPONENTS = ("@status", "date", "content-digest")
+SIGNATURE_LABEL = "sig1"
+SIGNATURE_ALG = "ed25519"  # RFC 9421 §3.3.6
+
+#: Outbox retry policy (project choice): exponential back-off, capped, then parked as failed
+#: until an operator runs ``passerelle outbox retry``.
+RETRY_FIRST = timedelta(seconds=1)
+RETRY_FACTOR = 2.0
+RETRY_MAX_DELAY = timedelta(minutes=10)
+RETRY_MAX_ATTEMPTS = 25
+#: How long a worker holds a message it is delivering before another may take it over.
+DELIVERY_LEASE = timedelta(seconds=60)
+#: How often the server's delivery worker looks for due messages.
+WORKER_POLL_SECONDS = 0.5
+
+#: Message types on the wire.
+MESSAGE_TYPES = ("query", "query.answer", "followup.request", "followup.answer", "ack")
+#: Message types whose payload carries data and therefore needs a handling code.
+DATA_TYPES = ("query.answer", "followup.answer")
+
+#: Federation messages hold personal data (queries, released records): kept as long as the
+#: audit trail of the exchange, then erased.
+MESSAGE_RETENTION = timedelta(days=5 * 365 + 1)
+MESSAGE_RETENTION_SOURCE = (
+    "Directive (EU) 2016/680 art. 5 (time limits for storage) and art. 25 (logging); "
+    "kept with the audit log, five years"
+)
+
+#: Handling code put on a HIT answer, which carries only an opaque reference (project choice:
+#: the reference may serve only the prevention and combating of crime, Europol code H0).
+HIT_HANDLING = "H0"

@@ -1,0 +1,407 @@
+"""Queries and follow-up requests between three in-process nodes (FR, BE, ES)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from passerelle.federation import delivery
+from passerelle.federation.model import Message, Request
+from passerelle.privacy import audit
+from passerelle.privacy.model import AuditEntry
+from tests.federation.conftest import Net
+
+QUERY = {
+    "kind": "vehicle",
+    "payload": {"plate": "1-ABC-234"},
+    "case_ref": "FR-2026-0042",
+    "purpose": "investigation of a terrorist offence",
+    "legal_basis": "Prüm Decision 2008/615/JHA art. 12",
+}
+ASK = {
+    "case_ref": "FR-2026-0042",
+    "purpose": "investigation of a terrorist offence",
+    "legal_basis": "Directive (EU) 2023/977 art. 4",
+}
+APPROVE = {
+    "fields": ["make", "holder"],
+    "handling": {"code": "H3", "text": "Not to be shared with third countries."},
+    "evaluation": {"source": "B", "information": "2"},
+}
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def _entries(net: Net, code: str, object_type: str) -> list[AuditEntry]:
+    with net.nodes[code].session() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.object_type == object_type)
+                .order_by(AuditEntry.seq)
+            )
+        )
+
+
+def _answers(result: dict[str, Any]) -> dict[str, str]:
+    return {a["peer"]: a["status"] for a in result["answers"]}
+
+
+async def _query(net: Net, c: dict[str, httpx.AsyncClient], **changes: Any) -> dict[str, Any]:
+    r = await c["FR"].post(
+        "/api/v1/federation/queries", json={**QUERY, **changes}, headers=net.auth("FR", "analyst")
+    )
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def test_query_to_all_peers_answers_hit_with_opaque_reference_or_no_hit(any_net: Net) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with any_net.running() as c:
+            return await _query(any_net, c)
+
+    result = run(scenario())
+    assert _answers(result) == {"BE": "hit", "ES": "no_hit"}
+    assert result["complete"] is True
+    be = next(a for a in result["answers"] if a["peer"] == "BE")
+    assert be["reference"].startswith("ref-") and "1-ABC-234" not in be["reference"]
+    assert be["handling"] == {"code": "H0", "text": None}
+    # Each peer audited the search it ran for FR; FR audited what it disclosed.
+    assert [e.outcome for e in _entries(any_net, "BE", "federation.query")] == ["hit"]
+    assert [e.outcome for e in _entries(any_net, "ES", "federation.query")] == ["no_hit"]
+    assert [e.action for e in _entries(any_net, "FR", "federation.query")] == ["disclose"]
+
+
+def test_query_to_one_peer_only_reaches_that_peer(net: Net) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with net.running() as c:
+            return await _query(net, c, peers=["ES"])
+
+    assert _answers(run(scenario())) == {"ES": "no_hit"}
+    assert net.mesh.posts == ["ES"]
+
+
+def test_unreachable_peer_gives_a_partial_result_completed_when_it_returns(net: Net) -> None:
+    net.mesh.down.add("ES")
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with net.running() as c:
+            first = await _query(net, c)
+            net.mesh.down.clear()
+            net.clock.advance(timedelta(seconds=5))
+            await delivery.deliver_due(net.nodes["FR"], net.apps["FR"].state.federation_client)
+            r = await c["FR"].get(
+                f"/api/v1/federation/queries/{first['id']}", headers=net.auth("FR", "analyst")
+            )
+            return first, r.json()
+
+    first, later = run(scenario())
+    assert _answers(first) == {"BE": "hit", "ES": "unreachable"}
+    assert first["complete"] is False
+    assert _answers(later) == {"BE": "hit", "ES": "no_hit"}
+    assert later["complete"] is True
+
+
+def test_slow_peer_times_out_and_its_late_answer_is_recorded_once(any_net: Net) -> None:
+    any_net.mesh.delay["BE"] = 1.5  # the per-peer timeout is 1 s
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with any_net.running() as c:
+            first = await _query(any_net, c)
+            any_net.mesh.delay.clear()
+            any_net.clock.advance(timedelta(seconds=5))
+            await delivery.deliver_due(
+                any_net.nodes["FR"], any_net.apps["FR"].state.federation_client
+            )
+            r = await c["FR"].get(
+                f"/api/v1/federation/queries/{first['id']}", headers=any_net.auth("FR", "analyst")
+            )
+            return first, r.json()
+
+    first, later = run(scenario())
+    assert _answers(first) == {"BE": "timeout", "ES": "no_hit"}
+    assert "did not answer within 1 s" in next(
+        a["detail"] for a in first["answers"] if a["peer"] == "BE"
+    )
+    assert _answers(later)["BE"] == "hit"
+    # BE processed the query once although it was delivered twice (the second time a replay).
+    assert len(_entries(any_net, "BE", "federation.query")) == 1
+
+
+def test_unknown_kind_is_an_error_not_a_no_hit(net: Net) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with net.running() as c:
+            return await _query(net, c, kind="spaceship")
+
+    result = run(scenario())
+    assert _answers(result) == {"BE": "error", "ES": "error"}
+    assert "not searchable" in result["answers"][0]["detail"]
+
+
+def test_query_naming_an_unknown_peer_is_refused(net: Net) -> None:
+    async def scenario() -> httpx.Response:
+        async with net.running() as c:
+            return await c["FR"].post(
+                "/api/v1/federation/queries",
+                json={**QUERY, "peers": ["NL"]},
+                headers=net.auth("FR", "analyst"),
+            )
+
+    r = run(scenario())
+    assert r.status_code == 422
+    assert "NL" in r.json()["message"]
+
+
+async def _hit_and_ask(net: Net, c: dict[str, httpx.AsyncClient]) -> dict[str, Any]:
+    result = await _query(net, c)
+    be = next(a for a in result["answers"] if a["peer"] == "BE")
+    r = await c["FR"].post(
+        "/api/v1/federation/followups",
+        json={"query_id": result["id"], "peer": "BE", "reference": be["reference"], **ASK},
+        headers=net.auth("FR", "analyst"),
+    )
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def test_followup_approved_on_the_peer_returns_the_chosen_fields_signed(any_net: Net) -> None:
+    async def scenario() -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+        async with any_net.running() as c:
+            asked = await _hit_and_ask(any_net, c)
+            sup = any_net.auth("BE", "supervisor")
+            incoming = (
+                await c["BE"].get("/api/v1/federation/followups?direction=in", headers=sup)
+            ).json()
+            assert [i["status"] for i in incoming] == ["pending"]
+            fields = (
+                await c["BE"].get(f"/api/v1/federation/followups/{asked['id']}/fields", headers=sup)
+            ).json()
+            r = await c["BE"].post(
+                f"/api/v1/federation/followups/{asked['id']}/approve", json=APPROVE, headers=sup
+            )
+            assert r.status_code == 200, r.text
+            got = await c["FR"].get(
+                f"/api/v1/federation/followups/{asked['id']}", headers=any_net.auth("FR", "analyst")
+            )
+            return asked, fields, got.json()
+
+    asked, fields, got = run(scenario())
+    assert asked["status"] == "pending"  # delivered and acknowledged by BE
+    assert fields["holder"] == "Jan PEETERS"
+    assert got["status"] == "approved"
+    assert {i["field"]: i["value"] for i in got["items"]} == {
+        "make": "Volkswagen",
+        "holder": "Jan PEETERS",
+    }
+    assert all(i["handling"]["code"] == "H3" for i in got["items"])
+    assert all(i["evaluation"] == {"source": "B", "information": "2"} for i in got["items"])
+    # Both nodes audited every step, and their chains verify.
+    be_steps = [(e.action, e.outcome) for e in _entries(any_net, "BE", "federation.followup")]
+    # received, data read to decide, released, and the release shown back to the supervisor
+    assert be_steps == [
+        ("write", "received"),
+        ("read", "ok"),
+        ("disclose", "approved"),
+        ("read", "ok"),
+    ]
+    fr_steps = [(e.action, e.outcome) for e in _entries(any_net, "FR", "federation.followup")]
+    assert fr_steps == [("disclose", "ok"), ("write", "approved"), ("read", "ok")]
+    for node in any_net.nodes.values():
+        with node.session() as session:
+            assert audit.verify(session).ok
+
+
+def test_followup_refused_returns_the_reason(net: Net) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with net.running() as c:
+            asked = await _hit_and_ask(net, c)
+            r = await c["BE"].post(
+                f"/api/v1/federation/followups/{asked['id']}/refuse",
+                json={"reason": "No national legal basis for this purpose."},
+                headers=net.auth("BE", "supervisor"),
+            )
+            assert r.status_code == 200, r.text
+            again = await c["BE"].post(
+                f"/api/v1/federation/followups/{asked['id']}/approve",
+                json=APPROVE,
+                headers=net.auth("BE", "supervisor"),
+            )
+            assert again.status_code == 409
+            got = await c["FR"].get(
+                f"/api/v1/federation/followups/{asked['id']}", headers=net.auth("FR", "analyst")
+            )
+            return got.json()
+
+    got = run(scenario())
+    assert got["status"] == "refused"
+    assert got["reason"] == "No national legal basis for this purpose."
+    assert got["items"] == []
+    assert [e.action for e in _entries(net, "BE", "federation.followup")][-1] == "refuse"
+
+
+def test_only_a_supervisor_decides_and_only_an_analyst_asks(net: Net) -> None:
+    async def scenario() -> tuple[int, int]:
+        async with net.running() as c:
+            asked = await _hit_and_ask(net, c)
+            by_analyst = await c["BE"].post(
+                f"/api/v1/federation/followups/{asked['id']}/approve",
+                json=APPROVE,
+                headers=net.auth("BE", "analyst"),
+            )
+            by_dpo = await c["FR"].post(
+                "/api/v1/federation/queries", json=QUERY, headers=net.auth("FR", "dpo")
+            )
+            return by_analyst.status_code, by_dpo.status_code
+
+    assert run(scenario()) == (403, 403)
+
+
+def test_followup_needs_a_hit_with_that_reference(net: Net) -> None:
+    async def scenario() -> httpx.Response:
+        async with net.running() as c:
+            result = await _query(net, c)
+            return await c["FR"].post(
+                "/api/v1/federation/followups",
+                json={"query_id": result["id"], "peer": "ES", "reference": "ref-guess", **ASK},
+                headers=net.auth("FR", "analyst"),
+            )
+
+    assert run(scenario()).status_code == 422
+
+
+def test_followup_to_a_peer_that_is_down_is_delivered_when_it_returns(any_net: Net) -> None:
+    async def scenario() -> tuple[dict[str, Any], list[str]]:
+        async with any_net.running() as c:
+            result = await _query(any_net, c)
+            be = next(a for a in result["answers"] if a["peer"] == "BE")
+            any_net.mesh.down.add("BE")
+            r = await c["FR"].post(
+                "/api/v1/federation/followups",
+                json={"query_id": result["id"], "peer": "BE", "reference": be["reference"], **ASK},
+                headers=any_net.auth("FR", "analyst"),
+            )
+            queued = r.json()
+            client = any_net.apps["FR"].state.federation_client
+            # Back-off: not retried before it is due, whatever the worker does.
+            assert await delivery.deliver_due(any_net.nodes["FR"], client) == 0
+            any_net.clock.advance(timedelta(seconds=1))
+            assert await delivery.deliver_due(any_net.nodes["FR"], client) == 0  # still down
+            any_net.mesh.down.clear()
+            any_net.clock.advance(timedelta(seconds=2))
+            assert await delivery.deliver_due(any_net.nodes["FR"], client) == 1
+            incoming = await c["BE"].get(
+                "/api/v1/federation/followups?direction=in",
+                headers=any_net.auth("BE", "supervisor"),
+            )
+            return queued, [i["id"] for i in incoming.json()]
+
+    queued, incoming = run(scenario())
+    assert queued["status"] == "queued"
+    assert incoming == [queued["id"]]
+    with any_net.nodes["FR"].session() as session:
+        row = session.scalars(select(Request).where(Request.direction == "out")).one()
+        assert row.status == "pending"
+        msg = session.scalars(select(Message).where(Message.type == "followup.request")).one()
+        assert (msg.status, msg.attempts) == ("delivered", 3)
+
+
+def test_deadline_is_tracked_per_kind_and_shown_overdue(net: Net) -> None:
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with net.running() as c:
+            asked = await _hit_and_ask(net, c)
+            net.clock.advance(timedelta(days=8))
+            r = await c["FR"].get(
+                f"/api/v1/federation/followups/{asked['id']}", headers=net.auth("FR", "analyst")
+            )
+            return asked, r.json()
+
+    asked, later = run(scenario())
+    # vehicle has no specific deadline: Directive (EU) 2023/977 art. 5(1)(c), 7 days.
+    assert asked["due_at"].startswith("2026-03-09T09:00")
+    assert asked["overdue"] is False
+    assert later["overdue"] is True
+
+
+def test_urgent_followup_is_due_in_eight_hours(net: Net) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with net.running() as c:
+            result = await _query(net, c)
+            be = next(a for a in result["answers"] if a["peer"] == "BE")
+            r = await c["FR"].post(
+                "/api/v1/federation/followups",
+                json={
+                    "query_id": result["id"],
+                    "peer": "BE",
+                    "reference": be["reference"],
+                    "urgent": True,
+                    **ASK,
+                },
+                headers=net.auth("FR", "analyst"),
+            )
+            data: dict[str, Any] = r.json()
+            return data
+
+    assert run(scenario())["due_at"].startswith("2026-03-02T17:00")
+
+
+def test_case_history_lists_every_message_both_ways(net: Net) -> None:
+    async def scenario() -> list[dict[str, Any]]:
+        async with net.running() as c:
+            asked = await _hit_and_ask(net, c)
+            await c["BE"].post(
+                f"/api/v1/federation/followups/{asked['id']}/approve",
+                json=APPROVE,
+                headers=net.auth("BE", "supervisor"),
+            )
+            r = await c["FR"].get(
+                "/api/v1/federation/cases/FR-2026-0042/messages", headers=net.auth("FR", "dpo")
+            )
+            data: list[dict[str, Any]] = r.json()
+            return data
+
+    history = [(m["direction"], m["peer"], m["type"]) for m in run(scenario())]
+    assert history == [
+        ("out", "BE", "query"),
+        ("out", "ES", "query"),
+        ("in", "BE", "query.answer"),
+        ("in", "ES", "query.answer"),
+        ("out", "BE", "followup.request"),
+        ("in", "BE", "ack"),
+        ("in", "BE", "followup.answer"),
+        ("out", "BE", "ack"),
+    ]
+
+
+def test_envelope_on_the_wire_carries_the_required_fields(net: Net) -> None:
+    async def scenario() -> None:
+        async with net.running() as c:
+            await _query(net, c, peers=["BE"])
+
+    run(scenario())
+    with net.nodes["BE"].session() as session:
+        row = session.scalars(select(Message).where(Message.direction == "in")).one()
+        body = json.loads(row.body)
+        reply = json.loads(row.reply or "{}")
+    assert {
+        "id",
+        "sender",
+        "recipient",
+        "created_at",
+        "type",
+        "purpose",
+        "legal_basis",
+        "case_ref",
+        "payload",
+    } <= set(body)
+    assert (body["sender"], body["recipient"], body["type"]) == ("FR", "BE", "query")
+    assert reply["in_reply_to"] == body["id"]
+    assert reply["handling"]["code"] == "H0"
