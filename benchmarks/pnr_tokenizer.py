@@ -106,6 +106,7 @@ def _pydifact_ok(text: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--air", type=int, default=3000, help="synthetic air PNRs")
+    parser.add_argument("--rail", type=int, default=2000, help="synthetic OSDM bookings")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"# PNR tokenizer benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
@@ -120,7 +121,7 @@ def main() -> None:
     report("GTAS sample corpus (x20)", list(samples.values()) * 20, args.repeat)
 
     with tempfile.TemporaryDirectory() as tmp:
-        write_synthetic(tmp, air=args.air, seed=1)
+        write_synthetic(tmp, air=args.air, rail=args.rail, seed=1)
         files = sorted((Path(tmp) / "air").iterdir())
         synthetic = [p.read_text(encoding="utf-8") for p in files]
         report(f"synthetic PNRGOV corpus ({args.air} PNRs)", synthetic, args.repeat)
@@ -137,6 +138,16 @@ def main() -> None:
             f"\nEnd-to-end parse_file on the synthetic corpus: {size / elapsed:,.1f} MB/s, "
             f"{passengers / elapsed:,.0f} passengers/s ({pnrs} PNRs, {passengers} passengers)"
         )
+        rail = [p.read_bytes() for p in sorted((Path(tmp) / "rail").iterdir())]
+        if rail:
+            parse_file(rail[0], "warm-up.json")  # compiles the schema validator once
+            start = time.perf_counter()
+            accepted = sum(parse_file(raw, "b.json").accepted for raw in rail)
+            elapsed = time.perf_counter() - start
+            print(
+                f"End-to-end parse_file on {len(rail)} OSDM bookings (schema-validated): "
+                f"{len(rail) / elapsed:,.0f} bookings/s ({accepted} accepted)"
+            )
 
     print("\n## Samples pydifact does not read correctly")
     failed = failures(samples)
