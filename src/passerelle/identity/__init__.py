@@ -40,7 +40,7 @@ __all__ = [
 def compare(a: PersonRecord, b: PersonRecord) -> Match:
     """Score two people directly (no index); the Match's entry_id is ``b.id``."""
     from passerelle.identity.features import prepare
-    from passerelle.identity.scorer import compare as _compare
+    from passerelle.identity.scorer import explain
 
-    value, explanation = _compare(prepare(a), prepare(b))
+    value, explanation = explain(prepare(a), prepare(b))
     return Match(b.id, value, explanation)

@@ -19,7 +19,7 @@ scored. Entries are added and withdrawn at any time; nothing is ever rebuilt.
 
 from __future__ import annotations
 
-import heapq
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import combinations, permutations
 
@@ -67,6 +67,7 @@ def index_keys(f: Features) -> tuple[list[str], list[str]]:
         pairs.add(f"X{ka}|{kb[-3:]}")
     if len(f.document) >= 4:
         pairs.add("D" + ocr_fold(f.document))
+    # Sorted so that candidate ranking (ties included) never depends on hash seeds.
     return sorted(singles), sorted(pairs)
 
 
@@ -151,23 +152,31 @@ class Watchlist:
         return record
 
     def candidates(self, query: Features, limit: int = rules.CANDIDATE_LIMIT) -> list[int]:
-        """Slots of the entries most worth scoring against ``query``, best-supported first."""
+        """Slots of the entries most worth scoring against ``query``, best-supported first.
+
+        Deterministic: ties keep the order in which keys and postings were met.
+        """
         singles, pairs = index_keys(query)
-        weights: dict[int, int] = {}
+        counts: Counter[int] = Counter()
         get = self._postings.get
-        for keys, weight in ((singles, rules.KEY_WEIGHT_SINGLE), (pairs, rules.KEY_WEIGHT_PAIR)):
-            for key in keys:
-                found = get(key)
-                if found is None:
-                    continue
-                w = rules.KEY_WEIGHT_DOCUMENT if key[0] == "D" else weight
-                if isinstance(found, int):
-                    weights[found] = weights.get(found, 0) + w
-                elif weight == rules.KEY_WEIGHT_SINGLE and len(found) > rules.POSTING_CAP:
-                    continue
-                else:
-                    for slot in found:
-                        weights[slot] = weights.get(slot, 0) + w
-        if len(weights) <= limit:
-            return sorted(weights, key=lambda s: (-weights[s], s))
-        return heapq.nsmallest(limit, weights, key=lambda s: (-weights[s], s))
+        for key in singles:
+            found = get(key)
+            if isinstance(found, int):
+                counts[found] += rules.KEY_WEIGHT_SINGLE
+            elif found is not None and len(found) <= rules.POSTING_CAP:
+                counts.update(found)  # counted in C; KEY_WEIGHT_SINGLE is 1
+        for key in pairs:
+            found = get(key)
+            if found is None:
+                continue
+            weight = rules.KEY_WEIGHT_DOCUMENT if key[0] == "D" else rules.KEY_WEIGHT_PAIR
+            if isinstance(found, int):
+                counts[found] += weight
+            else:
+                for _ in range(weight):
+                    counts.update(found)
+        # Arabic-script parts only have skeleton keys, so one shared key must be enough.
+        full_parts = sum(not p.initial for p in query.parts)
+        arabic = any(p.arabic for p in query.parts)
+        least = rules.MIN_CANDIDATE_WEIGHT if full_parts > 1 and not arabic else 1
+        return [slot for slot, weight in counts.most_common(limit) if weight >= least]

@@ -48,9 +48,9 @@ _ARABIC_ARTICLE = "ال"
 _SPLIT = re.compile(r"[\s\-‐‑‒–—_.,;:/'’`´\"()\[\]{}<>+*&|\\!?@#%=~^$0-9]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Part:
-    """One comparable part of a name."""
+    """One comparable part of a name (compared by identity: parts are shared via a cache)."""
 
     text: str  # folded form, particles joined ("vandenberghe")
     core: str  # the part without its optional particles ("berghe"); == text when none
@@ -58,16 +58,13 @@ class Part:
     initial: bool  # a single letter ("J.")
     role: str  # "given", "family" or "name" (unknown)
     original: str  # as written, for the explanation
+    key: str  # phonetic key (empty for Arabic-script parts)
+    skeleton: str  # consonant skeleton, shared by Latin and Arabic script
 
-    @property
-    def key(self) -> str:
-        """Phonetic key (empty for Arabic-script parts)."""
-        return "" if self.arabic else phonetic_key(self.text)
 
-    @property
-    def skeleton(self) -> str:
-        """Consonant skeleton, shared by Latin and Arabic script."""
-        return skeleton(self.text, self.arabic)
+def _part(text: str, core: str, arabic: bool, initial: bool, role: str, original: str) -> Part:
+    key = "" if arabic else phonetic_key(text)
+    return Part(text, core, arabic, initial, role, original, key, skeleton(text, arabic))
 
 
 def _raw_tokens(name: str) -> list[str]:
@@ -83,8 +80,13 @@ def _fold(token: str) -> tuple[str, bool]:
     return fold_part(token)
 
 
+@lru_cache(maxsize=1 << 18)
 def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
-    """Split one name string into comparable parts (never raises; may return no parts)."""
+    """Split one name string into comparable parts (never raises; may return no parts).
+
+    Cached: given names and family names repeat across a watchlist, and sharing the parts
+    saves both time and memory.
+    """
     folded = [(raw, *_fold(raw)) for raw in _raw_tokens(name)]
     folded = [f for f in folded if f[1]]
     parts: list[Part] = []
@@ -108,10 +110,10 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             original = " ".join([*(p[0] for p in pending), raw])
             core = joined if joining else text
             is_arabic = arabic or any(p[2] for p in pending)
-            parts.append(Part(joined, core, is_arabic, False, role, original))
+            parts.append(_part(joined, core, is_arabic, False, role, original))
             pending, joining = [], False
             continue
-        parts.append(Part(text, text, arabic, len(text) == 1 and not arabic, role, raw))
+        parts.append(_part(text, text, arabic, len(text) == 1 and not arabic, role, raw))
     return tuple(parts[: rules.MAX_NAME_PARTS])
 
 

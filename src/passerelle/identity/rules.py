@@ -59,8 +59,11 @@ NATIONALITY_CONFLICT = -0.02  # dual nationality is common: a weak signal only
 POSTING_CAP = 2000
 # Candidates scored per query, best-supported first.
 CANDIDATE_LIMIT = 64
+# A candidate must share at least this key weight with a query of two or more name parts
+# (one exact part alone gives 2: its phonetic key and its skeleton; calibrated).
+MIN_CANDIDATE_WEIGHT = 2
 # Weights used only to rank candidates before scoring.
-KEY_WEIGHT_SINGLE = 1
+KEY_WEIGHT_SINGLE = 1  # must stay 1: one-part postings are counted with Counter.update
 KEY_WEIGHT_PAIR = 3
 KEY_WEIGHT_DOCUMENT = 10
 

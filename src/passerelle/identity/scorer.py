@@ -80,24 +80,39 @@ def _weight(p: Part) -> float:
     return rules.INITIAL_WEIGHT if p.initial else 1.0
 
 
+Memo = dict[Part, dict[Part, tuple[float, str]]]
+
+
 def pair_parts(
-    a: tuple[Part, ...], b: tuple[Part, ...]
+    a: tuple[Part, ...], b: tuple[Part, ...], memo: Memo | None = None
 ) -> tuple[float, list[tuple[int, int, float, str]]]:
     """Pair name parts one to one, best pairs first; returns the name score and the pairs.
 
     Ties are broken on the parts' text, never on their position, so that swapping the two
-    names gives the same pairs.
+    names gives the same pairs. ``memo`` caches part similarities across the candidates of
+    one query (parts are shared objects, so many candidates reuse the same ones).
     """
     if not a or not b:
         return 0.0, []
     candidates: list[tuple[float, str, str, int, int, str]] = []
+    floor = rules.SIM_FLOOR
     for i, pa in enumerate(a):
+        row = None if memo is None else memo.setdefault(pa, {})
+        ta = pa.text
         for j, pb in enumerate(b):
-            sim, rule = part_similarity(pa, pb)
-            if sim >= rules.SIM_FLOOR:
-                lo, hi = sorted((pa.text, pb.text))
-                candidates.append((-sim, lo, hi, i, j, rule))
-    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+            found = None if row is None else row.get(pb)
+            if found is None:
+                found = part_similarity(pa, pb)
+                if row is not None:
+                    row[pb] = found
+            sim = found[0]
+            if sim >= floor:
+                tb = pb.text
+                lo, hi = (ta, tb) if ta < tb else (tb, ta)
+                candidates.append((-sim, lo, hi, i, j, found[1]))
+    if not candidates:
+        return 0.0, []
+    candidates.sort(key=_tie_key)
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[tuple[int, int, float, str]] = []
@@ -122,6 +137,10 @@ def pair_parts(
     return min(score, 1.0), pairs
 
 
+def _tie_key(c: tuple[float, str, str, int, int, str]) -> tuple[float, str, str]:
+    return c[0], c[1], c[2]
+
+
 _DOB_DELTA = {
     "exact": rules.DOB_EXACT,
     "compatible": rules.DOB_COMPATIBLE,
@@ -136,9 +155,21 @@ def _label(flag: bool | None) -> str:
     return "unknown" if flag is None else ("same" if flag else "conflict")
 
 
-def compare(a: Features, b: Features) -> tuple[float, Explanation]:
-    """Score record ``a`` against entry ``b`` and explain it (symmetric in score)."""
-    name_score, pairs = pair_parts(a.parts, b.parts)
+# The most the other features can add: a name score below threshold minus this cannot pass.
+MAX_EVIDENCE = rules.DOB_EXACT + rules.DOCUMENT_EXACT + rules.NATIONALITY_MATCH
+
+
+def compare(
+    a: Features, b: Features, memo: Memo | None = None, floor: float = 0.0
+) -> tuple[float, Explanation | None]:
+    """Score record ``a`` against entry ``b`` and explain it (symmetric in score).
+
+    With ``floor`` > 0, a pair that cannot reach it returns its name score and no
+    explanation (a shortcut for screening; the score is then only an upper-bound check).
+    """
+    name_score, pairs = pair_parts(a.parts, b.parts, memo)
+    if floor > 0.0 and name_score + MAX_EVIDENCE < floor:
+        return name_score, None
     dob = compare_dates(a.date_of_birth, b.date_of_birth)
     doc = compare_documents(a.document, a.document_country, b.document, b.document_country)
     gender = None if a.gender is None or b.gender is None else a.gender == b.gender
@@ -175,6 +206,8 @@ def compare(a: Features, b: Features) -> tuple[float, Explanation]:
     return score, explanation
 
 
-def score(a: Features, b: Features) -> float:
-    """The score alone (same value as :func:`compare`)."""
-    return compare(a, b)[0]
+def explain(a: Features, b: Features) -> tuple[float, Explanation]:
+    """Score and explanation, always both."""
+    value, explanation = compare(a, b)
+    assert explanation is not None
+    return value, explanation

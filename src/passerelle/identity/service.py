@@ -9,7 +9,7 @@ from passerelle.identity import rules
 from passerelle.identity.features import Features, prepare
 from passerelle.identity.index import Watchlist
 from passerelle.identity.schemas import Match, PersonRecord
-from passerelle.identity.scorer import compare
+from passerelle.identity.scorer import Memo, compare
 
 DEFAULT_THRESHOLD = rules.DEFAULT_THRESHOLD
 
@@ -27,13 +27,14 @@ def screen_features(
 ) -> list[Match]:
     """Matches of a prepared record, best first (ties by entry id)."""
     matches: list[Match] = []
+    memo: Memo = {}
     for slot in watchlist.candidates(query, limit):
         entry = watchlist.features(slot)
         record = watchlist.record(slot)
         if entry is None or record is None:
             continue
-        value, explanation = compare(query, entry)
-        if value >= threshold:
+        value, explanation = compare(query, entry, memo, floor=threshold)
+        if value >= threshold and explanation is not None:
             matches.append(Match(record.id, value, explanation))
     matches.sort(key=lambda m: (-m.score, m.entry_id))
     return matches
