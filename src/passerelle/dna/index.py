@@ -48,6 +48,9 @@ TRIPLE_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("D12S391", "D10S1248", "D3S1358"),
     ("D18S51", "vWA", "D2S441"),
     ("FGA", "D21S11", "D8S1179"),
+    ("D16S539", "D19S433", "D2S1338"),
+    ("CSF1PO", "TPOX", "D5S818"),
+    ("D7S820", "D13S317", "SE33"),
 )
 PAIR_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("D1S1656", "TH01"),
@@ -56,6 +59,12 @@ PAIR_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("FGA", "D3S1358"),
     ("D21S11", "vWA"),
     ("D8S1179", "D2S441"),
+    ("D16S539", "D2S1338"),
+    ("D19S433", "SE33"),
+    ("CSF1PO", "D7S820"),
+    ("TPOX", "D13S317"),
+    ("D5S818", "Penta E"),
+    ("Penta D", "FES"),
 )
 MAX_KEYS_PER_BLOCK = 4096
 
@@ -131,28 +140,59 @@ def _score(x: I64, y: I64) -> I64:
     return out
 
 
-class _BlockSet:
-    """Rows sorted by combined genotype key, for each block of disjoint loci."""
+class _Sorted:
+    """Rows sorted by their combined key for one block."""
 
-    def __init__(self, blocks: list[tuple[int, ...]], codes: U16) -> None:
-        if len(blocks) > 8:
-            raise ValidationFailed("at most 8 blocks per block set")
+    def __init__(self, key: NDArray[np.unsignedinteger[Any]], rows: U32) -> None:
+        order = np.argsort(key[rows], kind="stable")
+        self.keys = key[rows][order]
+        self.rows = rows[order]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.keys.nbytes + self.rows.nbytes)
+
+
+class _BlockSet:
+    """For each block of disjoint loci, the rows carrying it sorted by combined genotype key.
+
+    ``thin`` (optional) is a second, smaller sorted copy restricted to a subset of rows: the
+    rows an earlier block set may miss for queries carrying that set's common blocks.
+    """
+
+    def __init__(
+        self, blocks: list[tuple[int, ...]], codes: U16, subset: NDArray[np.bool_] | None = None
+    ) -> None:
+        if len(blocks) > 16:
+            raise ValidationFailed("at most 16 blocks per block set")
         self.blocks = blocks
         n = codes.shape[1]
-        self.carried = np.zeros(n, dtype=np.uint8)  # bit b: the row carries every locus of b
-        self.keys: list[U64] = []
-        self.rows: list[U32] = []
+        self.carried = np.zeros(n, dtype=np.uint16)  # bit b: the row carries every locus of b
+        self.full: list[_Sorted] = []
+        self.thin: list[_Sorted] | None = None if subset is None else []
+        wide = max((len(b) for b in blocks), default=0) > 2
         for b, loci in enumerate(blocks):
             has = np.ones(n, dtype=bool)
-            key = np.zeros(n, dtype=np.uint64)
+            key: NDArray[np.unsignedinteger[Any]] = np.zeros(
+                n, dtype=np.uint64 if wide else np.uint32
+            )
             for j, locus in enumerate(loci):
                 has &= codes[locus] != 0
-                key |= codes[locus].astype(np.uint64) << np.uint64(16 * j)
-            rows = np.flatnonzero(has).astype(np.uint32)
-            order = np.argsort(key[rows], kind="stable")
-            self.keys.append(key[rows][order])
-            self.rows.append(rows[order])
-            self.carried[rows] |= np.uint8(1 << b)
+                key = key | (codes[locus].astype(key.dtype) << key.dtype.type(16 * j))
+            self.full.append(_Sorted(key, np.flatnonzero(has).astype(np.uint32)))
+            if self.thin is not None and subset is not None:
+                self.thin.append(_Sorted(key, np.flatnonzero(has & subset).astype(np.uint32)))
+            self.carried[has] |= np.uint16(1 << b)
+        counts = [
+            int(np.count_nonzero(self.carried & np.uint16(1 << b))) for b in range(len(blocks))
+        ]
+        # Blocks nearly all rows carry: a query carrying all of them leaves few rows to later
+        # block sets, which then look in their small "thin" copy.
+        self.common = sum(1 << b for b, c in enumerate(counts) if c >= 0.9 * n)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(s.nbytes for s in [*self.full, *(self.thin or [])]) + int(self.carried.nbytes)
 
     def plan(self, luts: Mapping[int, U8]) -> tuple[int, dict[int, list[I64]]]:
         """The query's usable blocks (as a bit mask) and, per block, each locus' matching codes."""
@@ -167,22 +207,40 @@ class _BlockSet:
             choices[b] = per_locus
         return usable, choices
 
-    def lookup(self, choices: Mapping[int, list[I64]]) -> U32:
+    def lookup(self, choices: Mapping[int, list[I64]], thin: bool) -> U32:
         """Rows fully matching the query on at least one usable block (may repeat)."""
+        tables = self.thin if thin and self.thin is not None else self.full
         found: list[U32] = [np.zeros(0, dtype=np.uint32)]
         for b, per_locus in choices.items():
-            keys = np.zeros(1, dtype=np.uint64)
+            table = tables[b]
+            keys = np.zeros(1, dtype=table.keys.dtype)
             for j, choice in enumerate(per_locus):
-                shifted = choice.astype(np.uint64) << np.uint64(16 * j)
+                shifted = choice.astype(table.keys.dtype) << table.keys.dtype.type(16 * j)
                 keys = (keys[:, None] | shifted[None, :]).ravel()
-            found.append(_lookup(self.keys[b], self.rows[b], np.sort(keys)))
+            found.append(_lookup(table.keys, table.rows, np.sort(keys)))
         return np.concatenate(found)
 
 
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+def _packed(lut: U8) -> U32:
+    """Per genotype code: mismatches | matching<<6 | compared<<12 | wildcard<<18 | micro<<24."""
+    v = lut.astype(np.uint32)
+    full = (v >= 1) & (v <= 3)
+    out: U32 = (
+        (v >> 2)
+        | (full.astype(np.uint32) << 6)
+        | ((v > 0).astype(np.uint32) << 12)
+        | ((v == 2).astype(np.uint32) << 18)
+        | ((v == 3).astype(np.uint32) << 24)
+    )
+    return out
 
 
-def _lookup(keys: U64, rows: U32, wanted: U64) -> U32:
+_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << 16)], dtype=np.uint8)
+
+
+def _lookup(
+    keys: NDArray[np.unsignedinteger[Any]], rows: U32, wanted: NDArray[np.unsignedinteger[Any]]
+) -> U32:
     lo = np.searchsorted(keys, wanted, side="left")
     hi = np.searchsorted(keys, wanted, side="right")
     counts = hi - lo
@@ -219,7 +277,12 @@ class ProfileIndex:
             self.loci.append(self._encode(name, column, self.codes[i]))
         self.position = {locus.name: i for i, locus in enumerate(self.loci)}
         self.block_sets: list[_BlockSet] = []
-        for spec in block_sets:
+        specs = list(block_sets)
+        if len(specs) > 4:
+            raise ValidationFailed("at most 4 block sets")
+        # Rows that every earlier set may miss even for a query carrying its common blocks.
+        thin = np.ones(n, dtype=bool)
+        for spec in specs:
             blocks = [
                 tuple(self.position[x] for x in block)
                 for block in spec
@@ -227,19 +290,24 @@ class ProfileIndex:
             ]
             if len({x for b in blocks for x in b}) != sum(len(b) for b in blocks):
                 raise ValidationFailed("index blocks must not share loci")
-            self.block_sets.append(_BlockSet(blocks, self.codes))
-        if len(self.block_sets) > 4:
-            raise ValidationFailed("at most 4 block sets")
-        # Rows grouped by which blocks of every set they carry (a few dozen groups).
-        combined = np.zeros(n, dtype=np.uint32)
+            bs = _BlockSet(blocks, self.codes, thin if self.block_sets else None)
+            self.block_sets.append(bs)
+            thin &= _POPCOUNT[bs.carried & np.uint16(bs.common)] <= 1
+        # Rows grouped by which blocks of every set they carry (a few hundred groups).
+        combined = np.zeros(n, dtype=np.uint64)
         for s, bs in enumerate(self.block_sets):
-            combined |= bs.carried.astype(np.uint32) << np.uint32(8 * s)
+            combined |= bs.carried.astype(np.uint64) << np.uint64(16 * s)
         masks, inverse = np.unique(combined, return_inverse=True)
         by_mask = np.argsort(inverse, kind="stable").astype(np.uint32)
         bounds = np.searchsorted(inverse[by_mask], np.arange(len(masks) + 1))
-        self.groups: dict[int, U32] = {
-            int(m): by_mask[bounds[i] : bounds[i + 1]] for i, m in enumerate(masks)
-        }
+        self.group_codes = masks.astype(np.uint64)
+        self.group_rows: list[U32] = [by_mask[bounds[i] : bounds[i + 1]] for i in range(len(masks))]
+        self._residual_cache: dict[tuple[int, ...], tuple[U32, list[bool]]] = {}
+        # How many rows carry each genotype: orders loci by how many rows they rule out.
+        self.counts = [
+            np.bincount(self.codes[i], minlength=len(locus.gt1)).astype(np.int64)
+            for i, locus in enumerate(self.loci)
+        ]
 
     @staticmethod
     def _encode(name: str, column: LocusColumn, out: U16) -> _Locus:
@@ -286,11 +354,9 @@ class ProfileIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the index arrays."""
-        total = self.codes.nbytes + self.ids.nbytes
-        for bs in self.block_sets:
-            total += sum(k.nbytes for k in bs.keys) + sum(r.nbytes for r in bs.rows)
-            total += bs.carried.nbytes
-        return total + sum(g.nbytes for g in self.groups.values())
+        total = self.codes.nbytes + self.ids.nbytes + sum(bs.nbytes for bs in self.block_sets)
+        total += sum(c.nbytes for c in self.counts)
+        return int(total + sum(g.nbytes for g in self.group_rows))
 
     def _luts(self, query: Profile) -> dict[int, U8]:
         luts: dict[int, U8] = {}
@@ -303,6 +369,7 @@ class ProfileIndex:
     def _verify(
         self, query: Profile, luts: Mapping[int, U8], rows: NDArray[np.uint32] | None
     ) -> list[MatchResult]:
+        """Plain vectorised comparison of ``rows`` (every row when None) at every query locus."""
         n = len(self) if rows is None else len(rows)
         mismatched = np.zeros(n, dtype=np.int32)
         matching = np.zeros(n, dtype=np.int32)
@@ -319,21 +386,60 @@ class ProfileIndex:
         hit = (matching >= rules.MIN_MATCHING_LOCI) & (mismatched <= rules.MAX_MISMATCHED_ALLELES)
         where = np.flatnonzero(hit)
         found = where if rows is None else rows[where]
-        results = []
-        for k, row in zip(where.tolist(), found.tolist(), strict=True):
-            q = Quality.NEAR if mismatched[k] else Quality(int(quality[k]))
-            ident = self.ids[row]
-            b_id = ident.decode() if isinstance(ident, bytes) else str(ident)
-            results.append(
-                MatchResult(
-                    query.profile_id,
-                    b_id,
-                    int(compared[k]),
-                    int(matching[k]),
-                    int(mismatched[k]),
-                    q,
-                )
+        return [
+            self._result(query, row, int(compared[k]), int(matching[k]), int(mismatched[k]), q)
+            for k, row in zip(where.tolist(), found.tolist(), strict=True)
+            for q in [Quality.NEAR if mismatched[k] else Quality(int(quality[k]))]
+        ]
+
+    def _result(
+        self, query: Profile, row: int, compared: int, matching: int, mismatched: int, q: Quality
+    ) -> MatchResult:
+        ident = self.ids[row]
+        b_id = ident.decode() if isinstance(ident, bytes) else str(ident)
+        return MatchResult(query.profile_id, b_id, compared, matching, mismatched, q)
+
+    def _verify_pruned(
+        self, query: Profile, luts: Mapping[int, U8], rows: NDArray[np.uint32] | None
+    ) -> list[MatchResult]:
+        """Like :meth:`_verify`, but loci are taken most-discriminating first and a row is
+        dropped as soon as it has two mismatched alleles or cannot reach six matching loci;
+        ``rows`` may repeat. One packed uint32 per row holds every counter (6 bits each)."""
+        order = sorted(luts, key=lambda i: -int(self.counts[i] @ (luts[i] >= 8)))
+        alive: NDArray[np.integer[Any]] | None = rows
+        state = np.zeros(0, dtype=np.uint32)
+        remaining = len(order)
+        for k, i in enumerate(order):
+            column = self.codes[i] if alive is None else self.codes[i][alive]
+            add = _packed(luts[i])[column]
+            state = add if k == 0 else state + add
+            remaining -= 1
+            if alive is None and k == 0 and remaining:
+                continue  # full scan: read two whole columns before the first compaction
+            keep = ((state & 63) <= rules.MAX_MISMATCHED_ALLELES) & (
+                ((state >> 6) & 63) + remaining >= rules.MIN_MATCHING_LOCI
             )
+            if alive is None:
+                alive = np.flatnonzero(keep)
+                state = state[alive]
+            elif not keep.all():
+                alive, state = alive[keep], state[keep]
+            if not len(state):
+                return []
+        assert alive is not None
+        unique_rows, first = np.unique(alive, return_index=True)
+        results = []
+        for row, packed in zip(unique_rows.tolist(), state[first].tolist(), strict=True):
+            mismatched, matching = packed & 63, (packed >> 6) & 63
+            compared, wild, micro = (packed >> 12) & 63, (packed >> 18) & 63, packed >> 24
+            q = (
+                Quality.NEAR
+                if mismatched
+                else Quality.MICROVARIANT
+                if micro
+                else (Quality.WILDCARD if wild else Quality.EXACT)
+            )
+            results.append(self._result(query, row, compared, matching, mismatched, q))
         return results
 
     def search(self, query: Profile) -> list[MatchResult]:
@@ -341,7 +447,7 @@ class ProfileIndex:
         luts = self._luts(query)
         if len(luts) < rules.MIN_MATCHING_LOCI:
             return []
-        return self._verify(query, luts, self._candidates(luts))
+        return self._verify_pruned(query, luts, self._candidates(luts))
 
     def candidates(self, query: Profile) -> U32 | None:
         """The rows a search verifies, or None when it scans every row."""
@@ -352,35 +458,40 @@ class ProfileIndex:
         # is looked for in set s only when every earlier set could miss it (its "residual"),
         # and rows in the residual of every set are scanned.
         plans = [bs.plan(luts) for bs in self.block_sets]
-        scanned = [
-            rows
-            for code, rows in self.groups.items()
-            if all(
-                _POPCOUNT[(code >> (8 * s)) & usable & 0xFF] <= 1
-                for s, (usable, _) in enumerate(plans)
-            )
-        ]
-        if sum(len(r) for r in scanned) > len(self) * self.scan_fraction:
+        scanned, pending = self._residual(tuple(usable for usable, _ in plans))
+        if len(scanned) > len(self) * self.scan_fraction:
             return None
-        found: list[U32] = [*scanned]
+        found: list[U32] = [scanned]
         for s, (bs, (_, choices)) in enumerate(zip(self.block_sets, plans, strict=True)):
-            if s and not self._any_residual(plans[:s]):
+            if not pending[s]:
                 break
-            rows = bs.lookup(choices)
+            thin = all(
+                plans[t][0] & b.common == b.common for t, b in enumerate(self.block_sets[:s])
+            )
+            rows = bs.lookup(choices, thin)
             for t in range(s):
-                prior = self.block_sets[t].carried[rows] & np.uint8(plans[t][0])
+                prior = self.block_sets[t].carried[rows] & np.uint16(plans[t][0])
                 rows = rows[_POPCOUNT[prior] <= 1]
             found.append(rows)
-        return np.unique(np.concatenate(found))
+        return np.concatenate(found)
 
-    def _any_residual(self, plans: Sequence[tuple[int, object]]) -> bool:
-        return any(
-            all(
-                _POPCOUNT[(code >> (8 * s)) & usable & 0xFF] <= 1
-                for s, (usable, _) in enumerate(plans)
-            )
-            for code in self.groups
-        )
+    def _residual(self, masks: tuple[int, ...]) -> tuple[U32, list[bool]]:
+        """Rows in the residual of every block set, and for each set whether any row is in
+        the residual of all earlier sets (cached per combination of usable masks)."""
+        cached = self._residual_cache.get(masks)
+        if cached is None:
+            inside = np.ones(len(self.group_codes), dtype=bool)
+            pending = []
+            for s, mask in enumerate(masks):
+                pending.append(bool(inside.any()))
+                carried = (self.group_codes >> np.uint64(16 * s)) & np.uint64(mask & 0xFFFF)
+                inside &= _POPCOUNT[carried.astype(np.uint16)] <= 1
+            scanned = [self.group_rows[g] for g in np.flatnonzero(inside).tolist()]
+            rows = np.concatenate(scanned) if scanned else np.zeros(0, dtype=np.uint32)
+            cached = (rows, pending)
+            if len(self._residual_cache) < 1024:
+                self._residual_cache[masks] = cached
+        return cached
 
     def scan(self, query: Profile) -> list[MatchResult]:
         """The straightforward vectorised scan of every row (baseline for the benchmark)."""

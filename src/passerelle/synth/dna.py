@@ -24,8 +24,8 @@ class SyntheticLocus:
     """One locus of a synthetic database: allele alphabet and per-row codes (-1 = not typed)."""
 
     alphabet: list[str]
-    first: NDArray[np.int32]
-    second: NDArray[np.int32]
+    first: NDArray[np.int16]
+    second: NDArray[np.int16]
 
 
 def draw_columns(
@@ -51,8 +51,8 @@ def draw_columns(
         alphabet = [*table, WILDCARD]
         p = np.array(list(table.values()), dtype=np.float64)
         p /= p.sum()
-        first = rng.choice(len(p), size=n, p=p).astype(np.int32)
-        second = rng.choice(len(p), size=n, p=p).astype(np.int32)
+        first = rng.choice(len(p), size=n, p=p).astype(np.int16)
+        second = rng.choice(len(p), size=n, p=p).astype(np.int16)
         if wildcard_rate:
             second[rng.random(n) < wildcard_rate] = len(alphabet) - 1
         if partial_fraction:
