@@ -125,3 +125,10 @@ def test_fuzz_parse_file_never_raises(segments: list[str]) -> None:
     result = parse_file(text.encode(), "fuzz.edi")
     assert len(result.record_locators) == len(result.pnrs)
     assert all(q.raw for q in result.quarantined if q.segment)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)))
+def test_fuzz_parse_file_on_any_bytes_never_raises(data: bytes) -> None:
+    result = parse_file(data, "any.bin")
+    assert result.accepted or all(q.file == "any.bin" for q in result.quarantined)

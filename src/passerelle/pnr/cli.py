@@ -24,7 +24,10 @@ EXIT_USAGE = 2
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="PNRGOV/PAXLST EDIFACT or OSDM JSON files.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="PNRGOV/PAXLST EDIFACT or OSDM JSON files."),
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per file per line (JSON Lines).")
     ] = False,
