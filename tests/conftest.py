@@ -80,7 +80,13 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path / "node", database_url=database_url, node="FR")
+    # The background retention scheduler is off unless a test turns it on.
+    return Settings(
+        data_dir=tmp_path / "node",
+        database_url=database_url,
+        node="FR",
+        retention_interval_seconds=0,
+    )
 
 
 @pytest.fixture

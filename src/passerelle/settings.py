@@ -35,6 +35,7 @@ class Settings:
     secure_cookies: bool = False
     log_level: str = "info"
     federation_timeout_seconds: float = 10.0
+    retention_interval_seconds: float = 3600.0
     bulk_engine: str = "duckdb"
     spark_master: str = "local[*]"
 
@@ -79,6 +80,9 @@ class Settings:
             federation_timeout_seconds=float(
                 _env("FEDERATION_TIMEOUT_SECONDS", str(d.federation_timeout_seconds))
             ),
+            retention_interval_seconds=float(
+                _env("RETENTION_INTERVAL_SECONDS", str(d.retention_interval_seconds))
+            ),
             bulk_engine=_env("BULK_ENGINE", d.bulk_engine),
             spark_master=_env("SPARK_MASTER", d.spark_master),
         )
@@ -99,6 +103,8 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_SECURE_COOKIES": "Mark cookies Secure (set true behind HTTPS).",
     "PASSERELLE_LOG_LEVEL": "Server log level (default info).",
     "PASSERELLE_FEDERATION_TIMEOUT_SECONDS": "Per-peer timeout for federated queries.",
+    "PASSERELLE_RETENTION_INTERVAL_SECONDS": "How often the server applies retention rules "
+    "(0 turns the scheduler off).",
     "PASSERELLE_BULK_ENGINE": "Default bulk engine: memory, duckdb or spark.",
     "PASSERELLE_SPARK_MASTER": "Spark master URL for the spark engine (default local[*]).",
 }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import jinja2
@@ -12,10 +16,12 @@ from fastapi.templating import Jinja2Templates
 
 from passerelle import __version__, domains
 from passerelle.node import Node
+from passerelle.privacy import retention
 from passerelle.web import api, console, deps, errors, i18n
 from passerelle.web.limits import BodyLimitMiddleware
 
 WEB_DIR = Path(__file__).parent
+log = logging.getLogger("passerelle.retention")
 
 #: Paths that answer without a principal. Everything else must declare its roles (route-walk test).
 PUBLIC_PATHS = frozenset(
@@ -44,7 +50,21 @@ def templates() -> Jinja2Templates:
 
 def create_app(node: Node) -> FastAPI:
     """Build the web app around an opened node."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        interval = node.settings.retention_interval_seconds
+        task = asyncio.create_task(retention_scheduler(node, interval)) if interval > 0 else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+
     app = FastAPI(
+        lifespan=lifespan,
         title=f"Passerelle node {node.code}",
         version=__version__,
         description="REST API of a Passerelle node. Every route needs a session or an API "
@@ -69,6 +89,18 @@ def create_app(node: Node) -> FastAPI:
     for router in app.state.routers:
         app.include_router(router)
     return app
+
+
+async def retention_scheduler(node: Node, interval: float) -> None:
+    """Apply the retention rules at start-up and then every ``interval`` seconds."""
+    while True:
+        try:
+            await asyncio.to_thread(
+                retention.run, node.session, node.retention, node=node.code, now=node.clock.now()
+            )
+        except Exception:  # a failed run is logged and retried at the next tick
+            log.exception("retention run failed")
+        await asyncio.sleep(interval)
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:
