@@ -4,13 +4,13 @@ import time
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from tests.conftest import PASSWORD, make_user
 
 from passerelle.node import open_node
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.clock import FrozenClock
 from passerelle.settings import Settings
 from passerelle.web.app import create_app
-from tests.conftest import PASSWORD, make_user
 
 
 def test_server_applies_retention_rules_in_the_background(
