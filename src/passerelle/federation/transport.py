@@ -46,6 +46,12 @@ class Outcome:
     permanent: bool = False  # the peer refused the message itself: retrying cannot help
 
 
+def _last_values(headers: httpx.Headers) -> dict[str, str]:
+    """One value per field, the last one: servers such as uvicorn prepend their own ``Date``
+    to the one the signed response set, and only the application's value was signed."""
+    return {name.lower(): headers.get_list(name)[-1] for name in headers}
+
+
 def _reply_of(status: int, body: bytes) -> bytes | None:
     if status == 200:
         return body
@@ -86,7 +92,7 @@ async def post(
     try:
         signatures.verify(
             signatures.Message(
-                headers={k.lower(): v for k, v in response.headers.items()},
+                headers=_last_values(response.headers),
                 status=response.status_code,
             ),
             body=response.content,

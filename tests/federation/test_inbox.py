@@ -1,0 +1,189 @@
+"""The inbox refuses every bad message with a typed error and an audit entry (SQLite and
+PostgreSQL), and processes a good one exactly once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from passerelle.federation import keys, peers, rules, signatures
+from passerelle.node import Node
+from passerelle.privacy.model import AuditEntry
+from passerelle.web.app import create_app
+from tests.conftest import START
+
+
+@pytest.fixture
+def be_key(node: Node) -> Ed25519PrivateKey:
+    keys.generate(node.settings)
+    key = Ed25519PrivateKey.generate()
+    with node.session() as session:
+        peers.add(session, "BE", "http://be.test", keys.public_text(key), now=START)
+    return key
+
+
+@pytest.fixture
+def inbox(node: Node, be_key: Ed25519PrivateKey) -> Iterator[TestClient]:
+    app = create_app(node)
+    app.state.federation_worker = False
+    with TestClient(app, base_url="http://fr.test") as c:
+        yield c
+
+
+@pytest.fixture
+def key(be_key: Ed25519PrivateKey) -> Ed25519PrivateKey:
+    """BE's private key (BE is a registered peer of the FR node under test)."""
+    return be_key
+
+
+def envelope(**changes: Any) -> bytes:
+    body = {
+        "id": str(uuid.uuid4()),
+        "sender": "BE",
+        "recipient": "FR",
+        "created_at": START.isoformat(),
+        "type": "query",
+        "purpose": "prevention of terrorist offences",
+        "legal_basis": "Prüm Decision 2008/615/JHA",
+        "case_ref": "BE-2026-7",
+        "payload": {"kind": "spaceship", "query": {}},
+        **changes,
+    }
+    return json.dumps(body).encode()
+
+
+def signed(key: Ed25519PrivateKey, body: bytes, keyid: str = "BE", **when: Any) -> dict[str, str]:
+    headers = signatures.signed_headers(
+        key,
+        keyid=keyid,
+        body=body,
+        now=START + timedelta(**when),
+        method="POST",
+        path=rules.INBOX_PATH,
+    )
+    return {**headers, "content-type": "application/json"}
+
+
+def refusals(node: Node) -> list[AuditEntry]:
+    with node.session() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.object_type == "federation.message", AuditEntry.action == "refuse"
+                )
+            )
+        )
+
+
+def test_a_signed_message_is_processed_and_answered_with_a_signed_reply(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey
+) -> None:
+    body = envelope()
+    r = inbox.post(rules.INBOX_PATH, content=body, headers=signed(key, body))
+    assert r.status_code == 200, r.text
+    reply = r.json()
+    assert (reply["type"], reply["sender"], reply["recipient"]) == ("query.answer", "FR", "BE")
+    assert reply["in_reply_to"] == json.loads(body)["id"]
+    fr_public = keys.load(node.settings).public_key()
+    signatures.verify(
+        signatures.Message(headers=dict(r.headers), status=200),
+        body=r.content,
+        components=rules.RESPONSE_COMPONENTS,
+        key_for=lambda kid: fr_public if kid == "FR" else None,
+        now=START,
+    )
+
+
+def _post(inbox: TestClient, body: bytes, headers: dict[str, str]) -> Any:
+    return inbox.post(rules.INBOX_PATH, content=body, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "reason"),
+    [
+        ("no signature", 401, "not signed"),
+        ("unknown key", 401, "unknown key"),
+        ("bad signature", 401, "bad signature"),
+        ("altered body", 401, "altered in transit"),
+        ("date too old", 401, "outside the allowed"),
+        ("date too far ahead", 401, "outside the allowed"),
+        ("wrong recipient", 403, "addressed to ES"),
+        ("sender is not the signer", 403, "claims to come from ES"),
+    ],
+)
+def test_bad_messages_are_refused_with_a_typed_error_and_audited(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey, case: str, status: int, reason: str
+) -> None:
+    body = envelope()
+    headers = signed(key, body)
+    if case == "no signature":
+        headers = {"content-type": "application/json"}
+    elif case == "unknown key":
+        headers = signed(Ed25519PrivateKey.generate(), body, keyid="NL")
+    elif case == "bad signature":
+        headers = signed(Ed25519PrivateKey.generate(), body)
+    elif case == "altered body":
+        body = body.replace(b"spaceship", b"submarine")
+    elif case == "date too old":
+        headers = signed(key, body, minutes=-6)
+    elif case == "date too far ahead":
+        headers = signed(key, body, minutes=6)
+    elif case == "wrong recipient":
+        body = envelope(recipient="ES")
+        headers = signed(key, body)
+    elif case == "sender is not the signer":
+        body = envelope(sender="ES")
+        headers = signed(key, body)
+    r = _post(inbox, body, headers)
+    assert r.status_code == status
+    assert reason in r.json()["message"]
+    assert r.json()["error"] == ("signature_invalid" if status == 401 else "permission_denied")
+    [entry] = refusals(node)
+    assert entry.outcome == "denied"
+    assert reason in json.loads(entry.details)["reason"]
+
+
+def test_a_replayed_message_id_is_refused_409_with_the_first_reply(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey
+) -> None:
+    body = envelope()
+    first = _post(inbox, body, signed(key, body))
+    again = _post(inbox, body, signed(key, body, seconds=30))
+    assert first.status_code == 200
+    assert again.status_code == 409
+    assert again.json()["error"] == "replay"
+    assert again.json()["details"]["reply"] == first.json()
+    assert [e.object_id for e in refusals(node)] == [json.loads(body)["id"]]
+    with node.session() as session:
+        searches = session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "federation.query")
+        ).all()
+    assert len(searches) == 1  # processed once
+
+
+def test_a_malformed_envelope_is_refused_400(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey
+) -> None:
+    body = b'{"id": "nope"}'
+    r = _post(inbox, body, signed(key, body))
+    assert r.status_code == 400
+    assert "not a valid federation envelope" in r.json()["message"]
+
+
+def test_a_removed_peer_can_no_longer_post(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey
+) -> None:
+    with node.session() as session:
+        peers.remove(session, "BE")
+    body = envelope()
+    r = _post(inbox, body, signed(key, body))
+    assert r.status_code == 401
+    assert "unknown key 'BE'" in r.json()["message"]
