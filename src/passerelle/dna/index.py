@@ -194,13 +194,14 @@ class _BlockSet:
     def nbytes(self) -> int:
         return sum(s.nbytes for s in [*self.full, *(self.thin or [])]) + int(self.carried.nbytes)
 
-    def plan(self, luts: Mapping[int, U8]) -> tuple[int, dict[int, list[I64]]]:
-        """The query's usable blocks (as a bit mask) and, per block, each locus' matching codes."""
+    def plan(self, matching: Mapping[int, I64]) -> tuple[int, dict[int, list[I64]]]:
+        """The query's usable blocks (as a bit mask) and, per block, each locus' genotype codes
+        that fully match the query (``matching``: locus → those codes)."""
         usable, choices = 0, {}
         for b, loci in enumerate(self.blocks):
-            if any(locus not in luts for locus in loci):
+            if any(locus not in matching for locus in loci):
                 continue
-            per_locus = [np.flatnonzero((luts[loc] >= 1) & (luts[loc] <= 3)) for loc in loci]
+            per_locus = [matching[loc] for loc in loci]
             if int(np.prod([len(c) for c in per_locus])) > MAX_KEYS_PER_BLOCK:
                 continue
             usable |= 1 << b
@@ -219,6 +220,18 @@ class _BlockSet:
                 keys = (keys[:, None] | shifted[None, :]).ravel()
             found.append(_lookup(table.keys, table.rows, np.sort(keys)))
         return np.concatenate(found)
+
+
+@dataclass(frozen=True)
+class _QueryLocus:
+    """A query genotype's tables at one locus: result per genotype code (4·mismatches +
+    quality), the same packed for verification, the fully matching codes, and how many
+    database rows it rules out (two mismatched alleles)."""
+
+    lut: U8
+    packed: U32
+    matching: I64
+    dead: int
 
 
 def _packed(lut: U8) -> U32:
@@ -302,6 +315,7 @@ class ProfileIndex:
         bounds = np.searchsorted(inverse[by_mask], np.arange(len(masks) + 1))
         self.group_codes = masks.astype(np.uint64)
         self.group_rows: list[U32] = [by_mask[bounds[i] : bounds[i + 1]] for i in range(len(masks))]
+        self._table_cache: dict[tuple[int, str, str], _QueryLocus] = {}
         self._residual_cache: dict[tuple[int, ...], tuple[U32, list[bool]]] = {}
         # How many rows carry each genotype: orders loci by how many rows they rule out.
         self.counts = [
@@ -358,13 +372,28 @@ class ProfileIndex:
         total += sum(c.nbytes for c in self.counts)
         return int(total + sum(g.nbytes for g in self.group_rows))
 
-    def _luts(self, query: Profile) -> dict[int, U8]:
-        luts: dict[int, U8] = {}
+    def _tables(self, query: Profile) -> dict[int, _QueryLocus]:
+        """Per typed locus of the query, its comparison tables (cached per genotype)."""
+        tables: dict[int, _QueryLocus] = {}
         for name in query.typed_loci():
             i = self.position.get(name)
-            if i is not None:
-                luts[i] = self.loci[i].lut(prum_genotype(query.loci[name]))
-        return luts
+            if i is None:
+                continue
+            a, b = prum_genotype(query.loci[name])
+            key = (i, min(a.value, b.value), max(a.value, b.value))
+            table = self._table_cache.get(key)
+            if table is None:
+                lut = self.loci[i].lut((a, b))
+                table = _QueryLocus(
+                    lut,
+                    _packed(lut),
+                    np.flatnonzero((lut >= 1) & (lut <= 3)),
+                    int(self.counts[i] @ (lut >= 8)),
+                )
+                if len(self._table_cache) < 50_000:
+                    self._table_cache[key] = table
+            tables[i] = table
+        return tables
 
     def _verify(
         self, query: Profile, luts: Mapping[int, U8], rows: NDArray[np.uint32] | None
@@ -400,18 +429,18 @@ class ProfileIndex:
         return MatchResult(query.profile_id, b_id, compared, matching, mismatched, q)
 
     def _verify_pruned(
-        self, query: Profile, luts: Mapping[int, U8], rows: NDArray[np.uint32] | None
+        self, query: Profile, tables: Mapping[int, _QueryLocus], rows: NDArray[np.uint32] | None
     ) -> list[MatchResult]:
         """Like :meth:`_verify`, but loci are taken most-discriminating first and a row is
         dropped as soon as it has two mismatched alleles or cannot reach six matching loci;
         ``rows`` may repeat. One packed uint32 per row holds every counter (6 bits each)."""
-        order = sorted(luts, key=lambda i: -int(self.counts[i] @ (luts[i] >= 8)))
+        order = sorted(tables, key=lambda i: -tables[i].dead)
         alive: NDArray[np.integer[Any]] | None = rows
         state = np.zeros(0, dtype=np.uint32)
         remaining = len(order)
         for k, i in enumerate(order):
             column = self.codes[i] if alive is None else self.codes[i][alive]
-            add = _packed(luts[i])[column]
+            add = tables[i].packed[column]
             state = add if k == 0 else state + add
             remaining -= 1
             if alive is None and k == 0 and remaining:
@@ -444,20 +473,21 @@ class ProfileIndex:
 
     def search(self, query: Profile) -> list[MatchResult]:
         """Every profile of the index that matches ``query`` under the Prüm rules, in row order."""
-        luts = self._luts(query)
-        if len(luts) < rules.MIN_MATCHING_LOCI:
+        tables = self._tables(query)
+        if len(tables) < rules.MIN_MATCHING_LOCI:
             return []
-        return self._verify_pruned(query, luts, self._candidates(luts))
+        return self._verify_pruned(query, tables, self._candidates(tables))
 
     def candidates(self, query: Profile) -> U32 | None:
         """The rows a search verifies, or None when it scans every row."""
-        return self._candidates(self._luts(query))
+        return self._candidates(self._tables(query))
 
-    def _candidates(self, luts: Mapping[int, U8]) -> U32 | None:
+    def _candidates(self, tables: Mapping[int, _QueryLocus]) -> U32 | None:
         # Block set s finds every match sharing two of its usable blocks with the query; a row
         # is looked for in set s only when every earlier set could miss it (its "residual"),
         # and rows in the residual of every set are scanned.
-        plans = [bs.plan(luts) for bs in self.block_sets]
+        matching = {i: t.matching for i, t in tables.items()}
+        plans = [bs.plan(matching) for bs in self.block_sets]
         scanned, pending = self._residual(tuple(usable for usable, _ in plans))
         if len(scanned) > len(self) * self.scan_fraction:
             return None
@@ -495,10 +525,10 @@ class ProfileIndex:
 
     def scan(self, query: Profile) -> list[MatchResult]:
         """The straightforward vectorised scan of every row (baseline for the benchmark)."""
-        luts = self._luts(query)
-        if len(luts) < rules.MIN_MATCHING_LOCI:
+        tables = self._tables(query)
+        if len(tables) < rules.MIN_MATCHING_LOCI:
             return []
-        return self._verify(query, luts, None)
+        return self._verify(query, {i: t.lut for i, t in tables.items()}, None)
 
 
 __all__ = ["PAIR_BLOCKS", "TRIPLE_BLOCKS", "Column", "LocusColumn", "ProfileIndex"]
