@@ -12,7 +12,9 @@ BASIS = {"purpose": "border check", "legal_basis": "Regulation (EU) 2018/1862 ar
 
 def _analyst(node: Node) -> dict[str, str]:
     with node.session() as session:
-        raw = accounts.create_token(session, name="analyst", role="analyst", agency="FR", now=node.clock.now())
+        raw = accounts.create_token(
+            session, name="analyst", role="analyst", agency="FR", now=node.clock.now()
+        )
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -20,7 +22,9 @@ def test_screening_sees_published_and_withdrawn_entries_at_once(
     client: TestClient, node: Node
 ) -> None:
     lists = node_watchlists(node.state)
-    lists.publish("alerts", PersonRecord("A-1", full_name="Sergei Ivanov", date_of_birth="1980-04-12"))
+    lists.publish(
+        "alerts", PersonRecord("A-1", full_name="Sergei Ivanov", date_of_birth="1980-04-12")
+    )
     headers = _analyst(node)
     body = {"id": "pax-7", "full_name": "Сергей Иванов", "date_of_birth": "1980-04-12", **BASIS}
     found = client.post("/api/v1/identity/screen", json=body, headers=headers).json()
@@ -36,7 +40,9 @@ def test_screening_sees_published_and_withdrawn_entries_at_once(
 
 def test_screening_is_audited_with_purpose_and_legal_basis(client: TestClient, node: Node) -> None:
     body = {"id": "pax-8", "full_name": "Jean Dupont", **BASIS}
-    assert client.post("/api/v1/identity/screen", json=body, headers=_analyst(node)).status_code == 200
+    assert (
+        client.post("/api/v1/identity/screen", json=body, headers=_analyst(node)).status_code == 200
+    )
     with node.session() as session:
         entries, _ = audit.search(session, audit.AuditQuery(object_type="watchlist"))
     assert (entries[0].object_id, entries[0].purpose) == ("pax-8", "border check")
@@ -45,7 +51,9 @@ def test_screening_is_audited_with_purpose_and_legal_basis(client: TestClient, n
 
 def test_screening_needs_purpose_and_legal_basis(client: TestClient, node: Node) -> None:
     answer = client.post(
-        "/api/v1/identity/screen", json={"id": "x", "full_name": "Jean Dupont"}, headers=_analyst(node)
+        "/api/v1/identity/screen",
+        json={"id": "x", "full_name": "Jean Dupont"},
+        headers=_analyst(node),
     )
     assert answer.status_code == 422
     assert "purpose" in answer.json()["message"]
