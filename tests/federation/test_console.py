@@ -1,0 +1,172 @@
+"""The console pages of federation, driven as a browser does (forms, CSRF), FR ↔ BE ↔ ES."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from passerelle.privacy import accounts
+from tests.conftest import PASSWORD, START, login
+from tests.federation.conftest import Net
+
+FORM = {
+    "kind": "vehicle",
+    "criteria": "plate=1-ABC-234",
+    "case_ref": "FR-2026-0077",
+    "purpose": "investigation of a terrorist offence",
+    "legal_basis": "Prüm Decision 2008/615/JHA",
+}
+
+
+@pytest.fixture
+def browsers(net: Net) -> Iterator[dict[str, TestClient]]:
+    """One logged-out browser per node, speaking English; apps wired to the mesh."""
+    shared = httpx.AsyncClient(transport=net.mesh)
+    clients = {}
+    for code, app in net.apps.items():
+        app.state.federation_client = shared
+        with net.nodes[code].session() as session:
+            for role in ("analyst", "supervisor", "dpo"):
+                accounts.add_user(
+                    session,
+                    username=f"{code.lower()}.{role}",
+                    password=PASSWORD,
+                    roles=[role],
+                    agency=code,
+                    now=START,
+                )
+        client = TestClient(app, base_url=f"http://{code.lower()}.test", follow_redirects=False)
+        client.cookies.set("passerelle_lang", "en")
+        clients[code] = client
+    yield clients
+    for client in clients.values():
+        client.close()
+
+
+def as_user(client: TestClient, username: str) -> TestClient:
+    assert login(client, username).status_code == 303
+    return client
+
+
+def csrf(client: TestClient, path: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match, path
+    return match.group(1)
+
+
+def send_query(fr: TestClient, **changes: str) -> str:
+    r = fr.post("/exchange/queries", data={**FORM, **changes, "csrf_token": csrf(fr, "/exchange")})
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])
+
+
+def test_query_answers_and_follow_up_through_the_console(
+    net: Net, browsers: dict[str, TestClient]
+) -> None:
+    fr = as_user(browsers["FR"], "fr.analyst")
+    overview = fr.get("/exchange").text
+    assert 'value="BE"' in overview and 'value="ES"' in overview and "vehicle" in overview
+    page = fr.get(send_query(fr)).text
+    assert "HIT" in page and "NO HIT" in page and "Partial result" not in page
+    assert "Request the data behind this hit" in page
+    query_id = re.search(r'name="query_id" value="([^"]+)"', page)
+    reference = re.search(r'name="reference" value="([^"]+)"', page)
+    assert query_id and reference
+    r = fr.post(
+        "/exchange/followups",
+        data={
+            "csrf_token": csrf(fr, "/exchange"),
+            "query_id": query_id.group(1),
+            "peer": "BE",
+            "reference": reference.group(1),
+            "case_ref": "FR-2026-0077",
+            "purpose": "identify the holder",
+            "legal_basis": "Directive (EU) 2023/977 art. 4",
+        },
+    )
+    assert r.status_code == 303
+    request_path = r.headers["location"]
+    assert "awaiting decision" in fr.get(request_path).text
+    request_id = request_path.split("/")[-1].split("?")[0]
+
+    be = as_user(browsers["BE"], "be.supervisor")
+    assert request_id in be.get("/exchange/requests").text
+    decide = be.get(f"/exchange/requests/{request_id}?direction=in").text
+    assert "Jan PEETERS" in decide and "Approve and send" in decide
+    r = be.post(
+        f"/exchange/requests/{request_id}/approve",
+        data={
+            "csrf_token": csrf(be, "/exchange/requests"),
+            "field": ["holder", "make"],
+            "handling_code": "H2",
+            "source": "A",
+            "information": "3",
+        },
+    )
+    assert r.status_code == 303
+    released = fr.get(request_path).text
+    assert "Released data" in released and "Jan PEETERS" in released and "A3" in released
+    assert "colour" not in released  # only the chosen fields travel
+
+
+def test_a_down_peer_shows_a_partial_result_and_peer_status(
+    net: Net, browsers: dict[str, TestClient]
+) -> None:
+    net.mesh.down.add("ES")
+    fr = as_user(browsers["FR"], "fr.analyst")
+    page = fr.get(send_query(fr)).text
+    assert "Partial result" in page and "unreachable" in page
+    peers = fr.get("/exchange/peers").text
+    assert "ES is down" in peers and "peer-down" in peers
+    assert "query" in peers  # the undelivered query waits in the outbox
+
+
+def test_case_history_is_open_to_the_dpo_and_decisions_to_supervisors_only(
+    net: Net, browsers: dict[str, TestClient]
+) -> None:
+    fr = as_user(browsers["FR"], "fr.analyst")
+    send_query(fr)
+    dpo = as_user(browsers["ES"], "es.dpo")
+    assert dpo.get("/exchange/cases").status_code == 200
+    history = dpo.get("/exchange/cases/FR-2026-0077").text
+    assert "query.answer" in history and "received" in history
+    assert dpo.get("/exchange").status_code == 403
+    refused = fr.post(
+        "/exchange/requests/x/approve",
+        data={
+            "csrf_token": csrf(fr, "/exchange"),
+            "handling_code": "H0",
+            "source": "A",
+            "information": "1",
+        },
+    )
+    assert refused.status_code == 403
+
+
+def test_h3_without_its_text_is_refused_in_the_form(
+    net: Net, browsers: dict[str, TestClient]
+) -> None:
+    fr = as_user(browsers["FR"], "fr.analyst")
+    r = fr.post(
+        "/exchange/queries",
+        data={**FORM, "criteria": "no equals sign", "csrf_token": csrf(fr, "/exchange")},
+    )
+    assert r.status_code == 422
+    assert "name=value" in r.text
+    sup = as_user(browsers["BE"], "be.supervisor")
+    r = sup.post(
+        "/exchange/requests/x/approve",
+        data={
+            "csrf_token": csrf(sup, "/exchange"),
+            "field": ["make"],
+            "handling_code": "H3",
+            "source": "A",
+            "information": "1",
+        },
+    )
+    assert r.status_code == 422
+    assert "H3 needs its restrictions" in r.text
