@@ -1,0 +1,120 @@
+"""``passerelle screen``: CSV in, CSV of hits out, errors that name the line."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from passerelle.errors import MalformedInput
+from passerelle.identity.cli import screen
+
+app = typer.Typer()
+app.command("screen")(screen)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def watchlist(tmp_path: Path) -> Path:
+    return write(
+        tmp_path / "w.csv",
+        "id,given_names,family_name,date_of_birth,nationality,note\n"
+        "W1,Sergei,Ivanov,1975-03-02,RUS,ignored column\n"
+        "W2,Mohamed,Said,1980,MAR,\n"
+        "W3,Pieter,Van den Berghe,,BEL,\n",
+    )
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(app, list(args), catch_exceptions=True)  # one-command app
+
+
+def test_hits_are_written_with_the_documented_columns(tmp_path: Path, watchlist: Path) -> None:
+    records = write(
+        tmp_path / "r.csv",
+        "id,full_name,date_of_birth\n"
+        "R1,Сергей Иванов,1975-03\n"
+        "R2,محمد سعيد,\n"
+        "R3,Olga Petrova,1990-01-01\n"
+        "R4,Pieter Vandenberghe,\n",
+    )
+    out = tmp_path / "hits.csv"
+    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert list(rows[0]) == ["record_id", "entry_id", "score", "explanation"]
+    assert [(r["record_id"], r["entry_id"]) for r in rows] == [
+        ("R1", "W1"),
+        ("R2", "W2"),
+        ("R4", "W3"),
+    ]
+    assert all(float(r["score"]) >= 0.85 for r in rows)
+    assert "consonant skeleton" in rows[1]["explanation"]
+
+
+def test_threshold_option_changes_what_is_reported(tmp_path: Path, watchlist: Path) -> None:
+    records = write(tmp_path / "r.csv", "id,full_name\nR1,Sergei Ivanova\n")
+    out = tmp_path / "hits.csv"
+    run(
+        "--watchlist",
+        str(watchlist),
+        "--records",
+        str(records),
+        "--out",
+        str(out),
+        "--threshold",
+        "0.99",
+    )
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    run(
+        "--watchlist",
+        str(watchlist),
+        "--records",
+        str(records),
+        "--out",
+        str(out),
+        "--threshold",
+        "0.5",
+        "--engine",
+        "memory",
+    )
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("full_name\nJean Dupont\n", "line 1: required column 'id'"),
+        ("id,date_of_birth\nR1,1970\n", "line 1: a name column is required"),
+        ("id,full_name\nR1,Jean Dupont\n,Marc Durand\n", "line 3: empty 'id'"),
+        ("id,full_name,date_of_birth\nR1,Jean,1970\nR2,Marc,12/04/1970\n", "line 3:"),
+        ("id,full_name\nR1,Jean,extra\n", "line 2: more cells than columns"),
+    ],
+)
+def test_unreadable_input_names_the_line(
+    tmp_path: Path, watchlist: Path, content: str, message: str
+) -> None:
+    records = write(tmp_path / "r.csv", content)
+    out = tmp_path / "hits.csv"
+    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    error = result.exception  # type: ignore[attr-defined]
+    assert isinstance(error, MalformedInput)
+    assert message in error.message
+    assert not out.exists()
+    assert not (tmp_path / "hits.csv.part").exists()
+
+
+def test_non_utf8_input_is_malformed(tmp_path: Path, watchlist: Path) -> None:
+    records = tmp_path / "r.csv"
+    records.write_bytes("id,full_name\nR1,Hélène\n".encode("latin-1"))
+    result = run(
+        "--watchlist", str(watchlist), "--records", str(records), "--out", str(tmp_path / "o.csv")
+    )
+    assert isinstance(result.exception, MalformedInput)  # type: ignore[attr-defined]
