@@ -18,6 +18,7 @@ exit code. The mapping to JSON (API), HTML (console) and CLI output is done once
     ├── NotFound                   (404, exit 6)
     ├── Conflict                   (409, exit 7)
     │   └── Replay                 (409, exit 7)  federation: message id seen before
+    ├── TooManyRequests            (429, exit 9)  throttled (failed logins)
     ├── Quarantined                (422, exit 3)  input kept raw in quarantine
     ├── IntegrityError             (500, exit 8)  audit chain broken, data tampered
     └── Unavailable                (503, exit 9)  a peer or service cannot be reached
@@ -100,6 +101,10 @@ class Replay(Conflict):
     code = "replay"
 
 
+class TooManyRequests(PasserelleError):
+    status, code, exit_code = 429, "too_many_requests", 9
+
+
 class Quarantined(PasserelleError):
     status, code, exit_code = 422, "quarantined", 3
 
@@ -127,6 +132,7 @@ __all__ = [
     "Replay",
     "SessionExpired",
     "SignatureInvalid",
+    "TooManyRequests",
     "Unavailable",
     "UsageError",
     "ValidationFailed",

@@ -134,3 +134,22 @@ def test_unknown_page_is_a_clear_not_found(client: TestClient, node: Node) -> No
     answer = client.get("/no/such/page")
     assert answer.status_code == 404
     assert "nothing at /no/such/page" in answer.text
+
+
+def test_repeated_wrong_passwords_throttle_the_account(
+    client: TestClient, node: Node, clock: FrozenClock
+) -> None:
+    make_user(node, "fr.analyst", "analyst")
+    for _ in range(5):
+        assert login(client, "fr.analyst", "wrong password!").status_code == 401
+    blocked = login(client, "fr.analyst")  # even the right password is refused for now
+    assert blocked.status_code == 429
+    assert "Trop de tentatives" in blocked.text
+    clock.advance(timedelta(minutes=16))
+    assert login(client, "fr.analyst").status_code == 303
+
+
+def test_console_pages_forbid_framing_and_inline_scripts(client: TestClient) -> None:
+    headers = client.get("/login").headers
+    assert headers["x-frame-options"] == "DENY"
+    assert "script-src 'self'" in headers["content-security-policy"]

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import (
@@ -19,10 +19,16 @@ from passerelle.errors import (
     NotAuthenticated,
     NotFound,
     SessionExpired,
+    TooManyRequests,
     ValidationFailed,
 )
-from passerelle.privacy.model import Agency, ApiToken, LoginSession, User
-from passerelle.privacy.rules import HUMAN_ROLES, ROLES
+from passerelle.privacy.model import Agency, ApiToken, AuditEntry, LoginSession, User
+from passerelle.privacy.rules import (
+    HUMAN_ROLES,
+    LOGIN_FAILURE_WINDOW,
+    LOGIN_MAX_FAILURES,
+    ROLES,
+)
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "psl_"  # noqa: S105 - a public prefix, not a secret
@@ -137,6 +143,26 @@ def authenticate(session: Session, username: str, password: str) -> User:
     if user.disabled_at is not None:
         raise wrong
     return user
+
+
+def check_login_throttle(session: Session, username: str, *, now: datetime) -> None:
+    """Refuse a login attempt when this username failed too often recently (audited failures)."""
+    since = now - LOGIN_FAILURE_WINDOW
+    failures = session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.action == "login",
+            AuditEntry.outcome == "denied",
+            AuditEntry.actor == username,
+            AuditEntry.ts >= since,
+        )
+    )
+    if (failures or 0) >= LOGIN_MAX_FAILURES:
+        minutes = int(LOGIN_FAILURE_WINDOW.total_seconds() // 60)
+        raise TooManyRequests(
+            f"too many failed logins for this account; try again in {minutes} minutes"
+        )
 
 
 def open_session(session: Session, user: User, *, now: datetime, hours: float) -> str:

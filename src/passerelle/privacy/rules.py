@@ -67,3 +67,9 @@ AUDIT_ACTIONS = (
     "admin",
     "refuse",
 )
+
+#: Online guessing of passwords is throttled: after this many failed logins for one username
+#: within the window, further attempts are refused until the window has passed
+#: (OWASP ASVS 4.0 V2.2.1; ANSSI, recommandations relatives à l'authentification, R29).
+LOGIN_MAX_FAILURES = 5
+LOGIN_FAILURE_WINDOW = timedelta(minutes=15)

@@ -18,7 +18,7 @@ from passerelle import __version__, domains
 from passerelle.node import Node
 from passerelle.privacy import retention
 from passerelle.web import api, console, deps, errors, i18n
-from passerelle.web.limits import BodyLimitMiddleware
+from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 WEB_DIR = Path(__file__).parent
 log = logging.getLogger("passerelle.retention")
@@ -77,6 +77,7 @@ def create_app(node: Node) -> FastAPI:
     app.state.node = node
     app.state.templates = templates()
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 

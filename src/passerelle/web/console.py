@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from passerelle.errors import CsrfFailed, InvalidCredentials, PasserelleError
+from passerelle.errors import CsrfFailed, InvalidCredentials, PasserelleError, TooManyRequests
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.access import Access, require
 from passerelle.privacy.accounts import Principal
@@ -51,7 +51,11 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(
-    request: Request, *, error: str | None = None, status: int = 200, next_: str = "/"
+    request: Request,
+    *,
+    error: PasserelleError | None = None,
+    status: int = 200,
+    next_: str = "/",
 ) -> HTMLResponse:
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     expired = request.query_params.get("expired") == "1"
@@ -96,8 +100,9 @@ def login(
         raise CsrfFailed("the form's security token is missing or wrong; reload the page and retry")
     now = node.clock.now()
     try:
+        accounts.check_login_throttle(session, username[:120], now=now)
         user = accounts.authenticate(session, username, password)
-    except InvalidCredentials as exc:
+    except (InvalidCredentials, TooManyRequests) as exc:
         node.audit(
             session,
             audit.Actor(username[:120] or "(empty)", "unknown"),
@@ -106,9 +111,9 @@ def login(
             object_id="-",
             purpose="authentication",
             legal_basis="node security",
-            outcome="denied",
+            outcome="throttled" if isinstance(exc, TooManyRequests) else "denied",
         )
-        return _login_page(request, error=exc.message, status=401, next_=_safe_next(next))
+        return _login_page(request, error=exc, status=exc.status, next_=_safe_next(next))
     raw = accounts.open_session(session, user, now=now, hours=node.settings.session_hours)
     node.audit(
         session,
