@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,15 +131,24 @@ def _wait(client: httpx.Client, path: str, done: str, what: str) -> dict[str, An
     raise PasserelleError(f"{what} did not happen within 20 s")
 
 
-def check(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None:
-    """FR queries, BE hits, FR asks, BE approves, FR receives the signed answer."""
+@contextmanager
+def _logged_in(node: DemoNode, username: str, password: str) -> Iterator[httpx.Client]:
     from passerelle.cli.demo import console_login
 
+    client = console_login(node, username, password)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def check(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None:
+    """FR queries, BE hits, FR asks, BE approves, FR receives the signed answer."""
     fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
     analyst = next(a for a in accounts["FR"] if "analyst" in a.roles)
     supervisor = next(a for a in accounts["BE"] if "supervisor" in a.roles)
     case = "FR-2026-DEMO-001"
-    with console_login(fr, analyst.username, analyst.password) as client:
+    with _logged_in(fr, analyst.username, analyst.password) as client:
         answer = client.post(
             "/exchange/queries",
             data={
@@ -170,7 +180,7 @@ def check(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None
         )
         request_id = answer.headers["location"].split("/")[-1].split("?")[0]
         print(f"FR: follow-up request {request_id} sent to BE")
-    with console_login(be, supervisor.username, supervisor.password) as client:
+    with _logged_in(be, supervisor.username, supervisor.password) as client:
         path = f"/api/v1/federation/followups/{request_id}?direction=in"
         _wait(client, path, "pending", "BE: receipt of the follow-up request")
         client.post(
@@ -184,7 +194,7 @@ def check(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None
             },
         )
         print(f"BE: {supervisor.username} approved the release (H2, evaluation B2)")
-    with console_login(fr, analyst.username, analyst.password) as client:
+    with _logged_in(fr, analyst.username, analyst.password) as client:
         path = f"/api/v1/federation/followups/{request_id}?direction=out"
         data = _wait(client, path, "approved", "FR: receipt of BE's signed answer")
         fields = {i["field"]: i["value"] for i in data["items"]}
