@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError as DbIntegrityError
+from sqlalchemy.orm import Session
 
 from passerelle.errors import PasserelleError, PermissionDenied, Replay
 from passerelle.federation import dispatch, peers, rules, signatures
@@ -62,47 +63,68 @@ def _replay(node: Node, message: Envelope, stored_reply: str | None) -> Reply:
 
 
 def receive(node: Node, *, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
-    """Handle one posted message. Raises typed errors for refusals (after auditing them)."""
+    """Handle one posted message. Raises typed errors for refusals (after auditing them).
+
+    The key lookup, the checks and the processing share one transaction: one round of database
+    locking per message, whatever the outcome.
+    """
     keyid = signatures.claimed_keyid(headers.get("signature-input", ""))
     try:
         with node.session() as session:
             key = peers.public_key(session, keyid) if keyid else None
-        verified = signatures.verify(
-            signatures.Message(headers=headers, method=method, path=path),
-            body=body,
-            components=rules.REQUEST_COMPONENTS,
-            key_for=lambda kid: key if kid == keyid else None,
-            now=node.clock.now(),
-        )
-        message = env.decode(body)
-        if message.sender != verified.keyid:
-            raise PermissionDenied(
-                f"signed by {verified.keyid} but claims to come from {message.sender}"
+            verified = signatures.verify(
+                signatures.Message(headers=headers, method=method, path=path),
+                body=body,
+                components=rules.REQUEST_COMPONENTS,
+                key_for=lambda kid: key if kid == keyid else None,
+                now=node.clock.now(),
             )
-        if message.recipient != node.code:
-            raise PermissionDenied(
-                f"message addressed to {message.recipient}, this node is {node.code}"
-            )
+            message = env.decode(body)
+            if message.sender != verified.keyid:
+                raise PermissionDenied(
+                    f"signed by {verified.keyid} but claims to come from {message.sender}"
+                )
+            if message.recipient != node.code:
+                raise PermissionDenied(
+                    f"message addressed to {message.recipient}, this node is {node.code}"
+                )
+            replayed, reply = _process(session, node, message, body.decode())
     except PasserelleError as exc:
         _refuse(node, exc, keyid=keyid)
         raise
-    raw = body.decode()
+    except DbIntegrityError:
+        replayed, reply = True, _stored_reply(node, message.id)
+    if replayed:
+        return _replay(node, message, reply)
+    return _signed(node, 200, (reply or "").encode())
+
+
+def _process(session: Session, node: Node, message: Envelope, raw: str) -> tuple[bool, str | None]:
+    previous = dispatch.seen(session, message.id)
+    if previous is not None:
+        return True, previous.reply
+    row = dispatch.record_incoming(session, node, message, raw)
+    reply = dispatch.handle(session, node, message)
+    row.reply = env.encode(reply)
+    dispatch.record_reply_sent(session, node, reply)
+    session.flush()
+    return False, row.reply
+
+
+def _stored_reply(node: Node, message_id: str) -> str | None:
+    # The same message arrived twice at once; the other delivery won the race.
+    with node.session() as session:
+        row = dispatch.seen(session, message_id)
+        return row.reply if row else None
+
+
+def process(node: Node, message: Envelope, raw: str) -> tuple[bool, str | None]:
+    """Record and handle an already authenticated message exactly once.
+
+    Returns ``(False, reply)`` the first time, ``(True, reply sent the first time)`` after.
+    """
     try:
         with node.session() as session:
-            previous = dispatch.seen(session, message.id)
-            if previous is not None:
-                stored = previous.reply
-            else:
-                dispatch.record_incoming(session, node, message, raw)
-                reply = dispatch.handle(session, node, message)
-                row = dispatch.seen(session, message.id)
-                assert row is not None
-                row.reply = env.encode(reply)
-                dispatch.record_reply_sent(session, node, reply)
-                return _signed(node, 200, row.reply.encode())
+            return _process(session, node, message, raw)
     except DbIntegrityError:
-        # The same message arrived twice at once; the other delivery won the race.
-        with node.session() as session:
-            row = dispatch.seen(session, message.id)
-            stored = row.reply if row else None
-    return _replay(node, message, stored)
+        return True, _stored_reply(node, message.id)
