@@ -7,8 +7,8 @@ that share something meaningful with it:
   part without its particles);
 * pair keys, for every two parts of a name, order-free: both skeletons (this is how an
   Arabic-script record finds "Mohamed Said"), and each part's full phonetic key with the
-  first or last three letters of the other's — one typo anywhere in a name of two parts
-  still leaves one pair key intact;
+  first or last three letters of the other part as written — one typo anywhere in a name of
+  two parts still leaves one pair key intact;
 * the document number, folded for OCR confusions.
 
 One-part keys shared by more than ``rules.POSTING_CAP`` entries are ignored at query time (a
@@ -62,11 +62,18 @@ def index_keys(f: Features) -> tuple[list[str], list[str]]:
             pairs.add("S" + "|".join(sorted((sa, sb))))
     latin = [p for p in full if not p.arabic and len(p.key) >= 2]
     for a, b in permutations(latin, 2):
-        ka, kb = a.key, b.key
-        pairs.add(f"P{ka}|{kb[:3]}")
-        pairs.add(f"X{ka}|{kb[-3:]}")
+        # The other part's letters as written, not its key: a typo changes a key in ways
+        # that reach its ends (Michele → "micel", Mihcele → "mihsel").
+        ka, tb = a.key, b.text
+        pairs.add(f"P{ka}|{tb[:3]}")
+        pairs.add(f"X{ka}|{tb[-3:]}")
     if len(f.document) >= 4:
         pairs.add("D" + ocr_fold(f.document))
+    year = f.date_of_birth.year if f.date_of_birth else None
+    if year is not None:
+        for p in full:
+            if len(p.skeleton) >= 2:
+                pairs.add(f"Y{p.skeleton}|{year}")
     # Sorted so that candidate ranking (ties included) never depends on hash seeds.
     return sorted(singles), sorted(pairs)
 
@@ -154,7 +161,10 @@ class Watchlist:
     def candidates(self, query: Features, limit: int = rules.CANDIDATE_LIMIT) -> list[int]:
         """Slots of the entries most worth scoring against ``query``, best-supported first.
 
-        Deterministic: ties keep the order in which keys and postings were met.
+        Entries sharing only weak evidence (below ``rules.STRONG_WEIGHT``: typically one name
+        part, or one key of each of two parts) are kept only up to ``rules.WEAK_LIMIT``; a
+        one-part key from a short posting list (a rare name) counts double. Deterministic:
+        ties keep the order in which keys and postings were met.
         """
         singles, pairs = index_keys(query)
         counts: Counter[int] = Counter()
@@ -162,14 +172,23 @@ class Watchlist:
         for key in singles:
             found = get(key)
             if isinstance(found, int):
-                counts[found] += rules.KEY_WEIGHT_SINGLE
+                counts[found] += rules.RARE_KEY_WEIGHT
             elif found is not None and len(found) <= rules.POSTING_CAP:
-                counts.update(found)  # counted in C; KEY_WEIGHT_SINGLE is 1
+                counts.update(found)  # counted in C
+                if len(found) <= rules.RARE_POSTINGS:
+                    counts.update(found)
         for key in pairs:
             found = get(key)
             if found is None:
                 continue
-            weight = rules.KEY_WEIGHT_DOCUMENT if key[0] == "D" else rules.KEY_WEIGHT_PAIR
+            kind = key[0]
+            weight = (
+                rules.KEY_WEIGHT_DOCUMENT
+                if kind == "D"
+                else rules.KEY_WEIGHT_YEAR
+                if kind == "Y"
+                else rules.KEY_WEIGHT_PAIR
+            )
             if isinstance(found, int):
                 counts[found] += weight
             else:
@@ -179,4 +198,14 @@ class Watchlist:
         full_parts = sum(not p.initial for p in query.parts)
         arabic = any(p.arabic for p in query.parts)
         least = rules.MIN_CANDIDATE_WEIGHT if full_parts > 1 and not arabic else 1
-        return [slot for slot, weight in counts.most_common(limit) if weight >= least]
+        chosen: list[int] = []
+        weak = 0
+        for slot, weight in counts.most_common(limit):
+            if weight < least:
+                break
+            if weight < rules.STRONG_WEIGHT:
+                weak += 1
+                if weak > rules.WEAK_LIMIT:
+                    break
+            chosen.append(slot)
+        return chosen

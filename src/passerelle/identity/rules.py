@@ -62,10 +62,16 @@ CANDIDATE_LIMIT = 64
 # A candidate must share at least this key weight with a query of two or more name parts
 # (one exact part alone gives 2: its phonetic key and its skeleton; calibrated).
 MIN_CANDIDATE_WEIGHT = 2
-# Weights used only to rank candidates before scoring.
-KEY_WEIGHT_SINGLE = 1  # must stay 1: one-part postings are counted with Counter.update
+# Candidates below this weight (no pair key, no rare part) are scored only up to WEAK_LIMIT.
+STRONG_WEIGHT = 3
+WEAK_LIMIT = 16
+# Weights used only to rank candidates before scoring. A one-part key counts 1, or 2 when
+# its posting list is at most RARE_POSTINGS long (a rare name says more than a common one).
+RARE_POSTINGS = 50
+RARE_KEY_WEIGHT = 2
 KEY_WEIGHT_PAIR = 3
 KEY_WEIGHT_DOCUMENT = 10
+KEY_WEIGHT_YEAR = 2  # a name part's skeleton with the year of birth
 
 # --- Documents ----------------------------------------------------------------------------
 # Characters that OCR engines and human readers confuse on MRZ and visual zones

@@ -19,6 +19,8 @@ precision observed per band), not a probability. Every comparison is symmetric.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from passerelle.identity import rules
@@ -76,10 +78,6 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
     return best, rule
 
 
-def _weight(p: Part) -> float:
-    return rules.INITIAL_WEIGHT if p.initial else 1.0
-
-
 Memo = dict[Part, dict[Part, tuple[float, str]]]
 
 
@@ -112,7 +110,8 @@ def pair_parts(
                 candidates.append((-sim, lo, hi, i, j, found[1]))
     if not candidates:
         return 0.0, []
-    candidates.sort(key=_tie_key)
+    if len(candidates) > 1:
+        candidates.sort(key=_TIE_KEY)
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[tuple[int, int, float, str]] = []
@@ -123,10 +122,11 @@ def pair_parts(
         used_a.add(i)
         used_b.add(j)
         pairs.append((i, j, -neg, rule))
-        matched += -neg * min(_weight(a[i]), _weight(b[j]))
-    wa = sum(_weight(p) for p in a)
-    wb = sum(_weight(p) for p in b)
-    short, long_ = min(wa, wb), max(wa, wb)
+        pa, pb = a[i], b[j]
+        matched -= neg * (rules.INITIAL_WEIGHT if pa.initial or pb.initial else 1.0)
+    wa = _total_weight(a)
+    wb = _total_weight(b)
+    short, long_ = (wa, wb) if wa < wb else (wb, wa)
     score = (
         rules.COVERAGE_SHORT_WEIGHT * matched / short + rules.COVERAGE_LONG_WEIGHT * matched / long_
     )
@@ -137,8 +137,15 @@ def pair_parts(
     return min(score, 1.0), pairs
 
 
-def _tie_key(c: tuple[float, str, str, int, int, str]) -> tuple[float, str, str]:
-    return c[0], c[1], c[2]
+_TIE_KEY = itemgetter(0, 1, 2)
+
+
+def _total_weight(parts: tuple[Part, ...]) -> float:
+    total = float(len(parts))
+    for p in parts:
+        if p.initial:
+            total -= 1.0 - rules.INITIAL_WEIGHT
+    return total
 
 
 _DOB_DELTA = {
