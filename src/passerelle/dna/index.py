@@ -84,7 +84,9 @@ class ProfileIndex:
         self.group_codes = masks.astype(np.uint64)
         self.group_rows: list[U32] = [by_mask[bounds[i] : bounds[i + 1]] for i in range(len(masks))]
         self._table_cache: dict[tuple[int, str, str], QueryLocus] = {}
-        self._residual_cache: dict[tuple[int, ...], tuple[U32, list[bool]]] = {}
+        self.group_sizes = np.diff(bounds)
+        self._residual_cache: dict[tuple[int, ...], tuple[NDArray[np.intp], int, list[bool]]] = {}
+        self._rows_cache: dict[tuple[int, ...], U32] = {}
         # How many rows carry each genotype: orders loci by how many rows they rule out.
         self.counts = [
             np.bincount(self.codes[i], minlength=len(locus.gt1)).astype(np.int64)
@@ -256,9 +258,11 @@ class ProfileIndex:
         # and rows in the residual of every set are scanned.
         matching = {i: t.matching for i, t in tables.items()}
         plans = [bs.plan(matching) for bs in self.block_sets]
-        scanned, pending = self._residual(tuple(usable for usable, _ in plans))
-        if len(scanned) > len(self) * self.scan_fraction:
+        masks = tuple(usable for usable, _ in plans)
+        groups, size, pending = self._residual(masks)
+        if size > len(self) * self.scan_fraction:
             return None
+        scanned = self._residual_rows(masks, groups)
         found: list[U32] = [scanned]
         for s, (bs, (_, choices)) in enumerate(zip(self.block_sets, plans, strict=True)):
             if not pending[s]:
@@ -273,9 +277,10 @@ class ProfileIndex:
             found.append(rows)
         return np.concatenate(found)
 
-    def _residual(self, masks: tuple[int, ...]) -> tuple[U32, list[bool]]:
-        """Rows in the residual of every block set, and for each set whether any row is in
-        the residual of all earlier sets (cached per combination of usable masks)."""
+    def _residual(self, masks: tuple[int, ...]) -> tuple[NDArray[np.intp], int, list[bool]]:
+        """Groups of rows in the residual of every block set, their row count, and for each
+        set whether any row is in the residual of all earlier sets (cached per combination of
+        usable masks; small)."""
         cached = self._residual_cache.get(masks)
         if cached is None:
             inside = np.ones(len(self.group_codes), dtype=bool)
@@ -284,12 +289,20 @@ class ProfileIndex:
                 pending.append(bool(inside.any()))
                 carried = (self.group_codes >> np.uint64(16 * s)) & np.uint64(mask & 0xFFFF)
                 inside &= POPCOUNT[carried.astype(np.uint16)] <= 1
-            scanned = [self.group_rows[g] for g in np.flatnonzero(inside).tolist()]
-            rows = np.concatenate(scanned) if scanned else np.zeros(0, dtype=np.uint32)
-            cached = (rows, pending)
-            if len(self._residual_cache) < 1024:
+            groups = np.flatnonzero(inside)
+            cached = (groups, int(self.group_sizes[groups].sum()), pending)
+            if len(self._residual_cache) < 4096:
                 self._residual_cache[masks] = cached
         return cached
+
+    def _residual_rows(self, masks: tuple[int, ...], groups: NDArray[np.intp]) -> U32:
+        rows = self._rows_cache.get(masks)
+        if rows is None:
+            parts = [self.group_rows[g] for g in groups.tolist()]
+            rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+            if len(rows) <= 50_000 and len(self._rows_cache) < 1024:
+                self._rows_cache[masks] = rows  # at most ~200 MB in all
+        return rows
 
     def scan(self, query: Profile) -> list[MatchResult]:
         """The straightforward vectorised scan of every row (baseline for the benchmark)."""
