@@ -82,7 +82,8 @@ class ProfileIndex:
         by_mask = np.argsort(inverse, kind="stable").astype(np.uint32)
         bounds = np.searchsorted(inverse[by_mask], np.arange(len(masks) + 1))
         self.group_codes = masks.astype(np.uint64)
-        self.group_rows: list[U32] = [by_mask[bounds[i] : bounds[i + 1]] for i in range(len(masks))]
+        self.by_group: U32 = by_mask  # row numbers, grouped
+        self.group_starts = bounds[:-1]
         self._table_cache: dict[tuple[int, str, str], QueryLocus] = {}
         self.group_sizes = np.diff(bounds)
         self._residual_cache: dict[tuple[int, ...], tuple[NDArray[np.intp], int, list[bool]]] = {}
@@ -140,7 +141,7 @@ class ProfileIndex:
         """Bytes held by the index arrays."""
         total = self.codes.nbytes + self.ids.nbytes + sum(bs.nbytes for bs in self.block_sets)
         total += sum(c.nbytes for c in self.counts)
-        return int(total + sum(g.nbytes for g in self.group_rows))
+        return int(total + self.by_group.nbytes)
 
     def _tables(self, query: Profile) -> dict[int, QueryLocus]:
         """Per typed locus of the query, its comparison tables (cached per genotype)."""
@@ -298,8 +299,7 @@ class ProfileIndex:
     def _residual_rows(self, masks: tuple[int, ...], groups: NDArray[np.intp]) -> U32:
         rows = self._rows_cache.get(masks)
         if rows is None:
-            parts = [self.group_rows[g] for g in groups.tolist()]
-            rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+            rows = _ranges(self.by_group, self.group_starts[groups], self.group_sizes[groups])
             if len(rows) <= 50_000 and len(self._rows_cache) < 1024:
                 self._rows_cache[masks] = rows  # at most ~200 MB in all
         return rows
@@ -310,6 +310,16 @@ class ProfileIndex:
         if len(tables) < rules.MIN_MATCHING_LOCI:
             return []
         return self._verify(query, {i: t.lut for i, t in tables.items()}, None)
+
+
+def _ranges(values: U32, starts: NDArray[np.integer[Any]], counts: NDArray[np.integer[Any]]) -> U32:
+    """values[starts[0]:starts[0]+counts[0]] + values[starts[1]:…] + …, without a Python loop."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.uint32)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    out: U32 = values[np.arange(total) + offsets]
+    return out
 
 
 __all__ = [
