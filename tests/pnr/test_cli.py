@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from passerelle.pnr.cli import app
 from passerelle.pnr.ingest import parse_file
 from passerelle.pnr.osdm import validate_osdm
+from passerelle.settings import get_settings
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def node_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """``pnr ingest`` stores into the node of the settings: a fresh one per test."""
+    monkeypatch.setenv("PASSERELLE_DATA_DIR", str(tmp_path / "node"))
+    get_settings.cache_clear()
+    yield tmp_path / "node"
+    get_settings.cache_clear()
 
 
 def test_ingest_json_prints_one_line_per_file_and_exits_0(samples: Path) -> None:
@@ -49,6 +61,22 @@ def test_ingest_human_output(samples: Path) -> None:
     result = runner.invoke(app, ["ingest", str(samples / "pnr4.txt")])
     assert result.exit_code == 0
     assert "1 PNR(s), 1 passenger(s), 0 quarantined" in result.stdout
+
+
+def test_ingest_stores_into_the_node_once(samples: Path, node_dir: Path) -> None:
+    first = runner.invoke(app, ["ingest", str(samples / "pnr4.txt")])
+    again = runner.invoke(app, ["ingest", str(samples / "pnr4.txt")])
+    assert first.exit_code == again.exit_code == 0
+    assert "1 stored" in first.stdout
+    assert "already received" in again.stdout
+    assert (node_dir / "passerelle.sqlite3").is_file()
+
+
+def test_ingest_dry_run_stores_nothing(samples: Path, node_dir: Path) -> None:
+    result = runner.invoke(app, ["ingest", "--dry-run", "--json", str(samples / "pnr4.txt")])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["record_locators"] == ["0995F0"]
+    assert not node_dir.exists()
 
 
 def test_ingest_usage_errors_exit_2(tmp_path: Path) -> None:

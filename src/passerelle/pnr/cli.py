@@ -1,6 +1,7 @@
-"""``passerelle pnr …`` commands. Thin: parsing lives in :mod:`passerelle.pnr.ingest`.
+"""``passerelle pnr …`` commands. Thin: parsing lives in :mod:`passerelle.pnr.ingest`, storing
+and screening in :mod:`passerelle.pnr.service`.
 
-The lead registers this sub-app with ``app.add_typer(passerelle.pnr.cli.app)``.
+The sub-app is plugged into ``passerelle`` by :mod:`passerelle.pnr.plugin` (``register_cli``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from passerelle.pnr.ingest import parse_file
+from passerelle.pnr.ingest import ParseResult, parse_file
 from passerelle.pnr.synth import write_synthetic
 
 __all__ = ["app"]
@@ -20,6 +21,20 @@ app = typer.Typer(name="pnr", help="Passenger data: air PNR (PNRGOV), API (PAXLS
 
 EXIT_QUARANTINED = 3  # passerelle.errors.Quarantined.exit_code
 EXIT_USAGE = 2
+#: Files stored per transaction: a crash keeps every batch reported and nothing else.
+BATCH = 200
+
+
+def _report(result: ParseResult, as_json: bool, note: str = "") -> None:
+    if as_json:
+        typer.echo(json.dumps(result.summary(), ensure_ascii=False))
+        return
+    typer.echo(
+        f"{result.file}: {result.messages} message(s), {len(result.pnrs)} PNR(s), "
+        f"{len(result.passengers)} passenger(s), {len(result.quarantined)} quarantined{note}"
+    )
+    for item in result.quarantined:
+        typer.echo(f"  quarantined: segment {item.segment}: {item.reason}")
 
 
 @app.command()
@@ -31,27 +46,51 @@ def ingest(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per file per line (JSON Lines).")
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Parse and report only; store nothing.")
+    ] = False,
 ) -> None:
-    """Parse pushed files; exit 0 when all was accepted, 3 when something was quarantined."""
+    """Store and screen pushed files; exit 0 when all was accepted, 3 when something was
+    quarantined."""
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         typer.echo(f"error: no such file: {', '.join(missing)}", err=True)
         raise typer.Exit(EXIT_USAGE)
     quarantined = False
-    for path in files:
-        result = parse_file(path)
-        quarantined = quarantined or not result.accepted
-        if as_json:
-            typer.echo(json.dumps(result.summary(), ensure_ascii=False))
-        else:
-            typer.echo(
-                f"{result.file}: {result.messages} message(s), {len(result.pnrs)} PNR(s), "
-                f"{len(result.passengers)} passenger(s), {len(result.quarantined)} quarantined"
-            )
-            for item in result.quarantined:
-                typer.echo(f"  quarantined: segment {item.segment}: {item.reason}")
+    if dry_run:
+        for path in files:
+            result = parse_file(path)
+            quarantined = quarantined or not result.accepted
+            _report(result, as_json)
+    else:
+        quarantined = _store(files, as_json)
     if quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _store(files: list[Path], as_json: bool) -> bool:
+    from passerelle.node import open_node
+    from passerelle.pnr.service import ingest_files
+    from passerelle.privacy import audit
+    from passerelle.settings import get_settings
+
+    node = open_node(get_settings())
+    actor = audit.Actor("cli", node.code)
+    quarantined = False
+    try:
+        for start in range(0, len(files), BATCH):
+            chunk = files[start : start + BATCH]
+            for outcome in ingest_files(node, [(p.read_bytes(), str(p)) for p in chunk], actor):
+                quarantined = quarantined or not outcome.result.accepted
+                note = (
+                    " (already received)"
+                    if outcome.duplicate
+                    else f", {outcome.stored} stored, {outcome.refused_out_of_scope} refused"
+                )
+                _report(outcome.result, as_json, note)
+    finally:
+        node.close()
+    return quarantined
 
 
 @app.command()

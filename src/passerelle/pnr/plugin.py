@@ -1,11 +1,53 @@
-"""How the passenger-data package plugs into a node: the ``passerelle pnr …`` commands."""
+"""How the passenger-data package plugs into a node (see ``passerelle.domains``)."""
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from passerelle.pnr.service import exchange, masking
+from passerelle.privacy.retention import RetentionRule
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from passerelle.node import Node
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+#: Console menu entries: (path, label msgid, roles).
+NAV = [
+    ("/pnr", "Passenger data", ("analyst", "supervisor", "dpo")),
+    ("/pnr/repersonalisations", "Re-personalisation", ("judicial",)),
+]
+
+exchange.register_kinds()
+
+
+def retention_rules() -> list[RetentionRule]:
+    return masking.retention_rules()
+
+
+def routers() -> list[APIRouter]:
+    from passerelle.pnr import api, console
+
+    return [api.router, console.router]
 
 
 def register_cli(app: typer.Typer) -> None:
     from passerelle.pnr.cli import app as pnr_app
 
     app.add_typer(pnr_app, name="pnr")
+
+
+def demo_seed(node: Node) -> None:
+    from passerelle.pnr import demo
+
+    demo.seed(node)
+
+
+def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.pnr import demo
+
+    demo.check(nodes, accounts)

@@ -9,22 +9,36 @@ the official text.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 __all__ = [
     "ANNEX_I",
+    "CRITERIA_ATTRIBUTES",
+    "CRITERIA_MAX_REVIEW",
+    "FORBIDDEN_ATTRIBUTES",
     "KEPT_SSR",
     "MASKED_AT_SIX_MONTHS",
+    "MASK_AFTER",
     "MEAL_SSR",
     "MEDICAL_SSR",
     "OSDM_SENSITIVE_FIELDS",
     "PNRGOV_TAGS",
+    "QUARANTINE_RETENTION",
+    "RETENTION",
+    "RETENTION_POLICIES",
+    "RETENTION_POLICY_ENV",
+    "SCREEN_THRESHOLD",
     "SENSITIVE_TEXT",
+    "UIC_COUNTRIES",
     "UMNR_SSR",
     "AnnexItem",
+    "retention_policy",
     "sensitive_ssr_category",
     "sensitive_text_category",
+    "uic_country",
 ]
 
 
@@ -202,3 +216,132 @@ def sensitive_text_category(text: str) -> str | None:
         if pattern.search(text):
             return category
     return None
+
+
+# ---- Service layer: storage, masking, retention, scope, criteria --------------------------
+
+#: Art. 12(2): data are depersonalised "upon expiry of a period of six months" after
+#: transfer. Six calendar months are at most 184 days; 183 (the average half year) is used.
+MASK_AFTER = timedelta(days=183)
+MASK_SOURCE = "Directive (EU) 2016/681 art. 12(2)"
+
+#: Art. 12(1) and (4): kept five years from transfer, then permanently deleted.
+RETENTION = timedelta(days=5 * 365 + 1)
+RETENTION_SOURCE = "Directive (EU) 2016/681 art. 12(1), (4)"
+
+#: Retention policies. "cjeu" (default): after six months only bookings with an objective link
+#: to a risk (a confirmed hit or a case) are kept, masked, up to five years (CJEU C-817/19,
+#: Ligue des droits humains, paras. 255-262). "national": every booking is masked at six months
+#: and kept five years, as the directive's text alone allows (a national choice).
+RETENTION_POLICIES: dict[str, str] = {
+    "cjeu": "CJEU C-817/19 paras. 255-262: after six months, keep only bookings linked to a "
+    "confirmed hit or a case",
+    "national": "Directive (EU) 2016/681 art. 12 read alone: keep every booking five years",
+}
+#: Environment variable choosing the policy (documented in docs/settings.md).
+RETENTION_POLICY_ENV = "PASSERELLE_PNR_RETENTION_POLICY"
+
+#: Quarantined raw input may hold sensitive codes that were never filtered: kept only long
+#: enough for the carrier to be told and to resend (project choice under art. 6(1), 13(4)).
+QUARANTINE_RETENTION = timedelta(days=30)
+QUARANTINE_SOURCE = "Directive (EU) 2016/681 art. 6(1), 13(4); data minimisation"
+
+#: An approved re-personalisation opens the masked data for this long (project choice; the
+#: approval is for one case, art. 12(3)(b)).
+REPERSONALISATION_VALIDITY = timedelta(days=30)
+REPERSONALISATION_SOURCE = "Directive (EU) 2016/681 art. 12(3)"
+
+#: Purposes and legal bases written to the audit log.
+PURPOSE_ASSESS = "assess passengers before arrival or departure"
+BASIS_ASSESS = "Directive (EU) 2016/681 art. 6(2)(a), 6(3)"
+PURPOSE_REQUEST = "duly reasoned request, case by case"
+BASIS_REQUEST = "Directive (EU) 2016/681 art. 6(2)(b), 9(2)"
+BASIS_EMERGENCY = "Directive (EU) 2016/681 art. 9(3) (emergency request)"
+BASIS_RESULTS = "Directive (EU) 2016/681 art. 9(1) (results to other PIUs)"
+BASIS_SENSITIVE = "Directive (EU) 2016/681 art. 13(4) (sensitive data deleted on receipt)"
+BASIS_OUTSIDE_ANNEX = "Directive (EU) 2016/681 art. 6(1) (data outside Annex I deleted)"
+BASIS_REVIEW = "Directive (EU) 2016/681 art. 6(5) (individual review by non-automated means)"
+BASIS_SCOPE = "CJEU C-817/19 paras. 163-174 (intra-EU transport only on selected routes)"
+
+#: Art. 6(5): watchlist candidates at or above this identity score enter the review queue.
+SCREEN_THRESHOLD = 0.85
+
+#: Rail: UIC country codes (first two digits of a UIC station code, UIC leaflet 920-2 (verify))
+#: and whether the country is an EU member state (intra-EU traffic needs a scope decision).
+UIC_COUNTRIES: dict[str, tuple[str, bool]] = {
+    "10": ("FI", True), "51": ("PL", True), "53": ("RO", True), "54": ("CZ", True),
+    "55": ("HU", True), "56": ("SK", True), "70": ("GB", False), "71": ("ES", True),
+    "73": ("GR", True), "74": ("SE", True), "76": ("NO", False), "79": ("SI", True),
+    "80": ("DE", True), "81": ("AT", True), "82": ("LU", True), "83": ("IT", True),
+    "84": ("NL", True), "85": ("CH", False), "86": ("DK", True), "87": ("FR", True),
+    "88": ("BE", True), "94": ("PT", True),
+}  # fmt: skip
+
+#: Criteria review: every criterion carries a review date at most this far ahead, and is not
+#: applied once it has passed (art. 6(4) "regularly reviewed"; CJEU C-817/19 para. 201).
+CRITERIA_MAX_REVIEW = timedelta(days=366)
+CRITERIA_SOURCE = "Directive (EU) 2016/681 art. 6(4); CJEU C-817/19 paras. 194-201"
+
+#: Attributes a criterion may test, with their meaning (routes, timing, booking patterns,
+#: payment, art. 6(3)(b)).
+CRITERIA_ATTRIBUTES: dict[str, str] = {
+    "mode": "air or rail",
+    "route": "ORIGIN-DESTINATION of the journey (airports, or UIC station codes)",
+    "origin": "first airport or station",
+    "destination": "last airport or station",
+    "carrier": "carrier code",
+    "service": "flight or train number",
+    "legs": "number of legs in the itinerary",
+    "hours_before_departure": "hours between booking and departure",
+    "departure_hour": "local hour of departure (0-23)",
+    "passengers_on_booking": "number of travellers on the booking",
+    "payment": "forms of payment (e.g. CASH, CC)",
+    "one_way": "true when the itinerary does not return to its origin",
+    "changes": "number of history entries (changes to the booking)",
+    "checked_in": "true when the traveller is checked in",
+    "bags": "number of checked bags",
+    "has_document": "true when API document data were sent",
+}
+
+#: Attributes a criterion may never test (art. 6(4): never based on race or ethnic origin,
+#: political opinions, religion or philosophical beliefs, trade-union membership, health, sex
+#: life or sexual orientation). Names, nationality and gender are refused as proxies (CJEU
+#: C-817/19 paras. 197-198: criteria must not be discriminatory).
+FORBIDDEN_ATTRIBUTES: dict[str, str] = {
+    "race": "art. 6(4)",
+    "ethnic_origin": "art. 6(4)",
+    "ethnicity": "art. 6(4)",
+    "political_opinion": "art. 6(4)",
+    "religion": "art. 6(4)",
+    "belief": "art. 6(4)",
+    "trade_union": "art. 6(4)",
+    "health": "art. 6(4)",
+    "meal": "art. 6(4), 13(4): special meals reveal religion or health",
+    "prm_needs": "art. 6(4), 13(4): reduced-mobility needs are health data",
+    "sex_life": "art. 6(4)",
+    "sexual_orientation": "art. 6(4)",
+    "nationality": "CJEU C-817/19 para. 197: a proxy for ethnic origin",
+    "gender": "CJEU C-817/19 para. 197: discriminatory",
+    "name": "CJEU C-817/19 para. 197: a proxy for ethnic origin or religion",
+    "surname": "CJEU C-817/19 para. 197: a proxy for ethnic origin or religion",
+    "given_names": "CJEU C-817/19 para. 197: a proxy for ethnic origin or religion",
+    "date_of_birth": "CJEU C-817/19 para. 197: age alone is not a risk factor",
+}
+
+
+def retention_policy() -> str:
+    """The configured retention policy (``cjeu`` unless the environment says ``national``)."""
+    value = os.environ.get(RETENTION_POLICY_ENV, "cjeu").strip().lower() or "cjeu"
+    if value not in RETENTION_POLICIES:
+        raise ValueError(
+            f"{RETENTION_POLICY_ENV} must be one of {', '.join(RETENTION_POLICIES)}, not {value!r}"
+        )
+    return value
+
+
+def uic_country(station: str) -> tuple[str, bool] | None:
+    """``(ISO country, EU member)`` of a UIC station (``urn:uic:stn:8727100`` or ``8727100``)."""
+    code = station.rsplit(":", 1)[-1]
+    if len(code) < 7 or not code.isdigit():
+        return None
+    return UIC_COUNTRIES.get(code[:2])

@@ -1,0 +1,303 @@
+"""REST API of the passenger-data domain under ``/api/v1/pnr``. Thin: the service does the work."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from passerelle.errors import MalformedInput
+from passerelle.federation.api import client_of
+from passerelle.federation.schemas import QueryOut
+from passerelle.node import Node, db_session, node_of
+from passerelle.pnr import rules, schemas
+from passerelle.pnr.ingest import detect_format
+from passerelle.pnr.model import Repersonalisation, ScopeDecision
+from passerelle.pnr.service import criteria, exchange, masking, review, scope, store, views
+from passerelle.privacy import audit
+from passerelle.privacy.access import require
+from passerelle.privacy.accounts import Principal
+
+router = APIRouter(prefix="/api/v1/pnr", tags=["pnr"])
+DbSession = Annotated[Session, Depends(db_session)]
+PIU = ("analyst", "supervisor")
+OVERSIGHT = ("analyst", "supervisor", "dpo")
+
+
+async def _ingest(request: Request, principal: Principal, expected: str) -> schemas.IngestOut:
+    data = await request.body()
+    if not data:
+        raise MalformedInput("the request body is empty: send the pushed file as the body")
+    if detect_format(data) != expected:
+        raise MalformedInput(
+            f"this endpoint takes {'OSDM JSON' if expected == 'osdm' else 'EDIFACT'}"
+        )
+    name = request.query_params.get("filename") or f"{principal.name}-push"
+    actor = audit.Actor(principal.name, principal.agency)
+    outcome = await run_in_threadpool(store.ingest_bytes, node_of(request), data, name, actor)
+    return schemas.IngestOut(**outcome.to_dict())
+
+
+@router.post("/pnrgov")
+async def push_pnrgov(
+    request: Request, principal: Principal = require("carrier")
+) -> schemas.IngestOut:
+    """Push a PNRGOV EDIFACT interchange (body; ``?filename=`` names it in reports)."""
+    return await _ingest(request, principal, "edifact")
+
+
+@router.post("/paxlst")
+async def push_paxlst(
+    request: Request, principal: Principal = require("carrier")
+) -> schemas.IngestOut:
+    """Push a UN/EDIFACT PAXLST (API data) interchange."""
+    return await _ingest(request, principal, "edifact")
+
+
+@router.post("/osdm")
+async def push_osdm(
+    request: Request, principal: Principal = require("carrier")
+) -> schemas.IngestOut:
+    """Push one OSDM ``Booking`` JSON document (rail)."""
+    return await _ingest(request, principal, "osdm")
+
+
+@router.get("/journeys")
+def list_journeys(
+    session: DbSession, mode: str | None = None, principal: Principal = require(*OVERSIGHT)
+) -> list[schemas.JourneyOut]:
+    """Flights and trains with booking, passenger and hit counts (no personal data)."""
+    return [schemas.JourneyOut(**asdict(j)) for j in views.journeys(session, mode=mode)]
+
+
+@router.get("/bookings/{booking_id}")
+def get_booking(
+    request: Request, booking_id: int, session: DbSession, principal: Principal = require(*PIU)
+) -> dict[str, Any]:
+    """A booking: clear before six months, art. 12(2) fields masked after (audited)."""
+    return masking.booking_view(session, node_of(request), principal, booking_id)
+
+
+@router.post("/bookings/{booking_id}/case")
+def link_case(
+    request: Request,
+    booking_id: int,
+    body: schemas.CaseIn,
+    session: DbSession,
+    principal: Principal = require(*PIU),
+) -> dict[str, Any]:
+    """Link a booking to a case (kept after six months under the CJEU policy)."""
+    row = masking.link_case(session, node_of(request), principal, booking_id, body.case_ref)
+    return {"booking_id": row.id, "case_ref": row.case_ref}
+
+
+@router.get("/hits")
+def list_hits(
+    request: Request,
+    session: DbSession,
+    status: str = "pending",
+    principal: Principal = require(*PIU),
+) -> list[dict[str, Any]]:
+    """The review queue (``status`` pending, confirmed or dismissed) with explanations."""
+    return [asdict(v) for v in review.queue(session, node_of(request), principal, status=status)]
+
+
+@router.post("/hits/{hit_id}/decision")
+async def decide_hit(
+    request: Request,
+    hit_id: int,
+    body: schemas.DecisionIn,
+    principal: Principal = require(*PIU),
+) -> dict[str, Any]:
+    """Confirm or dismiss a hit; a confirmed hit on another node's alert is pushed to it."""
+    node: Node = node_of(request)
+
+    def act() -> dict[str, Any]:
+        with node.session() as session:
+            hit = review.decide(
+                session, node, principal, hit_id, confirm=body.decision == "confirm",
+                reason=body.reason,
+            )  # fmt: skip
+            return asdict(review.hit_view(session, hit))
+
+    view = await run_in_threadpool(act)
+    pushed = None
+    if body.decision == "confirm":
+        query = await exchange.push_result(node, client_of(request.app), principal, hit_id)
+        pushed = query.model_dump(mode="json") if query else None
+    return {**view, "pushed": pushed}
+
+
+def _criterion_out(row: Any) -> schemas.CriterionOut:
+    return schemas.CriterionOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/criteria")
+def list_criteria(
+    session: DbSession, principal: Principal = require(*OVERSIGHT)
+) -> list[schemas.CriterionOut]:
+    """The newest version of every pre-determined criterion."""
+    return [_criterion_out(r) for r in criteria.listing(session)]
+
+
+@router.post("/criteria")
+def save_criterion(
+    request: Request,
+    body: schemas.CriterionIn,
+    session: DbSession,
+    principal: Principal = require("supervisor"),
+) -> schemas.CriterionOut:
+    """Validate and store a new version of a criterion (refused on forbidden attributes)."""
+    node = node_of(request)
+    row = criteria.save_criterion(
+        session, author=principal.name, now=node.clock.now(), **body.model_dump()
+    )
+    node.audit(
+        session,
+        audit.Actor(principal.name, principal.agency),
+        action="write",
+        object_type="pnr.criterion",
+        object_id=f"{row.code}:v{row.version}",
+        purpose="pre-determined criteria",
+        legal_basis=rules.CRITERIA_SOURCE,
+        details={"expression": row.expression, "review_by": row.review_by.isoformat()},
+    )
+    return _criterion_out(row)
+
+
+def _scope_out(row: ScopeDecision, node: Node) -> schemas.ScopeOut:
+    now = node.clock.now()
+    return schemas.ScopeOut(
+        id=row.id,
+        kind=row.kind,
+        targets=json.loads(row.targets),
+        justification=row.justification,
+        authority=row.authority,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        created_by=row.created_by,
+        active=row.starts_at <= now < row.ends_at,
+    )
+
+
+@router.get("/scope")
+def list_scope(
+    request: Request, session: DbSession, principal: Principal = require(*OVERSIGHT)
+) -> list[schemas.ScopeOut]:
+    """Rail scope decisions and threat periods, with their end dates."""
+    return [_scope_out(r, node_of(request)) for r in scope.decisions(session)]
+
+
+@router.post("/scope")
+def create_scope(
+    request: Request,
+    body: schemas.ScopeIn,
+    session: DbSession,
+    principal: Principal = require("supervisor"),
+) -> schemas.ScopeOut:
+    """Record a scope decision (routes, stations or a threat period, limited in time)."""
+    node = node_of(request)
+    row = scope.decide_scope(
+        session, author=principal.name, now=node.clock.now(), **body.model_dump()
+    )
+    node.audit(
+        session,
+        audit.Actor(principal.name, principal.agency),
+        action="write",
+        object_type="pnr.scope",
+        object_id=str(row.id),
+        purpose="scope of intra-EU rail data collection",
+        legal_basis=rules.BASIS_SCOPE,
+        details={"kind": row.kind, "authority": row.authority, "ends": row.ends_at.isoformat()},
+    )
+    return _scope_out(row, node)
+
+
+def _reperso_out(row: Repersonalisation) -> schemas.RepersonalisationOut:
+    return schemas.RepersonalisationOut.model_validate(row, from_attributes=True)
+
+
+@router.post("/repersonalisations")
+def request_repersonalisation(
+    request: Request,
+    body: schemas.RepersonalisationIn,
+    session: DbSession,
+    principal: Principal = require(*PIU),
+) -> schemas.RepersonalisationOut:
+    """Ask to see a masked booking for a case; a judicial authority decides."""
+    row = masking.request_repersonalisation(
+        session, node_of(request), principal, body.booking_id,
+        grounds=body.grounds, case_ref=body.case_ref,
+    )  # fmt: skip
+    return _reperso_out(row)
+
+
+@router.get("/repersonalisations")
+def list_repersonalisations(
+    session: DbSession, principal: Principal = require("judicial", "analyst", "supervisor", "dpo")
+) -> list[schemas.RepersonalisationOut]:
+    """Re-personalisation requests, newest first."""
+    return [_reperso_out(r) for r in masking.requests(session)]
+
+
+@router.post("/repersonalisations/{request_id}/decision")
+def decide_repersonalisation(
+    request: Request,
+    request_id: int,
+    body: schemas.RepersonalisationDecisionIn,
+    session: DbSession,
+    principal: Principal = require("judicial"),
+) -> schemas.RepersonalisationOut:
+    """Approve or refuse (a judicial authority of another agency than the requester's PIU)."""
+    row = masking.decide_repersonalisation(
+        session, node_of(request), principal, request_id,
+        approve=body.decision == "approve", reason=body.reason,
+    )  # fmt: skip
+    return _reperso_out(row)
+
+
+@router.get("/repersonalisations/{request_id}/booking")
+def unmasked_booking(
+    request: Request, request_id: int, session: DbSession, principal: Principal = require(*PIU)
+) -> dict[str, Any]:
+    """The masked booking in clear under an approved request (audited)."""
+    return masking.unmasked_view(session, node_of(request), principal, request_id)
+
+
+@router.get("/quarantine")
+def list_quarantine(
+    request: Request, session: DbSession, principal: Principal = require("analyst", "dpo")
+) -> list[schemas.QuarantineOut]:
+    """Raw input that could not be read, with file, segment and reason (audited read)."""
+    rows = views.quarantine(session, node_of(request), principal)
+    return [schemas.QuarantineOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/statistics")
+def statistics(session: DbSession, principal: Principal = require(*OVERSIGHT)) -> dict[str, Any]:
+    """Pushes, bookings, passengers, hits, refusals and deletions counted."""
+    return views.statistics(session)
+
+
+@router.post("/requests")
+async def reasoned_request(
+    request: Request, body: schemas.ReasonedRequestIn, principal: Principal = require(*PIU)
+) -> QueryOut:
+    """Ask partner PIUs for a booking: reasoned request, or emergency request."""
+    return await exchange.reasoned_request(
+        node_of(request), client_of(request.app), principal, peers=body.peers,
+        query=body.query, case_ref=body.case_ref, grounds=body.grounds,
+        emergency=body.emergency,
+    )  # fmt: skip
+
+
+@router.get("/results")
+def received_results(
+    session: DbSession, principal: Principal = require(*PIU)
+) -> list[dict[str, Any]]:
+    """Confirmed hits other PIUs pushed to this node."""
+    return exchange.received_results(session)

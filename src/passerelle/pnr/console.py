@@ -1,0 +1,280 @@
+"""Console pages of the passenger-data domain under /pnr. Thin: parse the form, call the
+service, render a template."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from passerelle.errors import ValidationFailed
+from passerelle.federation.api import client_of
+from passerelle.pnr import rules
+from passerelle.pnr.service import criteria, exchange, masking, review, scope, views
+from passerelle.privacy import audit
+from passerelle.privacy.access import require
+from passerelle.privacy.accounts import Principal
+from passerelle.web.console import render
+from passerelle.web.deps import db, node_of
+
+router = APIRouter(prefix="/pnr", include_in_schema=False)
+DbSession = Annotated[Session, Depends(db)]
+PIU = ("analyst", "supervisor")
+OVERSIGHT = ("analyst", "supervisor", "dpo")
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationFailed(f"not a date: {text!r} (YYYY-MM-DD)") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@router.get("")
+def journeys_page(
+    request: Request, session: DbSession, principal: Principal = require(*OVERSIGHT)
+) -> Response:
+    return render(
+        request,
+        "pnr/journeys.html",
+        {"journeys": views.journeys(session), "stats": views.statistics(session)},
+    )
+
+
+@router.get("/journeys/{key}")
+def journey_page(
+    request: Request, key: str, session: DbSession, principal: Principal = require(*PIU)
+) -> Response:
+    return render(
+        request,
+        "pnr/journey.html",
+        {"key": key, "bookings": views.journey_bookings(session, key)},
+    )
+
+
+@router.get("/bookings/{booking_id}")
+def booking_page(
+    request: Request,
+    booking_id: int,
+    session: DbSession,
+    unmask: int | None = None,
+    principal: Principal = require(*PIU),
+) -> Response:
+    node = node_of(request)
+    if unmask is not None:
+        data = masking.unmasked_view(session, node, principal, unmask)
+    else:
+        data = masking.booking_view(session, node, principal, booking_id)
+    row = masking.get_booking(session, booking_id)
+    return render(
+        request,
+        "pnr/booking.html",
+        {
+            "booking": row,
+            "data": data,
+            "unmasked": unmask is not None,
+            "history": views.history(session, booking_id),
+            "requests": [r for r in masking.requests(session) if r.booking_id == booking_id],
+        },
+    )
+
+
+@router.post("/bookings/{booking_id}/case")
+def booking_case(
+    request: Request,
+    booking_id: int,
+    session: DbSession,
+    case_ref: Annotated[str, Form()],
+    principal: Principal = require(*PIU),
+) -> Response:
+    masking.link_case(session, node_of(request), principal, booking_id, case_ref)
+    return RedirectResponse(f"/pnr/bookings/{booking_id}", status_code=303)
+
+
+@router.post("/bookings/{booking_id}/repersonalisation")
+def booking_repersonalisation(
+    request: Request,
+    booking_id: int,
+    session: DbSession,
+    case_ref: Annotated[str, Form()],
+    grounds: Annotated[str, Form()],
+    principal: Principal = require(*PIU),
+) -> Response:
+    masking.request_repersonalisation(
+        session, node_of(request), principal, booking_id, grounds=grounds, case_ref=case_ref
+    )
+    return RedirectResponse(f"/pnr/bookings/{booking_id}", status_code=303)
+
+
+@router.get("/review")
+def review_page(
+    request: Request,
+    session: DbSession,
+    status: str = "pending",
+    principal: Principal = require(*PIU),
+) -> Response:
+    hits = review.queue(session, node_of(request), principal, status=status)
+    return render(request, "pnr/review.html", {"hits": hits, "status": status})
+
+
+@router.post("/review/{hit_id}")
+async def review_decide(
+    request: Request,
+    hit_id: int,
+    decision: Annotated[str, Form()],
+    reason: Annotated[str, Form()],
+    principal: Principal = require(*PIU),
+) -> Response:
+    node = node_of(request)
+
+    def act() -> None:
+        with node.session() as session:
+            review.decide(
+                session, node, principal, hit_id, confirm=decision == "confirm", reason=reason
+            )
+
+    await run_in_threadpool(act)
+    if decision == "confirm":
+        await exchange.push_result(node, client_of(request.app), principal, hit_id)
+    return RedirectResponse("/pnr/review", status_code=303)
+
+
+@router.get("/criteria")
+def criteria_page(
+    request: Request, session: DbSession, principal: Principal = require(*OVERSIGHT)
+) -> Response:
+    return render(
+        request,
+        "pnr/criteria.html",
+        {
+            "criteria": criteria.listing(session),
+            "attributes": rules.CRITERIA_ATTRIBUTES,
+            "forbidden": rules.FORBIDDEN_ATTRIBUTES,
+            "now": node_of(request).clock.now(),
+        },
+    )
+
+
+@router.post("/criteria")
+def criteria_save(
+    request: Request,
+    session: DbSession,
+    code: Annotated[str, Form()],
+    title: Annotated[str, Form()],
+    expression: Annotated[str, Form()],
+    justification: Annotated[str, Form()],
+    review_by: Annotated[str, Form()],
+    active: Annotated[bool, Form()] = False,
+    principal: Principal = require("supervisor"),
+) -> Response:
+    node = node_of(request)
+    row = criteria.save_criterion(
+        session, code=code, title=title, expression=expression, justification=justification,
+        review_by=_date(review_by), active=active, author=principal.name, now=node.clock.now(),
+    )  # fmt: skip
+    node.audit(
+        session,
+        audit.Actor(principal.name, principal.agency),
+        action="write",
+        object_type="pnr.criterion",
+        object_id=f"{row.code}:v{row.version}",
+        purpose="pre-determined criteria",
+        legal_basis=rules.CRITERIA_SOURCE,
+        details={"expression": row.expression},
+    )
+    return RedirectResponse("/pnr/criteria", status_code=303)
+
+
+@router.get("/scope")
+def scope_page(
+    request: Request, session: DbSession, principal: Principal = require(*OVERSIGHT)
+) -> Response:
+    rows: list[dict[str, Any]] = []
+    now = node_of(request).clock.now()
+    for row in scope.decisions(session):
+        rows.append(
+            {
+                "row": row,
+                "targets": json.loads(row.targets),
+                "active": row.starts_at <= now < row.ends_at,
+                "days_left": max((row.ends_at - now).days, 0),
+            }
+        )
+    return render(request, "pnr/scope.html", {"decisions": rows})
+
+
+@router.post("/scope")
+def scope_save(
+    request: Request,
+    session: DbSession,
+    kind: Annotated[str, Form()],
+    justification: Annotated[str, Form()],
+    authority: Annotated[str, Form()],
+    starts_at: Annotated[str, Form()],
+    ends_at: Annotated[str, Form()],
+    targets: Annotated[str, Form()] = "",
+    principal: Principal = require("supervisor"),
+) -> Response:
+    node = node_of(request)
+    row = scope.decide_scope(
+        session, kind=kind, targets=targets.replace(",", " ").split(),
+        justification=justification, authority=authority, starts_at=_date(starts_at),
+        ends_at=_date(ends_at), author=principal.name, now=node.clock.now(),
+    )  # fmt: skip
+    node.audit(
+        session,
+        audit.Actor(principal.name, principal.agency),
+        action="write",
+        object_type="pnr.scope",
+        object_id=str(row.id),
+        purpose="scope of intra-EU rail data collection",
+        legal_basis=rules.BASIS_SCOPE,
+        details={"kind": row.kind, "authority": row.authority},
+    )
+    return RedirectResponse("/pnr/scope", status_code=303)
+
+
+@router.get("/repersonalisations")
+def repersonalisations_page(
+    request: Request,
+    session: DbSession,
+    principal: Principal = require("judicial", "analyst", "supervisor", "dpo"),
+) -> Response:
+    return render(request, "pnr/repersonalisations.html", {"requests": masking.requests(session)})
+
+
+@router.post("/repersonalisations/{request_id}")
+def repersonalisation_decide(
+    request: Request,
+    request_id: int,
+    session: DbSession,
+    decision: Annotated[str, Form()],
+    reason: Annotated[str, Form()],
+    principal: Principal = require("judicial"),
+) -> Response:
+    masking.decide_repersonalisation(
+        session, node_of(request), principal, request_id,
+        approve=decision == "approve", reason=reason,
+    )  # fmt: skip
+    return RedirectResponse("/pnr/repersonalisations", status_code=303)
+
+
+@router.get("/quarantine")
+def quarantine_page(
+    request: Request, session: DbSession, principal: Principal = require("analyst", "dpo")
+) -> Response:
+    items = views.quarantine(session, node_of(request), principal)
+    return render(request, "pnr/quarantine.html", {"items": items})
+
+
+@router.get("/results")
+def results_page(
+    request: Request, session: DbSession, principal: Principal = require(*PIU)
+) -> Response:
+    return render(request, "pnr/results.html", {"results": exchange.received_results(session)})

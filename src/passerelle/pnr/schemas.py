@@ -1,0 +1,151 @@
+"""API input and output shapes of the passenger-data domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "CaseIn",
+    "CriterionIn",
+    "CriterionOut",
+    "DecisionIn",
+    "IngestOut",
+    "JourneyOut",
+    "QuarantineOut",
+    "ReasonedRequestIn",
+    "RepersonalisationDecisionIn",
+    "RepersonalisationIn",
+    "RepersonalisationOut",
+    "ScopeIn",
+    "ScopeOut",
+]
+
+
+class IngestOut(BaseModel):
+    """The ``pnr ingest --json`` line of the file plus what the node did with it."""
+
+    file: str
+    messages: int
+    pnrs: int
+    passengers: int
+    record_locators: list[str]
+    quarantined: list[dict[str, Any]] = Field(description="[{segment, reason}]")
+    duplicate: bool = Field(description="True when this exact push was already processed")
+    stored: int = Field(description="Bookings created or updated")
+    refused_out_of_scope: int = Field(description="Intra-EU rail bookings outside the scope")
+    hits: int
+    suppressed: int = Field(description="Matches suppressed by an earlier dismissal")
+
+
+class JourneyOut(BaseModel):
+    key: str
+    mode: str
+    carrier: str
+    service: str
+    origin: str
+    destination: str
+    day: str
+    bookings: int
+    passengers: int
+    hits: int
+    pending: int
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["confirm", "dismiss"]
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class CaseIn(BaseModel):
+    case_ref: str = Field(min_length=1, max_length=100)
+
+
+class CriterionIn(BaseModel):
+    code: str = Field(min_length=2, max_length=60)
+    title: str = Field(min_length=3, max_length=200)
+    expression: str = Field(min_length=3, max_length=2000)
+    justification: str = Field(min_length=10, max_length=4000)
+    review_by: datetime
+    active: bool = True
+
+
+class CriterionOut(BaseModel):
+    code: str
+    version: int
+    title: str
+    expression: str
+    justification: str
+    review_by: datetime
+    active: bool
+    created_by: str
+    created_at: datetime
+
+
+class ScopeIn(BaseModel):
+    kind: Literal["routes", "stations", "threat"]
+    targets: list[str] = Field(
+        default_factory=list,
+        description="Routes 8727100-8814001 or stations 8727100 (UIC codes); none for threat",
+    )
+    justification: str = Field(min_length=10, max_length=4000)
+    authority: str = Field(min_length=3, max_length=200)
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ScopeOut(BaseModel):
+    id: int
+    kind: str
+    targets: list[str]
+    justification: str
+    authority: str
+    starts_at: datetime
+    ends_at: datetime
+    created_by: str
+    active: bool
+
+
+class RepersonalisationIn(BaseModel):
+    booking_id: int
+    case_ref: str = Field(min_length=1, max_length=100)
+    grounds: str = Field(min_length=10, max_length=4000)
+
+
+class RepersonalisationDecisionIn(BaseModel):
+    decision: Literal["approve", "refuse"]
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class RepersonalisationOut(BaseModel):
+    id: int
+    booking_id: int
+    case_ref: str
+    grounds: str
+    requested_by: str
+    requester_agency: str
+    status: str
+    decided_by: str | None
+    decider_agency: str | None
+    valid_until: datetime | None
+
+
+class QuarantineOut(BaseModel):
+    id: int
+    filename: str
+    segment: int
+    reason: str
+    raw: str
+    received_at: datetime
+
+
+class ReasonedRequestIn(BaseModel):
+    peers: list[str] = Field(default_factory=list, description="Peer codes; empty = all peers")
+    query: dict[str, str] = Field(
+        description="record_locator, or family_name and date_of_birth (YYYY-MM-DD)"
+    )
+    case_ref: str = Field(min_length=1, max_length=100)
+    grounds: str = Field(min_length=10, max_length=180)
+    emergency: bool = Field(default=False, description="Art. 9(3) emergency request")
