@@ -92,3 +92,17 @@ def test_person_hits_are_answered_within_twelve_hours_sirene_style() -> None:
     assert rules.deadline_for("person").answer_within == timedelta(hours=12)
     assert rules.deadline_for("anything-else") is rules.DEFAULT_DEADLINE
     assert timedelta(minutes=5) == rules.CLOCK_SKEW
+
+
+def test_person_queries_are_checked_before_they_leave_the_node() -> None:
+    from passerelle.federation.schemas import QueryIn
+
+    base = {"kind": "person", "case_ref": "C", "purpose": "p", "legal_basis": "l"}
+    ok = QueryIn.model_validate(
+        {**base, "payload": {"family_name": "PEETERS", "birth_date": "1985-03-14"}}
+    )
+    assert ok.payload == {"family_name": "PEETERS", "birth_date": "1985-03-14"}
+    with pytest.raises(ValidationError):
+        QueryIn.model_validate({**base, "payload": {"family_name": "X", "birth_date": "14/03/85"}})
+    with pytest.raises(ValidationError):
+        QueryIn.model_validate({**base, "payload": {"surname": "X"}})

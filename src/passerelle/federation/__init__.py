@@ -8,7 +8,7 @@ Other packages use this façade only. A domain makes its records searchable by p
 from passerelle.federation import followups as _followups  # registers message handlers
 from passerelle.federation import queries as _queries  # registers message handlers
 from passerelle.federation.kinds import Kind, SearchResult, register_kind, registered_kinds
-from passerelle.federation.schemas import Envelope, Evaluation, Handling, Item
+from passerelle.federation.schemas import Envelope, Evaluation, Handling, Item, PersonQuery
 from passerelle.federation.service import (
     case_history,
     decide,
@@ -25,6 +25,7 @@ __all__ = [
     "Handling",
     "Item",
     "Kind",
+    "PersonQuery",
     "SearchResult",
     "case_history",
     "decide",

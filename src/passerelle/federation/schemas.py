@@ -79,6 +79,22 @@ class Envelope(BaseModel):
         return self
 
 
+class PersonQuery(BaseModel):
+    """Criteria of a query of kind ``person`` (the identity package's search receives these)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    family_name: str = Field(min_length=1, max_length=200)
+    given_names: str = Field(default="", max_length=200)
+    birth_date: str = Field(default="", pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
+    nationality: str = Field(default="", pattern=r"^([A-Z]{3})?$", description="ICAO 9303 code")
+    document_number: str = Field(default="", max_length=40)
+
+
+#: Criteria schema per kind the protocol knows; other kinds take free criteria.
+QUERY_SCHEMAS: dict[str, type[BaseModel]] = {"person": PersonQuery}
+
+
 # ---- API shapes -----------------------------------------------------------------------------
 
 
@@ -89,6 +105,13 @@ class QueryIn(BaseModel):
     case_ref: str = Field(min_length=1, max_length=100)
     purpose: str = Field(min_length=1, max_length=200)
     legal_basis: str = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _criteria_fit_the_kind(self) -> QueryIn:
+        schema = QUERY_SCHEMAS.get(self.kind)
+        if schema is not None:
+            self.payload = schema.model_validate(self.payload).model_dump(exclude_defaults=True)
+        return self
 
 
 class AnswerOut(BaseModel):
