@@ -1,0 +1,313 @@
+"""Console pages of the alerts domain (/alerts): register, checks and hit reports, release
+calendar, criteria catalogue and returnees. Thin: parse the form, call a service, render."""
+
+from __future__ import annotations
+
+import calendar as month_grid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from passerelle.alerts import rules
+from passerelle.alerts.api import _act
+from passerelle.alerts.schemas import AlertIn, DocumentIn, HitReportIn, PersonCheckIn
+from passerelle.alerts.service import (
+    criteria,
+    detainees,
+    exchange,
+    hits,
+    register,
+    returnees,
+    sharing,
+)
+from passerelle.errors import MalformedInput
+from passerelle.node import db_session, node_of
+from passerelle.privacy.access import require
+from passerelle.privacy.accounts import Principal
+from passerelle.web.console import render
+
+router = APIRouter(prefix="/alerts", include_in_schema=False)
+DbSession = Annotated[Session, Depends(db_session)]
+USERS = ("analyst", "supervisor")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@router.get("")
+def alerts_page(
+    request: Request,
+    session: DbSession,
+    q: str = "",
+    category: str = "",
+    principal: Principal = require(*USERS),
+) -> Response:
+    rows = register.search(session, node_of(request), principal, text=q, category=category)
+    return render(
+        request,
+        "alerts/list.html",
+        {
+            "alerts": rows,
+            "q": q,
+            "category": category,
+            "categories": rules.CATEGORIES,
+        },
+    )
+
+
+@router.get("/new")
+def new_alert_page(request: Request, principal: Principal = require(*USERS)) -> Response:
+    return render(
+        request,
+        "alerts/form.html",
+        {
+            "categories": rules.CATEGORIES,
+            "flags": rules.WARNING_FLAGS,
+            "documents": rules.DOCUMENT_CATEGORIES,
+        },
+    )
+
+
+@router.post("")
+async def create_alert(
+    request: Request,
+    category: Annotated[str, Form()] = "",
+    family_name: Annotated[str, Form()] = "",
+    given_names: Annotated[str, Form()] = "",
+    date_of_birth: Annotated[str, Form()] = "",
+    gender: Annotated[str, Form()] = "",
+    nationalities: Annotated[str, Form()] = "",
+    aliases: Annotated[str, Form()] = "",
+    document_number: Annotated[str, Form()] = "",
+    document_country: Annotated[str, Form()] = "",
+    warning: Annotated[list[str] | None, Form()] = None,
+    reason: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "",
+    issuing_authority: Annotated[str, Form()] = "",
+    decision_reference: Annotated[str, Form()] = "",
+    questions: Annotated[str, Form()] = "",
+    principal: Principal = require(*USERS),
+) -> Response:
+    try:
+        data = AlertIn(
+            category=category,
+            family_name=family_name or None,
+            given_names=given_names or None,
+            date_of_birth=date_of_birth or None,
+            gender=gender or None,
+            nationalities=[n.strip().upper() for n in nationalities.split(",") if n.strip()],
+            aliases=_lines(aliases),
+            warnings=warning or [],
+            reason=reason or None,
+            action=action or None,
+            issuing_authority=issuing_authority or None,
+            decision_reference=decision_reference or None,
+            questions=_lines(questions),
+            documents=[DocumentIn(number=document_number, country=document_country.upper())]
+            if document_number
+            else [],
+        )
+    except ValidationError as exc:
+        raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
+    node = node_of(request)
+    alert_id = await _act(node, lambda s: register.create(s, node, principal, data).id)
+    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+
+
+@router.get("/a/{alert_id}")
+def alert_page(
+    request: Request, alert_id: str, session: DbSession, principal: Principal = require(*USERS)
+) -> Response:
+    alert = register.read(session, node_of(request), principal, alert_id)
+    return render(
+        request,
+        "alerts/detail.html",
+        {"alert": alert, "categories": rules.CATEGORIES, "flags": rules.WARNING_FLAGS},
+    )
+
+
+@router.post("/a/{alert_id}/withdraw")
+async def withdraw_alert(
+    request: Request, alert_id: str, principal: Principal = require("supervisor")
+) -> Response:
+    node = node_of(request)
+    await _act(node, lambda s: register.withdraw(s, node, principal, alert_id))
+    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+
+
+@router.get("/check")
+def check_page(request: Request, principal: Principal = require(*USERS)) -> Response:
+    return render(request, "alerts/check.html", {"candidates": None, "person": {}})
+
+
+@router.post("/check")
+def run_check(
+    request: Request,
+    session: DbSession,
+    family_name: Annotated[str, Form()],
+    given_names: Annotated[str, Form()] = "",
+    date_of_birth: Annotated[str, Form()] = "",
+    principal: Principal = require(*USERS),
+) -> Response:
+    data = PersonCheckIn(
+        family_name=family_name,
+        given_names=given_names or None,
+        date_of_birth=date_of_birth or None,
+    )
+    found = hits.check(session, node_of(request), principal, data)
+    return render(
+        request,
+        "alerts/check.html",
+        {"candidates": found, "person": data, "fields": rules.HIT_REPORT_FIELDS},
+    )
+
+
+@router.post("/hits")
+async def report_hit(
+    request: Request,
+    alert_id: Annotated[str, Form()],
+    place: Annotated[str, Form()],
+    checked_at: Annotated[str, Form()],
+    reason_of_check: Annotated[str, Form()],
+    route: Annotated[str, Form()] = "",
+    destination: Annotated[str, Form()] = "",
+    companions: Annotated[str, Form()] = "",
+    vehicle: Annotated[str, Form()] = "",
+    objects: Annotated[str, Form()] = "",
+    circumstances: Annotated[str, Form()] = "",
+    principal: Principal = require(*USERS),
+) -> Response:
+    try:
+        data = HitReportIn(
+            alert_id=alert_id,
+            source="police",
+            place=place,
+            checked_at=checked_at,
+            reason_of_check=reason_of_check,
+            route=route,
+            destination=destination,
+            companions=companions,
+            vehicle=vehicle,
+            objects=objects,
+            circumstances=circumstances,
+        )
+    except ValidationError as exc:
+        raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
+    node = node_of(request)
+    report_id = await _act(node, lambda s: hits.report(s, node, principal, data).id)
+    await hits.send_report(node, exchange.client_of(request.app), principal, report_id)
+    return RedirectResponse("/alerts/hits", status_code=303)
+
+
+@router.get("/hits")
+def hits_page(
+    request: Request, session: DbSession, principal: Principal = require(*USERS)
+) -> Response:
+    node = node_of(request)
+    now = node.clock.now()
+    rows = [hits.to_out(r, now) for r in hits.listing(session, node, principal)]
+    return render(request, "alerts/hits.html", {"reports": rows})
+
+
+@router.post("/hits/{report_id}/answer")
+async def answer_hit(
+    request: Request,
+    report_id: str,
+    answer: Annotated[str, Form()],
+    principal: Principal = require(*USERS),
+) -> Response:
+    node = node_of(request)
+    await _act(node, lambda s: hits.answer(s, node, principal, report_id, answer))
+    await hits.send_answer(node, exchange.client_of(request.app), principal, report_id)
+    return RedirectResponse("/alerts/hits", status_code=303)
+
+
+@router.get("/calendar")
+def calendar_page(
+    request: Request, session: DbSession, month: str = "", principal: Principal = require(*USERS)
+) -> Response:
+    node = node_of(request)
+    today = node.clock.now().date()
+    try:
+        first = date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
+    except ValueError:
+        raise MalformedInput("month is YYYY-MM") from None
+    releases = detainees.calendar(session, node, principal)
+    by_day: dict[date, list[dict[str, Any]]] = {}
+    for r in releases:
+        by_day.setdefault(r.release_date, []).append({"release": r, "step": None})
+        for s in r.steps:
+            by_day.setdefault(s.due_date, []).append({"release": r, "step": s})
+    weeks = month_grid.Calendar().monthdatescalendar(first.year, first.month)
+    prev = (first.replace(day=1) - date.resolution).strftime("%Y-%m")
+    following = (weeks[-1][-1] + date.resolution).strftime("%Y-%m")
+    return render(
+        request,
+        "alerts/calendar.html",
+        {
+            "weeks": weeks,
+            "by_day": by_day,
+            "first": first,
+            "today": today,
+            "releases": releases,
+            "prev": prev,
+            "next": following,
+            "kinds": rules.RELEASE_KINDS,
+        },
+    )
+
+
+@router.post("/steps/{step_id}/done")
+def step_done(
+    request: Request, step_id: str, session: DbSession, principal: Principal = require(*USERS)
+) -> Response:
+    detainees.complete_step(session, node_of(request), principal, step_id)
+    return RedirectResponse("/alerts/calendar", status_code=303)
+
+
+@router.get("/criteria")
+def criteria_page(
+    request: Request, session: DbSession, principal: Principal = require(*USERS)
+) -> Response:
+    criteria.ensure_default(session, node_of(request))
+    versions = criteria.versions(session)
+    applied = criteria.current(session)
+    diffs = {
+        v.id: criteria.diff(applied.criteria, v.criteria)
+        for v in versions
+        if applied is not None and v.id != applied.id
+    }
+    return render(
+        request, "alerts/criteria.html", {"versions": versions, "applied": applied, "diffs": diffs}
+    )
+
+
+@router.post("/criteria/{publisher}/{version}/adopt")
+def adopt(
+    request: Request,
+    publisher: str,
+    version: int,
+    session: DbSession,
+    principal: Principal = require("supervisor"),
+) -> Response:
+    criteria.adopt(session, node_of(request), principal, publisher, version)
+    return RedirectResponse("/alerts/criteria", status_code=303)
+
+
+@router.get("/returnees")
+def returnees_page(
+    request: Request,
+    session: DbSession,
+    principal: Principal = require("analyst", "supervisor", "minors"),
+) -> Response:
+    rows = returnees.listing(session, node_of(request), principal)
+    return render(
+        request, "alerts/returnees.html", {"returnees": rows, "kinds": rules.RETURNEE_KINDS}
+    )

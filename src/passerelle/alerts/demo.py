@@ -1,0 +1,227 @@
+"""Demo data (synthetic alerts, detainees, releases, returnees) and the cross-border check:
+a BE alert on a person, a FR check that hits it and the hit report received on BE."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from passerelle.alerts.schemas import (
+    AlertIn,
+    AssessmentIn,
+    DetaineeIn,
+    LinkIn,
+    ReleaseIn,
+    ReturneeIn,
+)
+from passerelle.alerts.service import criteria, detainees, register, returnees
+from passerelle.errors import PasserelleError
+from passerelle.node import Node
+from passerelle.privacy.accounts import Principal
+from passerelle.synth.people import generate_people
+
+SEEDS = {"FR": 501, "BE": 502}
+
+
+def _system(node: Node) -> Principal:
+    return Principal(
+        kind="cli",
+        id=0,
+        name="demo-seed",
+        agency=node.code,
+        roles=frozenset({"supervisor", "minors"}),
+    )
+
+
+def seed(node: Node) -> None:
+    """Synthetic alerts, detainees with releases (one step overdue) and returnees."""
+    people = generate_people(8, seed=SEEDS.get(node.code, 503), locales=("fr_FR", "nl_BE", "ar_AA"))
+    principal = _system(node)
+    other = "BE" if node.code == "FR" else "FR"
+    today = node.clock.now().date()
+    with node.session() as session:
+        criteria.ensure_default(session, node)
+        for person, category in zip(
+            people[:3], ("art36_discreet", "art36_inquiry", "art34"), strict=True
+        ):
+            register.create(
+                session,
+                node,
+                principal,
+                AlertIn(
+                    category=category,
+                    family_name=person.family_name,
+                    given_names=person.given_names,
+                    date_of_birth=person.date_of_birth,
+                    gender=person.gender,
+                    nationalities=[person.nationality],
+                    reason="Synthetic demo alert",
+                    action="Report the check to the issuing SIRENE",
+                    warnings=["terrorist_activity"] if category != "art34" else [],
+                    questions=["Where is the person travelling to?"]
+                    if category == "art36_inquiry"
+                    else [],
+                    issuing_authority=f"{node.code} demo authority",
+                ),
+            )
+        for i, person in enumerate(people[3:5]):
+            row = detainees.create(
+                session,
+                node,
+                principal,
+                DetaineeIn(
+                    family_name=person.family_name,
+                    given_names=person.given_names,
+                    date_of_birth=person.date_of_birth,
+                    nationality=person.nationality,
+                    scope="terrorist_offence" if i == 0 else "violent_radicalised",
+                    institution=f"{node.code} demo prison",
+                    offences=["synthetic offence"],
+                    links=[LinkIn(country=other, kind="family")] if i == 0 else [],
+                ),
+            )
+            if i == 0:
+                detainees.assess(
+                    session,
+                    node,
+                    principal,
+                    row.id,
+                    AssessmentIn(risk="high", summary="Synthetic assessment"),
+                )
+            detainees.add_release(
+                session,
+                node,
+                principal,
+                row.id,
+                ReleaseIn(
+                    kind="end_of_sentence" if i == 0 else "leave",
+                    release_date=today + timedelta(days=45 + 100 * i),
+                ),
+            )
+        ftf, minor = people[5], people[6]
+        returnees.create(
+            session,
+            node,
+            principal,
+            ReturneeIn(
+                kind="ftf",
+                family_name=ftf.family_name,
+                given_names=ftf.given_names,
+                date_of_birth=ftf.date_of_birth,
+                returned_on=today - timedelta(days=30),
+                returned_from="Syria (synthetic)",
+                status="judicial follow-up",
+            ),
+        )
+        returnees.create(
+            session,
+            node,
+            principal,
+            ReturneeIn(
+                kind="minor",
+                family_name=minor.family_name,
+                given_names=minor.given_names,
+                date_of_birth=(today - timedelta(days=9 * 365)).isoformat(),
+                returned_on=today - timedelta(days=10),
+                returned_from="Iraq (synthetic)",
+                protection_measures=["placement with a guardian", "psychological support"],
+                responsible_authority="Youth protection service (synthetic)",
+            ),
+        )
+
+
+def _csrf(client: httpx.Client) -> dict[str, str]:
+    page = client.get("/alerts")
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if not match:
+        raise PasserelleError("the alerts console page carries no CSRF token")
+    return {"x-csrf-token": match.group(1)}
+
+
+def _ok(response: httpx.Response, what: str) -> Any:
+    if response.status_code >= 400:
+        raise PasserelleError(f"{what} failed ({response.status_code}): {response.text[:300]}")
+    return response.json()
+
+
+def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.cli.demo import console_login
+
+    fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
+    be_user = next(a for a in accounts["BE"] if "analyst" in a.roles)
+    fr_user = next(a for a in accounts["FR"] if "analyst" in a.roles)
+    person = generate_people(1, seed=777, locales=("nl_BE",))[0]
+    with console_login(be, be_user.username, be_user.password) as client:
+        alert = _ok(
+            client.post(
+                "/api/v1/alerts",
+                headers=_csrf(client),
+                json={
+                    "category": "art36_discreet",
+                    "family_name": person.family_name,
+                    "given_names": person.given_names,
+                    "date_of_birth": person.date_of_birth,
+                    "nationalities": [person.nationality],
+                    "warnings": ["terrorist_activity"],
+                    "reason": "Released detainee, violent radicalisation (synthetic)",
+                    "action": "Discreet check; report to the BE SIRENE",
+                },
+            ),
+            "BE: alert",
+        )
+        print(f"BE: alert {alert['reference']} ({alert['category']}) on {person.full_name}")
+    with console_login(fr, fr_user.username, fr_user.password) as client:
+        headers = _csrf(client)
+        candidates = _ok(
+            client.post(
+                "/api/v1/alert-checks",
+                headers=headers,
+                json={
+                    "family_name": person.family_name,
+                    "given_names": person.given_names,
+                    "date_of_birth": person.date_of_birth,
+                },
+            ),
+            "FR: check",
+        )
+        hit = next((c for c in candidates if c["alert"]["id"] == alert["id"]), None)
+        if hit is None:
+            raise PasserelleError(f"FR: the check did not hit BE's alert: {candidates}")
+        print(f"FR: border check → hit on BE alert {alert['reference']} (score {hit['score']})")
+        report = _ok(
+            client.post(
+                "/api/v1/alert-checks/hits",
+                headers=headers,
+                json={
+                    "alert_id": alert["id"],
+                    "source": "border",
+                    "score": hit["score"],
+                    "place": "Lille-Europe station (synthetic)",
+                    "checked_at": "2026-01-05T08:30:00Z",
+                    "reason_of_check": "Border check",
+                    "route": "Brussels → Lille",
+                    "destination": "Paris",
+                    "circumstances": "Travelling alone",
+                },
+            ),
+            "FR: hit report",
+        )
+        if report["delivery"] != "delivered":
+            raise PasserelleError(f"FR: hit report not accepted by BE: {report['delivery_detail']}")
+        print(f"FR: hit report {report['id'][:8]} sent to BE ({report['delivery_detail']})")
+    with console_login(be, be_user.username, be_user.password) as client:
+        for _ in range(20):
+            received = _ok(client.get("/api/v1/alert-checks/hits?direction=in"), "BE: hits")
+            found = next((r for r in received if r["id"] == report["id"]), None)
+            if found:
+                print(
+                    f"BE: hit report received from {found['executing_node']} on "
+                    f"{found['alert_reference']}, answer due {found['answer_due_at']}"
+                )
+                return
+            time.sleep(0.25)
+    raise PasserelleError("BE: the hit report never arrived")

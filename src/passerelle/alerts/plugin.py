@@ -1,0 +1,56 @@
+"""How the alerts package plugs into a node (see ``passerelle.domains``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from passerelle.alerts.service import exchange
+from passerelle.alerts.service.retention import retention_rules as _rules
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from passerelle.node import Node
+    from passerelle.privacy.retention import RetentionRule
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+#: Console menu entries: (path, label msgid, roles).
+NAV = [
+    ("/alerts", "Alerts", ("analyst", "supervisor")),
+    ("/alerts/calendar", "Releases", ("analyst", "supervisor")),
+    ("/alerts/returnees", "Returnees", ("analyst", "supervisor", "minors")),
+]
+
+# Peers' alerts messages are accepted as soon as the package is installed.
+exchange.register_kinds()
+
+
+def retention_rules() -> list[RetentionRule]:
+    return _rules()
+
+
+def routers() -> list[APIRouter]:
+    from passerelle.alerts import api, console
+
+    return [*api.ROUTERS, console.router]
+
+
+def register_cli(app: typer.Typer) -> None:
+    from passerelle.alerts.cli import app as alerts_app
+
+    app.add_typer(alerts_app, name="alerts")
+
+
+def demo_seed(node: Node) -> None:
+    from passerelle.alerts import demo
+
+    demo.seed(node)
+
+
+def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.alerts import demo
+
+    demo.check(nodes, accounts)

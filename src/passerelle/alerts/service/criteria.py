@@ -1,0 +1,268 @@
+"""The harmonised criteria catalogue: versioned, published by one node, adopted by the others.
+
+A criterion names the facts it looks at (all must hold), the alert category and action it
+proposes, and its legal source. A catalogue never contains a criterion on a special category of
+personal data (``rules.FORBIDDEN_ATTRIBUTES``). Each node applies its *adopted* version (its own
+published version counts as adopted); a proposal records the version and the facts that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passerelle.alerts import rules
+from passerelle.alerts.model import CatalogueVersion
+from passerelle.alerts.schemas import CatalogueIn, CatalogueOut, CriterionIn
+from passerelle.alerts.service import exchange, register
+from passerelle.errors import Conflict, NotFound, ValidationFailed
+from passerelle.node import Node
+from passerelle.privacy.accounts import Principal
+
+ACTIVE = ("published", "adopted")
+PURPOSE = "harmonised alert criteria"
+
+
+def check_criterion(criterion: CriterionIn) -> None:
+    """Refuse a criterion on a forbidden attribute, an unknown fact or category."""
+    words = {
+        w
+        for text in (*criterion.facts, criterion.code, criterion.title)
+        for w in re.split(r"[^a-z]+", text.lower())
+        if w
+    }
+    for attribute, terms in rules.FORBIDDEN_ATTRIBUTES.items():
+        if words & set(terms):
+            raise ValidationFailed(
+                f"criterion {criterion.code} uses {attribute}, which no criterion may use "
+                f"({rules.FORBIDDEN_SOURCE})",
+                criterion=criterion.code,
+                attribute=attribute,
+            )
+    unknown = sorted(set(criterion.facts) - set(rules.KNOWN_FACTS))
+    if unknown:
+        raise ValidationFailed(
+            f"criterion {criterion.code} looks at unknown fact(s) {', '.join(unknown)}; "
+            f"known: {', '.join(rules.KNOWN_FACTS)}",
+            criterion=criterion.code,
+        )
+    if criterion.category not in rules.CATEGORIES:
+        raise ValidationFailed(
+            f"criterion {criterion.code} proposes unknown category {criterion.category!r}"
+        )
+
+
+def _validate(data: CatalogueIn) -> list[dict[str, Any]]:
+    codes = [c.code for c in data.criteria]
+    if len(set(codes)) != len(codes):
+        raise ValidationFailed("criterion codes must be unique within a catalogue")
+    for criterion in data.criteria:
+        check_criterion(criterion)
+    return [c.model_dump() for c in data.criteria]
+
+
+def current(session: Session) -> CatalogueVersion | None:
+    """The version this node applies: the newest adopted or own published, already effective."""
+    return session.scalars(
+        select(CatalogueVersion)
+        .where(CatalogueVersion.status.in_(ACTIVE))
+        .order_by(CatalogueVersion.adopted_at.desc(), CatalogueVersion.id.desc())
+    ).first()
+
+
+def ensure_default(session: Session, node: Node) -> CatalogueVersion:
+    found = current(session)
+    if found is not None:
+        return found
+    now = node.clock.now()
+    row = CatalogueVersion(
+        publisher=node.code,
+        version=1,
+        effective_from=now.date(),
+        criteria=[dict(c) for c in rules.DEFAULT_CRITERIA],
+        note="default catalogue",
+        status="published",
+        created_at=now,
+        adopted_at=now,
+        adopted_by="system",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def publish(
+    session: Session, node: Node, principal: Principal, data: CatalogueIn
+) -> CatalogueVersion:
+    """A new version published by this node; it replaces the one applied here."""
+    criteria = _validate(data)
+    ensure_default(session, node)
+    now = node.clock.now()
+    last = session.scalar(
+        select(func.max(CatalogueVersion.version)).where(CatalogueVersion.publisher == node.code)
+    )
+    for old in session.scalars(select(CatalogueVersion).where(CatalogueVersion.status.in_(ACTIVE))):
+        old.status = "superseded"
+    row = CatalogueVersion(
+        publisher=node.code,
+        version=(last or 0) + 1,
+        effective_from=data.effective_from,
+        criteria=criteria,
+        note=data.note,
+        status="published",
+        created_at=now,
+        adopted_at=now,
+        adopted_by=principal.name,
+    )
+    session.add(row)
+    session.flush()
+    register.access(principal, node).trace(
+        session,
+        "write",
+        "alert.catalogue",
+        f"{row.publisher}/{row.version}",
+        now=now,
+    )
+    return row
+
+
+async def send(
+    node: Node, client: httpx.AsyncClient, principal: Principal, version: int
+) -> dict[str, str]:
+    with node.session() as session:
+        row = get(session, node.code, version)
+        payload = {"catalogue": to_out(row).model_dump(mode="json")}
+    result = await exchange.send(
+        node,
+        client,
+        principal,
+        kind="alerts.catalogue",
+        payload=payload,
+        peers=None,
+        case_ref=f"CATALOGUE-{node.code}-{version}",
+        purpose=PURPOSE,
+    )
+    return (
+        {}
+        if result is None
+        else {a.peer: exchange.outcome(result, a.peer)[0] for a in result.answers}
+    )
+
+
+def adopt(
+    session: Session, node: Node, principal: Principal, publisher: str, version: int
+) -> CatalogueVersion:
+    """Apply a version received from ``publisher`` on this node."""
+    row = get(session, publisher, version)
+    if row.status in ACTIVE:
+        raise Conflict(f"version {version} of {publisher} is already applied here")
+    if row.status != "received":
+        raise Conflict(f"version {version} of {publisher} is {row.status}")
+    now = node.clock.now()
+    for old in session.scalars(select(CatalogueVersion).where(CatalogueVersion.status.in_(ACTIVE))):
+        old.status = "superseded"
+    row.status, row.adopted_at, row.adopted_by = "adopted", now, principal.name
+    register.access(principal, node).trace(
+        session,
+        "write",
+        "alert.catalogue",
+        f"{publisher}/{version}",
+        now=now,
+        details={"adopted": True},
+    )
+    return row
+
+
+def get(session: Session, publisher: str, version: int) -> CatalogueVersion:
+    row = session.scalars(
+        select(CatalogueVersion).where(
+            CatalogueVersion.publisher == publisher.upper(), CatalogueVersion.version == version
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"no catalogue version {version} from {publisher}")
+    return row
+
+
+def versions(session: Session) -> list[CatalogueVersion]:
+    return list(
+        session.scalars(
+            select(CatalogueVersion).order_by(
+                CatalogueVersion.created_at.desc(), CatalogueVersion.id.desc()
+            )
+        )
+    )
+
+
+def evaluate(criteria: list[dict[str, Any]], facts: set[str]) -> list[dict[str, Any]]:
+    """The criteria that fire on ``facts``, in catalogue order, each with the facts it used."""
+    return [
+        {
+            "criterion": c["code"],
+            "title": c["title"],
+            "facts": list(c["facts"]),
+            "category": c["category"],
+            "action": c["action"],
+            "source": c["source"],
+        }
+        for c in criteria
+        if set(c["facts"]) <= facts
+    ]
+
+
+def diff(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Criteria added, removed and changed between two versions (by code)."""
+    before = {c["code"]: c for c in old}
+    after = {c["code"]: c for c in new}
+    return {
+        "added": sorted(set(after) - set(before)),
+        "removed": sorted(set(before) - set(after)),
+        "changed": sorted(k for k in set(before) & set(after) if before[k] != after[k]),
+    }
+
+
+def to_out(row: CatalogueVersion) -> CatalogueOut:
+    return CatalogueOut(**{k: getattr(row, k) for k in CatalogueOut.model_fields})
+
+
+@exchange.receiver("alerts.catalogue", "A version of the harmonised criteria catalogue.")
+def _receive(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
+    sender = exchange.sender(payload)
+    data = payload.get("catalogue")
+    if not isinstance(data, dict) or str(data.get("publisher", "")).upper() != sender:
+        raise ValidationFailed("a node publishes only its own catalogue versions")
+    checked = CatalogueIn(
+        effective_from=date.fromisoformat(str(data["effective_from"])),
+        criteria=[CriterionIn(**c) for c in data.get("criteria", [])],
+        note=str(data.get("note", "")),
+    )
+    criteria = _validate(checked)
+    version = int(data["version"])
+
+    def write(session: Session) -> None:
+        exists = session.scalars(
+            select(CatalogueVersion).where(
+                CatalogueVersion.publisher == sender, CatalogueVersion.version == version
+            )
+        ).first()
+        if exists is not None:
+            return
+        session.add(
+            CatalogueVersion(
+                publisher=sender,
+                version=version,
+                effective_from=checked.effective_from,
+                criteria=criteria,
+                note=checked.note,
+                status="received",
+                created_at=node.clock.now(),
+            )
+        )
+
+    return f"{sender}/{version}", write

@@ -1,0 +1,418 @@
+"""Detainee follow-up and the release calendar ("les sortants").
+
+Each release gets the steps due before it (``rules.RELEASE_STEPS``) with their deadlines; a
+step not done by its deadline is overdue. When a detainee has links with a peer's country, the
+release is notified to that peer, where it appears in its calendar too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from passerelle.alerts import rules
+from passerelle.alerts.model import Detainee, Proposal, Release, ReleaseStep
+from passerelle.alerts.schemas import (
+    AssessmentIn,
+    DetaineeIn,
+    DetaineeOut,
+    ProposalOut,
+    ReleaseIn,
+    ReleaseOut,
+    StepOut,
+)
+from passerelle.alerts.service import criteria, exchange, register
+from passerelle.errors import Conflict, NotFound, ValidationFailed
+from passerelle.node import Node
+from passerelle.privacy.access import Access
+from passerelle.privacy.accounts import Principal
+
+PURPOSE = "follow-up of detainees before release"
+LEGAL_BASIS = "Joint declaration FR-BE 11 June 2018; Directive (EU) 2016/680 art. 8"
+
+
+def _access(principal: Principal, node: Node) -> Access:
+    return Access(principal, node.code, PURPOSE, LEGAL_BASIS)
+
+
+def create(session: Session, node: Node, principal: Principal, data: DetaineeIn) -> Detainee:
+    missing = [n for n in ("family_name", "date_of_birth") if not (getattr(data, n) or "").strip()]
+    if missing:
+        raise ValidationFailed(f"a detainee needs {' and '.join(missing)}", missing=missing)
+    if data.scope not in rules.DETAINEE_SCOPES:
+        raise ValidationFailed(
+            f"unknown scope {data.scope!r}; known: {', '.join(rules.DETAINEE_SCOPES)}"
+        )
+    unknown = sorted(set(data.facts) - set(rules.KNOWN_FACTS))
+    if unknown:
+        raise ValidationFailed(f"unknown fact(s) {', '.join(unknown)}")
+    facts = set(data.facts) | {data.scope}
+    if data.links:
+        facts.add("links_abroad")
+    now = node.clock.now()
+    row = Detainee(
+        id=str(uuid.uuid4()),
+        family_name=data.family_name or "",
+        given_names=data.given_names,
+        date_of_birth=data.date_of_birth or "",
+        nationality=data.nationality,
+        scope=data.scope,
+        institution=data.institution,
+        offences=data.offences,
+        facts=sorted(facts),
+        links=[link.model_dump() for link in data.links],
+        assessments=[],
+        measures=data.measures,
+        origin=node.code,
+        created_at=now,
+        created_by=principal.name,
+    )
+    session.add(row)
+    session.flush()
+    _access(principal, node).trace(session, "write", "detainee", row.id, now=now)
+    return row
+
+
+def get(session: Session, detainee_id: str) -> Detainee:
+    row = session.get(Detainee, detainee_id)
+    if row is None:
+        raise NotFound(f"no detainee {detainee_id}")
+    return row
+
+
+def assess(
+    session: Session, node: Node, principal: Principal, detainee_id: str, data: AssessmentIn
+) -> Detainee:
+    row = get(session, detainee_id)
+    now = node.clock.now()
+    row.assessments = [
+        *row.assessments,
+        {
+            "on": now.date().isoformat(),
+            "risk": data.risk,
+            "summary": data.summary,
+            "by": principal.name,
+        },
+    ]
+    facts = set(row.facts) - {"high_risk_assessment"}
+    if data.risk == "high":
+        facts.add("high_risk_assessment")
+    row.facts = sorted(facts)
+    _mark_step(session, row.id, "assessment", principal, now)
+    _access(principal, node).trace(
+        session, "write", "detainee", row.id, now=now, details={"assessment": data.risk}
+    )
+    return row
+
+
+def add_release(
+    session: Session, node: Node, principal: Principal, detainee_id: str, data: ReleaseIn
+) -> Release:
+    """Plan a release and its steps; the release date may not be in the past."""
+    detainee = get(session, detainee_id)
+    if data.kind not in rules.RELEASE_KINDS:
+        raise ValidationFailed(
+            f"unknown release kind {data.kind!r}; known: {', '.join(rules.RELEASE_KINDS)}"
+        )
+    now = node.clock.now()
+    if data.release_date < now.date():
+        raise ValidationFailed(
+            f"the release date {data.release_date.isoformat()} is in the past",
+            field="release_date",
+        )
+    release = Release(
+        id=str(uuid.uuid4()),
+        detainee_id=detainee.id,
+        kind=data.kind,
+        release_date=data.release_date,
+        created_at=now,
+        notified=[],
+    )
+    session.add(release)
+    days = rules.step_days()
+    for step in rules.RELEASE_STEPS:
+        # A step whose lead time has already passed is due today, never in the past.
+        due = max(data.release_date - timedelta(days=days[step]), now.date())
+        session.add(
+            ReleaseStep(
+                id=str(uuid.uuid4()), release_id=release.id, step=step, due_date=due, note=""
+            )
+        )
+    session.flush()
+    _access(principal, node).trace(session, "write", "detainee.release", release.id, now=now)
+    return release
+
+
+def complete_step(session: Session, node: Node, principal: Principal, step_id: str) -> ReleaseStep:
+    step = session.get(ReleaseStep, step_id)
+    if step is None:
+        raise NotFound(f"no release step {step_id}")
+    if step.done_at is not None:
+        raise Conflict("this step is already done")
+    step.done_at, step.done_by = node.clock.now(), principal.name
+    _access(principal, node).trace(
+        session,
+        "write",
+        "detainee.release",
+        step.release_id,
+        now=node.clock.now(),
+        details={"step": step.step},
+    )
+    return step
+
+
+def _mark_step(
+    session: Session, detainee_id: str, step: str, principal: Principal, now: Any
+) -> None:
+    for row in session.scalars(
+        select(ReleaseStep)
+        .join(Release, Release.id == ReleaseStep.release_id)
+        .where(
+            Release.detainee_id == detainee_id,
+            ReleaseStep.step == step,
+            ReleaseStep.done_at.is_(None),
+        )
+    ):
+        row.done_at, row.done_by = now, principal.name
+
+
+def propose(session: Session, node: Node, principal: Principal, detainee_id: str) -> Proposal:
+    """Apply the catalogue version in force here to the detainee's facts."""
+    detainee = get(session, detainee_id)
+    catalogue = criteria.ensure_default(session, node)
+    fired = criteria.evaluate(catalogue.criteria, set(detainee.facts))
+    first = fired[0] if fired else None
+    now = node.clock.now()
+    row = Proposal(
+        id=str(uuid.uuid4()),
+        detainee_id=detainee.id,
+        catalogue_publisher=catalogue.publisher,
+        catalogue_version=catalogue.version,
+        category=first["category"] if first else None,
+        action=first["action"] if first else None,
+        fired=fired,
+        created_at=now,
+        created_by=principal.name,
+        status="proposed",
+    )
+    session.add(row)
+    _mark_step(session, detainee.id, "alert_proposal", principal, now)
+    session.flush()
+    _access(principal, node).trace(
+        session,
+        "write",
+        "detainee.proposal",
+        row.id,
+        now=now,
+        details={"catalogue": f"{catalogue.publisher}/{catalogue.version}"},
+    )
+    return row
+
+
+def proposals(session: Session, detainee_id: str) -> list[Proposal]:
+    return list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.detainee_id == detainee_id)
+            .order_by(Proposal.created_at.desc())
+        )
+    )
+
+
+def calendar(
+    session: Session,
+    node: Node,
+    principal: Principal,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    audit: bool = True,
+) -> list[ReleaseOut]:
+    """Releases between ``start`` and ``end`` (inclusive) with their steps, soonest first."""
+    conditions: list[ColumnElement[bool]] = []
+    if start is not None:
+        conditions.append(Release.release_date >= start)
+    if end is not None:
+        conditions.append(Release.release_date <= end)
+    rows = session.execute(
+        select(Release, Detainee)
+        .join(Detainee, Detainee.id == Release.detainee_id)
+        .where(*conditions)
+        .order_by(Release.release_date)
+    ).all()
+    today = node.clock.now().date()
+    out = [_release_out(session, release, detainee, today) for release, detainee in rows]
+    if audit:
+        _access(principal, node).trace(
+            session,
+            "read",
+            "detainee.release",
+            "*",
+            now=node.clock.now(),
+            details={"results": len(out)},
+        )
+    return out
+
+
+def _release_out(session: Session, release: Release, detainee: Detainee, today: date) -> ReleaseOut:
+    steps = session.scalars(
+        select(ReleaseStep)
+        .where(ReleaseStep.release_id == release.id)
+        .order_by(ReleaseStep.due_date)
+    ).all()
+    name = " ".join(p for p in (detainee.given_names, detainee.family_name) if p)
+    return ReleaseOut(
+        id=release.id,
+        detainee_id=detainee.id,
+        detainee_name=name,
+        origin=detainee.origin,
+        scope=detainee.scope,
+        institution=detainee.institution,
+        kind=release.kind,
+        release_date=release.release_date,
+        notified=release.notified,
+        steps=[
+            StepOut(
+                id=s.id,
+                step=s.step,
+                label=rules.RELEASE_STEPS[s.step][0],
+                due_date=s.due_date,
+                done_at=s.done_at,
+                done_by=s.done_by,
+                overdue=s.done_at is None and s.due_date < today,
+            )
+            for s in steps
+        ],
+    )
+
+
+def detail(session: Session, node: Node, principal: Principal, detainee_id: str) -> DetaineeOut:
+    row = get(session, detainee_id)
+    today = node.clock.now().date()
+    releases = session.scalars(
+        select(Release).where(Release.detainee_id == row.id).order_by(Release.release_date)
+    ).all()
+    _access(principal, node).trace(session, "read", "detainee", row.id, now=node.clock.now())
+    return DetaineeOut(
+        releases=[_release_out(session, r, row, today) for r in releases],
+        **{k: getattr(row, k) for k in DetaineeOut.model_fields if k != "releases"},
+    )
+
+
+def proposal_out(row: Proposal) -> ProposalOut:
+    return ProposalOut(**{k: getattr(row, k) for k in ProposalOut.model_fields})
+
+
+async def notify_release(
+    node: Node, client: httpx.AsyncClient, principal: Principal, release_id: str
+) -> list[str]:
+    """Tell the peers the detainee has links with about the release; returns who accepted."""
+    with node.session() as session:
+        release = session.get(Release, release_id)
+        if release is None:
+            raise NotFound(f"no release {release_id}")
+        detainee = get(session, release.detainee_id)
+        targets = sorted({link["country"].upper() for link in detainee.links} - {node.code})
+        payload = {
+            "detainee": {
+                k: getattr(detainee, k)
+                for k in (
+                    "id",
+                    "family_name",
+                    "given_names",
+                    "date_of_birth",
+                    "nationality",
+                    "scope",
+                    "institution",
+                    "offences",
+                    "facts",
+                    "links",
+                )
+            },
+            "release": {
+                "id": release.id,
+                "kind": release.kind,
+                "release_date": release.release_date.isoformat(),
+            },
+        }
+    result = await exchange.send(
+        node,
+        client,
+        principal,
+        kind="alerts.release_notice",
+        payload=payload,
+        peers=targets,
+        case_ref=f"RELEASE-{release_id[:8]}",
+        purpose=PURPOSE,
+    )
+    accepted = (
+        []
+        if result is None
+        else [a.peer for a in result.answers if exchange.outcome(result, a.peer)[0] == "delivered"]
+    )
+    with node.session() as session:
+        release = session.get(Release, release_id)
+        assert release is not None
+        release.notified = sorted(set(release.notified) | set(accepted))
+    return accepted
+
+
+@exchange.receiver("alerts.release_notice", "The coming release of a detainee with links here.")
+def _receive_notice(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
+    sender = exchange.sender(payload)
+    person, release = payload.get("detainee"), payload.get("release")
+    if not isinstance(person, dict) or not isinstance(release, dict):
+        raise ValidationFailed("the release notice needs a detainee and a release")
+    when = date.fromisoformat(str(release["release_date"]))
+
+    def write(session: Session) -> None:
+        if session.get(Release, release["id"]) is not None:
+            return
+        if session.get(Detainee, person["id"]) is None:
+            session.add(
+                Detainee(
+                    assessments=[],
+                    measures=[],
+                    origin=sender,
+                    created_at=node.clock.now(),
+                    created_by=f"peer:{sender}",
+                    **person,
+                )
+            )
+        session.add(
+            Release(
+                id=release["id"],
+                detainee_id=person["id"],
+                kind=release["kind"],
+                release_date=when,
+                created_at=node.clock.now(),
+                notified=[],
+            )
+        )
+        session.add(
+            ReleaseStep(
+                id=str(uuid.uuid4()),
+                release_id=release["id"],
+                step="concertation",
+                due_date=when - timedelta(days=rules.step_days()["concertation"]),
+                note=f"notified by {sender}",
+            )
+        )
+        node.audit(
+            session,
+            register.peer_actor(sender),
+            action="write",
+            object_type="detainee.release",
+            object_id=release["id"],
+            purpose=PURPOSE,
+            legal_basis=LEGAL_BASIS,
+            details={"from": sender},
+        )
+
+    return str(release["id"]), write

@@ -1,0 +1,371 @@
+"""The alert register: validated alerts, published live as the node's ``alerts`` watchlist."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from passerelle.alerts import rules
+from passerelle.alerts.model import Alert
+from passerelle.alerts.schemas import AlertIn, AlertOut
+from passerelle.alerts.service import hooks
+from passerelle.errors import Conflict, NotFound, ValidationFailed
+from passerelle.identity import PersonRecord, parse_date
+from passerelle.identity.watchlists import node_watchlists
+from passerelle.node import Node
+from passerelle.privacy import audit
+from passerelle.privacy.access import Access
+from passerelle.privacy.accounts import Principal
+
+LIST_NAME = "alerts"
+_ENTRIES = "alerts.entries"  # alert id -> watchlist entry ids (one per name form)
+_ISSUERS = "alerts.issuers"  # alert id -> issuing node, for peers' hit reports
+_LOADED = "alerts.loaded"
+_COLUMNS = frozenset(c.key for c in Alert.__table__.columns)
+PURPOSE = "alert register (SIS-style person alerts)"
+LEGAL_BASIS = rules.SIS
+
+
+def access(principal: Principal, node: Node) -> Access:
+    return Access(principal, node.code, PURPOSE, LEGAL_BASIS)
+
+
+# ---- validation -----------------------------------------------------------------------------
+
+
+def validate(data: AlertIn, *, now: datetime) -> datetime:
+    """Check an alert against the register's rules; returns its end of validity."""
+    if data.category not in rules.CATEGORIES:
+        raise ValidationFailed(
+            f"unknown alert category {data.category!r}; known: {', '.join(rules.CATEGORIES)}",
+            field="category",
+        )
+    missing = [
+        label
+        for name, label in rules.MINIMUM_DATA.items()
+        if not str(getattr(data, name) or "").strip()
+    ]
+    if missing:
+        raise ValidationFailed(
+            f"the alert lacks its minimum data ({rules.MINIMUM_DATA_SOURCE}): "
+            + ", ".join(missing),
+            missing=missing,
+        )
+    assert data.date_of_birth is not None
+    try:
+        born = date.fromisoformat(data.date_of_birth)
+    except ValueError:
+        raise ValidationFailed(
+            f"date of birth {data.date_of_birth!r} is not a date (YYYY-MM-DD)",
+            field="date_of_birth",
+        ) from None
+    if born > now.date():
+        raise ValidationFailed("the date of birth is in the future", field="date_of_birth")
+    unknown = sorted(set(data.warnings) - set(rules.WARNING_FLAGS))
+    if unknown:
+        raise ValidationFailed(
+            f"unknown warning flag(s) {', '.join(unknown)}; known ({rules.WARNING_FLAGS_SOURCE}): "
+            + ", ".join(rules.WARNING_FLAGS),
+            field="warnings",
+        )
+    for doc in data.documents:
+        if doc.category not in rules.DOCUMENT_CATEGORIES:
+            raise ValidationFailed(f"unknown identity-document category {doc.category!r}")
+    if data.gender not in (None, "", "M", "F", "X"):
+        raise ValidationFailed("gender is M, F or X", field="gender")
+    longest = now + rules.CATEGORIES[data.category].review_within
+    if data.valid_until is None:
+        return longest
+    until = datetime.combine(data.valid_until, time(23, 59, 59), tzinfo=UTC)
+    if until <= now:
+        raise ValidationFailed("the end of validity is in the past", field="valid_until")
+    if until > longest:
+        raise ValidationFailed(
+            "the end of validity is beyond the category's review period "
+            f"({rules.CATEGORIES[data.category].review_source})",
+            field="valid_until",
+        )
+    return until
+
+
+def _fields(data: AlertIn) -> dict[str, Any]:
+    values = data.model_dump(exclude={"valid_until", "documents"})
+    values["documents"] = [d.model_dump() for d in data.documents]
+    values["nationalities"] = [n.upper() for n in data.nationalities]
+    values["gender"] = data.gender or None
+    return values
+
+
+# ---- watchlist ------------------------------------------------------------------------------
+
+
+def _records(alert: Alert) -> list[PersonRecord]:
+    document = next(iter(alert.documents), {})
+    base = {
+        "date_of_birth": alert.date_of_birth,
+        "gender": alert.gender,
+        "nationality": next(iter(alert.nationalities), None),
+        "document_number": document.get("number"),
+        "document_country": document.get("country") or None,
+    }
+    records = [
+        PersonRecord(alert.id, given_names=alert.given_names, family_name=alert.family_name, **base)
+    ]
+    others = [*alert.aliases, *([alert.names_at_birth] if alert.names_at_birth else [])]
+    for i, name in enumerate(others, 1):
+        records.append(PersonRecord(f"{alert.id}~{i}", full_name=name, **base))
+    return records
+
+
+def _publish(state: dict[str, Any], alert: Alert) -> None:
+    _withdraw(state, alert.id)
+    lists = node_watchlists(state)
+    records = _records(alert)
+    for record in records:
+        lists.publish(LIST_NAME, record)
+    state.setdefault(_ENTRIES, {})[alert.id] = [r.id for r in records]
+    state.setdefault(_ISSUERS, {})[alert.id] = alert.issuing_node
+
+
+def _withdraw(state: dict[str, Any], alert_id: str) -> None:
+    lists = node_watchlists(state)
+    for entry_id in state.setdefault(_ENTRIES, {}).pop(alert_id, []):
+        lists.withdraw(LIST_NAME, entry_id)
+    state.setdefault(_ISSUERS, {}).pop(alert_id, None)
+
+
+def publish_after_commit(session: Session, node: Node, alert: Alert) -> None:
+    snapshot = Alert(**{c: getattr(alert, c) for c in _COLUMNS})
+    hooks.after_commit(session, lambda: _publish(node.state, snapshot))
+
+
+def withdraw_after_commit(session: Session, state: dict[str, Any], alert_id: str) -> None:
+    hooks.after_commit(session, lambda: _withdraw(state, alert_id))
+
+
+def load_watchlist(node: Node, *, force: bool = False) -> int:
+    """(Re)build the node's ``alerts`` watchlist from the table; returns the alerts listed."""
+    if node.state.get(_LOADED) and not force:
+        return len(node.state.get(_ENTRIES, {}))
+    hooks.register_state(node)
+    for alert_id in list(node.state.get(_ENTRIES, {})):
+        _withdraw(node.state, alert_id)
+    now = node.clock.now()
+    with node.session() as session:
+        active = session.scalars(
+            select(Alert).where(Alert.status == "active", Alert.valid_until > now)
+        ).all()
+        for alert in active:
+            _publish(node.state, alert)
+    node.state[_LOADED] = True
+    return len(active)
+
+
+def issuer_of(node: Node, alert_id: str) -> str | None:
+    """The issuing node of a listed (active) alert, from the live watchlist, without touching
+    the database (this runs inside federation's inbox transaction); "?" when the watchlist is
+    not loaded in this process yet."""
+    if not node.state.get(_LOADED):
+        return "?"
+    issuers: dict[str, str] = node.state.get(_ISSUERS, {})
+    return issuers.get(alert_id)
+
+
+def alert_of_entry(entry_id: str) -> str:
+    return entry_id.split("~", 1)[0]
+
+
+# ---- operations -----------------------------------------------------------------------------
+
+
+def _next_reference(session: Session, node: Node, now: datetime) -> str:
+    prefix = f"{node.code}-A-{now.year}-"
+    count = session.scalar(
+        select(func.count()).select_from(Alert).where(Alert.reference.startswith(prefix))
+    )
+    return f"{prefix}{(count or 0) + 1:06d}"
+
+
+def create(session: Session, node: Node, principal: Principal, data: AlertIn) -> Alert:
+    """Enter an alert issued by this node; it is screened against as soon as this commits."""
+    load_watchlist(node)
+    now = node.clock.now()
+    until = validate(data, now=now)
+    alert = Alert(
+        id=str(uuid.uuid4()),
+        reference=_next_reference(session, node, now),
+        issuing_node=node.code,
+        status="active",
+        created_at=now,
+        created_by=principal.name,
+        updated_at=now,
+        reviewed_at=now,
+        valid_until=until,
+        **_fields(data),
+    )
+    session.add(alert)
+    session.flush()
+    access(principal, node).trace(
+        session, "write", "alert", alert.id, now=now, details={"category": alert.category}
+    )
+    publish_after_commit(session, node, alert)
+    return alert
+
+
+def _own(session: Session, node: Node, alert_id: str) -> Alert:
+    alert = get(session, alert_id)
+    if alert.issuing_node != node.code:
+        raise Conflict(
+            f"alert {alert.reference} was issued by {alert.issuing_node}; only the "
+            "issuing country may change it"
+        )
+    if alert.status != "active":
+        raise Conflict(f"alert {alert.reference} is {alert.status}")
+    return alert
+
+
+def update(
+    session: Session, node: Node, principal: Principal, alert_id: str, data: AlertIn
+) -> Alert:
+    """Change an active alert issued here; screening sees the change once this commits."""
+    load_watchlist(node)
+    alert = _own(session, node, alert_id)
+    now = node.clock.now()
+    until = validate(data, now=alert.reviewed_at if data.valid_until is None else now)
+    for name, value in _fields(data).items():
+        setattr(alert, name, value)
+    alert.valid_until, alert.updated_at = until, now
+    access(principal, node).trace(session, "write", "alert", alert.id, now=now)
+    publish_after_commit(session, node, alert)
+    return alert
+
+
+def review(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
+    """Record a review that keeps the alert: a new review period starts (art. 53)."""
+    load_watchlist(node)
+    alert = _own(session, node, alert_id)
+    now = node.clock.now()
+    alert.reviewed_at = now
+    alert.valid_until = now + rules.CATEGORIES[alert.category].review_within
+    alert.updated_at = now
+    access(principal, node).trace(
+        session, "write", "alert", alert.id, now=now, details={"review": "extended"}
+    )
+    publish_after_commit(session, node, alert)
+    return alert
+
+
+def withdraw(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
+    """Withdraw an alert; it leaves the watchlist as soon as this commits."""
+    load_watchlist(node)
+    alert = _own(session, node, alert_id)
+    now = node.clock.now()
+    alert.status, alert.withdrawn_at, alert.updated_at = "withdrawn", now, now
+    access(principal, node).trace(
+        session, "write", "alert", alert.id, now=now, details={"withdrawn": True}
+    )
+    withdraw_after_commit(session, node.state, alert.id)
+    return alert
+
+
+def get(session: Session, alert_id: str) -> Alert:
+    alert = (
+        session.get(Alert, alert_id)
+        or session.scalars(select(Alert).where(Alert.reference == alert_id)).first()
+    )
+    if alert is None:
+        raise NotFound(f"no alert {alert_id}")
+    return alert
+
+
+def read(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
+    alert = get(session, alert_id)
+    access(principal, node).trace(session, "read", "alert", alert.id, now=node.clock.now())
+    return alert
+
+
+def search(
+    session: Session,
+    node: Node,
+    principal: Principal,
+    *,
+    text: str = "",
+    category: str = "",
+    status: str = "active",
+    limit: int = 200,
+) -> list[Alert]:
+    """Alerts by name or reference, category and status, newest first (the search is audited)."""
+    conditions: list[ColumnElement[bool]] = []
+    if text:
+        like = f"%{text.strip().lower()}%"
+        conditions.append(
+            func.lower(Alert.family_name).like(like)
+            | func.lower(func.coalesce(Alert.given_names, "")).like(like)
+            | func.lower(Alert.reference).like(like)
+        )
+    if category:
+        conditions.append(Alert.category == category)
+    if status:
+        conditions.append(Alert.status == status)
+    rows = list(
+        session.scalars(
+            select(Alert).where(*conditions).order_by(Alert.created_at.desc()).limit(limit)
+        )
+    )
+    access(principal, node).trace(
+        session,
+        "read",
+        "alert",
+        "*",
+        now=node.clock.now(),
+        details={"search": text, "category": category, "results": len(rows)},
+    )
+    return rows
+
+
+def to_out(alert: Alert) -> AlertOut:
+    return AlertOut(
+        category_label=rules.CATEGORIES[alert.category].label,
+        **{c: getattr(alert, c) for c in AlertOut.model_fields if c != "category_label"},
+    )
+
+
+def payload_of(alert: Alert) -> dict[str, Any]:
+    """The alert as replicated to peers (JSON-ready)."""
+    return to_out(alert).model_dump(mode="json", exclude={"category_label"})
+
+
+def from_payload(data: dict[str, Any]) -> Alert:
+    fields = {k: v for k, v in data.items() if k in _COLUMNS}
+    for name in ("created_at", "reviewed_at", "valid_until"):
+        fields[name] = datetime.fromisoformat(str(fields[name]))
+    fields["updated_at"] = fields["created_at"]
+    return Alert(**fields)
+
+
+def person_record(
+    family_name: str,
+    given_names: str | None,
+    date_of_birth: str | None,
+    nationality: str | None,
+    document_number: str | None,
+) -> PersonRecord:
+    if date_of_birth:
+        parse_date(date_of_birth)
+    return PersonRecord(
+        "check",
+        given_names=given_names,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        nationality=nationality,
+        document_number=document_number,
+    )
+
+
+def peer_actor(code: str) -> audit.Actor:
+    """Audit actor for what a peer's message causes here."""
+    return audit.Actor(f"peer:{code}", code)

@@ -1,0 +1,274 @@
+"""Two nodes in one process (reusing tests.federation's mesh): a BE alert screened on FR, a FR
+hit report received on BE with its 12-hour deadline, the answer back, the criteria catalogue
+published by FR and adopted by BE, a release notified to the country the detainee is linked to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from passerelle.alerts import load_watchlist
+from tests.federation.conftest import CODES, Net, build_net
+
+PERSON = {"family_name": "Vandenberghe", "given_names": "Pieter Jan", "date_of_birth": "1991-04-17"}
+ALERT = {
+    **PERSON,
+    "category": "art36_inquiry",
+    "nationalities": ["BEL"],
+    "warnings": ["violent", "terrorist_activity"],
+    "reason": "Released detainee assessed as violent and radicalised (synthetic)",
+    "action": "Inquiry check; report to the BE SIRENE",
+    "questions": ["Where is the person travelling to?"],
+}
+
+
+@pytest.fixture
+def net(tmp_path: Path) -> Iterator[Net]:
+    urls = [f"sqlite:///{tmp_path / (c.lower() + '.sqlite3')}" for c in CODES]
+    built = build_net(tmp_path, urls)
+    for node in built.nodes.values():
+        load_watchlist(node)  # what the server's start-up (the router's lifespan) does
+    yield built
+    for node in built.nodes.values():
+        node.close()
+
+
+def _report(alert_id: str, **changes: Any) -> dict[str, Any]:
+    body = {
+        "alert_id": alert_id,
+        "source": "border",
+        "place": "Lille-Europe (synthetic)",
+        "checked_at": "2026-03-02T08:30:00Z",
+        "reason_of_check": "Border check",
+        "route": "Brussels → Lille",
+        "destination": "Paris",
+        "companions": "none",
+        "answers": {"Where is the person travelling to?": "Paris, for a family visit"},
+    }
+    body.update(changes)
+    return body
+
+
+async def _a_be_alert_hits_on_fr_and_the_hit_report_reaches_be(net: Net) -> None:
+    async with net.running() as api:
+        created = await api["BE"].post(
+            "/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst")
+        )
+        assert created.status_code == 201, created.text
+        alert = created.json()
+        # Shared at once: FR (and ES) screen against it.
+        checked = await api["FR"].post(
+            "/api/v1/alert-checks", json=PERSON, headers=net.auth("FR", "analyst")
+        )
+        (candidate,) = checked.json()
+        assert candidate["alert"]["reference"] == alert["reference"]
+        assert candidate["alert"]["issuing_node"] == "BE"
+        # An inquiry check answers the issuing country's questions.
+        unanswered = await api["FR"].post(
+            "/api/v1/alert-checks/hits",
+            json=_report(alert["id"], answers={}),
+            headers=net.auth("FR", "analyst"),
+        )
+        assert unanswered.status_code == 422
+        assert "unanswered: Where is the person travelling to?" in unanswered.json()["message"]
+        sent = await api["FR"].post(
+            "/api/v1/alert-checks/hits",
+            json=_report(alert["id"]),
+            headers=net.auth("FR", "analyst"),
+        )
+        assert sent.status_code == 201, sent.text
+        report = sent.json()
+        assert report["delivery"] == "delivered", report
+        received = (
+            await api["BE"].get(
+                "/api/v1/alert-checks/hits?direction=in", headers=net.auth("BE", "analyst")
+            )
+        ).json()
+        (copy,) = received
+        assert copy["id"] == report["id"]
+        assert copy["executing_node"] == "FR"
+        assert copy["content"]["place"] == "Lille-Europe (synthetic)"
+        assert copy["content"]["answers"] == _report("x")["answers"]
+        assert copy["answer_due_at"].startswith("2026-03-02T21:00")
+        assert not copy["overdue"]
+        net.clock.advance(timedelta(hours=13))
+        late = (
+            await api["BE"].get(
+                "/api/v1/alert-checks/hits?direction=in", headers=net.auth("BE", "analyst")
+            )
+        ).json()
+        assert late[0]["overdue"]
+        answered = await api["BE"].post(
+            f"/api/v1/alert-checks/hits/{copy['id']}/answer",
+            json={"answer": "Keep discreet watch; no arrest."},
+            headers=net.auth("BE", "analyst"),
+        )
+        assert answered.status_code == 200, answered.text
+        back = (
+            await api["FR"].get(
+                "/api/v1/alert-checks/hits?direction=out", headers=net.auth("FR", "analyst")
+            )
+        ).json()
+        assert back[0]["answer"] == "Keep discreet watch; no arrest."
+
+
+async def _a_withdrawn_alert_stops_hitting_on_every_node(net: Net) -> None:
+    async with net.running() as api:
+        alert = (
+            await api["BE"].post("/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst"))
+        ).json()
+        withdrawn = await api["BE"].post(
+            f"/api/v1/alerts/{alert['id']}/withdraw", headers=net.auth("BE", "supervisor")
+        )
+        assert withdrawn.json()["status"] == "withdrawn"
+        for code in ("FR", "ES", "BE"):
+            checked = await api[code].post(
+                "/api/v1/alert-checks", json=PERSON, headers=net.auth(code, "analyst")
+            )
+            assert checked.json() == [], code
+        refused = await api["FR"].post(
+            "/api/v1/alert-checks/hits",
+            json=_report(alert["id"]),
+            headers=net.auth("FR", "analyst"),
+        )
+        assert refused.status_code == 404
+
+
+async def _a_peer_cannot_report_on_an_alert_it_does_not_know(net: Net) -> None:
+    async with net.running() as api:
+        alert = (
+            await api["BE"].post("/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst"))
+        ).json()
+        # FR's copy of the alert claims ES issued it: ES refuses the report.
+        with net.nodes["FR"].session() as session:
+            from passerelle.alerts.model import Alert
+
+            row = session.get(Alert, alert["id"])
+            assert row is not None
+            row.issuing_node = "ES"
+        load_watchlist(net.nodes["FR"], force=True)
+        sent = await api["FR"].post(
+            "/api/v1/alert-checks/hits",
+            json=_report(alert["id"]),
+            headers=net.auth("FR", "analyst"),
+        )
+        assert sent.json()["delivery"] == "refused"
+        assert "no active alert" in sent.json()["delivery_detail"]
+
+
+async def _fr_publishes_a_catalogue_version_and_be_adopts_it(net: Net) -> None:
+    catalogue = {
+        "effective_from": "2026-04-01",
+        "note": "harmonised after the expert meeting",
+        "criteria": [
+            {
+                "code": "H1",
+                "title": "Terrorist offence with links abroad",
+                "facts": ["terrorist_offence", "links_abroad"],
+                "category": "art36_specific",
+                "action": "Specific check",
+                "source": "Regulation (EU) 2018/1862 art. 36(3)",
+            }
+        ],
+    }
+    async with net.running() as api:
+        published = await api["FR"].post(
+            "/api/v1/alert-criteria", json=catalogue, headers=net.auth("FR", "supervisor")
+        )
+        assert published.status_code == 201, published.text
+        assert published.json()["version"] == 2
+        be = net.auth("BE", "supervisor")
+        versions = (await api["BE"].get("/api/v1/alert-criteria", headers=be)).json()
+        received = next(v for v in versions if v["publisher"] == "FR")
+        assert received["status"] == "received"
+        adopted = await api["BE"].post("/api/v1/alert-criteria/FR/2/adopt", headers=be)
+        assert adopted.json()["status"] == "adopted"
+        detainee = (
+            await api["BE"].post(
+                "/api/v1/detainees",
+                headers=be,
+                json={
+                    "family_name": "Janssens",
+                    "date_of_birth": "1988-02-11",
+                    "scope": "terrorist_offence",
+                    "institution": "Synthetic prison B",
+                    "links": [{"country": "FR", "kind": "travel"}],
+                },
+            )
+        ).json()
+        proposal = (
+            await api["BE"].post(f"/api/v1/detainees/{detainee['id']}/proposals", headers=be)
+        ).json()
+        assert (proposal["catalogue_publisher"], proposal["catalogue_version"]) == ("FR", 2)
+        assert proposal["category"] == "art36_specific"
+        assert proposal["fired"][0]["facts"] == ["terrorist_offence", "links_abroad"]
+        forbidden = {
+            **catalogue,
+            "criteria": [{**catalogue["criteria"][0], "facts": ["religious_practice"]}],
+        }
+        refused = await api["FR"].post(
+            "/api/v1/alert-criteria", json=forbidden, headers=net.auth("FR", "supervisor")
+        )
+        assert refused.status_code == 422
+        assert "religion" in refused.json()["message"]
+
+
+async def _a_release_is_notified_to_the_country_the_detainee_is_linked_to(net: Net) -> None:
+    fr = net.auth("FR", "analyst")
+    async with net.running() as api:
+        detainee = (
+            await api["FR"].post(
+                "/api/v1/detainees",
+                headers=fr,
+                json={
+                    "family_name": "Lambert",
+                    "given_names": "Youssef",
+                    "date_of_birth": "1994-09-03",
+                    "scope": "violent_radicalised",
+                    "institution": "Synthetic prison A",
+                    "links": [{"country": "BE", "kind": "family"}],
+                },
+            )
+        ).json()
+        planned = await api["FR"].post(
+            f"/api/v1/detainees/{detainee['id']}/releases",
+            headers=fr,
+            json={"kind": "conditional_release", "release_date": "2026-09-01"},
+        )
+        assert planned.json()["releases"][0]["notified"] == ["BE"]
+        be_calendar = (
+            await api["BE"].get("/api/v1/release-calendar", headers=net.auth("BE", "analyst"))
+        ).json()
+        (release,) = be_calendar
+        assert (release["origin"], release["release_date"]) == ("FR", "2026-09-01")
+        assert [s["step"] for s in release["steps"]] == ["concertation"]
+        es_calendar = (
+            await api["ES"].get("/api/v1/release-calendar", headers=net.auth("ES", "analyst"))
+        ).json()
+        assert es_calendar == []
+
+
+def test_a_be_alert_hits_on_fr_and_the_hit_report_reaches_be(net: Net) -> None:
+    asyncio.run(_a_be_alert_hits_on_fr_and_the_hit_report_reaches_be(net))
+
+
+def test_a_withdrawn_alert_stops_hitting_on_every_node(net: Net) -> None:
+    asyncio.run(_a_withdrawn_alert_stops_hitting_on_every_node(net))
+
+
+def test_a_peer_cannot_report_on_an_alert_it_does_not_know(net: Net) -> None:
+    asyncio.run(_a_peer_cannot_report_on_an_alert_it_does_not_know(net))
+
+
+def test_fr_publishes_a_catalogue_version_and_be_adopts_it(net: Net) -> None:
+    asyncio.run(_fr_publishes_a_catalogue_version_and_be_adopts_it(net))
+
+
+def test_a_release_is_notified_to_the_country_the_detainee_is_linked_to(net: Net) -> None:
+    asyncio.run(_a_release_is_notified_to_the_country_the_detainee_is_linked_to(net))
