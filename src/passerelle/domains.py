@@ -39,6 +39,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.federation",
     "passerelle.dna",
     "passerelle.pnr",
+    "passerelle.bulk",
     "passerelle.alerts",
 )
 

@@ -41,7 +41,7 @@ def test_compare_writes_every_matching_pair(files: tuple[Path, Path], tmp_path: 
 def test_compare_refuses_an_unknown_engine(files: tuple[Path, Path], tmp_path: Path) -> None:
     a, b = files
     args = ["compare", "--a", str(a), "--b", str(b), "--out", str(tmp_path / "m.csv")]
-    result = runner.invoke(app, [*args, "--engine", "spark"])
+    result = runner.invoke(app, [*args, "--engine", "hadoop"])
     assert isinstance(result.exception, UsageError)
 
 

@@ -20,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ENGINES = ("memory",)
+ENGINES = ("memory", "duckdb", "spark")
 _QUALITY_NAMES = {1: "exact", 2: "wildcard", 3: "microvariant", 4: "near match"}
 
 
@@ -29,13 +29,20 @@ def compare(
     a: Path = typer.Option(..., "--a", help="Profiles to search (long-form CSV)."),
     b: Path = typer.Option(..., "--b", help="Profiles searched against (long-form CSV)."),
     out: Path = typer.Option(..., "--out", help="Where to write the match list (CSV)."),
-    engine: str = typer.Option("memory", "--engine", help="Comparison engine: memory."),
+    engine: str = typer.Option(
+        "memory", "--engine", help="Comparison engine: memory, duckdb or spark."
+    ),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for the memory engine."),
 ) -> None:
     """Compare two profile files under the Prüm rules and write every matching pair as
     a_id,b_id,matching_loci,mismatched_alleles,quality."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; available: {', '.join(ENGINES)}")
+    if engine != "memory":
+        from passerelle.bulk.cli import run_compare
+
+        run_compare(a, b, out, engine)
+        return
     profiles_a = service.load_profiles(a)
     index = ProfileIndex.from_profiles(service.load_profiles(b))
     count = csvio.write_matches(out, service.compare_databases(profiles_a, index, workers))

@@ -1,0 +1,148 @@
+"""``passerelle bulk …`` commands, and the engine path behind ``screen``/``dna compare``.
+
+Thin: parse options, call :mod:`passerelle.bulk.jobs` / :mod:`passerelle.bulk.dna_job` with a
+progress bar, print one line. Rerunning an interrupted command resumes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from passerelle.bulk.dna_job import compare_job
+from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, screen_job
+from passerelle.bulk.progress import JobProgress
+from passerelle.identity import rules as identity_rules
+from passerelle.settings import get_settings
+
+app = typer.Typer(
+    name="bulk",
+    help="Bulk jobs on DuckDB or Spark: screening and DNA comparison, resumable.",
+    no_args_is_help=True,
+)
+
+_ENGINE_HELP = "memory, duckdb or spark (default: PASSERELLE_BULK_ENGINE)."
+_JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
+
+
+def run_screen(
+    watchlist: Path,
+    records: Path,
+    out: Path,
+    threshold: float,
+    engine: str,
+    job_dir: Path | None = None,
+    partition_rows: int = DEFAULT_PARTITION_ROWS,
+    keep_job: bool = False,
+) -> None:
+    """Screen on a bulk engine with a progress bar (``passerelle screen --engine …``)."""
+    console = Console(stderr=True)
+    with JobProgress(console) as progress:
+        report = screen_job(
+            watchlist,
+            records,
+            out,
+            threshold=threshold,
+            engine=engine,
+            settings=get_settings(),
+            job_dir=job_dir,
+            partition_rows=partition_rows,
+            progress=progress,
+            keep_job=keep_job,
+        )
+    console.print(f"{report.rows} hit(s) at threshold {threshold} written to {out}")
+
+
+def run_compare(
+    a: Path,
+    b: Path,
+    out: Path,
+    engine: str,
+    job_dir: Path | None = None,
+    partition_rows: int = DEFAULT_PARTITION_ROWS,
+    keep_job: bool = False,
+) -> None:
+    """Compare DNA databases on a bulk engine (``passerelle dna compare --engine …``)."""
+    console = Console(stderr=True)
+    with JobProgress(console) as progress:
+        report = compare_job(
+            a,
+            b,
+            out,
+            engine=engine,
+            settings=get_settings(),
+            job_dir=job_dir,
+            partition_rows=partition_rows,
+            progress=progress,
+            keep_job=keep_job,
+        )
+    typer.echo(f"{report.rows} matching pair(s) written to {out}")
+
+
+@app.command("screen")
+def screen(
+    watchlist: Path = typer.Option(..., "--watchlist", help="Watchlist (CSV or Parquet)."),
+    records: Path = typer.Option(..., "--records", help="Records to screen (CSV or Parquet)."),
+    out: Path = typer.Option(..., "--out", help="Hits: .csv or .parquet."),
+    threshold: float = typer.Option(
+        identity_rules.DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0, help="Lowest score."
+    ),
+    engine: str | None = typer.Option(None, "--engine", help=_ENGINE_HELP),
+    job_dir: Path | None = typer.Option(None, "--job-dir", help=_JOB_HELP),
+    partition_rows: int = typer.Option(
+        DEFAULT_PARTITION_ROWS, "--partition-rows", min=1, help="Records per partition."
+    ),
+    keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
+) -> None:
+    """Screen a records file against a watchlist; same output as ``passerelle screen``."""
+    run_screen(
+        watchlist,
+        records,
+        out,
+        threshold,
+        engine or get_settings().bulk_engine,
+        job_dir,
+        partition_rows,
+        keep_job,
+    )
+
+
+@app.command("dna-compare")
+def dna_compare(
+    a: Path = typer.Option(..., "--a", help="Profiles to search (long-form CSV or Parquet)."),
+    b: Path = typer.Option(..., "--b", help="Database searched (long-form CSV or Parquet)."),
+    out: Path = typer.Option(..., "--out", help="Match list: .csv or .parquet."),
+    engine: str | None = typer.Option(None, "--engine", help=_ENGINE_HELP),
+    job_dir: Path | None = typer.Option(None, "--job-dir", help=_JOB_HELP),
+    partition_rows: int = typer.Option(
+        DEFAULT_PARTITION_ROWS, "--partition-rows", min=1, help="Profiles of A per partition."
+    ),
+    keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
+) -> None:
+    """Compare two DNA databases; same output as ``passerelle dna compare``."""
+    run_compare(a, b, out, engine or get_settings().bulk_engine, job_dir, partition_rows, keep_job)
+
+
+@app.command("review-load")
+def review_load(
+    hits: Path = typer.Option(..., "--hits", help="Output of a bulk screening (CSV or Parquet)."),
+    source: str = typer.Option(
+        ..., "--source", help="What was screened, e.g. 'AF1234 2026-11-26'."
+    ),
+) -> None:
+    """Load a bulk screening output into this node as candidates for human review."""
+    from passerelle.bulk.review import load_candidates
+    from passerelle.node import open_node
+    from passerelle.privacy import audit
+
+    node = open_node(get_settings())
+    try:
+        loaded = load_candidates(node, hits, source, audit.Actor("cli", node.code))
+    finally:
+        node.close()
+    typer.echo(f"{loaded.candidates} candidate(s) loaded for review as run {loaded.run_id}")
+
+
+__all__ = ["app", "run_compare", "run_screen"]

@@ -1,0 +1,181 @@
+"""The DNA comparison job: every profile of A against database B under the Prüm rules.
+
+Partitions of A are mapped through :func:`passerelle.bulk.scoring.search_profiles`, which
+loads B once per worker into the DNA package's own :class:`~passerelle.dna.index.ProfileIndex`
+and asks it for every match — its block keys are the candidate generation, its exact rules the
+comparison. The output equals ``passerelle dna compare`` on the memory engine, row for row.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from passerelle.bulk.engine import BulkEngine, check_engine, open_engine
+from passerelle.bulk.jobs import (
+    DEFAULT_PARTITION_ROWS,
+    JobDir,
+    JobReport,
+    default_job_dir,
+    run_partitions,
+    write_atomic,
+)
+from passerelle.bulk.profiles import write_wide
+from passerelle.bulk.progress import JobProgress
+from passerelle.bulk.scoring import DNA_HIT_SCHEMA, search_profiles
+from passerelle.dna import csvio, service
+from passerelle.dna.index import ProfileIndex
+from passerelle.dna.matching import MatchResult
+from passerelle.dna.profiles import Profile
+from passerelle.dna.rules import Quality
+from passerelle.errors import MalformedInput, ValidationFailed
+from passerelle.settings import Settings
+
+
+def load_any_profiles(path: Path) -> list[Profile]:
+    """Profiles from a long-form CSV or a Parquet file with the same columns (strict)."""
+    if path.suffix.lower() != ".parquet":
+        return service.load_profiles(path)
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise MalformedInput(f"{path}: cannot be read as Parquet ({exc})") from exc
+    rows = [
+        (line, {k: "" if v is None else str(v).strip() for k, v in row.items()})
+        for line, row in enumerate(table.to_pylist(), start=2)
+    ]
+    report = service.import_profiles(rows)
+    report.raise_for_errors()
+    return report.profiles
+
+
+def matches_of(tables: Sequence[pa.Table]) -> list[MatchResult]:
+    """Match results of finished partitions, in the in-memory order (A order, then B order)."""
+    results: list[MatchResult] = []
+    for table in tables:
+        ordered = table.sort_by([("ord", "ascending"), ("b_row", "ascending")])
+        for row in ordered.to_pylist():
+            results.append(
+                MatchResult(
+                    row["a_id"],
+                    row["b_id"],
+                    row["compared_loci"],
+                    row["matching_loci"],
+                    row["mismatched_alleles"],
+                    Quality(row["quality"]),
+                )
+            )
+    return results
+
+
+def write_matches(out: Path, matches: Sequence[MatchResult]) -> int:
+    """The match list as the DNA CSV (byte for byte) or as Parquet with the same columns."""
+    if out.suffix.lower() != ".parquet":
+        write_atomic(out, lambda tmp: csvio.write_matches(tmp, matches))
+        return len(matches)
+    table = pa.table(
+        {
+            "a_id": pa.array([m.a_id for m in matches], pa.string()),
+            "b_id": pa.array([m.b_id for m in matches], pa.string()),
+            "matching_loci": pa.array([m.matching_loci for m in matches], pa.int32()),
+            "mismatched_alleles": pa.array([m.mismatched_alleles for m in matches], pa.int32()),
+            "quality": pa.array([int(m.quality) for m in matches], pa.int32()),
+        }
+    )
+    write_atomic(out, lambda tmp: pq.write_table(table, tmp))
+    return len(matches)
+
+
+def _search_partition(
+    engine: BulkEngine, job: JobDir, loci: tuple[str, ...], lo: int, hi: int
+) -> pa.Table:
+    fn = partial(search_profiles, str((job / "b").resolve()), loci)
+    query = f"SELECT * FROM a WHERE ord >= {int(lo)} AND ord < {int(hi)}"  # noqa: S608
+    return engine.collect(query, fn, DNA_HIT_SCHEMA)
+
+
+def compare_prepared(
+    job: JobDir,
+    rows: int,
+    loci: Sequence[str],
+    out: Path,
+    *,
+    engine: str,
+    settings: Settings | None = None,
+    partition_rows: int = DEFAULT_PARTITION_ROWS,
+    progress: JobProgress | None = None,
+    on_partition: Callable[[int], None] | None = None,
+) -> JobReport:
+    """Run a job whose wide datasets ``a`` and ``b`` are already in the job directory."""
+    runner = open_engine(engine, settings)
+    bar = progress or JobProgress(enabled=False)
+    try:
+        runner.register("a", job / "a")
+        with bar:
+            partitions, resumed = run_partitions(
+                job,
+                rows,
+                partition_rows,
+                partial(_search_partition, runner, job, tuple(loci)),
+                bar,
+                f"Comparing profiles ({engine})",
+                on_partition,
+            )
+    finally:
+        runner.close()
+    count = write_matches(out, matches_of(job.parts(partitions)))
+    return JobReport(out, count, partitions, resumed)
+
+
+def compare_job(
+    a: Path,
+    b: Path,
+    out: Path,
+    *,
+    engine: str,
+    settings: Settings | None = None,
+    job_dir: Path | None = None,
+    partition_rows: int = DEFAULT_PARTITION_ROWS,
+    progress: JobProgress | None = None,
+    keep_job: bool = False,
+    on_partition: Callable[[int], None] | None = None,
+) -> JobReport:
+    """Compare profile files A and B on ``engine``; same output as ``dna compare``."""
+    if partition_rows < 1:
+        raise ValidationFailed("partition rows must be at least 1")
+    if check_engine(engine) == "memory":
+        profiles = load_any_profiles(a)
+        index = ProfileIndex.from_profiles(load_any_profiles(b))
+        count = write_matches(out, service.compare_databases(profiles, index))
+        return JobReport(out, count, 1, 0)
+    path = job_dir or default_job_dir(out)
+    job = JobDir(path, "dna-compare", [a, b], {"partition_rows": partition_rows})
+    if "loci" not in job.manifest:
+        profiles_a, profiles_b = load_any_profiles(a), load_any_profiles(b)
+        loci = sorted({x for p in [*profiles_a, *profiles_b] for x in p.typed_loci()})
+        write_wide(profiles_a, loci, job / "a")
+        write_wide(profiles_b, loci, job / "b")
+        job.manifest.update(loci=loci, rows=len(profiles_a))
+        job.save()
+    report = compare_prepared(
+        job,
+        job.manifest["rows"],
+        job.manifest["loci"],
+        out,
+        engine=engine,
+        settings=settings,
+        partition_rows=partition_rows,
+        progress=progress,
+        on_partition=on_partition,
+    )
+    if not keep_job:
+        shutil.rmtree(path, ignore_errors=True)
+    return report
+
+
+__all__ = ["compare_job", "compare_prepared", "load_any_profiles", "matches_of", "write_matches"]

@@ -1,0 +1,75 @@
+"""The one small interface every bulk engine implements, and the registry that picks one.
+
+An engine knows three things: make a Parquet dataset visible to SQL under a name, run a SQL
+query (optionally passing its result through a Python function, one Arrow record batch at a
+time) and either collect the result or write it as a Parquet dataset. Blocking is SQL (the same
+text for every engine, see :mod:`passerelle.bulk.blocking`); scoring is the identity and DNA
+packages' own Python code applied to Arrow batches. DuckDB runs it all in this process; Spark
+runs the SQL on its executors and the batch functions through ``mapInArrow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+
+from passerelle.errors import UsageError
+from passerelle.settings import Settings
+
+#: A function from one Arrow record batch to another (scoring, key generation).
+BatchFn = Callable[[pa.RecordBatch], pa.RecordBatch]
+
+#: Engines a bulk job can run on; ``memory`` is the reference path of the identity/dna packages.
+ENGINES = ("memory", "duckdb", "spark")
+
+
+class BulkEngine(Protocol):
+    """A SQL engine over Parquet datasets that can map Arrow batches through Python."""
+
+    name: str
+
+    def register(self, name: str, path: Path) -> None:
+        """Make the Parquet dataset in directory ``path`` queryable as table ``name``."""
+        ...
+
+    def collect(
+        self, query: str, fn: BatchFn | None = None, schema: pa.Schema | None = None
+    ) -> pa.Table:
+        """Run ``query``, map each batch through ``fn`` (output ``schema``), return the rows."""
+        ...
+
+    def write(
+        self, query: str, path: Path, fn: BatchFn | None = None, schema: pa.Schema | None = None
+    ) -> None:
+        """Like :meth:`collect` but write a Parquet dataset into directory ``path``."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine (connections, Spark session references)."""
+        ...
+
+
+def open_engine(name: str, settings: Settings | None = None) -> BulkEngine:
+    """The engine called ``name`` (``duckdb`` or ``spark``), configured from ``settings``."""
+    if name == "duckdb":
+        from passerelle.bulk.duckdb_engine import DuckDBEngine
+
+        return DuckDBEngine()
+    if name == "spark":
+        from passerelle.bulk.spark_engine import SparkEngine
+
+        return SparkEngine((settings or Settings.from_env()).spark_master)
+    raise UsageError(f"unknown bulk engine {name!r}; available: duckdb, spark")
+
+
+def check_engine(name: str) -> str:
+    """``name`` if it is a known engine (memory included), else UsageError."""
+    if name not in ENGINES:
+        raise UsageError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
+    return name
+
+
+__all__ = ["ENGINES", "BatchFn", "BulkEngine", "check_engine", "open_engine"]

@@ -1,0 +1,117 @@
+"""Bulk screening results into the node as review candidates.
+
+There is no generic review-queue API in the node yet, so candidates wait in this package's own
+table (``bulk_candidate``); :func:`pending_candidates` is what a review screen reads. Every load
+is one transaction with its audit entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from passerelle.bulk import rules
+from passerelle.bulk.model import Candidate
+from passerelle.errors import MalformedInput
+from passerelle.identity.csvio import OUTPUT_COLUMNS
+from passerelle.node import Node
+from passerelle.privacy.audit import Actor
+
+_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class ReviewLoad:
+    """A bulk run loaded for review: its id and how many candidates it added."""
+
+    run_id: str
+    candidates: int
+
+
+def _hits(path: Path) -> Iterator[dict[str, str]]:
+    if path.suffix.lower() == ".parquet":
+        table = pq.read_table(path)
+        missing = [c for c in OUTPUT_COLUMNS if c not in table.column_names]
+        if missing:
+            raise MalformedInput(f"{path}: missing column(s) {', '.join(missing)}")
+        for batch in table.select(list(OUTPUT_COLUMNS)).to_batches():
+            yield from batch.to_pylist()
+        return
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in OUTPUT_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise MalformedInput(f"{path}: line 1: missing column(s) {', '.join(missing)}", line=1)
+        yield from reader
+
+
+def _row(hit: dict[str, str], line: int, path: Path) -> dict[str, object]:
+    try:
+        score = float(hit["score"])
+    except (TypeError, ValueError):
+        raise MalformedInput(f"{path}: line {line}: score is not a number", line=line) from None
+    if not hit["record_id"] or not hit["entry_id"]:
+        raise MalformedInput(f"{path}: line {line}: empty record_id or entry_id", line=line)
+    return {
+        "record_id": hit["record_id"],
+        "entry_id": hit["entry_id"],
+        "score": score,
+        "explanation": hit["explanation"] or "",
+    }
+
+
+def load_candidates(node: Node, hits: Path, source: str, actor: Actor) -> ReviewLoad:
+    """Load a bulk screening output (CSV or Parquet) as pending review candidates."""
+    run_id = str(uuid.uuid4())
+    now = node.clock.now()
+    common = {
+        "run_id": run_id,
+        "source": source[:200],
+        "status": rules.PENDING,
+        "loaded_at": now,
+        "loaded_by": actor.name[:100],
+    }
+    count = 0
+    with node.session() as session:
+        chunk: list[dict[str, object]] = []
+        for line, hit in enumerate(_hits(hits), start=2):
+            chunk.append({**common, **_row(hit, line, hits)})
+            if len(chunk) >= _CHUNK:
+                session.execute(insert(Candidate), chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            session.execute(insert(Candidate), chunk)
+            count += len(chunk)
+        node.audit(
+            session,
+            actor,
+            action="write",
+            object_type="bulk_run",
+            object_id=run_id,
+            purpose=rules.REVIEW_PURPOSE,
+            legal_basis=rules.REVIEW_LEGAL_BASIS,
+            details={"candidates": count, "source": source[:200]},
+        )
+    return ReviewLoad(run_id, count)
+
+
+def pending_candidates(
+    session: Session, run_id: str | None = None, limit: int = 100
+) -> list[Candidate]:
+    """Candidates awaiting review, best score first (callers audit what they show)."""
+    query = select(Candidate).where(Candidate.status == rules.PENDING)
+    if run_id is not None:
+        query = query.where(Candidate.run_id == run_id)
+    query = query.order_by(Candidate.score.desc(), Candidate.id).limit(limit)
+    return list(session.scalars(query))
+
+
+__all__ = ["ReviewLoad", "load_candidates", "pending_candidates"]

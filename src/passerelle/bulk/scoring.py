@@ -1,0 +1,128 @@
+"""Scoring as Arrow batch functions: identity's scorer and DNA's index, never a re-implementation.
+
+Each function takes one record batch of candidate pairs (or query profiles) and returns one
+batch of results; engines run them in this process (DuckDB) or on executors (Spark).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from passerelle.bulk.people import people_of
+from passerelle.dna.index import ProfileIndex
+from passerelle.dna.matching import MatchResult
+from passerelle.identity.csvio import hit_row
+from passerelle.identity.features import Features, prepare
+from passerelle.identity.schemas import Match
+from passerelle.identity.scorer import Memo, compare
+
+HIT_SCHEMA = pa.schema(
+    [
+        ("ord", pa.int64()),
+        ("score", pa.float64()),
+        ("record_id", pa.string()),
+        ("entry_id", pa.string()),
+        ("score_text", pa.string()),
+        ("explanation", pa.string()),
+    ]
+)
+
+# Prepared watchlist entries kept per worker process (entries recur across batches).
+_ENTRY_CACHE: dict[int, Features] = {}
+_ENTRY_CACHE_SIZE = 200_000
+
+
+def _entry_features(slot: int, record: object) -> Features:
+    found = _ENTRY_CACHE.get(slot)
+    if found is None:
+        if len(_ENTRY_CACHE) >= _ENTRY_CACHE_SIZE:
+            _ENTRY_CACHE.clear()
+        found = _ENTRY_CACHE[slot] = prepare(record)  # type: ignore[arg-type]
+    return found
+
+
+def score_candidates(threshold: float, batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Candidate pairs (``candidates_sql`` rows) → hits at or above ``threshold``.
+
+    Uses :func:`passerelle.identity.scorer.compare` exactly as ``screen_features`` does, and
+    formats rows with :func:`passerelle.identity.csvio.hit_row`.
+    """
+    data = batch.to_pydict()
+    records = people_of(data, "r_", "ord")
+    entries = people_of(data, "e_", "slot")
+    queries: dict[int, Features] = {}
+    memos: dict[int, Memo] = {}
+    out: dict[str, list[object]] = {name: [] for name in HIT_SCHEMA.names}
+    for (ordinal, record), (slot, entry) in zip(records, entries, strict=True):
+        query = queries.get(ordinal)
+        if query is None:
+            query = queries[ordinal] = prepare(record)
+        value, explanation = compare(
+            query, _entry_features(slot, entry), memos.setdefault(ordinal, {}), floor=threshold
+        )
+        if value >= threshold and explanation is not None:
+            row = hit_row(record, Match(entry.id, value, explanation))
+            for name, cell in zip(HIT_SCHEMA.names, (ordinal, value, *row), strict=True):
+                out[name].append(cell)
+    return pa.record_batch([out[n] for n in HIT_SCHEMA.names], schema=HIT_SCHEMA)
+
+
+DNA_HIT_SCHEMA = pa.schema(
+    [
+        ("ord", pa.int64()),
+        ("b_row", pa.int64()),
+        ("a_id", pa.string()),
+        ("b_id", pa.string()),
+        ("compared_loci", pa.int32()),
+        ("matching_loci", pa.int32()),
+        ("mismatched_alleles", pa.int32()),
+        ("quality", pa.int32()),
+    ]
+)
+
+# The searched database, loaded once per worker process and kept for the next tasks.
+_INDEXES: dict[str, tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]] = {}
+
+
+def _index(path: str) -> tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]:
+    """The index of a wide profile dataset, with ids sorted for row look-ups."""
+    from passerelle.bulk.profiles import index_from_wide
+
+    found = _INDEXES.get(path)
+    if found is None:
+        _INDEXES.clear()
+        index = index_from_wide(Path(path))
+        order = np.argsort(index.ids, kind="stable").astype(np.int64)
+        found = _INDEXES[path] = (index, order, index.ids[order])
+    return found
+
+
+def _tail(m: MatchResult) -> tuple[int, int]:
+    return m.mismatched_alleles, int(m.quality)
+
+
+def search_profiles(database: str, loci: tuple[str, ...], batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Query profiles (wide rows over ``loci``) → every Prüm match in the wide dataset
+    ``database``, found by the DNA package's own ``ProfileIndex.search``."""
+    from passerelle.bulk.profiles import profiles_of
+
+    index, order, sorted_ids = _index(database)
+    out: dict[str, list[object]] = {name: [] for name in DNA_HIT_SCHEMA.names}
+    for ordinal, query in profiles_of(batch, loci):
+        for m in index.search(query):
+            cells = (ordinal, 0, m.a_id, m.b_id, m.compared_loci, m.matching_loci, *_tail(m))
+            for name, cell in zip(DNA_HIT_SCHEMA.names, cells, strict=True):
+                out[name].append(cell)
+    if out["b_id"]:
+        # The row of each matched profile in the database: output follows database order.
+        wanted = np.asarray(out["b_id"], dtype=sorted_ids.dtype)
+        out["b_row"] = order[np.searchsorted(sorted_ids, wanted)].tolist()
+    return pa.record_batch([out[n] for n in DNA_HIT_SCHEMA.names], schema=DNA_HIT_SCHEMA)
+
+
+__all__ = ["DNA_HIT_SCHEMA", "HIT_SCHEMA", "score_candidates", "search_profiles"]

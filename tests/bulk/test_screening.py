@@ -1,0 +1,144 @@
+"""Bulk screening gives the in-memory path's output, byte for byte, on every engine."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from passerelle.bulk import screen_job
+from passerelle.bulk.jobs import default_job_dir
+from passerelle.errors import Conflict, UsageError
+from passerelle.identity import rules
+from passerelle.identity.cli import screen
+
+app = typer.Typer()
+app.command("screen")(screen)
+
+
+def run_screen(watchlist: Path, records: Path, out: Path, *extra: str) -> None:
+    args = ["--watchlist", str(watchlist), "--records", str(records), "--out", str(out), *extra]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_screen_command_on_each_engine_writes_the_in_memory_output(
+    engine: str, screening_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    watchlist, records = screening_files
+    run_screen(watchlist, records, tmp_path / "memory.csv", "--threshold", "0.8")
+    run_screen(watchlist, records, tmp_path / "bulk.csv", "--threshold", "0.8", "--engine", engine)
+    expected = (tmp_path / "memory.csv").read_bytes()
+    assert (tmp_path / "bulk.csv").read_bytes() == expected
+    rows = list(csv.DictReader(expected.decode().splitlines()))
+    # The data reach the rules being mirrored: homonyms beyond the candidate limit, a
+    # replaced watchlist entry, cross-script and noisy variants.
+    assert sum(r["record_id"] == "Q1" for r in rows) >= 10
+    assert len({r["record_id"] for r in rows}) > 40
+    assert not (tmp_path / ".bulk.csv.job").exists(), "the job directory is removed at the end"
+
+
+def test_over_common_keys_are_ignored_as_in_memory(
+    engine: str,
+    screening_files: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With a tiny posting cap most one-part keys are "too common": both paths drop the same.
+    monkeypatch.setattr(rules, "POSTING_CAP", 3)
+    watchlist, records = screening_files
+    memory = screen_job(watchlist, records, tmp_path / "m.csv", threshold=0.7, engine="memory")
+    bulk = screen_job(
+        watchlist, records, tmp_path / "b.csv", threshold=0.7, engine=engine, partition_rows=200
+    )
+    assert (tmp_path / "b.csv").read_text("utf-8") == (tmp_path / "m.csv").read_text("utf-8")
+    assert bulk.rows == memory.rows > 0
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_job_resumes_from_its_last_partition(
+    engine: str, screening_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    watchlist, records = screening_files
+    out = tmp_path / "hits.csv"
+    screen_job(watchlist, records, tmp_path / "memory.csv", threshold=0.85, engine="memory")
+
+    def stop_after_first(index: int) -> None:
+        raise Interrupted(index)
+
+    with pytest.raises(Interrupted):
+        screen_job(
+            watchlist, records, out, threshold=0.85, engine=engine, partition_rows=40,
+            on_partition=stop_after_first,
+        )  # fmt: skip
+    assert not out.exists(), "no output until every partition is done"
+    assert (default_job_dir(out) / "parts" / "part-00000.parquet").exists()
+
+    seen: list[int] = []
+    report = screen_job(
+        watchlist, records, out, threshold=0.85, engine=engine, partition_rows=40,
+        on_partition=seen.append,
+    )  # fmt: skip
+    assert report.partitions == 3 and report.resumed == 1
+    assert seen == [1, 2], "finished partitions are not computed again"
+    assert out.read_bytes() == (tmp_path / "memory.csv").read_bytes()
+
+
+@pytest.mark.duckdb
+def test_a_job_directory_of_other_inputs_is_refused(
+    screening_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    watchlist, records = screening_files
+    job = tmp_path / "job"
+
+    def stop(index: int) -> None:
+        raise Interrupted(index)
+
+    with pytest.raises(Interrupted):
+        screen_job(
+            watchlist, records, tmp_path / "a.csv", threshold=0.85, engine="duckdb",
+            job_dir=job, partition_rows=50, on_partition=stop,
+        )  # fmt: skip
+    with pytest.raises(Conflict, match="another job"):
+        screen_job(
+            watchlist, records, tmp_path / "a.csv", threshold=0.9, engine="duckdb",
+            job_dir=job, partition_rows=50,
+        )  # fmt: skip
+
+
+@pytest.mark.duckdb
+def test_parquet_in_and_out_give_the_same_hits(
+    screening_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    watchlist, records = screening_files
+    as_parquet = tmp_path / "records.parquet"
+    pq.write_table(pacsv.read_csv(records, convert_options=_all_strings(records)), as_parquet)
+    screen_job(watchlist, records, tmp_path / "hits.csv", threshold=0.85, engine="duckdb")
+    screen_job(watchlist, as_parquet, tmp_path / "hits.parquet", threshold=0.85, engine="duckdb")
+    from_csv = list(csv.DictReader((tmp_path / "hits.csv").read_text("utf-8").splitlines()))
+    assert pq.read_table(tmp_path / "hits.parquet").to_pylist() == from_csv
+
+
+def _all_strings(path: Path) -> object:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = path.read_text("utf-8").splitlines()[0].split(",")
+    return pacsv.ConvertOptions(column_types={c: pa.string() for c in header})
+
+
+def test_an_unknown_engine_is_a_usage_error(
+    screening_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    watchlist, records = screening_files
+    with pytest.raises(UsageError, match="unknown engine"):
+        screen_job(watchlist, records, tmp_path / "x.csv", threshold=0.85, engine="hadoop")
