@@ -99,6 +99,7 @@ def body(hit: bool) -> bytes:
                     "birth_date": "1985-03-14",
                 },
             },
+            "handling": {"code": "H0"},
         }
     ).encode()
 

@@ -70,7 +70,7 @@ def test_outbox_list_and_retry_against_an_unreachable_peer(data_dir: Path) -> No
     node = open_node(get_settings())
     with node.session() as session:
         message = envelope.make(
-            node, recipient="BE", type="query", purpose="p", legal_basis="l", case_ref="C-1"
+            node, recipient="BE", type="ack", purpose="p", legal_basis="l", case_ref="C-1"
         )
         outbox.enqueue(session, message, now=node.clock.now())
     node.close()

@@ -403,5 +403,6 @@ def test_envelope_on_the_wire_carries_the_required_fields(net: Net) -> None:
         "payload",
     } <= set(body)
     assert (body["sender"], body["recipient"], body["type"]) == ("FR", "BE", "query")
+    assert body["handling"] == {"code": "H0", "text": None}  # the criteria are data too
     assert reply["in_reply_to"] == body["id"]
     assert reply["handling"]["code"] == "H0"

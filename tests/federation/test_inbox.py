@@ -55,6 +55,7 @@ def envelope(**changes: Any) -> bytes:
         "legal_basis": "Prüm Decision 2008/615/JHA",
         "case_ref": "BE-2026-7",
         "payload": {"kind": "spaceship", "query": {}},
+        "handling": {"code": "H0"},
         **changes,
     }
     return json.dumps(body).encode()

@@ -23,7 +23,7 @@ def queued(node: Node) -> int:
             session, "BE", "http://be.test", keys.public_text(keys.load(node.settings)), now=START
         )
         message = envelope.make(
-            node, recipient="BE", type="query", purpose="p", legal_basis="l", case_ref="C-9"
+            node, recipient="BE", type="ack", purpose="p", legal_basis="l", case_ref="C-9"
         )
         return outbox.enqueue(session, message, now=START).id
 

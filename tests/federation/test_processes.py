@@ -81,6 +81,7 @@ def test_signed_query_round_trip_and_refusals_over_loopback(nodes: dict[str, Pro
             "purpose": "p",
             "legal_basis": "l",
             "payload": {"kind": demo.DEMO_KIND, "query": {}},
+            "handling": {"code": "H0"},
         }
     ).encode()
 

@@ -59,6 +59,7 @@ def _prepare(node: Node, principal: Principal, data: QueryIn) -> tuple[str, list
                 legal_basis=data.legal_basis,
                 case_ref=data.case_ref,
                 payload={"kind": data.kind, "query": data.payload, "query_id": query.id},
+                handling=Handling(code=rules.QUERY_HANDLING),
             )
             row_ids.append(outbox.enqueue(session, message, now=now).id)
             session.add(

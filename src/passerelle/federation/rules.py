@@ -147,8 +147,9 @@ WORKER_POLL_SECONDS = 0.5
 
 #: Message types on the wire.
 MESSAGE_TYPES = ("query", "query.answer", "followup.request", "followup.answer", "ack")
-#: Message types whose payload carries data and therefore needs a handling code.
-DATA_TYPES = ("query.answer", "followup.answer")
+#: Message types whose payload may carry data and then needs a handling code (a query always
+#: does: its criteria describe a person or a trace).
+DATA_TYPES = ("query", "query.answer", "followup.answer")
 
 #: Federation messages hold personal data (queries, released records): kept as long as the
 #: audit trail of the exchange, then erased.
@@ -161,3 +162,6 @@ MESSAGE_RETENTION_SOURCE = (
 #: Handling code put on a HIT answer, which carries only an opaque reference (project choice:
 #: the reference may serve only the prevention and combating of crime, Europol code H0).
 HIT_HANDLING = "H0"
+#: Handling code put on a query's criteria (project choice, Europol code H0: the requested node
+#: may use them only to answer, i.e. for preventing and combating crime).
+QUERY_HANDLING = "H0"

@@ -72,7 +72,9 @@ class Envelope(BaseModel):
     @model_validator(mode="after")
     def _data_is_marked(self) -> Envelope:
         carries = self.type in rules.DATA_TYPES and (
-            self.payload.get("result") == "hit" or self.payload.get("decision") == "approved"
+            self.type == "query"
+            or self.payload.get("result") == "hit"
+            or self.payload.get("decision") == "approved"
         )
         if carries and self.handling is None:
             raise ValueError(f"a {self.type} carrying data needs a handling code")
