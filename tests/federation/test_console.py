@@ -29,16 +29,6 @@ def browsers(net: Net) -> Iterator[dict[str, TestClient]]:
     clients = {}
     for code, app in net.apps.items():
         app.state.federation_client = shared
-        with net.nodes[code].session() as session:
-            for role in ("analyst", "supervisor", "dpo"):
-                accounts.add_user(
-                    session,
-                    username=f"{code.lower()}.{role}",
-                    password=PASSWORD,
-                    roles=[role],
-                    agency=code,
-                    now=START,
-                )
         client = TestClient(app, base_url=f"http://{code.lower()}.test", follow_redirects=False)
         client.cookies.set("passerelle_lang", "en")
         clients[code] = client
@@ -48,6 +38,18 @@ def browsers(net: Net) -> Iterator[dict[str, TestClient]]:
 
 
 def as_user(client: TestClient, username: str) -> TestClient:
+    """Create ``<node>.<role>`` on the client's node and log in (users are made on demand:
+    password hashing is deliberately slow)."""
+    node = client.app.state.node  # type: ignore[attr-defined]
+    with node.session() as session:
+        accounts.add_user(
+            session,
+            username=username,
+            password=PASSWORD,
+            roles=[username.split(".")[1]],
+            agency=node.code,
+            now=START,
+        )
     assert login(client, username).status_code == 303
     return client
 

@@ -107,49 +107,55 @@ def _post(inbox: TestClient, body: bytes, headers: dict[str, str]) -> Any:
     return inbox.post(rules.INBOX_PATH, content=body, headers=headers)
 
 
-@pytest.mark.parametrize(
-    ("case", "status", "reason"),
-    [
-        ("no signature", 401, "not signed"),
-        ("unknown key", 401, "unknown key"),
-        ("bad signature", 401, "bad signature"),
-        ("altered body", 401, "altered in transit"),
-        ("date too old", 401, "outside the allowed"),
-        ("date too far ahead", 401, "outside the allowed"),
-        ("wrong recipient", 403, "addressed to ES"),
-        ("sender is not the signer", 403, "claims to come from ES"),
-    ],
-)
-def test_bad_messages_are_refused_with_a_typed_error_and_audited(
-    inbox: TestClient, node: Node, key: Ed25519PrivateKey, case: str, status: int, reason: str
-) -> None:
+REFUSALS = [
+    ("no signature", 401, "not signed"),
+    ("unknown key", 401, "unknown key"),
+    ("bad signature", 401, "bad signature"),
+    ("altered body", 401, "altered in transit"),
+    ("date too old", 401, "outside the allowed"),
+    ("date too far ahead", 401, "outside the allowed"),
+    ("wrong recipient", 403, "addressed to ES"),
+    ("sender is not the signer", 403, "claims to come from ES"),
+]
+
+
+def _bad(case: str, key: Ed25519PrivateKey) -> tuple[bytes, dict[str, str]]:
     body = envelope()
-    headers = signed(key, body)
     if case == "no signature":
-        headers = {"content-type": "application/json"}
-    elif case == "unknown key":
-        headers = signed(Ed25519PrivateKey.generate(), body, keyid="NL")
-    elif case == "bad signature":
-        headers = signed(Ed25519PrivateKey.generate(), body)
-    elif case == "altered body":
-        body = body.replace(b"spaceship", b"submarine")
-    elif case == "date too old":
-        headers = signed(key, body, minutes=-6)
-    elif case == "date too far ahead":
-        headers = signed(key, body, minutes=6)
-    elif case == "wrong recipient":
-        body = envelope(recipient="ES")
-        headers = signed(key, body)
-    elif case == "sender is not the signer":
-        body = envelope(sender="ES")
-        headers = signed(key, body)
-    r = _post(inbox, body, headers)
-    assert r.status_code == status
-    assert reason in r.json()["message"]
-    assert r.json()["error"] == ("signature_invalid" if status == 401 else "permission_denied")
-    [entry] = refusals(node)
-    assert entry.outcome == "denied"
-    assert reason in json.loads(entry.details)["reason"]
+        return body, {"content-type": "application/json"}
+    if case == "unknown key":
+        return body, signed(Ed25519PrivateKey.generate(), body, keyid="NL")
+    if case == "bad signature":
+        return body, signed(Ed25519PrivateKey.generate(), body)
+    if case == "altered body":
+        return body.replace(b"spaceship", b"submarine"), signed(key, body)
+    if case == "date too old":
+        return body, signed(key, body, minutes=-6)
+    if case == "date too far ahead":
+        return body, signed(key, body, minutes=6)
+    body = envelope(recipient="ES") if case == "wrong recipient" else envelope(sender="ES")
+    return body, signed(key, body)
+
+
+def test_bad_messages_are_refused_with_a_typed_error_and_audited(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey
+) -> None:
+    for n, (case, status, reason) in enumerate(REFUSALS, start=1):
+        body, headers = _bad(case, key)
+        r = _post(inbox, body, headers)
+        assert r.status_code == status, case
+        assert reason in r.json()["message"], case
+        expected = "signature_invalid" if status == 401 else "permission_denied"
+        assert r.json()["error"] == expected, case
+        entries = refusals(node)
+        assert len(entries) == n, case
+        assert entries[-1].outcome == "denied"
+        assert reason in json.loads(entries[-1].details)["reason"], case
+    with node.session() as session:
+        processed = session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "federation.query")
+        ).all()
+    assert processed == []  # none of them reached the application
 
 
 def test_a_replayed_message_id_is_refused_409_with_the_first_reply(
