@@ -79,7 +79,7 @@ def booking_page(
             "booking": row,
             "data": data,
             "unmasked": unmask is not None,
-            "history": views.history(session, booking_id),
+            "history": [(v, json.loads(v.changed)) for v in views.history(session, booking_id)],
             "requests": [r for r in masking.requests(session) if r.booking_id == booking_id],
         },
     )

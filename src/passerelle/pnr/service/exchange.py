@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.federation import SearchResult, register_kind, send_query
@@ -57,50 +59,78 @@ def register_kinds() -> None:
     )
 
 
+def _read_committed(node: Node, statement: ClauseElement) -> list[Any]:
+    """Rows of a SELECT read outside any transaction.
+
+    Kinds are called inside federation's inbox transaction, and on SQLite every transaction
+    takes the write lock (``BEGIN IMMEDIATE``): a second session would wait for the first. A
+    plain DBAPI read in autocommit sees the last committed state without locking.
+    """
+    engine = node.db.engine
+    compiled = cast(SQLCompiler, statement.compile(dialect=engine.dialect))
+    params = compiled.params
+    args: Any = [params[k] for k in compiled.positiontup or ()] if compiled.positional else params
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(str(compiled), args)
+        rows = list(cursor.fetchall())
+        cursor.close()
+        raw.rollback()
+    finally:
+        raw.close()
+    return rows
+
+
 def _search(payload: Mapping[str, Any], node: Node) -> SearchResult:
     locator = str(payload.get("record_locator", "")).strip().upper()
     family = str(payload.get("family_name", "")).strip().upper()
     born = str(payload.get("date_of_birth", "")).strip()
     if not locator and not (family and born):
         return SearchResult.no_hit()
-    with node.session() as session:
-        query = select(Booking).where(Booking.personal.is_not(None))
+    query = select(Booking.id, Booking.personal).where(Booking.personal.is_not(None))
+    if locator:
+        query = query.where(Booking.record_locator == locator)
+    else:
+        query = query.where(Booking.personal.contains(born))
+    for booking_id, personal in _read_committed(node, query.limit(1000)):
         if locator:
-            query = query.where(Booking.record_locator == locator)
-        else:
-            query = query.where(Booking.personal.contains(born))
-        for row in session.scalars(query.limit(1000)):
-            if locator:
-                return SearchResult(True, str(row.id))
-            for pax in json.loads(row.personal or "{}").get("passengers", []):
-                if (pax.get("surname") or "").upper() == family and pax.get(
-                    "date_of_birth"
-                ) == born:
-                    return SearchResult(True, str(row.id))
+            return SearchResult(True, str(booking_id))
+        for pax in json.loads(personal or "{}").get("passengers", []):
+            if (pax.get("surname") or "").upper() == family and pax.get("date_of_birth") == born:
+                return SearchResult(True, str(booking_id))
     return SearchResult.no_hit()
 
 
 def _fetch(ref: str, node: Node) -> dict[str, str]:
-    with node.session() as session:
-        row = session.get(Booking, int(ref))
-        if row is None:
-            raise NotFound("the booking is no longer held")
-        fields = {
-            "record_locator": row.record_locator,
-            "journey": f"{row.carrier} {row.service_number} {row.origin}-{row.destination}",
-            "departure": row.departure,
-        }
-        if row.personal is None:
-            fields["note"] = "masked (art. 12(3)): needs a judicial approval on this node"
-            return fields
-        personal = json.loads(row.personal)
-        for i, pax in enumerate(personal.get("passengers", []), 1):
-            fields[f"passenger_{i}"] = " ".join(
-                str(x) for x in (pax.get("surname"), pax.get("given_names")) if x
-            )
-            if pax.get("date_of_birth"):
-                fields[f"passenger_{i}_date_of_birth"] = str(pax["date_of_birth"])
+    columns = (
+        Booking.record_locator,
+        Booking.carrier,
+        Booking.service_number,
+        Booking.origin,
+        Booking.destination,
+        Booking.departure,
+        Booking.personal,
+    )
+    rows = _read_committed(node, select(*columns).where(Booking.id == int(ref)))
+    if not rows:
+        raise NotFound("the booking is no longer held")
+    locator, carrier, number, origin, destination, departure, personal = rows[0]
+    fields = {
+        "record_locator": locator,
+        "journey": f"{carrier} {number} {origin}-{destination}",
+        "departure": departure,
+    }
+    if personal is None:
+        fields["note"] = "masked (art. 12(3)): needs a judicial approval on this node"
         return fields
+    for i, pax in enumerate(json.loads(personal).get("passengers", []), 1):
+        fields[f"passenger_{i}"] = " ".join(
+            str(x) for x in (pax.get("surname"), pax.get("given_names")) if x
+        )
+        if pax.get("date_of_birth"):
+            fields[f"passenger_{i}_date_of_birth"] = str(pax["date_of_birth"])
+    return fields
 
 
 def _file_result(payload: Mapping[str, Any], node: Node) -> SearchResult:

@@ -1,0 +1,89 @@
+"""PIU exchange over the federation: a confirmed hit reaches the PIU owning the alert; a
+reasoned request is answered HIT/NO HIT and masked bookings are never found."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from passerelle.identity.schemas import PersonRecord
+from passerelle.identity.watchlists import node_watchlists
+from passerelle.pnr.service import exchange
+from tests.federation.conftest import Net, build_net
+from tests.pnr.service.conftest import open_threat_period, push, rail_doc
+
+
+@pytest.fixture
+def piu_net(tmp_path: Path) -> Any:
+    urls = [f"sqlite:///{tmp_path / (c + '.sqlite3')}" for c in ("fr", "be", "es")]
+    net = build_net(tmp_path, urls)
+    exchange.register_kinds()
+    yield net
+    for node in net.nodes.values():
+        node.close()
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def test_confirmed_hit_is_pushed_to_the_owning_piu(piu_net: Net) -> None:
+    fr = piu_net.nodes["FR"]
+    open_threat_period(fr)
+    node_watchlists(fr.state).publish(
+        "alerts:BE", PersonRecord("BE:A-9", given_names="Karim", family_name="Ouali")
+    )
+    push(fr, rail_doc("PUSH01", given="Karim", family="Ouali"))
+
+    async def scenario() -> tuple[Any, Any]:
+        async with piu_net.running() as c:
+            hits = await c["FR"].get("/api/v1/pnr/hits", headers=piu_net.auth("FR", "analyst"))
+            hit_id = hits.json()[0]["id"]
+            decided = await c["FR"].post(
+                f"/api/v1/pnr/hits/{hit_id}/decision",
+                json={"decision": "confirm", "reason": "Same person, same birth date"},
+                headers=piu_net.auth("FR", "analyst"),
+            )
+            received = await c["BE"].get(
+                "/api/v1/pnr/results", headers=piu_net.auth("BE", "analyst")
+            )
+            return decided.json(), received.json()
+
+    decided, received = run(scenario())
+    assert decided["passed_to"] == "PIU BE (alert owner)"
+    assert decided["pushed"]["answers"][0]["status"] == "hit"
+    assert received[0]["record_locator"] == "PUSH01"
+    assert received[0]["from"] == "FR"
+    assert received[0]["reason"] == "Same person, same birth date"
+
+
+def test_reasoned_and_emergency_requests(piu_net: Net) -> None:
+    be = piu_net.nodes["BE"]
+    open_threat_period(be)
+    push(be, rail_doc("ASKED1", family="Peeters", born="1985-03-14"))
+
+    async def ask(query: dict[str, str], emergency: bool) -> Any:
+        async with piu_net.running() as c:
+            answer = await c["FR"].post(
+                "/api/v1/pnr/requests",
+                json={
+                    "peers": ["BE"],
+                    "query": query,
+                    "case_ref": "FR-2026-31",
+                    "grounds": "Suspect of the attack investigated in FR-2026-31",
+                    "emergency": emergency,
+                },
+                headers=piu_net.auth("FR", "analyst"),
+            )
+            return answer.json()
+
+    found = run(ask({"family_name": "PEETERS", "date_of_birth": "1985-03-14"}, False))
+    assert found["answers"][0]["status"] == "hit"
+    assert found["answers"][0]["reference"].startswith("ref-")
+    urgent = run(ask({"record_locator": "ASKED1"}, True))
+    assert urgent["answers"][0]["status"] == "hit"
+    missing = run(ask({"record_locator": "NOPE00"}, False))
+    assert missing["answers"][0]["status"] == "no_hit"

@@ -1,0 +1,140 @@
+"""Screening and review as a PIU reviewer sees them: every traveller screened against the
+node's watchlists and the criteria; matches queued with their explanation; only confirmed
+hits passed on; a dismissed match does not come back on the next push."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from passerelle.errors import ValidationFailed
+from passerelle.identity.schemas import PersonRecord
+from passerelle.identity.watchlists import node_watchlists
+from passerelle.node import Node
+from passerelle.pnr.model import Hit
+from passerelle.pnr.service import criteria, review
+from passerelle.pnr.service.review import entry_owner
+from passerelle.privacy.accounts import Principal
+from tests.conftest import csrf_of, login, make_user
+from tests.pnr.service.conftest import open_threat_period, push, rail_doc
+
+ANALYST = Principal("user", 1, "fr.analyst", "FR", frozenset({"analyst"}))
+
+
+@pytest.fixture
+def listed(node: Node) -> Node:
+    """A node in a threat period with one (synthetic) Belgian alert on its watchlists."""
+    open_threat_period(node)
+    node_watchlists(node.state).publish(
+        "alerts:BE",
+        PersonRecord(
+            "BE:A-17", given_names="Karim", family_name="Ouali", date_of_birth="1990-04-12"
+        ),
+    )
+    return node
+
+
+def _hits(node: Node) -> list[Hit]:
+    with node.session() as session:
+        return list(session.scalars(select(Hit).order_by(Hit.id)))
+
+
+def test_a_listed_traveller_enters_the_queue_with_an_explanation(listed: Node) -> None:
+    outcome = push(listed, rail_doc("HIT001", given="Karim", family="OUALI", born="1990-04-12"))
+    assert outcome.hits == 1
+    with listed.session() as session:
+        (view,) = review.queue(session, listed, ANALYST)
+    assert view.passenger_name == "OUALI Karim"
+    assert view.source == "alerts:BE / BE:A-17"
+    assert view.explanation is not None and "dob exact" in view.explanation["summary"]
+    assert view.status == "pending" and view.passed_to is None
+
+
+def test_other_travellers_do_not_hit(listed: Node) -> None:
+    assert push(listed, rail_doc("CLEAN1", given="Marie", family="Dupont")).hits == 0
+
+
+def test_confirmed_hits_are_passed_to_the_alert_owner(listed: Node) -> None:
+    push(listed, rail_doc("HIT002", given="Karim", family="Ouali", born="1990-04-12"))
+    (hit,) = _hits(listed)
+    with listed.session() as session:
+        with pytest.raises(ValidationFailed, match="reason"):
+            review.decide(session, listed, ANALYST, hit.id, confirm=True, reason="")
+        decided = review.decide(session, listed, ANALYST, hit.id, confirm=True, reason="Same DOB")
+        assert decided.passed_to == "PIU BE (alert owner)"
+        with pytest.raises(ValidationFailed, match="already confirmed"):
+            review.decide(session, listed, ANALYST, hit.id, confirm=False, reason="changed mind")
+
+
+def test_a_dismissed_match_is_suppressed_on_the_next_push(listed: Node) -> None:
+    push(listed, rail_doc("FP0001", given="Karim", family="Ouali", born="1990-04-12", place="1"))
+    (hit,) = _hits(listed)
+    with listed.session() as session:
+        review.decide(
+            session, listed, ANALYST, hit.id, confirm=False, reason="Other person: document"
+        )
+    closure = push(
+        listed, rail_doc("FP0001", given="Karim", family="Ouali", born="1990-04-12", place="2")
+    )
+    assert (closure.stored, closure.hits, closure.suppressed) == (1, 0, 1)
+    assert [h.status for h in _hits(listed)] == ["dismissed"]
+
+
+def test_a_pending_match_is_not_queued_twice_by_a_repeated_push(listed: Node) -> None:
+    push(listed, rail_doc("TWICE1", given="Karim", family="Ouali", born="1990-04-12", place="1"))
+    push(listed, rail_doc("TWICE1", given="Karim", family="Ouali", born="1990-04-12", place="2"))
+    assert len(_hits(listed)) == 1
+
+
+def test_criteria_hits_say_which_version_matched(node: Node) -> None:
+    open_threat_period(node)
+    now = node.clock.now()
+    with node.session() as session:
+        criteria.save_criterion(
+            session,
+            code="CASH-PB",
+            title="Cash on Paris-Brussels",
+            expression="route = 8727100-8814001 and payment = DEBIT_CARD",
+            justification="Synthetic pattern from a threat assessment",
+            review_by=now + timedelta(days=90),
+            active=True,
+            author="sup",
+            now=now,
+        )
+    outcome = push(node, rail_doc("CRIT01"))
+    assert outcome.hits == 1
+    with node.session() as session:
+        (view,) = review.queue(session, node, ANALYST)
+    assert view.source == "CASH-PB v1"
+    assert view.explanation is not None and "route = 8727100-8814001" in view.explanation["summary"]
+
+
+def test_entry_owner_conventions() -> None:
+    assert entry_owner("alerts", "BE:A-1", "FR") == "BE"
+    assert entry_owner("demo-alerts:BE", "A-1", "FR") == "BE"
+    assert entry_owner("alerts", "5f1c", "FR", {"alerts.issuers": {"5f1c": "ES"}}) == "ES"
+    assert entry_owner("alerts", "local-1", "FR") == "FR"
+
+
+def test_review_queue_in_the_console(listed: Node, client: TestClient) -> None:
+    push(listed, rail_doc("CONS01", given="Karim", family="Ouali", born="1990-04-12"))
+    make_user(listed, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    page = client.get("/pnr/review")
+    assert "Ouali Karim" in page.text and "BE:A-17" in page.text
+    (hit,) = _hits(listed)
+    answer = client.post(
+        f"/pnr/review/{hit.id}",
+        data={
+            "csrf_token": csrf_of(client, "/pnr/review"),
+            "decision": "dismiss",
+            "reason": "Namesake",
+        },
+    )
+    assert answer.status_code == 303
+    assert _hits(listed)[0].status == "dismissed"
+    api = client.get("/api/v1/pnr/hits?status=dismissed").json()
+    assert api[0]["reason"] == "Namesake"
