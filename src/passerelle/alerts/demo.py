@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -155,7 +156,7 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     be_user = next(a for a in accounts["BE"] if "analyst" in a.roles)
     fr_user = next(a for a in accounts["FR"] if "analyst" in a.roles)
     person = generate_people(1, seed=777, locales=("nl_BE",))[0]
-    with console_login(be, be_user.username, be_user.password) as client:
+    with closing(console_login(be, be_user.username, be_user.password)) as client:
         alert = _ok(
             client.post(
                 "/api/v1/alerts",
@@ -174,7 +175,7 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
             "BE: alert",
         )
         print(f"BE: alert {alert['reference']} ({alert['category']}) on {person.full_name}")
-    with console_login(fr, fr_user.username, fr_user.password) as client:
+    with closing(console_login(fr, fr_user.username, fr_user.password)) as client:
         headers = _csrf(client)
         candidates = _ok(
             client.post(
@@ -213,7 +214,7 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
         if report["delivery"] != "delivered":
             raise PasserelleError(f"FR: hit report not accepted by BE: {report['delivery_detail']}")
         print(f"FR: hit report {report['id'][:8]} sent to BE ({report['delivery_detail']})")
-    with console_login(be, be_user.username, be_user.password) as client:
+    with closing(console_login(be, be_user.username, be_user.password)) as client:
         for _ in range(20):
             received = _ok(client.get("/api/v1/alert-checks/hits?direction=in"), "BE: hits")
             found = next((r for r in received if r["id"] == report["id"]), None)

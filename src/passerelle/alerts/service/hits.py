@@ -37,7 +37,7 @@ def check(
     session: Session, node: Node, principal: Principal, data: PersonCheckIn
 ) -> list[CandidateOut]:
     """Screen a checked person against the alerts; candidates only, for a human to confirm."""
-    register.load_watchlist(node)
+    register.ensure_loaded(session, node)
     record = register.person_record(
         data.family_name,
         data.given_names,

@@ -151,16 +151,22 @@ def load_watchlist(node: Node, *, force: bool = False) -> int:
     """(Re)build the node's ``alerts`` watchlist from the table; returns the alerts listed."""
     if node.state.get(_LOADED) and not force:
         return len(node.state.get(_ENTRIES, {}))
+    with node.session() as session:
+        return ensure_loaded(session, node, force=True)
+
+
+def ensure_loaded(session: Session, node: Node, *, force: bool = False) -> int:
+    """Build the watchlist with ``session`` (the caller's transaction) unless already built."""
+    if node.state.get(_LOADED) and not force:
+        return len(node.state.get(_ENTRIES, {}))
     hooks.register_state(node)
     for alert_id in list(node.state.get(_ENTRIES, {})):
         _withdraw(node.state, alert_id)
-    now = node.clock.now()
-    with node.session() as session:
-        active = session.scalars(
-            select(Alert).where(Alert.status == "active", Alert.valid_until > now)
-        ).all()
-        for alert in active:
-            _publish(node.state, alert)
+    active = session.scalars(
+        select(Alert).where(Alert.status == "active", Alert.valid_until > node.clock.now())
+    ).all()
+    for alert in active:
+        _publish(node.state, alert)
     node.state[_LOADED] = True
     return len(active)
 
@@ -192,7 +198,7 @@ def _next_reference(session: Session, node: Node, now: datetime) -> str:
 
 def create(session: Session, node: Node, principal: Principal, data: AlertIn) -> Alert:
     """Enter an alert issued by this node; it is screened against as soon as this commits."""
-    load_watchlist(node)
+    ensure_loaded(session, node)
     now = node.clock.now()
     until = validate(data, now=now)
     alert = Alert(
@@ -232,7 +238,7 @@ def update(
     session: Session, node: Node, principal: Principal, alert_id: str, data: AlertIn
 ) -> Alert:
     """Change an active alert issued here; screening sees the change once this commits."""
-    load_watchlist(node)
+    ensure_loaded(session, node)
     alert = _own(session, node, alert_id)
     now = node.clock.now()
     until = validate(data, now=alert.reviewed_at if data.valid_until is None else now)
@@ -246,7 +252,7 @@ def update(
 
 def review(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
     """Record a review that keeps the alert: a new review period starts (art. 53)."""
-    load_watchlist(node)
+    ensure_loaded(session, node)
     alert = _own(session, node, alert_id)
     now = node.clock.now()
     alert.reviewed_at = now
@@ -261,7 +267,7 @@ def review(session: Session, node: Node, principal: Principal, alert_id: str) ->
 
 def withdraw(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
     """Withdraw an alert; it leaves the watchlist as soon as this commits."""
-    load_watchlist(node)
+    ensure_loaded(session, node)
     alert = _own(session, node, alert_id)
     now = node.clock.now()
     alert.status, alert.withdrawn_at, alert.updated_at = "withdrawn", now, now
