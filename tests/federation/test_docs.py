@@ -31,5 +31,6 @@ def test_every_route_is_documented() -> None:
     for router in (api.inbox_router, api.router, console.router):
         for route in router.routes:
             path = getattr(route, "path", "")
-            assert f"`{path}`" in text, f"{path} is not documented"
+            for method in sorted(getattr(route, "methods", set()) - {"HEAD"}):
+                assert f"`{method} {path}`" in text, f"{method} {path} is not documented"
     assert rules.INBOX_PATH in text
