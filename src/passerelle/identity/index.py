@@ -19,6 +19,7 @@ scored. Entries are added and withdrawn at any time; nothing is ever rebuilt.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import combinations, permutations
@@ -33,6 +34,9 @@ from passerelle.identity.variants import skeleton
 
 # Parts of a name that take part in pair keys (a name rarely has more that matter).
 _PAIR_PARTS = 4
+# East Slavic patronymics (Sergeevich, Sergueïevitch, Sergejewitsch, Sergeevna) are shared
+# by too many people to select anyone in a pair key; they still count as one-part keys.
+_PATRONYMIC = re.compile(r"(?:ich|itch|itsch|vna|wna|ichna)$")
 
 
 def _part_keys(p: Part) -> Iterator[str]:
@@ -55,13 +59,25 @@ def index_keys(f: Features) -> tuple[list[str], list[str]]:
     for p in f.parts:
         singles.update(_part_keys(p))
     pairs: set[str] = set()
-    full = [p for p in f.parts if not p.initial][:_PAIR_PARTS]
+    full = [
+        p
+        for p in f.parts
+        if not p.initial and not (len(p.text) >= 7 and _PATRONYMIC.search(p.text))
+    ][:_PAIR_PARTS]
+    # When the name comes in given/family fields, pair only across them: two given names
+    # (or a given name and a patronymic) together say little about who someone is.
+    roles = {p.role for p in full}
+    across = "given" in roles and "family" in roles
     for a, b in combinations(full, 2):
+        if across and a.role == b.role:
+            continue
         sa, sb = a.skeleton, b.skeleton
         if sa and sb and sa != sb:
             pairs.add("S" + "|".join(sorted((sa, sb))))
     latin = [p for p in full if not p.arabic and len(p.key) >= 2]
     for a, b in permutations(latin, 2):
+        if across and a.role == b.role:
+            continue
         # The other part's letters as written, not its key: a typo changes a key in ways
         # that reach its ends (Michele → "micel", Mihcele → "mihsel").
         ka, tb = a.key, b.text

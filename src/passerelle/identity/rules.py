@@ -63,8 +63,8 @@ CANDIDATE_LIMIT = 64
 # (one exact part alone gives 2: its phonetic key and its skeleton; calibrated).
 MIN_CANDIDATE_WEIGHT = 2
 # Candidates below this weight (no pair key, no rare part) are scored only up to WEAK_LIMIT.
-STRONG_WEIGHT = 3
-WEAK_LIMIT = 16
+STRONG_WEIGHT = 5
+WEAK_LIMIT = 8
 # Weights used only to rank candidates before scoring. A one-part key counts 1, or 2 when
 # its posting list is at most RARE_POSTINGS long (a rare name says more than a common one).
 RARE_POSTINGS = 50
