@@ -272,3 +272,33 @@ def test_fr_publishes_a_catalogue_version_and_be_adopts_it(net: Net) -> None:
 
 def test_a_release_is_notified_to_the_country_the_detainee_is_linked_to(net: Net) -> None:
     asyncio.run(_a_release_is_notified_to_the_country_the_detainee_is_linked_to(net))
+
+
+async def _a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> None:
+    from passerelle.federation import delivery
+
+    fr = net.auth("FR", "analyst")
+    async with net.running() as api:
+        alert = (
+            await api["BE"].post("/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst"))
+        ).json()
+        net.mesh.down.add("BE")
+        sent = (
+            await api["FR"].post("/api/v1/alert-checks/hits", json=_report(alert["id"]), headers=fr)
+        ).json()
+        assert sent["delivery"] == "queued"
+        assert "BE unreachable" in sent["delivery_detail"]
+        net.mesh.down.discard("BE")
+        net.clock.advance(timedelta(minutes=30))
+        client = net.apps["FR"].state.federation_client
+        assert await delivery.deliver_due(net.nodes["FR"], client) == 1
+        (later,) = (await api["FR"].get("/api/v1/alert-checks/hits", headers=fr)).json()
+        assert (later["delivery"], later["delivery_detail"]) == ("delivered", "accepted by BE")
+        received = (
+            await api["BE"].get("/api/v1/alert-checks/hits", headers=net.auth("BE", "analyst"))
+        ).json()
+        assert [r["id"] for r in received] == [sent["id"]]
+
+
+def test_a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> None:
+    asyncio.run(_a_report_to_an_unreachable_issuer_is_delivered_later(net))

@@ -70,6 +70,8 @@ class HitReport(Base):
     answer: Mapped[str | None] = mapped_column(Text, default=None)
     delivery: Mapped[str] = mapped_column(String(12), default="pending")
     delivery_detail: Mapped[str] = mapped_column(String(300), default="")
+    #: The federation query carrying the report, to follow a delivery that completes later.
+    query_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
 class CatalogueVersion(Base):

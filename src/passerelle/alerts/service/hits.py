@@ -16,6 +16,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from passerelle import federation
 from passerelle.alerts import rules
 from passerelle.alerts.model import Alert, HitReport
 from passerelle.alerts.schemas import (
@@ -139,13 +140,31 @@ async def send_report(
         case_ref=case,
         purpose=PURPOSE,
     )
-    state, detail = exchange.outcome(result, peer)
     with node.session() as session:
         row = get(session, report_id)
-        row.delivery, row.delivery_detail = (
-            ("queued", f"{peer} is not a peer") if (result is None) else (state, detail[:300])
-        )
+        if result is None:
+            row.delivery, row.delivery_detail = "queued", f"{peer} is not a registered peer"
+        else:
+            row.query_id = result.id
+            row.delivery, detail = exchange.outcome(result, peer)
+            row.delivery_detail = detail[:300]
         return row
+
+
+def refresh(session: Session, row: HitReport) -> None:
+    """Take in an acceptance (or refusal) that came after the report left the outbox late."""
+    if row.direction != "out" or row.delivery != "queued" or row.query_id is None:
+        return
+    try:
+        query = federation.get_query(session, row.query_id)
+    except NotFound:
+        return
+    answer = next((a for a in query.answers if a.peer == row.issuing_node), None)
+    if answer is not None and answer.status in ("hit", "error", "no_hit"):
+        row.delivery = "delivered" if answer.status == "hit" else "refused"
+        row.delivery_detail = (
+            f"accepted by {answer.peer}" if answer.status == "hit" else answer.detail
+        )[:300]
 
 
 def answer(
@@ -210,6 +229,8 @@ def listing(
             select(HitReport).where(*conditions).order_by(HitReport.created_at.desc()).limit(limit)
         )
     )
+    for row in rows:
+        refresh(session, row)
     register.access(principal, node).trace(
         session,
         "read",
