@@ -8,6 +8,8 @@ that ``BE``, ``BEL`` and ``bel`` compare equal.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # ISO 3166-1 pairs, alpha-2 followed by alpha-3 (public standard; list taken from the ISO
 # 3166-1 table as distributed with the Faker package, MIT, plus a few territories).
 _ISO_PAIRS = """
@@ -55,6 +57,7 @@ ICAO_SPECIAL_CODES: dict[str, str] = {
 UNSPECIFIED = frozenset({"XXX"})
 
 
+@lru_cache(maxsize=4096)
 def normalise_country(code: str | None) -> str | None:
     """Return the alpha-3 (or ICAO special) form of ``code``, or None when unknown.
 

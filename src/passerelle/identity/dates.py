@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from passerelle.errors import MalformedInput
 
@@ -41,6 +42,7 @@ def _part(text: str | None, low: int, high: int) -> int | None:
     return value if low <= value <= high else -1
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str | None) -> PartialDate | None:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``XX``/``00`` = unknown); None if empty.
 

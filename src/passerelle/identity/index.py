@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import combinations, permutations
 
 from passerelle.errors import Conflict, NotFound
@@ -39,22 +40,30 @@ _PAIR_PARTS = 4
 _PATRONYMIC = re.compile(r"(?:ich|itch|itsch|vna|wna|ichna)$")
 
 
-def _part_keys(p: Part) -> Iterator[str]:
+@lru_cache(maxsize=1 << 18)
+def _part_keys(p: Part) -> tuple[str, ...]:
+    # Cached per part object: parts are shared between entries through split_name's cache.
     if p.initial:
-        return
+        return ()
+    keys: list[str] = []
     sk = p.skeleton
     if len(sk) >= 2:
-        yield "s" + sk
+        keys.append("s" + sk)
     if not p.arabic and len(p.key) >= 2:
-        yield "k" + p.key
+        keys.append("k" + p.key)
     if p.core != p.text:
         core_sk = skeleton(p.core, p.arabic)
         if len(core_sk) >= 2:
-            yield "s" + core_sk
+            keys.append("s" + core_sk)
+    return tuple(keys)
 
 
-def index_keys(f: Features) -> tuple[list[str], list[str]]:
-    """(one-part keys, pair and document keys) of a prepared person, without duplicates."""
+def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]:
+    """(one-part keys, pair and document keys) of a prepared person, without duplicates.
+
+    ``ordered`` sorts them so that candidate ranking (ties included) never depends on hash
+    seeds; filing an entry does not need it.
+    """
     singles: set[str] = set()
     for p in f.parts:
         singles.update(_part_keys(p))
@@ -90,8 +99,9 @@ def index_keys(f: Features) -> tuple[list[str], list[str]]:
         for p in full:
             if len(p.skeleton) >= 2:
                 pairs.add(f"Y{p.skeleton}|{year}")
-    # Sorted so that candidate ranking (ties included) never depends on hash seeds.
-    return sorted(singles), sorted(pairs)
+    if ordered:
+        return sorted(singles), sorted(pairs)
+    return list(singles), list(pairs)
 
 
 class Watchlist:
@@ -143,7 +153,7 @@ class Watchlist:
         self._records.append(record)
         self._features.append(features)
         self._slots[record.id] = slot
-        singles, pairs = index_keys(features)
+        singles, pairs = index_keys(features, ordered=False)
         postings = self._postings
         for key in (*singles, *pairs):
             current = postings.get(key)
@@ -163,7 +173,7 @@ class Watchlist:
         assert record is not None and features is not None
         self._records[slot] = None
         self._features[slot] = None
-        singles, pairs = index_keys(features)
+        singles, pairs = index_keys(features, ordered=False)
         for key in (*singles, *pairs):
             current = self._postings.get(key)
             if isinstance(current, int):
