@@ -156,14 +156,15 @@ def run_forever() -> None:
     base = get_settings().data_dir / "demo"
     nodes = demo_nodes(base)
     accounts = prepare(nodes)
-    with running(nodes):
-        _print_banner(nodes, accounts)
-        print("Both nodes are running. Press Ctrl-C to stop them.", flush=True)
-        try:
+    try:
+        with running(nodes):
+            _print_banner(nodes, accounts)
+            print("Both nodes are running. Press Ctrl-C to stop them.", flush=True)
             while True:
                 time.sleep(1)
-        except KeyboardInterrupt:
-            print("\nstopping…")
+    except KeyboardInterrupt:
+        # Leaving the ``running`` block has already stopped both nodes.
+        print("\nstopping…")
     print("demo stopped")
 
 
