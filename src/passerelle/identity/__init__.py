@@ -9,10 +9,12 @@ A pure core library (no web, storage or privacy imports). Typical use::
 from passerelle.identity.countries import normalise_country
 from passerelle.identity.dates import PartialDate, compare_dates, parse_date
 from passerelle.identity.documents import compare_documents, normalise_document
+from passerelle.identity.features import prepare
 from passerelle.identity.index import Watchlist
 from passerelle.identity.mrz import MrzData, check_digit, parse_mrz
 from passerelle.identity.rules import DEFAULT_THRESHOLD
 from passerelle.identity.schemas import Explanation, Match, NamePair, PersonRecord
+from passerelle.identity.scorer import explain
 from passerelle.identity.service import screen, screen_many
 
 __all__ = [
@@ -39,8 +41,5 @@ __all__ = [
 
 def compare(a: PersonRecord, b: PersonRecord) -> Match:
     """Score two people directly (no index); the Match's entry_id is ``b.id``."""
-    from passerelle.identity.features import prepare
-    from passerelle.identity.scorer import explain
-
     value, explanation = explain(prepare(a), prepare(b))
     return Match(b.id, value, explanation)
