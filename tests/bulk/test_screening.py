@@ -142,3 +142,16 @@ def test_an_unknown_engine_is_a_usage_error(
     watchlist, records = screening_files
     with pytest.raises(UsageError, match="unknown engine"):
         screen_job(watchlist, records, tmp_path / "x.csv", threshold=0.85, engine="hadoop")
+
+
+@pytest.mark.duckdb
+def test_duckdb_scoring_in_two_processes_gives_the_same_output(
+    screening_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    watchlist, records = screening_files
+    screen_job(watchlist, records, tmp_path / "m.csv", threshold=0.85, engine="memory")
+    screen_job(
+        watchlist, records, tmp_path / "d.csv", threshold=0.85, engine="duckdb", workers=2,
+        partition_rows=60,
+    )  # fmt: skip
+    assert (tmp_path / "d.csv").read_bytes() == (tmp_path / "m.csv").read_bytes()

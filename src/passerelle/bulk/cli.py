@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 
 _ENGINE_HELP = "memory, duckdb or spark (default: PASSERELLE_BULK_ENGINE)."
+_WORKERS_HELP = "Processes the duckdb engine scores in (spark uses its cores)."
 _JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
 
 
@@ -36,6 +37,7 @@ def run_screen(
     job_dir: Path | None = None,
     partition_rows: int = DEFAULT_PARTITION_ROWS,
     keep_job: bool = False,
+    workers: int = 1,
 ) -> None:
     """Screen on a bulk engine with a progress bar (``passerelle screen --engine …``)."""
     console = Console(stderr=True)
@@ -51,6 +53,7 @@ def run_screen(
             partition_rows=partition_rows,
             progress=progress,
             keep_job=keep_job,
+            workers=workers,
         )
     console.print(f"{report.rows} hit(s) at threshold {threshold} written to {out}")
 
@@ -63,6 +66,7 @@ def run_compare(
     job_dir: Path | None = None,
     partition_rows: int = DEFAULT_PARTITION_ROWS,
     keep_job: bool = False,
+    workers: int = 1,
 ) -> None:
     """Compare DNA databases on a bulk engine (``passerelle dna compare --engine …``)."""
     console = Console(stderr=True)
@@ -77,6 +81,7 @@ def run_compare(
             partition_rows=partition_rows,
             progress=progress,
             keep_job=keep_job,
+            workers=workers,
         )
     typer.echo(f"{report.rows} matching pair(s) written to {out}")
 
@@ -95,6 +100,7 @@ def screen(
         DEFAULT_PARTITION_ROWS, "--partition-rows", min=1, help="Records per partition."
     ),
     keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
+    workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
 ) -> None:
     """Screen a records file against a watchlist; same output as ``passerelle screen``."""
     run_screen(
@@ -106,6 +112,7 @@ def screen(
         job_dir,
         partition_rows,
         keep_job,
+        workers,
     )
 
 
@@ -120,6 +127,7 @@ def dna_compare(
         DEFAULT_PARTITION_ROWS, "--partition-rows", min=1, help="Profiles of A per partition."
     ),
     keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
+    workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
 ) -> None:
     """Compare two DNA databases; same output as ``passerelle dna compare``."""
     run_compare(a, b, out, engine or get_settings().bulk_engine, job_dir, partition_rows, keep_job)

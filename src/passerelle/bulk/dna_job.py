@@ -110,9 +110,10 @@ def compare_prepared(
     partition_rows: int = DEFAULT_PARTITION_ROWS,
     progress: JobProgress | None = None,
     on_partition: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> JobReport:
     """Run a job whose wide datasets ``a`` and ``b`` are already in the job directory."""
-    runner = open_engine(engine, settings)
+    runner = open_engine(engine, settings, workers)
     bar = progress or JobProgress(enabled=False)
     try:
         runner.register("a", job / "a")
@@ -144,6 +145,7 @@ def compare_job(
     progress: JobProgress | None = None,
     keep_job: bool = False,
     on_partition: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> JobReport:
     """Compare profile files A and B on ``engine``; same output as ``dna compare``."""
     if partition_rows < 1:
@@ -172,6 +174,7 @@ def compare_job(
         partition_rows=partition_rows,
         progress=progress,
         on_partition=on_partition,
+        workers=workers,
     )
     if not keep_job:
         shutil.rmtree(path, ignore_errors=True)

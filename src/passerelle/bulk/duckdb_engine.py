@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from collections.abc import Iterator
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 import duckdb
@@ -22,10 +24,14 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, workers: int = 1) -> None:
+        """``workers`` > 1 maps batches in that many forked processes (POSIX), so the Python
+        scorers use more than one core; DuckDB itself uses ``threads`` (default: all)."""
         self._con = duckdb.connect(":memory:")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
+        self.workers = workers
+        self._pool: Pool | None = None
 
     def register(self, name: str, path: Path) -> None:
         pattern = str(path / "*.parquet").replace("'", "''")
@@ -36,11 +42,16 @@ class DuckDBEngine:
     def _batches(
         self, query: str, fn: BatchFn | None, schema: pa.Schema | None
     ) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
-        reader = self._con.execute(query).to_arrow_reader(BATCH_ROWS)
+        rows = BATCH_ROWS if self.workers <= 1 else BATCH_ROWS // 8
+        reader = self._con.execute(query).to_arrow_reader(rows)
         if fn is None:
             return reader.schema, iter(reader)
         assert schema is not None, "a batch function needs its output schema"
-        return schema, (fn(batch) for batch in reader)
+        if self.workers <= 1:
+            return schema, (fn(batch) for batch in reader)
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return schema, self._pool.imap(fn, reader)
 
     def collect(
         self, query: str, fn: BatchFn | None = None, schema: pa.Schema | None = None
@@ -62,6 +73,10 @@ class DuckDBEngine:
         tmp.replace(path)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
         self._con.close()
 
 

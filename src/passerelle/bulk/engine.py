@@ -52,12 +52,13 @@ class BulkEngine(Protocol):
         ...
 
 
-def open_engine(name: str, settings: Settings | None = None) -> BulkEngine:
-    """The engine called ``name`` (``duckdb`` or ``spark``), configured from ``settings``."""
+def open_engine(name: str, settings: Settings | None = None, workers: int = 1) -> BulkEngine:
+    """The engine called ``name`` (``duckdb`` or ``spark``), configured from ``settings``;
+    ``workers`` is the number of processes DuckDB maps batches in (Spark uses its cores)."""
     if name == "duckdb":
         from passerelle.bulk.duckdb_engine import DuckDBEngine
 
-        return DuckDBEngine()
+        return DuckDBEngine(workers=max(1, workers))
     if name == "spark":
         from passerelle.bulk.spark_engine import SparkEngine
 

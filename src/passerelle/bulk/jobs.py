@@ -249,8 +249,11 @@ def screen_job(
     progress: JobProgress | None = None,
     keep_job: bool = False,
     on_partition: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> JobReport:
-    """Screen every record against the watchlist on ``engine``; same output as ``screen``."""
+    """Screen every record against the watchlist on ``engine``; same output as ``screen``.
+
+    ``workers``: processes the DuckDB engine scores in (Spark uses its executors' cores)."""
     _check(threshold, partition_rows)
     if check_engine(engine) == "memory":
         return _screen_memory(watchlist, records, out, threshold)
@@ -261,7 +264,7 @@ def screen_job(
         [watchlist, records],
         {"threshold": threshold, "partition_rows": partition_rows},
     )
-    runner = open_engine(engine, settings)
+    runner = open_engine(engine, settings, workers)
     bar = progress or JobProgress(enabled=False)
     try:
         with bar:

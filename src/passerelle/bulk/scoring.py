@@ -13,12 +13,12 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from passerelle.bulk.people import people_of
+from passerelle.bulk.people import PERSON_COLUMNS
 from passerelle.dna.index import ProfileIndex
 from passerelle.dna.matching import MatchResult
 from passerelle.identity.csvio import hit_row
 from passerelle.identity.features import Features, prepare
-from passerelle.identity.schemas import Match
+from passerelle.identity.schemas import Match, PersonRecord
 from passerelle.identity.scorer import Memo, compare
 
 HIT_SCHEMA = pa.schema(
@@ -37,13 +37,8 @@ _ENTRY_CACHE: dict[int, Features] = {}
 _ENTRY_CACHE_SIZE = 200_000
 
 
-def _entry_features(slot: int, record: object) -> Features:
-    found = _ENTRY_CACHE.get(slot)
-    if found is None:
-        if len(_ENTRY_CACHE) >= _ENTRY_CACHE_SIZE:
-            _ENTRY_CACHE.clear()
-        found = _ENTRY_CACHE[slot] = prepare(record)  # type: ignore[arg-type]
-    return found
+def _person(data: dict[str, list[Any]], prefix: str, row: int) -> PersonRecord:
+    return PersonRecord(*(data[prefix + c][row] for c in PERSON_COLUMNS))
 
 
 def score_candidates(threshold: float, batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -53,21 +48,22 @@ def score_candidates(threshold: float, batch: pa.RecordBatch) -> pa.RecordBatch:
     formats rows with :func:`passerelle.identity.csvio.hit_row`.
     """
     data = batch.to_pydict()
-    records = people_of(data, "r_", "ord")
-    entries = people_of(data, "e_", "slot")
-    queries: dict[int, Features] = {}
-    memos: dict[int, Memo] = {}
+    queries: dict[int, tuple[PersonRecord, Features, Memo]] = {}
     out: dict[str, list[object]] = {name: [] for name in HIT_SCHEMA.names}
-    for (ordinal, record), (slot, entry) in zip(records, entries, strict=True):
+    for row, (ordinal, slot) in enumerate(zip(data["ord"], data["slot"], strict=True)):
         query = queries.get(ordinal)
         if query is None:
-            query = queries[ordinal] = prepare(record)
-        value, explanation = compare(
-            query, _entry_features(slot, entry), memos.setdefault(ordinal, {}), floor=threshold
-        )
+            record = _person(data, "r_", row)
+            query = queries[ordinal] = (record, prepare(record), {})
+        entry = _ENTRY_CACHE.get(slot)
+        if entry is None:
+            if len(_ENTRY_CACHE) >= _ENTRY_CACHE_SIZE:
+                _ENTRY_CACHE.clear()
+            entry = _ENTRY_CACHE[slot] = prepare(_person(data, "e_", row))
+        value, explanation = compare(query[1], entry, query[2], floor=threshold)
         if value >= threshold and explanation is not None:
-            row = hit_row(record, Match(entry.id, value, explanation))
-            for name, cell in zip(HIT_SCHEMA.names, (ordinal, value, *row), strict=True):
+            cells = hit_row(query[0], Match(data["e_id"][row], value, explanation))
+            for name, cell in zip(HIT_SCHEMA.names, (ordinal, value, *cells), strict=True):
                 out[name].append(cell)
     return pa.record_batch([out[n] for n in HIT_SCHEMA.names], schema=HIT_SCHEMA)
 
