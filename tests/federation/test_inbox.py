@@ -4,6 +4,7 @@ PostgreSQL), and processes a good one exactly once."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -26,7 +27,7 @@ def be_key(node: Node) -> Ed25519PrivateKey:
     keys.generate(node.settings)
     key = Ed25519PrivateKey.generate()
     with node.session() as session:
-        peers.add(session, "BE", "http://be.test", keys.public_text(key), now=START)
+        peers.add(session, "BE", "http://127.0.0.1:9", keys.public_text(key), now=START)
     return key
 
 
@@ -194,3 +195,29 @@ def test_a_removed_peer_can_no_longer_post(
     r = _post(inbox, body, signed(key, body))
     assert r.status_code == 401
     assert "unknown key 'BE'" in r.json()["message"]
+
+
+def test_the_server_runs_a_delivery_worker_that_drains_the_outbox(
+    node: Node, key: Ed25519PrivateKey
+) -> None:
+    """With its lifespan, the app delivers due messages by itself (here to a peer that is down:
+    the attempt is recorded and the next one scheduled with back-off)."""
+    from passerelle.federation import envelope as env
+    from passerelle.federation import outbox
+    from passerelle.federation.model import Message
+
+    with node.session() as session:
+        message = env.make(node, recipient="BE", type="ack", purpose="p", legal_basis="l")
+        row_id = outbox.enqueue(session, message, now=START).id
+    app = create_app(node)
+    with TestClient(app, base_url="http://fr.test"):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with node.session() as session:
+                row = session.get(Message, row_id)
+                assert row is not None
+                if row.last_error:  # the attempt is over and recorded
+                    break
+            time.sleep(0.1)
+    assert row.attempts == 1 and row.status == "pending"
+    assert row.last_error and "BE unreachable" in row.last_error

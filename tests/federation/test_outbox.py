@@ -20,7 +20,11 @@ def queued(node: Node) -> int:
     keys.generate(node.settings)
     with node.session() as session:
         peers.add(
-            session, "BE", "http://be.test", keys.public_text(keys.load(node.settings)), now=START
+            session,
+            "BE",
+            "http://127.0.0.1:9",
+            keys.public_text(keys.load(node.settings)),
+            now=START,
         )
         message = envelope.make(
             node, recipient="BE", type="ack", purpose="p", legal_basis="l", case_ref="C-9"

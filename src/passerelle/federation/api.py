@@ -41,7 +41,10 @@ def client_of(app: FastAPI) -> httpx.AsyncClient:
     """The app's HTTP client for peers (created on first use if the lifespan did not run)."""
     client: httpx.AsyncClient | None = getattr(app.state, "federation_client", None)
     if client is None:
-        client = httpx.AsyncClient()
+        # The per-peer timeout is enforced around each delivery; httpx's own (5 s by default)
+        # must not cut it short.
+        node: Node = app.state.node
+        client = httpx.AsyncClient(timeout=node.settings.federation_timeout_seconds + 5)
         app.state.federation_client = client
     return client
 
@@ -59,6 +62,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield
     finally:
         await client.aclose()
+        app.state.federation_client = None
 
 
 inbox_router = APIRouter(tags=["federation"], lifespan=lifespan)

@@ -132,7 +132,7 @@ def outbox_retry(
 
     async def run() -> dict[int, bool | None]:
         timeout = node.settings.federation_timeout_seconds
-        async with httpx.AsyncClient(timeout=timeout) as client:
+        async with httpx.AsyncClient(timeout=timeout + 5) as client:
             return await delivery.deliver(node, client, ids)
 
     results = asyncio.run(run()) if ids else {}
