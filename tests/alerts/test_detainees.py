@@ -177,7 +177,7 @@ def test_a_new_version_replaces_the_applied_one_and_its_differences_show(node: N
     with node.session() as session:
         first = criteria.ensure_default(session, node)
         second = criteria.publish(session, node, principal(), _catalogue("links_abroad"))
-        assert criteria.current(session) is second
+        assert criteria.current(session, TODAY) is second
         assert second.version == 2
         assert criteria.diff(first.criteria, second.criteria) == {
             "added": ["X1"],
@@ -186,3 +186,18 @@ def test_a_new_version_replaces_the_applied_one_and_its_differences_show(node: N
         }
     with pytest.raises(ValidationFailed, match="unknown fact"), node.session() as session:
         criteria.publish(session, node, principal(), _catalogue("owns_a_red_car"))
+
+
+def test_a_version_applies_from_its_effective_date(node: Node, clock: FrozenClock) -> None:
+    later = _catalogue("terrorist_offence").model_copy(
+        update={"effective_from": TODAY + timedelta(days=30)}
+    )
+    detainee = _detainee(node)
+    with node.session() as session:
+        criteria.publish(session, node, principal(), later)
+        before = detainees.propose(session, node, principal(), detainee)
+    assert (before.catalogue_version, before.category) == (1, "art36_inquiry")
+    clock.advance(timedelta(days=30))
+    with node.session() as session:
+        after = detainees.propose(session, node, principal(), detainee)
+    assert (after.catalogue_version, after.fired[0]["criterion"]) == (2, "X1")

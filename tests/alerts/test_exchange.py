@@ -164,7 +164,7 @@ async def _a_peer_cannot_report_on_an_alert_it_does_not_know(net: Net) -> None:
 
 async def _fr_publishes_a_catalogue_version_and_be_adopts_it(net: Net) -> None:
     catalogue = {
-        "effective_from": "2026-04-01",
+        "effective_from": "2026-04-01",  # a month after the test clock
         "note": "harmonised after the expert meeting",
         "criteria": [
             {
@@ -202,10 +202,18 @@ async def _fr_publishes_a_catalogue_version_and_be_adopts_it(net: Net) -> None:
                 },
             )
         ).json()
-        proposal = (
-            await api["BE"].post(f"/api/v1/detainees/{detainee['id']}/proposals", headers=be)
-        ).json()
+        path = f"/api/v1/detainees/{detainee['id']}/proposals"
+        early = (await api["BE"].post(path, headers=be)).json()
+        assert (early["catalogue_publisher"], early["catalogue_version"]) == ("BE", 1)
+        net.clock.advance(timedelta(days=30))
+        proposal = (await api["BE"].post(path, headers=be)).json()
         assert (proposal["catalogue_publisher"], proposal["catalogue_version"]) == ("FR", 2)
+        in_force = [
+            v
+            for v in (await api["BE"].get("/api/v1/alert-criteria", headers=be)).json()
+            if v["in_force"]
+        ]
+        assert [(v["publisher"], v["version"]) for v in in_force] == [("FR", 2)]
         assert proposal["category"] == "art36_specific"
         assert proposal["fired"][0]["facts"] == ["terrorist_offence", "links_abroad"]
         forbidden = {

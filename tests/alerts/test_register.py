@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from passerelle.alerts import load_watchlist
 from passerelle.alerts.model import Alert
-from passerelle.alerts.service import register
+from passerelle.alerts.schemas import PersonCheckIn
+from passerelle.alerts.service import hits, register
 from passerelle.errors import Conflict, ValidationFailed
 from passerelle.identity import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node, open_node
+from passerelle.privacy import accounts
+from passerelle.privacy.clock import FrozenClock
 from passerelle.privacy.model import AuditEntry
 from tests.alerts.conftest import alert_in, principal
 
@@ -151,3 +156,38 @@ def test_search_finds_alerts_by_name_and_reference(node: Node) -> None:
         by_category = register.search(session, node, principal(), category="art26")
     assert [a.id for a in by_name] == [alert.id] == [a.id for a in by_ref]
     assert [a.family_name for a in by_category] == ["Dubois"]
+
+
+def test_the_api_refuses_bad_alerts_with_a_clear_message(node: Node, client: TestClient) -> None:
+    with node.session() as session:
+        token = accounts.create_token(
+            session, name="api", role="analyst", agency="FR", now=node.clock.now()
+        )
+    headers = {"Authorization": f"Bearer {token}"}
+    body = alert_in().model_dump(mode="json")
+    missing = client.post(
+        "/api/v1/alerts", json={**body, "family_name": None, "reason": ""}, headers=headers
+    )
+    assert missing.status_code == 422
+    assert missing.json()["error"] == "validation_failed"
+    assert "surname, reason for the alert" in missing.json()["message"]
+    unknown = client.post("/api/v1/alerts", json={**body, "category": "art99"}, headers=headers)
+    assert unknown.status_code == 422 and "art99" in unknown.json()["message"]
+    assert client.get("/api/v1/alerts", headers=headers).json() == []
+    created = client.post("/api/v1/alerts", json=body, headers=headers)
+    assert created.status_code == 201
+    assert created.json()["category_label"] == "Discreet check"
+
+
+def test_a_check_ignores_an_alert_past_its_validity_before_retention_runs(
+    node: Node, clock: FrozenClock
+) -> None:
+    _create(node, valid_until="2026-03-10")
+    check = PersonCheckIn(
+        family_name="Vandenberghe", given_names="Pieter Jan", date_of_birth="1991-04-17"
+    )
+    with node.session() as session:
+        assert len(hits.check(session, node, principal(), check)) == 1
+    clock.advance(timedelta(days=9))
+    with node.session() as session:
+        assert hits.check(session, node, principal(), check) == []

@@ -238,9 +238,9 @@ catalogue = APIRouter(prefix="/api/v1/alert-criteria", tags=["alerts"])
 def list_catalogue(
     request: Request, session: DbSession, principal: Principal = require(*USERS)
 ) -> list[CatalogueOut]:
-    """Every catalogue version known here: published, received, adopted, superseded."""
-    criteria.ensure_default(session, node_of(request))
-    return [criteria.to_out(v) for v in criteria.versions(session)]
+    """Every catalogue version known here (published, received, adopted), which is in force."""
+    applied = criteria.ensure_default(session, node_of(request))
+    return [criteria.to_out(v, applied) for v in criteria.versions(session)]
 
 
 @catalogue.post("", status_code=201)
@@ -249,7 +249,12 @@ async def publish_catalogue(
 ) -> CatalogueOut:
     """Publish a new catalogue version here and send it to the peers for adoption."""
     node = node_of(request)
-    out = await _act(node, lambda s: criteria.to_out(criteria.publish(s, node, principal, body)))
+    out = await _act(
+        node,
+        lambda s: criteria.to_out(
+            criteria.publish(s, node, principal, body), criteria.current(s, node.clock.now().date())
+        ),
+    )
     await criteria.send(node, exchange.client_of(request.app), principal, out.version)
     return out
 
@@ -263,7 +268,9 @@ def adopt_catalogue(
     principal: Principal = require("supervisor"),
 ) -> CatalogueOut:
     """Apply a version received from a peer."""
-    return criteria.to_out(criteria.adopt(session, node_of(request), principal, publisher, version))
+    node = node_of(request)
+    row = criteria.adopt(session, node, principal, publisher, version)
+    return criteria.to_out(row, criteria.current(session, node.clock.now().date()))
 
 
 # ---- detainees and the release calendar -----------------------------------------------------

@@ -142,6 +142,16 @@ async def withdraw_alert(
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
 
+@router.post("/a/{alert_id}/review")
+async def review_alert(
+    request: Request, alert_id: str, principal: Principal = require("supervisor")
+) -> Response:
+    node = node_of(request)
+    await _act(node, lambda s: register.review(s, node, principal, alert_id))
+    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+
+
 @router.get("/check")
 def check_page(request: Request, principal: Principal = require(*USERS)) -> Response:
     return render(request, "alerts/check.html", {"candidates": None, "person": {}})
@@ -276,13 +286,10 @@ def step_done(
 def criteria_page(
     request: Request, session: DbSession, principal: Principal = require(*USERS)
 ) -> Response:
-    criteria.ensure_default(session, node_of(request))
+    applied = criteria.ensure_default(session, node_of(request))
     versions = criteria.versions(session)
-    applied = criteria.current(session)
     diffs = {
-        v.id: criteria.diff(applied.criteria, v.criteria)
-        for v in versions
-        if applied is not None and v.id != applied.id
+        v.id: criteria.diff(applied.criteria, v.criteria) for v in versions if v.id != applied.id
     }
     return render(
         request, "alerts/criteria.html", {"versions": versions, "applied": applied, "diffs": diffs}

@@ -86,7 +86,7 @@ class CatalogueVersion(Base):
     effective_from: Mapped[date] = mapped_column(Date)
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[str] = mapped_column(String(12))  # published, received, adopted, superseded
+    status: Mapped[str] = mapped_column(String(12))  # published, received, adopted
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     adopted_by: Mapped[str | None] = mapped_column(String(100), default=None)

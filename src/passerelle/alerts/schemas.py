@@ -168,7 +168,8 @@ class CatalogueOut(BaseModel):
     publisher: str
     version: int
     effective_from: date
-    status: str
+    status: str = Field(description="published (here), received (from a peer) or adopted")
+    in_force: bool = Field(description="The version this node applies today")
     note: str
     criteria: list[dict[str, Any]]
     created_at: datetime

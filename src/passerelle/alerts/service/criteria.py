@@ -67,24 +67,35 @@ def _validate(data: CatalogueIn) -> list[dict[str, Any]]:
     return [c.model_dump() for c in data.criteria]
 
 
-def current(session: Session) -> CatalogueVersion | None:
-    """The version this node applies: the newest adopted or own published, already effective."""
+def current(session: Session, today: date) -> CatalogueVersion | None:
+    """The version in force here on ``today``: among the versions published here or adopted,
+    the one with the latest effective date not after ``today`` (then the latest applied)."""
     return session.scalars(
         select(CatalogueVersion)
-        .where(CatalogueVersion.status.in_(ACTIVE))
-        .order_by(CatalogueVersion.adopted_at.desc(), CatalogueVersion.id.desc())
+        .where(CatalogueVersion.status.in_(ACTIVE), CatalogueVersion.effective_from <= today)
+        .order_by(
+            CatalogueVersion.effective_from.desc(),
+            CatalogueVersion.adopted_at.desc(),
+            CatalogueVersion.id.desc(),
+        )
     ).first()
 
 
 def ensure_default(session: Session, node: Node) -> CatalogueVersion:
-    found = current(session)
+    """The version in force, creating the default version 1 on a node that has none."""
+    today = node.clock.now().date()
+    found = current(session, today)
     if found is not None:
         return found
+    if session.scalars(
+        select(CatalogueVersion.id).where(CatalogueVersion.status.in_(ACTIVE))
+    ).first():
+        raise Conflict("no catalogue version is in force yet: every applied version starts later")
     now = node.clock.now()
     row = CatalogueVersion(
         publisher=node.code,
         version=1,
-        effective_from=now.date(),
+        effective_from=today,
         criteria=[dict(c) for c in rules.DEFAULT_CRITERIA],
         note="default catalogue",
         status="published",
@@ -107,8 +118,6 @@ def publish(
     last = session.scalar(
         select(func.max(CatalogueVersion.version)).where(CatalogueVersion.publisher == node.code)
     )
-    for old in session.scalars(select(CatalogueVersion).where(CatalogueVersion.status.in_(ACTIVE))):
-        old.status = "superseded"
     row = CatalogueVersion(
         publisher=node.code,
         version=(last or 0) + 1,
@@ -165,8 +174,6 @@ def adopt(
     if row.status != "received":
         raise Conflict(f"version {version} of {publisher} is {row.status}")
     now = node.clock.now()
-    for old in session.scalars(select(CatalogueVersion).where(CatalogueVersion.status.in_(ACTIVE))):
-        old.status = "superseded"
     row.status, row.adopted_at, row.adopted_by = "adopted", now, principal.name
     register.access(principal, node).trace(
         session,
@@ -227,8 +234,11 @@ def diff(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, list
     }
 
 
-def to_out(row: CatalogueVersion) -> CatalogueOut:
-    return CatalogueOut(**{k: getattr(row, k) for k in CatalogueOut.model_fields})
+def to_out(row: CatalogueVersion, in_force: CatalogueVersion | None = None) -> CatalogueOut:
+    return CatalogueOut(
+        in_force=in_force is not None and in_force.id == row.id,
+        **{k: getattr(row, k) for k in CatalogueOut.model_fields if k != "in_force"},
+    )
 
 
 @exchange.receiver("alerts.catalogue", "A version of the harmonised criteria catalogue.")

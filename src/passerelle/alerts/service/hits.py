@@ -47,6 +47,7 @@ def check(
         data.document_number,
     )
     best: dict[str, CandidateOut] = {}
+    now = node.clock.now()
     for listed in node_watchlists(node.state).screen(record, data.threshold):
         if listed.list_name != register.LIST_NAME:
             continue
@@ -54,8 +55,8 @@ def check(
         if alert_id in best and best[alert_id].score >= listed.match.score:
             continue
         alert = session.get(Alert, alert_id)
-        if alert is None:
-            continue
+        if alert is None or alert.status != "active" or alert.valid_until <= now:
+            continue  # expired since the last retention run: no longer an alert
         best[alert_id] = CandidateOut(
             alert=register.to_out(alert),
             score=round(listed.match.score, 4),
