@@ -70,15 +70,23 @@ def journey_key(booking: Booking) -> str:
 
 def split(booking: Booking) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(core, personal)``: the depersonalised booking and its art. 12(2) fields."""
-    data = booking.to_dict()
-    for key in _NOT_STORED:
-        data.pop(key, None)
+    data = _plain(booking)
     personal: dict[str, Any] = {key: data.pop(key) for key in _PERSONAL_BOOKING}
     personal["passengers"] = [
         {key: pax.pop(key) for key in _PERSONAL_PASSENGER} for pax in data["passengers"]
     ]
     personal["history"] = [entry.pop("text") for entry in data["history"]]
     return data, personal
+
+
+def _plain(obj: Any) -> Any:
+    """A dataclass tree as plain dicts and lists, without ``asdict``'s deep copies."""
+    fields = getattr(obj, "__dataclass_fields__", None)
+    if fields is not None:
+        return {k: _plain(getattr(obj, k)) for k in fields if k not in _NOT_STORED}
+    if isinstance(obj, list):
+        return [_plain(x) for x in obj]
+    return obj
 
 
 def merge(core: dict[str, Any], personal: dict[str, Any] | None) -> dict[str, Any]:

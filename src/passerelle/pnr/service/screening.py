@@ -107,21 +107,27 @@ class Screener:
 
     def store(
         self, session: Session, ids: dict[str, int], cipher: FieldCipher, now: datetime
-    ) -> None:
-        """Write the collected candidates as pending hits, suppressing dismissed ones."""
-        if not self._pending:
-            return
-        prints = {c.fingerprint for _, c in self._pending}
+    ) -> dict[str, tuple[int, int]]:
+        """Write the collected candidates of stored bookings (``ids``: key → booking id) as
+        pending hits, suppressing dismissed ones; returns key → (created, suppressed)."""
+        counts: dict[str, tuple[int, int]] = {}
+        pending = [(key, cand) for key, cand in self._pending if key in ids]
+        self._pending.clear()
+        if not pending:
+            return counts
+        prints = {c.fingerprint for _, c in pending}
         known: dict[str, set[tuple[int, str]]] = {}
         for fp, booking_id, status in session.execute(
             select(Hit.fingerprint, Hit.booking_id, Hit.status).where(Hit.fingerprint.in_(prints))
         ):
             known.setdefault(fp, set()).add((booking_id, status))
-        for key, cand in self._pending:
+        for key, cand in pending:
             booking_id = ids[key]
+            created, suppressed = counts.get(key, (0, 0))
             seen = known.get(cand.fingerprint, set())
             if any(status == "dismissed" for _, status in seen):
                 self.suppressed += 1
+                counts[key] = (created, suppressed + 1)
                 continue
             if any(b == booking_id for b, _ in seen):
                 continue  # the same candidate from an earlier push is already queued
@@ -144,7 +150,8 @@ class Screener:
                 )
             )
             self.created += 1
-        self._pending.clear()
+            counts[key] = (created + 1, suppressed)
+        return counts
 
 
 def _plain(facts: dict[str, Any]) -> dict[str, Any]:
