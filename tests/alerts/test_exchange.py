@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from passerelle.alerts import load_watchlist
-from tests.federation.conftest import CODES, Net, build_net
+from tests.federation.conftest import CODES, Net, _pg_urls, build_net
 
 PERSON = {"family_name": "Vandenberghe", "given_names": "Pieter Jan", "date_of_birth": "1991-04-17"}
 ALERT = {
@@ -28,9 +28,13 @@ ALERT = {
 }
 
 
-@pytest.fixture
-def net(tmp_path: Path) -> Iterator[Net]:
-    urls = [f"sqlite:///{tmp_path / (c.lower() + '.sqlite3')}" for c in CODES]
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def net(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Net]:
+    """FR, BE and ES on SQLite, then on PostgreSQL, started as the server starts them."""
+    if request.param == "sqlite":
+        urls = [f"sqlite:///{tmp_path / (c.lower() + '.sqlite3')}" for c in CODES]
+    else:
+        urls = _pg_urls(request)
     built = build_net(tmp_path, urls)
     for node in built.nodes.values():
         load_watchlist(node)  # what the server's start-up (the router's lifespan) does

@@ -20,6 +20,7 @@ from passerelle.node import Node, open_node
 from passerelle.privacy import accounts
 from passerelle.privacy.clock import FrozenClock
 from passerelle.privacy.model import AuditEntry
+from passerelle.web.app import create_app
 from tests.alerts.conftest import alert_in, principal
 
 
@@ -191,3 +192,30 @@ def test_a_check_ignores_an_alert_past_its_validity_before_retention_runs(
     clock.advance(timedelta(days=9))
     with node.session() as session:
         assert hits.check(session, node, principal(), check) == []
+
+
+def test_identity_screening_sees_the_alerts_as_soon_as_the_server_starts(node: Node) -> None:
+    alert = _create(node)
+    restarted = open_node(node.settings, clock=node.clock)
+    with restarted.session() as session:
+        token = accounts.create_token(
+            session, name="screen", role="analyst", agency="FR", now=node.clock.now()
+        )
+    try:
+        with TestClient(create_app(restarted)) as client:
+            answer = client.post(
+                "/api/v1/identity/screen",
+                headers={"Authorization": f"Bearer {token}"},
+                json={
+                    "id": "border-42",
+                    **VANDENBERGHE,
+                    "purpose": "border check",
+                    "legal_basis": "Regulation (EU) 2018/1862 art. 36",
+                },
+            )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["lists"]["alerts"] == 2  # the name and the alias
+        listed = {(m["list"], m["entry_id"]) for m in answer.json()["matches"]}
+        assert ("alerts", alert.id) in listed
+    finally:
+        restarted.close()
