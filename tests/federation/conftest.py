@@ -3,8 +3,9 @@
 Each node has its own database (SQLite files, or three databases on the test PostgreSQL
 server), its own key pair and the two others as peers. They talk through :class:`Mesh`, an
 httpx transport that routes ``http://<code>.test`` to that node's ASGI app and can take a node
-"down" or make it slow. All nodes share one :class:`FrozenClock`. The kind ``vehicle`` is
-registered for the tests: each node holds a few synthetic plates in :data:`PLATES`.
+"down" (connection refused) or make it slow (it processes the message, the answer comes late).
+All nodes share one :class:`FrozenClock`. The kind ``vehicle`` is registered for the tests:
+each node holds a few synthetic plates in :data:`PLATES`.
 """
 
 from __future__ import annotations
@@ -79,9 +80,10 @@ class Mesh(httpx.AsyncBaseTransport):
         self.posts.append(code)
         if code in self.down:
             raise httpx.ConnectError(f"{code} is down", request=request)
-        if code in self.delay:
+        response = await self.apps[code].handle_async_request(request)
+        if code in self.delay:  # the peer has processed the message; its answer is late
             await asyncio.sleep(self.delay[code])
-        return await self.apps[code].handle_async_request(request)
+        return response
 
 
 @dataclass
@@ -148,7 +150,7 @@ def build_net(tmp_path: Path, urls: list[str]) -> Net:
             database_url=url,
             node=code,
             public_url=f"http://{code.lower()}.test",
-            federation_timeout_seconds=1.0,
+            federation_timeout_seconds=2.0,
         )
         keys.generate(settings)
         nodes[code] = open_node(settings, clock=clock)
