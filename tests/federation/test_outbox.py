@@ -93,3 +93,34 @@ def test_messages_are_erased_after_five_years(node: Node, clock: FrozenClock, qu
     retention.run(node.session, node.retention, node=node.code, now=clock.now())
     with node.session() as session:
         assert session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_a_node_without_keys_keeps_its_messages_and_says_why(node: Node) -> None:
+    import asyncio
+
+    import httpx
+
+    from passerelle.federation import delivery
+
+    with node.session() as session:
+        peers.add(
+            session,
+            "BE",
+            "http://127.0.0.1:9",
+            keys.public_text(
+                keys.generate(node.settings.with_(data_dir=node.settings.data_dir / "other"))
+            ),
+            now=START,
+        )
+        message = envelope.make(node, recipient="BE", type="ack", purpose="p", legal_basis="l")
+        row_id = outbox.enqueue(session, message, now=START).id
+
+    async def attempt() -> int:
+        async with httpx.AsyncClient() as client:
+            return await delivery.deliver_due(node, client)
+
+    assert asyncio.run(attempt()) == 0
+    with node.session() as session:
+        row = session.get(Message, row_id)
+        assert row is not None and row.status == "pending"
+        assert "passerelle keys generate" in (row.last_error or "")

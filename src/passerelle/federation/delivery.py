@@ -15,6 +15,7 @@ from datetime import timedelta
 import httpx
 from starlette.concurrency import run_in_threadpool
 
+from passerelle.errors import PasserelleError
 from passerelle.federation import dispatch, outbox, rules, transport
 from passerelle.node import Node
 
@@ -32,15 +33,25 @@ def _claim(node: Node, row_id: int) -> outbox.Claim | None:
 
 
 def _record(node: Node, claim: outbox.Claim, result: transport.Outcome) -> None:
-    with node.session() as session:
-        now = node.clock.now()
-        if result.delivered:
-            outbox.mark_delivered(session, claim.row_id, now=now)
-            if result.reply:
-                dispatch.handle_reply(session, node, result.reply)
-        else:
+    try:
+        with node.session() as session:
+            now = node.clock.now()
+            if result.delivered:
+                outbox.mark_delivered(session, claim.row_id, now=now)
+                if result.reply:
+                    dispatch.handle_reply(session, node, result.reply)
+                return
             outbox.mark_failed(
                 session, claim.row_id, result.error, now=now, permanent=result.permanent
+            )
+    except Exception as exc:
+        # The reply could not be processed: keep the message, retry it with back-off (the
+        # peer will answer 409 with the same reply) until an operator looks at it.
+        log.exception("reply to %s from %s could not be processed", claim.message_id, claim.peer)
+        error = exc.message if isinstance(exc, PasserelleError) else type(exc).__name__
+        with node.session() as session:
+            outbox.mark_failed(
+                session, claim.row_id, f"reply not processed: {error}", now=node.clock.now()
             )
 
 
@@ -57,6 +68,8 @@ async def deliver_one(node: Node, client: httpx.AsyncClient, row_id: int) -> boo
         )
     except TimeoutError:
         result = transport.Outcome(False, error=f"{claim.peer} did not answer within {timeout:g} s")
+    except PasserelleError as exc:  # e.g. this node has no key pair yet
+        result = transport.Outcome(False, error=exc.message)
     await run_in_threadpool(_record, node, claim, result)
     return result.delivered
 
