@@ -314,3 +314,29 @@ async def _a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> Non
 
 def test_a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> None:
     asyncio.run(_a_report_to_an_unreachable_issuer_is_delivered_later(net))
+
+
+async def _a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
+    from passerelle.alerts.model import Alert
+    from passerelle.alerts.service import sharing
+    from tests.alerts.conftest import principal
+
+    async with net.running() as api:
+        alert = (
+            await api["BE"].post("/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst"))
+        ).json()
+        # ES turns its copy of BE's alert into "its own" and shares it: FR keeps BE's.
+        with net.nodes["ES"].session() as session:
+            row = session.get(Alert, alert["id"])
+            assert row is not None
+            row.issuing_node, row.reference, row.family_name = "ES", "ES-A-2026-9", "Forged"
+        client = net.apps["ES"].state.federation_client
+        await sharing.share(net.nodes["ES"], client, principal(), alert["id"])
+        fr_copy = (
+            await api["FR"].get(f"/api/v1/alerts/{alert['id']}", headers=net.auth("FR", "analyst"))
+        ).json()
+        assert (fr_copy["issuing_node"], fr_copy["family_name"]) == ("BE", "Vandenberghe")
+
+
+def test_a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
+    asyncio.run(_a_peer_cannot_overwrite_another_nodes_alert(net))

@@ -52,10 +52,7 @@ def principal_for(session: Session, raw: str) -> Principal:
     user = session.get(User, row.user_id)
     if user is None or user.disabled_at is not None:
         raise NotAuthenticated("the calendar feed token's account is disabled")
+    # The account's roles today, not those it had when the token was issued.
     return Principal(
-        kind="feed",
-        id=row.user_id,
-        name=row.username,
-        agency=row.agency,
-        roles=frozenset(row.roles),
+        kind="feed", id=row.user_id, name=row.username, agency=row.agency, roles=user.role_set
     )

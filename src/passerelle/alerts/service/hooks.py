@@ -11,6 +11,7 @@ docs/alerts.md).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     from passerelle.node import Node
 
+log = logging.getLogger("passerelle.alerts")
 _KEY = "alerts.after_commit"
 _local = threading.local()
 #: Live state of the nodes whose watchlist this process keeps, by database engine.
@@ -55,8 +57,11 @@ def _run_after_commit(session: Session) -> None:
     pending: list[tuple[Node, Callable[[Session], None]]] = getattr(_local, "pending", [])
     _local.pending = []
     for node, write in pending:
-        with node.session() as other:
-            write(other)
+        try:
+            with node.session() as other:
+                write(other)
+        except Exception:  # the peer's message is kept by federation; never break its inbox
+            log.exception("storing an alerts message from a peer failed on %s", node.code)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -37,8 +37,9 @@ def access(principal: Principal, node: Node) -> Access:
 # ---- validation -----------------------------------------------------------------------------
 
 
-def validate(data: AlertIn, *, now: datetime) -> datetime:
-    """Check an alert against the register's rules; returns its end of validity."""
+def validate(data: AlertIn, *, now: datetime, period_start: datetime | None = None) -> datetime:
+    """Check an alert against the register's rules; returns its end of validity (at most the
+    category's review period after ``period_start``: entry, or the last review)."""
     if data.category not in rules.CATEGORIES:
         raise ValidationFailed(
             f"unknown alert category {data.category!r}; known: {', '.join(rules.CATEGORIES)}",
@@ -77,7 +78,7 @@ def validate(data: AlertIn, *, now: datetime) -> datetime:
             raise ValidationFailed(f"unknown identity-document category {doc.category!r}")
     if data.gender not in (None, "", "M", "F", "X"):
         raise ValidationFailed("gender is M, F or X", field="gender")
-    longest = now + rules.CATEGORIES[data.category].review_within
+    longest = (period_start or now) + rules.CATEGORIES[data.category].review_within
     if data.valid_until is None:
         return longest
     until = datetime.combine(data.valid_until, time(23, 59, 59), tzinfo=UTC)
@@ -241,7 +242,7 @@ def update(
     ensure_loaded(session, node)
     alert = _own(session, node, alert_id)
     now = node.clock.now()
-    until = validate(data, now=alert.reviewed_at if data.valid_until is None else now)
+    until = validate(data, now=now, period_start=alert.reviewed_at)
     for name, value in _fields(data).items():
         setattr(alert, name, value)
     alert.valid_until, alert.updated_at = until, now

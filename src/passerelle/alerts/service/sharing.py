@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session
 
+from passerelle.alerts import rules
+from passerelle.alerts.model import Alert
 from passerelle.alerts.service import exchange, register
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
@@ -48,9 +50,16 @@ def _receive(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
         raise ValidationFailed("the alert is missing")
     if str(data.get("issuing_node", "")).upper() != sender or sender == node.code:
         raise ValidationFailed("a node shares only the alerts it issued")
+    if not str(data.get("reference", "")).startswith(f"{sender}-"):
+        raise ValidationFailed("an alert's reference starts with its issuing node's code")
+    if data.get("category") not in rules.CATEGORIES:
+        raise ValidationFailed(f"unknown alert category {data.get('category')!r}")
     incoming = register.from_payload(data)
 
     def write(session: Session) -> None:
+        existing = session.get(Alert, incoming.id)
+        if existing is not None and existing.issuing_node != sender:
+            return  # never let a peer overwrite another node's alert
         row = session.merge(incoming)
         session.flush()
         node.audit(
