@@ -340,3 +340,43 @@ async def _a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
 
 def test_a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
     asyncio.run(_a_peer_cannot_overwrite_another_nodes_alert(net))
+
+
+async def _nobody_speaks_in_another_nodes_name(net: Net) -> None:
+    forged_alert = {
+        "id": "00000000-0000-4000-8000-000000000001",
+        "reference": "ES-A-2026-000001",
+        "issuing_node": "ES",
+        "category": "art36_discreet",
+        "status": "active",
+        "family_name": "Forged",
+        "date_of_birth": "1990-01-01",
+        "reason": "x",
+        "action": "x",
+        "created_at": "2026-03-02T09:00:00Z",
+        "created_by": "x",
+        "reviewed_at": "2026-03-02T09:00:00Z",
+        "valid_until": "2026-12-31T00:00:00Z",
+    }
+    async with net.running() as api:
+        sent = await api["FR"].post(
+            "/api/v1/federation/queries",
+            headers=net.auth("FR", "analyst"),
+            json={
+                "kind": "alerts.alert",
+                "peers": ["BE"],
+                "payload": {"alert": forged_alert, "from": "ES"},
+                "case_ref": "FORGED",
+                "purpose": "test",
+                "legal_basis": "test",
+            },
+        )
+        (answer,) = sent.json()["answers"]
+        assert answer["status"] == "error"
+        assert "not the node that signed it" in answer["detail"]
+        listed = (await api["BE"].get("/api/v1/alerts", headers=net.auth("BE", "analyst"))).json()
+        assert listed == []
+
+
+def test_nobody_speaks_in_another_nodes_name(net: Net) -> None:
+    asyncio.run(_nobody_speaks_in_another_nodes_name(net))

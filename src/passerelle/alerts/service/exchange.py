@@ -65,10 +65,13 @@ def register_kinds() -> None:
 
 
 def sender(payload: Mapping[str, Any]) -> str:
-    value = str(payload.get("from", "")).upper()
-    if not value:
-        raise ValidationFailed("the message does not name its sending node")
-    return value
+    """The sending node: the payload's ``from``, which must be the node that signed the
+    message (a user cannot send an alerts message in another node's name)."""
+    claimed = str(payload.get("from", "")).upper()
+    verified = hooks.verified_sender()
+    if not claimed or claimed != verified:
+        raise ValidationFailed("the message's sending node is not the node that signed it")
+    return claimed
 
 
 async def send(

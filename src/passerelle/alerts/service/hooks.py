@@ -6,7 +6,8 @@ inbox transaction, which a domain's ``search`` function cannot reach; their writ
 here (per thread) and run in their own transaction right after the inbox commits. A crash
 between the two commits would lose that write while the peer believes it delivered — the
 smallest workaround until federation lets a domain handle its own message types (see
-docs/alerts.md).
+docs/alerts.md). For the same reason the verified sender of the message being handled is
+observed here, when federation records the incoming message, and checked by ``exchange``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from passerelle.federation.model import Message as FederationMessage
 
 if TYPE_CHECKING:
     from passerelle.node import Node
@@ -48,6 +51,21 @@ def register_state(node: Node) -> None:
 def state_of(session: Session) -> dict[str, Any] | None:
     """The live state of the node ``session`` belongs to, when this process keeps it."""
     return _STATES.get(id(session.get_bind()))
+
+
+@event.listens_for(FederationMessage, "after_insert")
+def _remember_sender(_mapper: Any, _connection: Any, row: FederationMessage) -> None:
+    # Federation records every incoming message (after checking its signature) just before
+    # running its handler in the same thread: its peer is the verified sender of the message
+    # a kind's ``search`` function is about to see, which the function is not given.
+    if row.direction == "in":
+        _local.sender = row.peer
+
+
+def verified_sender() -> str | None:
+    """The signature-verified sender of the peer message being handled in this thread."""
+    sender: str | None = getattr(_local, "sender", None)
+    return sender
 
 
 @event.listens_for(Session, "after_commit")
