@@ -84,6 +84,9 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
         if sa and sb and sa != sb:
             pairs.add("S" + "|".join(sorted((sa, sb))))
     latin = [p for p in full if not p.arabic and len(p.key) >= 2]
+    for initial in (p for p in f.parts if p.initial):
+        for b in latin:
+            pairs.add(f"I{b.key}|{initial.text}")
     for a, b in permutations(latin, 2):
         if across and a.role == b.role:
             continue
@@ -92,6 +95,7 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
         ka, tb = a.key, b.text
         pairs.add(f"P{ka}|{tb[:3]}")
         pairs.add(f"X{ka}|{tb[-3:]}")
+        pairs.add(f"I{ka}|{tb[0]}")  # "E. Nicolas" finds "Etienne Nicolas"
     if len(f.document) >= 4:
         pairs.add("D" + ocr_fold(f.document))
     year = f.date_of_birth.year if f.date_of_birth else None
@@ -99,6 +103,8 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
         for p in full:
             if len(p.skeleton) >= 2:
                 pairs.add(f"Y{p.skeleton}|{year}")
+            if len(p.key) >= 2:
+                pairs.add(f"Z{p.key}|{year}")
     if ordered:
         return sorted(singles), sorted(pairs)
     return list(singles), list(pairs)
@@ -212,7 +218,7 @@ class Watchlist:
                 rules.KEY_WEIGHT_DOCUMENT
                 if kind == "D"
                 else rules.KEY_WEIGHT_YEAR
-                if kind == "Y"
+                if kind in "YZ"
                 else rules.KEY_WEIGHT_PAIR
             )
             if isinstance(found, int):
