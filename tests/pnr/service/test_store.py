@@ -10,6 +10,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from passerelle.identity.schemas import PersonRecord
+from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node
 from passerelle.pnr.model import Booking, BookingVersion, PushMessage, QuarantineItem
 from passerelle.pnr.service.store import ingest_files
@@ -19,6 +21,7 @@ from passerelle.privacy.model import AuditEntry
 from tests.conftest import login, make_user
 from tests.pnr.conftest import pnrgov
 from tests.pnr.service.conftest import CARRIER, open_threat_period, push, rail_doc
+from tests.pnr.test_paxlst import PAXLST
 
 
 def _entries(node: Node, object_type: str) -> list[AuditEntry]:
@@ -135,3 +138,29 @@ def test_carriers_push_with_an_api_token(node: Node, client: TestClient) -> None
         "/api/v1/pnr/pnrgov", content=body, headers={"authorization": f"Bearer {carrier}"}
     )
     assert wrong.status_code == 400
+
+
+def test_api_data_are_stored_and_screened_per_flight(node: Node, client: TestClient) -> None:
+    node_watchlists(node.state).publish(
+        "alerts", PersonRecord("A-1", given_names="Karim", family_name="El Amrani",
+                               date_of_birth="1979-01-01")
+    )  # fmt: skip
+    with node.session() as session:
+        carrier = accounts.create_token(
+            session, name="af", role="carrier", agency="FR", now=node.clock.now()
+        )
+    answer = client.post(
+        "/api/v1/pnr/paxlst?filename=api.edi",
+        content=PAXLST.encode(),
+        headers={"authorization": f"Bearer {carrier}"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["passengers"], answer.json()["stored"]) == (2, 1)
+    assert answer.json()["hits"] == 1
+    with node.session() as session:
+        booking = session.scalars(select(Booking)).one()
+    assert (booking.source, booking.service_number, booking.passenger_count) == (
+        "paxlst",
+        "AF1234",
+        2,
+    )
