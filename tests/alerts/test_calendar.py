@@ -166,6 +166,9 @@ def test_the_feed_answers_a_bearer_token_or_a_feed_token(node: Node, client: Tes
     anonymous = TestClient(client.app)
     assert anonymous.get(path, params={"token": issued["token"]}).status_code == 200
     assert anonymous.get(path, params={"token": "pcal_wrong"}).status_code == 401
+    # The feed token opens the feed and nothing else.
+    other = anonymous.get("/api/v1/release-calendar", params={"token": issued["token"]})
+    assert other.status_code == 401
     # A new token revokes the old one.
     client.post("/api/v1/release-calendar/feed-token", headers={"x-csrf-token": csrf.group(1)})
     assert anonymous.get(path, params={"token": issued["token"]}).status_code == 401
