@@ -87,3 +87,26 @@ def test_reasoned_and_emergency_requests(piu_net: Net) -> None:
     assert urgent["answers"][0]["status"] == "hit"
     missing = run(ask({"record_locator": "NOPE00"}, False))
     assert missing["answers"][0]["status"] == "no_hit"
+
+
+def test_a_hit_on_an_unknown_node_is_marked_not_sent(piu_net: Net) -> None:
+    fr = piu_net.nodes["FR"]
+    open_threat_period(fr)
+    node_watchlists(fr.state).publish(
+        "alerts:MA", PersonRecord("MA:7", given_names="Karim", family_name="Ouali")
+    )
+    push(fr, rail_doc("PUSH02", given="Karim", family="Ouali"))
+
+    async def scenario() -> Any:
+        async with piu_net.running() as c:
+            auth = piu_net.auth("FR", "analyst")
+            hit_id = (await c["FR"].get("/api/v1/pnr/hits", headers=auth)).json()[0]["id"]
+            await c["FR"].post(
+                f"/api/v1/pnr/hits/{hit_id}/decision",
+                json={"decision": "confirm", "reason": "Same person"},
+                headers=auth,
+            )
+            return (await c["FR"].get("/api/v1/pnr/hits?status=confirmed", headers=auth)).json()
+
+    (hit,) = run(scenario())
+    assert hit["passed_to"].startswith("PIU MA (alert owner) — not sent: not registered as peers")

@@ -171,19 +171,26 @@ async def push_result(
         if owner == node.code:
             return None
         payload = result_payload(session, node, hit)
-    return await send_query(
-        node,
-        client,
-        principal,
-        QueryIn(
-            kind=RESULT_KIND,
-            payload=payload,
-            peers=[owner],
-            case_ref=f"pnr-hit-{node.code}-{hit_id}",
-            purpose="results of PNR processing to the PIU owning the alert",
-            legal_basis=rules.BASIS_RESULTS,
-        ),
-    )
+    try:
+        return await send_query(
+            node,
+            client,
+            principal,
+            QueryIn(
+                kind=RESULT_KIND,
+                payload=payload,
+                peers=[owner],
+                case_ref=f"pnr-hit-{node.code}-{hit_id}",
+                purpose="results of PNR processing to the PIU owning the alert",
+                legal_basis=rules.BASIS_RESULTS,
+            ),
+        )
+    except ValidationFailed as exc:  # the owner is not a registered peer of this node
+        with node.session() as session:
+            row = session.get(Hit, hit_id)
+            if row is not None:
+                row.passed_to = f"{row.passed_to} — not sent: {exc.message}"[:200]
+        return None
 
 
 async def reasoned_request(
