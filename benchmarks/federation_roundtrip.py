@@ -10,11 +10,15 @@ client over 127.0.0.1. Two routes do exactly the same work — decode the envelo
 the idempotent inbox, run the search, audit it, store and return the reply — but one is the real
 inbox (RFC 9421 Ed25519 signature and RFC 9530 digest checked on the request, reply signed) and
 the other skips signing and verification. The client signs its requests and verifies the replies
-in signed mode only. Every request is a new message, so both modes write to the database.
+in signed mode only. Every request is a new message, so both modes write to the database. The
+two modes alternate request by request (latency) and in short rounds (throughput), so that a
+busy shared machine weighs on both alike.
 
-Printed: per mode the median and p99 latency of sequential round trips and the queries per
-second with ``--concurrency`` clients; the signed/unsigned ratio; and the in-process cost of the
-four signature operations of one exchange as a share of the signed round trip (goal < 20 %).
+Printed: per mode the median and p99 latency of sequential round trips, the queries per second
+with ``--concurrency`` clients and the CPU time per query (server process + client, from
+psutil: less sensitive than wall time to other work on a shared machine); the signed/unsigned
+ratios; and the in-process cost of the four signature operations of one exchange as a share of
+the signed round trip (goal < 20 %).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import psutil
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -133,35 +138,62 @@ class Client:
         )
 
 
-async def measure(c: Client, requests: int, concurrency: int, seconds: float) -> dict[str, float]:
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency)) as client:
+def _cpu(server: psutil.Process) -> float:
+    """CPU seconds used so far by the server process and by this (client) process."""
+    times = server.cpu_times()
+    return times.user + times.system + time.process_time()
+
+
+async def measure(
+    clients: dict[str, Client],
+    requests: int,
+    concurrency: int,
+    seconds: float,
+    server: psutil.Process,
+    rounds: int = 6,
+) -> dict[str, dict[str, float]]:
+    """Both modes under the same conditions: sequential round trips alternate request by
+    request, throughput alternates in short rounds (the machine's load changes over time)."""
+    latencies: dict[str, list[float]] = {mode: [] for mode in clients}
+    done = dict.fromkeys(clients, 0)
+    busy = dict.fromkeys(clients, 0.0)
+    cpu = dict.fromkeys(clients, 0.0)
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency)) as http:
         for i in range(30):
-            await c.once(client, i)
-        latencies = []
+            for c in clients.values():
+                await c.once(http, i)
         for i in range(requests):
-            t = time.perf_counter()
-            await c.once(client, i)
-            latencies.append(time.perf_counter() - t)
-        done = 0
-        stop = time.perf_counter() + seconds
+            for mode, c in clients.items():
+                t = time.perf_counter()
+                await c.once(http, i)
+                latencies[mode].append(time.perf_counter() - t)
+        for _ in range(rounds):
+            for mode, c in clients.items():
+                stop = time.perf_counter() + seconds / rounds
 
-        async def worker(w: int) -> None:
-            nonlocal done
-            i = w
-            while time.perf_counter() < stop:
-                await c.once(client, i)
-                done += 1
-                i += concurrency
+                async def worker(
+                    w: int, c: Client = c, mode: str = mode, stop: float = stop
+                ) -> None:
+                    i = w
+                    while time.perf_counter() < stop:
+                        await c.once(http, i)
+                        done[mode] += 1
+                        i += concurrency
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker(w) for w in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    latencies.sort()
-    return {
-        "median_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1000,
-        "qps": done / elapsed,
-    }
+                start, cpu_start = time.perf_counter(), _cpu(server)
+                await asyncio.gather(*(worker(w) for w in range(concurrency)))
+                busy[mode] += time.perf_counter() - start
+                cpu[mode] += _cpu(server) - cpu_start
+    results = {}
+    for mode, values in latencies.items():
+        values.sort()
+        results[mode] = {
+            "median_ms": statistics.median(values) * 1000,
+            "p99_ms": values[int(0.99 * (len(values) - 1))] * 1000,
+            "qps": done[mode] / busy[mode],
+            "cpu_ms": cpu[mode] / done[mode] * 1000,
+        }
+    return results
 
 
 def crypto_cost(fr_dir: Path, be_dir: Path, rounds: int = 2000) -> float:
@@ -217,34 +249,41 @@ def main() -> None:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            results = {}
-            for mode in ("unsigned", "signed", "unsigned ", "signed "):
-                client = Client(url, fr_dir, be_dir, signed=mode.strip() == "signed")
-                results[mode] = asyncio.run(
-                    measure(client, args.requests, args.concurrency, args.seconds)
+            clients = {
+                mode: Client(url, fr_dir, be_dir, signed=mode == "signed")
+                for mode in ("unsigned", "signed")
+            }
+            best = asyncio.run(
+                measure(
+                    clients,
+                    args.requests,
+                    args.concurrency,
+                    args.seconds,
+                    psutil.Process(server.pid),
                 )
+            )
         finally:
             server.terminate()
             server.wait()
         cost = crypto_cost(fr_dir, be_dir)
-    # Each mode ran twice (interleaved, to spread the machine's load); keep the better run.
-    best = {
-        m: min((results[m], results[m + " "]), key=lambda r: r["median_ms"])
-        for m in ("unsigned", "signed")
-    }
     load = os.getloadavg()
     print(
         f"federation round trip — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load {load[0]:.1f}/{load[1]:.1f}"
     )
-    print(f"{'mode':<10} {'median ms':>10} {'p99 ms':>10} {'qps x' + str(args.concurrency):>10}")
+    qps_head = "qps x" + str(args.concurrency)
+    print(f"{'mode':<10} {'median ms':>10} {'p99 ms':>10} {qps_head:>10} {'CPU ms/req':>11}")
     for mode, r in best.items():
-        print(f"{mode:<10} {r['median_ms']:>10.2f} {r['p99_ms']:>10.2f} {r['qps']:>10.1f}")
+        print(
+            f"{mode:<10} {r['median_ms']:>10.2f} {r['p99_ms']:>10.2f} {r['qps']:>10.1f} "
+            f"{r['cpu_ms']:>11.2f}"
+        )
     s, u = best["signed"], best["unsigned"]
     print(
         f"signed / unsigned: median ×{s['median_ms'] / u['median_ms']:.2f}, "
-        f"p99 ×{s['p99_ms'] / u['p99_ms']:.2f}, qps ×{s['qps'] / u['qps']:.2f}"
+        f"p99 ×{s['p99_ms'] / u['p99_ms']:.2f}, qps ×{s['qps'] / u['qps']:.2f}, "
+        f"CPU per query ×{s['cpu_ms'] / u['cpu_ms']:.2f} (client + server processes)"
     )
     share = cost * 1000 / s["median_ms"]
     print(
@@ -252,7 +291,11 @@ def main() -> None:
         f"{cost * 1000:.3f} ms = {share:.1%} of the signed median round trip (goal < 20 %)"
     )
     overhead = (s["median_ms"] - u["median_ms"]) / s["median_ms"]
-    print(f"measured overhead (signed − unsigned median) / signed median: {overhead:.1%}")
+    cpu_share = (s["cpu_ms"] - u["cpu_ms"]) / s["cpu_ms"]
+    print(
+        f"measured overhead of signing: {overhead:.1%} of the signed median round trip, "
+        f"{cpu_share:.1%} of the CPU time per signed query"
+    )
 
 
 if __name__ == "__main__":

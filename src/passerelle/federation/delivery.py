@@ -16,7 +16,7 @@ import httpx
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import PasserelleError
-from passerelle.federation import dispatch, outbox, rules, transport
+from passerelle.federation import dispatch, keys, outbox, rules, transport
 from passerelle.node import Node
 
 log = logging.getLogger("passerelle.federation")
@@ -63,7 +63,14 @@ async def deliver_one(node: Node, client: httpx.AsyncClient, row_id: int) -> boo
     timeout = node.settings.federation_timeout_seconds
     try:
         result = await asyncio.wait_for(
-            transport.post(node, client, peer_code=claim.peer, url=claim.url, body=claim.body),
+            transport.post(
+                node,
+                client,
+                peer_code=claim.peer,
+                url=claim.url,
+                peer_key=keys.parse_public(claim.public_key),
+                body=claim.body,
+            ),
             timeout,
         )
     except TimeoutError:

@@ -69,6 +69,7 @@ class Claim:
     message_id: str
     peer: str
     url: str
+    public_key: str
     body: bytes
     attempt: int
 
@@ -94,7 +95,9 @@ def claim(session: Session, row_id: int, *, now: datetime, lease: timedelta) -> 
     row.status = "sending"
     row.attempts += 1
     row.next_attempt_at = now + lease
-    return Claim(row.id, row.message_id, row.peer, peer.url, row.body.encode(), row.attempts)
+    return Claim(
+        row.id, row.message_id, row.peer, peer.url, peer.public_key, row.body.encode(), row.attempts
+    )
 
 
 def mark_delivered(session: Session, row_id: int, *, now: datetime) -> Message:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -9,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation import keys
+from passerelle.federation import keys, rules
 from passerelle.federation.model import Message, Peer
+from passerelle.node import Node
 
 
 def _check_code(code: str) -> str:
@@ -33,6 +35,7 @@ def add(session: Session, code: str, url: str, public_key: str, *, now: datetime
     else:
         peer.url, peer.public_key = url.rstrip("/"), public_key.strip()
     session.flush()
+    forget_keys()
     return peer
 
 
@@ -41,6 +44,8 @@ def remove(session: Session, code: str) -> None:
     if peer is None:
         raise NotFound(f"no peer {code!r}")
     session.delete(peer)
+    session.flush()
+    forget_keys()
 
 
 def get(session: Session, code: str) -> Peer:
@@ -58,6 +63,27 @@ def public_key(session: Session, code: str) -> Ed25519PublicKey | None:
     """The key a signature with key id ``code`` must verify against, if ``code`` is a peer."""
     peer = session.get(Peer, code)
     return keys.parse_public(peer.public_key) if peer else None
+
+
+_cache: dict[tuple[str, str], tuple[float, Ed25519PublicKey | None]] = {}
+
+
+def cached_public_key(node: Node, code: str) -> Ed25519PublicKey | None:
+    """:func:`public_key`, remembered for ``rules.PEER_KEY_CACHE_SECONDS``."""
+    slot = (node.db.url, code)
+    hit = _cache.get(slot)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < rules.PEER_KEY_CACHE_SECONDS:
+        return hit[1]
+    with node.session() as session:
+        key = public_key(session, code)
+    _cache[slot] = (now, key)
+    return key
+
+
+def forget_keys() -> None:
+    """Drop cached peer keys (after a change to the registry in this process)."""
+    _cache.clear()
 
 
 def pending_counts(session: Session) -> dict[str, int]:

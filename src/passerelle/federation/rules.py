@@ -145,6 +145,12 @@ DELIVERY_LEASE = timedelta(seconds=60)
 #: How often the server's delivery worker looks for due messages.
 WORKER_POLL_SECONDS = 0.5
 
+#: How long a server trusts a peer key it read from the database before reading it again
+#: (project choice: verification then runs outside any transaction, so it never holds SQLite's
+#: write lock; a key removed by ``passerelle peers remove`` in another process stops working
+#: within this delay, at once in the process that removed it).
+PEER_KEY_CACHE_SECONDS = 2.0
+
 #: Message types on the wire.
 MESSAGE_TYPES = ("query", "query.answer", "followup.request", "followup.answer", "ack")
 #: Message types whose payload may carry data and then needs a handling code (a query always

@@ -12,10 +12,10 @@ from functools import cache
 from pathlib import Path
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from passerelle.errors import PasserelleError
-from passerelle.federation import keys, peers, rules, signatures
+from passerelle.federation import keys, rules, signatures
 from passerelle.node import Node
 
 
@@ -61,9 +61,15 @@ def _reply_of(status: int, body: bytes) -> bytes | None:
 
 
 async def post(
-    node: Node, client: httpx.AsyncClient, *, peer_code: str, url: str, body: bytes
+    node: Node,
+    client: httpx.AsyncClient,
+    *,
+    peer_code: str,
+    url: str,
+    peer_key: Ed25519PublicKey,
+    body: bytes,
 ) -> Outcome:
-    """Sign and post ``body`` to ``url``'s inbox; verify the reply's signature."""
+    """Sign and post ``body`` to ``url``'s inbox; verify the reply against ``peer_key``."""
     headers = signatures.signed_headers(
         node_key(node),
         keyid=node.code,
@@ -87,8 +93,6 @@ async def post(
             error=f"{peer_code} answered {response.status_code}: {message}"[:300],
             permanent=response.status_code in (400, 413, 422),
         )
-    with node.session() as session:
-        key = peers.public_key(session, peer_code)
     try:
         signatures.verify(
             signatures.Message(
@@ -97,7 +101,7 @@ async def post(
             ),
             body=response.content,
             components=rules.RESPONSE_COMPONENTS,
-            key_for=lambda kid: key if kid == peer_code else None,
+            key_for=lambda kid: peer_key if kid == peer_code else None,
             now=node.clock.now(),
         )
         reply = _reply_of(response.status_code, response.content)
