@@ -8,7 +8,17 @@ Other packages use this façade only. A domain makes its records searchable by p
 from passerelle.federation import followups as _followups  # registers message handlers
 from passerelle.federation import queries as _queries  # registers message handlers
 from passerelle.federation.kinds import Kind, SearchResult, register_kind, registered_kinds
-from passerelle.federation.schemas import Envelope, Evaluation, Handling, Item, PersonQuery
+from passerelle.federation.schemas import (
+    Envelope,
+    Evaluation,
+    FollowupIn,
+    FollowupOut,
+    Handling,
+    Item,
+    PersonQuery,
+    QueryIn,
+    QueryOut,
+)
 from passerelle.federation.service import (
     case_history,
     decide,
@@ -22,10 +32,14 @@ from passerelle.federation.service import (
 __all__ = [
     "Envelope",
     "Evaluation",
+    "FollowupIn",
+    "FollowupOut",
     "Handling",
     "Item",
     "Kind",
     "PersonQuery",
+    "QueryIn",
+    "QueryOut",
     "SearchResult",
     "case_history",
     "decide",
