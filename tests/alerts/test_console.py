@@ -37,6 +37,7 @@ def test_an_alert_entered_in_the_form_is_listed_and_found_by_a_check(
 ) -> None:
     make_user(node, "fr.analyst", "analyst", "supervisor")
     login(client, "fr.analyst")
+    client.headers["Accept-Language"] = "en"
     assert "Minimum data" in client.get("/alerts/new").text
     token = _csrf(client)
     refused = client.post("/alerts", data={**FORM, "family_name": "", "csrf_token": token})
@@ -101,6 +102,7 @@ def test_the_calendar_highlights_overdue_steps(
     clock.advance(timedelta(days=30))
     make_user(node, "fr.analyst", "analyst")
     login(client, "fr.analyst")
+    client.headers["Accept-Language"] = "en"
     page = client.get("/alerts/calendar", params={"month": "2026-03"})
     assert page.status_code == 200
     assert re.search(r'class="overdue">[^<]*Risk assessment', page.text)
@@ -113,6 +115,20 @@ def test_the_calendar_highlights_overdue_steps(
 def test_the_criteria_page_shows_the_applied_version(node: Node, client: TestClient) -> None:
     make_user(node, "fr.analyst", "analyst")
     login(client, "fr.analyst")
+    client.headers["Accept-Language"] = "en"
     page = client.get("/alerts/criteria")
     assert page.status_code == 200
     assert "FR v1" in page.text and "Terrorist offence and high assessed risk" in page.text
+
+
+def test_the_alert_form_speaks_french_and_dutch(node: Node, client: TestClient) -> None:
+    make_user(node, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    pages = {}
+    for locale in ("en", "fr", "nl"):
+        client.headers["Accept-Language"] = locale
+        pages[locale] = client.get("/alerts/new").text
+        assert f'<html lang="{locale}">' in pages[locale]
+    assert "Minimum data" in pages["en"]
+    assert "Minimum data" not in pages["fr"] and "Minimum data" not in pages["nl"]
+    assert len({pages["en"], pages["fr"], pages["nl"]}) == 3

@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
-from passerelle.alerts.api import _act
 from passerelle.alerts.schemas import AlertIn, DocumentIn, HitReportIn, PersonCheckIn
 from passerelle.alerts.service import (
     criteria,
@@ -24,6 +23,7 @@ from passerelle.alerts.service import (
     returnees,
     sharing,
 )
+from passerelle.alerts.service.hooks import run_in_session as _act
 from passerelle.errors import MalformedInput
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require

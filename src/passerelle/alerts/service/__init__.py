@@ -1,7 +1,9 @@
 """The alerts services, one module per concept: ``register`` (alerts and the live watchlist),
 ``sharing`` (alerts shared with peers), ``hits`` (checks, hit reports, answers), ``criteria``
-(the harmonised catalogue), ``detainees`` (follow-up and release calendar), ``ics`` (iCalendar),
-``returnees``, ``feeds`` (calendar feed tokens), ``retention`` and ``exchange`` (messages)."""
+(the harmonised catalogue), ``detainees`` (follow-up and release calendar), ``notices``
+(releases told to peers), ``ics`` (iCalendar), ``returnees``, ``feeds`` (calendar feed
+tokens), ``retention`` and ``exchange`` (messages). Importing this package registers the
+receivers of every alerts message."""
 
 from passerelle.alerts.service import (
     criteria,
@@ -10,6 +12,7 @@ from passerelle.alerts.service import (
     feeds,
     hits,
     ics,
+    notices,
     register,
     retention,
     returnees,
@@ -23,6 +26,7 @@ __all__ = [
     "feeds",
     "hits",
     "ics",
+    "notices",
     "register",
     "retention",
     "returnees",

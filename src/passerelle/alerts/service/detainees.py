@@ -8,11 +8,9 @@ release is notified to that peer, where it appears in its calendar too.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +25,7 @@ from passerelle.alerts.schemas import (
     ReleaseOut,
     StepOut,
 )
-from passerelle.alerts.service import criteria, exchange, register
+from passerelle.alerts.service import criteria
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.privacy.access import Access
@@ -307,112 +305,3 @@ def detail(session: Session, node: Node, principal: Principal, detainee_id: str)
 
 def proposal_out(row: Proposal) -> ProposalOut:
     return ProposalOut(**{k: getattr(row, k) for k in ProposalOut.model_fields})
-
-
-async def notify_release(
-    node: Node, client: httpx.AsyncClient, principal: Principal, release_id: str
-) -> list[str]:
-    """Tell the peers the detainee has links with about the release; returns who accepted."""
-    with node.session() as session:
-        release = session.get(Release, release_id)
-        if release is None:
-            raise NotFound(f"no release {release_id}")
-        detainee = get(session, release.detainee_id)
-        targets = sorted({link["country"].upper() for link in detainee.links} - {node.code})
-        payload = {
-            "detainee": {
-                k: getattr(detainee, k)
-                for k in (
-                    "id",
-                    "family_name",
-                    "given_names",
-                    "date_of_birth",
-                    "nationality",
-                    "scope",
-                    "institution",
-                    "offences",
-                    "facts",
-                    "links",
-                )
-            },
-            "release": {
-                "id": release.id,
-                "kind": release.kind,
-                "release_date": release.release_date.isoformat(),
-            },
-        }
-    result = await exchange.send(
-        node,
-        client,
-        principal,
-        kind="alerts.release_notice",
-        payload=payload,
-        peers=targets,
-        case_ref=f"RELEASE-{release_id[:8]}",
-        purpose=PURPOSE,
-    )
-    accepted = (
-        []
-        if result is None
-        else [a.peer for a in result.answers if exchange.outcome(result, a.peer)[0] == "delivered"]
-    )
-    with node.session() as session:
-        release = session.get(Release, release_id)
-        assert release is not None
-        release.notified = sorted(set(release.notified) | set(accepted))
-    return accepted
-
-
-@exchange.receiver("alerts.release_notice", "The coming release of a detainee with links here.")
-def _receive_notice(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
-    sender = exchange.sender(payload)
-    person, release = payload.get("detainee"), payload.get("release")
-    if not isinstance(person, dict) or not isinstance(release, dict):
-        raise ValidationFailed("the release notice needs a detainee and a release")
-    when = date.fromisoformat(str(release["release_date"]))
-
-    def write(session: Session) -> None:
-        if session.get(Release, release["id"]) is not None:
-            return
-        if session.get(Detainee, person["id"]) is None:
-            session.add(
-                Detainee(
-                    assessments=[],
-                    measures=[],
-                    origin=sender,
-                    created_at=node.clock.now(),
-                    created_by=f"peer:{sender}",
-                    **person,
-                )
-            )
-        session.add(
-            Release(
-                id=release["id"],
-                detainee_id=person["id"],
-                kind=release["kind"],
-                release_date=when,
-                created_at=node.clock.now(),
-                notified=[],
-            )
-        )
-        session.add(
-            ReleaseStep(
-                id=str(uuid.uuid4()),
-                release_id=release["id"],
-                step="concertation",
-                due_date=when - timedelta(days=rules.step_days()["concertation"]),
-                note=f"notified by {sender}",
-            )
-        )
-        node.audit(
-            session,
-            register.peer_actor(sender),
-            action="write",
-            object_type="detainee.release",
-            object_id=release["id"],
-            purpose=PURPOSE,
-            legal_basis=LEGAL_BASIS,
-            details={"from": sender},
-        )
-
-    return str(release["id"]), write

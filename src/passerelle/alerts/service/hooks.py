@@ -15,16 +15,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from passerelle.federation.model import Message as FederationMessage
 
 if TYPE_CHECKING:
     from passerelle.node import Node
 
+T = TypeVar("T")
 log = logging.getLogger("passerelle.alerts")
 _KEY = "alerts.after_commit"
 _local = threading.local()
@@ -86,3 +88,14 @@ def _run_after_commit(session: Session) -> None:
 def _drop_on_rollback(session: Session) -> None:
     session.info.pop(_KEY, None)
     _local.pending = []
+
+
+async def run_in_session(node: Node, fn: Callable[[Session], T]) -> T:
+    """Run ``fn`` in its own committed transaction, off the event loop (for async routes that
+    commit an act before telling the peers)."""
+
+    def run() -> T:
+        with node.session() as session:
+            return fn(session)
+
+    return await run_in_threadpool(run)
