@@ -204,14 +204,22 @@ def main() -> None:
             source = int(brng.integers(0, len(index)))
             bulk[int(i)] = row_profile_from_index(index, source, f"BE{i}")
         del side
-        t = time.perf_counter()
+        t, before = time.perf_counter(), os.times()
         pairs = compare_databases(bulk, index, workers=args.workers)
-        took = time.perf_counter() - t
+        took, after = time.perf_counter() - t, os.times()
+        cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system"))
+        cpu += sum(
+            getattr(after, f) - getattr(before, f) for f in ("children_user", "children_system")
+        )
         print()
         print(
             f"bulk: {args.bulk:,} against {len(index):,} on {args.workers} processes: "
             f"{took:.0f} s ({took / 60:.1f} min), {len(pairs):,} matching pairs, "
             f"{took / args.bulk * 1e3 * args.workers:.2f} ms per profile per process"
+        )
+        print(
+            f"bulk CPU time {cpu:.0f} s ({cpu / args.bulk * 1e3:.2f} ms per profile): "
+            f"{cpu / args.workers / 60:.1f} min on {args.workers} otherwise idle cores"
         )
     print(f"peak RSS {status_mb('VmHWM'):,.0f} MiB")
 
