@@ -110,6 +110,18 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
     return list(singles), list(pairs)
 
 
+def key_weight(key: str) -> int:
+    """Ranking weight of a shared pair or document key (one-part keys are weighted apart:
+    1, or ``rules.RARE_KEY_WEIGHT`` when their posting list is short). Other engines that
+    reproduce :meth:`Watchlist.candidates` must use this function."""
+    kind = key[0]
+    if kind == "D":
+        return rules.KEY_WEIGHT_DOCUMENT
+    if kind in "YZI":
+        return rules.KEY_WEIGHT_WEAK_PAIR
+    return rules.KEY_WEIGHT_PAIR
+
+
 class Watchlist:
     """Watchlist entries with their index. Add and withdraw entries at any time."""
 
@@ -213,14 +225,7 @@ class Watchlist:
             found = get(key)
             if found is None:
                 continue
-            kind = key[0]
-            weight = (
-                rules.KEY_WEIGHT_DOCUMENT
-                if kind == "D"
-                else rules.KEY_WEIGHT_YEAR
-                if kind in "YZ"
-                else rules.KEY_WEIGHT_PAIR
-            )
+            weight = key_weight(key)
             if isinstance(found, int):
                 counts[found] += weight
             else:
