@@ -40,6 +40,14 @@ def _access(principal: Principal, node: Node) -> Access:
 
 
 def create(session: Session, node: Node, principal: Principal, data: DetaineeIn) -> Detainee:
+    """Follow a detainee in scope."""
+    row = insert(session, node, principal, data)
+    _access(principal, node).trace(session, "write", "detainee", row.id, now=row.created_at)
+    return row
+
+
+def insert(session: Session, node: Node, principal: Principal, data: DetaineeIn) -> Detainee:
+    """:func:`create` without its audit entry — for synthetic demo data only."""
     missing = [n for n in ("family_name", "date_of_birth") if not (getattr(data, n) or "").strip()]
     if missing:
         raise ValidationFailed(f"a detainee needs {' and '.join(missing)}", missing=missing)
@@ -73,7 +81,6 @@ def create(session: Session, node: Node, principal: Principal, data: DetaineeIn)
     )
     session.add(row)
     session.flush()
-    _access(principal, node).trace(session, "write", "detainee", row.id, now=now)
     return row
 
 
@@ -113,6 +120,15 @@ def add_release(
     session: Session, node: Node, principal: Principal, detainee_id: str, data: ReleaseIn
 ) -> Release:
     """Plan a release and its steps; the release date may not be in the past."""
+    release = insert_release(session, node, detainee_id, data)
+    _access(principal, node).trace(
+        session, "write", "detainee.release", release.id, now=release.created_at
+    )
+    return release
+
+
+def insert_release(session: Session, node: Node, detainee_id: str, data: ReleaseIn) -> Release:
+    """:func:`add_release` without its audit entry — for synthetic demo data only."""
     detainee = get(session, detainee_id)
     if data.kind not in rules.RELEASE_KINDS:
         raise ValidationFailed(
@@ -143,7 +159,6 @@ def add_release(
             )
         )
     session.flush()
-    _access(principal, node).trace(session, "write", "detainee.release", release.id, now=now)
     return release
 
 

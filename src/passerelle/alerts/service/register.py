@@ -199,6 +199,20 @@ def _next_reference(session: Session, node: Node, now: datetime) -> str:
 
 def create(session: Session, node: Node, principal: Principal, data: AlertIn) -> Alert:
     """Enter an alert issued by this node; it is screened against as soon as this commits."""
+    alert = insert(session, node, principal, data)
+    access(principal, node).trace(
+        session,
+        "write",
+        "alert",
+        alert.id,
+        now=alert.created_at,
+        details={"category": alert.category},
+    )
+    return alert
+
+
+def insert(session: Session, node: Node, principal: Principal, data: AlertIn) -> Alert:
+    """:func:`create` without its audit entry — for synthetic demo data only."""
     ensure_loaded(session, node)
     now = node.clock.now()
     until = validate(data, now=now)
@@ -216,9 +230,6 @@ def create(session: Session, node: Node, principal: Principal, data: AlertIn) ->
     )
     session.add(alert)
     session.flush()
-    access(principal, node).trace(
-        session, "write", "alert", alert.id, now=now, details={"category": alert.category}
-    )
     publish_after_commit(session, node, alert)
     return alert
 

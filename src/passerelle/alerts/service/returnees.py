@@ -32,6 +32,16 @@ def sees_minors(principal: Principal) -> bool:
 
 
 def create(session: Session, node: Node, principal: Principal, data: ReturneeIn) -> Returnee:
+    """Record a returnee; a minor only with the child-protection role and measures."""
+    row = insert(session, node, principal, data)
+    _access(principal, node).trace(
+        session, "write", f"returnee.{row.kind}", row.id, now=row.created_at
+    )
+    return row
+
+
+def insert(session: Session, node: Node, principal: Principal, data: ReturneeIn) -> Returnee:
+    """:func:`create` without its audit entry — for synthetic demo data only."""
     if data.kind == "minor":
         if not sees_minors(principal):
             raise PermissionDenied("only the child-protection role records returning minors")
@@ -45,7 +55,6 @@ def create(session: Session, node: Node, principal: Principal, data: ReturneeIn)
     )
     session.add(row)
     session.flush()
-    _access(principal, node).trace(session, "write", f"returnee.{row.kind}", row.id, now=now)
     return row
 
 
