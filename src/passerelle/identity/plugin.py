@@ -6,6 +6,15 @@ import typer
 from fastapi import APIRouter
 
 
+def _register_kinds() -> None:
+    from passerelle.identity import peer_search
+
+    peer_search.register()
+
+
+_register_kinds()
+
+
 def register_cli(app: typer.Typer) -> None:
     from passerelle.identity.cli import screen
 

@@ -48,6 +48,14 @@ class NodeWatchlists:
                 return False
             return True
 
+    def get(self, list_name: str, entry_id: str) -> PersonRecord:
+        """The listed entry; NotFound when the list or the entry is not there."""
+        with self._lock:
+            watchlist = self._lists.get(list_name)
+            if watchlist is None:
+                raise NotFound(f"no watchlist named {list_name!r}")
+            return watchlist.get(entry_id)
+
     def sizes(self) -> dict[str, int]:
         with self._lock:
             return {name: len(w) for name, w in sorted(self._lists.items())}
