@@ -8,7 +8,7 @@ from typing import Any
 from passerelle.identity import PersonRecord
 from passerelle.identity.peer_search import fetch, search
 from passerelle.identity.watchlists import node_watchlists
-from tests.federation.conftest import Net, net  # noqa: F401 - the three-node fixture
+from tests.federation.conftest import Net
 
 QUERY = {
     "kind": "person",
