@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from passerelle import federation
 from passerelle.alerts.service import hooks
 from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation.schemas import QueryIn, QueryOut
+from passerelle.federation import QueryIn, QueryOut
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
 
