@@ -56,3 +56,22 @@ def test_released_fields_come_from_the_listed_entry_and_vanish_on_withdrawal(net
     node_watchlists(node.state).withdraw("alerts", "SIS-BE-17")
     assert fetch(found.internal_ref, node) == {}
     assert not search({"family_name": "Ivanov", "given_names": "Sergei"}, node).hit
+
+
+def test_copies_of_other_nodes_entries_are_not_answered_for(net: Net) -> None:
+    be = net.nodes["BE"]
+    node_watchlists(be.state).publish(
+        "alerts",
+        PersonRecord("SIS-FR-3", full_name="Jean Dupont", date_of_birth="1975"),
+        owner="FR",
+    )
+    assert not search({"family_name": "Dupont", "given_names": "Jean"}, be).hit
+    node_watchlists(be.state).publish(
+        "alerts",
+        PersonRecord("SIS-BE-4", full_name="Jean Dupont", date_of_birth="1975"),
+        owner="BE",
+    )
+    assert (
+        search({"family_name": "Dupont", "given_names": "Jean"}, be).internal_ref
+        == "alerts:SIS-BE-4"
+    )

@@ -1,7 +1,8 @@
 """The ``person`` kind of federated hit/no-hit queries, answered from the node's watchlists.
 
 A peer asks with a :class:`~passerelle.federation.schemas.PersonQuery`; this node screens it
-against its live watchlists at the default threshold and answers HIT (with the internal
+against its live watchlists at the default threshold (only entries it owns, not copies of
+peers' alerts) and answers HIT (with the internal
 reference ``list:entry``, which federation turns into an opaque token) or NO HIT. The fields
 behind a reference are released only through an approved follow-up request.
 """
@@ -29,7 +30,10 @@ def search(criteria: Mapping[str, Any], node: Node) -> SearchResult:
         nationality=str(criteria.get("nationality") or "") or None,
         document_number=str(criteria.get("document_number") or "") or None,
     )
-    matches = node_watchlists(node.state).screen(record)
+    # Copies of other nodes' records are theirs to answer for, never ours.
+    matches = [
+        m for m in node_watchlists(node.state).screen(record) if m.owner in (None, node.code)
+    ]
     if not matches:
         return SearchResult.no_hit()
     best = matches[0]

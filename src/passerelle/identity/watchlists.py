@@ -21,6 +21,8 @@ from passerelle.identity.service import screen
 class ListedMatch:
     list_name: str
     match: Match
+    #: The node that owns the entry (None: this node's own list, owner not recorded).
+    owner: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"list": self.list_name, **self.match.to_dict()}
@@ -29,12 +31,21 @@ class ListedMatch:
 class NodeWatchlists:
     def __init__(self) -> None:
         self._lists: dict[str, Watchlist] = {}
+        self._owners: dict[tuple[str, str], str] = {}
         self._lock = threading.RLock()
 
-    def publish(self, list_name: str, entry: PersonRecord) -> None:
-        """Add or replace an entry (same id) on a list."""
+    def publish(self, list_name: str, entry: PersonRecord, *, owner: str | None = None) -> None:
+        """Add or replace an entry (same id) on a list.
+
+        ``owner`` names the node that issued the entry when it is a copy of another node's
+        record (a shared alert): such entries are screened here but never answered for peers.
+        """
         with self._lock:
             self._lists.setdefault(list_name, Watchlist()).add(entry, replace=True)
+            if owner is None:
+                self._owners.pop((list_name, entry.id), None)
+            else:
+                self._owners[(list_name, entry.id)] = owner
 
     def withdraw(self, list_name: str, entry_id: str) -> bool:
         """Remove an entry; False when it was not listed."""
@@ -46,6 +57,7 @@ class NodeWatchlists:
                 watchlist.remove(entry_id)
             except NotFound:
                 return False
+            self._owners.pop((list_name, entry_id), None)
             return True
 
     def get(self, list_name: str, entry_id: str) -> PersonRecord:
@@ -66,7 +78,7 @@ class NodeWatchlists:
         """Matches on every list, best first."""
         with self._lock:
             found = [
-                ListedMatch(name, match)
+                ListedMatch(name, match, self._owners.get((name, match.entry_id)))
                 for name, watchlist in self._lists.items()
                 for match in screen(record, watchlist, threshold)
             ]

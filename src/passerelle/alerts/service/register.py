@@ -127,7 +127,7 @@ def _publish(state: dict[str, Any], alert: Alert) -> None:
     lists = node_watchlists(state)
     records = _records(alert)
     for record in records:
-        lists.publish(LIST_NAME, record)
+        lists.publish(LIST_NAME, record, owner=alert.issuing_node)
     state.setdefault(_ENTRIES, {})[alert.id] = [r.id for r in records]
     state.setdefault(_ISSUERS, {})[alert.id] = alert.issuing_node
 
