@@ -240,6 +240,63 @@ POPULATIONS: Final[dict[str, str]] = {
 }
 DEFAULT_POPULATION: Final = "europe"
 
+
+# --- Node storage: purposes, legal bases and retention ---------------------------------------
+
+#: Purpose and legal basis recorded with every access to stored profiles (audit log).
+PURPOSE: Final = "DNA identification (criminal investigation)"
+LEGAL_BASIS: Final = (
+    "Council Decision 2008/615/JHA arts. 2-7; Directive (EU) 2016/680 art. 10; national DNA "
+    "database law (FR: CPP arts. 706-54 ff.; BE: loi du 22 mars 1999)"
+)
+#: Legal basis of a cross-border search and its follow-up.
+PRUM_LEGAL_BASIS: Final = "Council Decision 2008/615/JHA arts. 3-5 (automated DNA search)"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long one class of DNA data is kept, counted from the profile's last update."""
+
+    data_class: str
+    years: int
+    sample_types: tuple[SampleType, ...]
+    source: str
+    verified: bool
+
+
+# Retention is a national parameter: Prüm data may be kept only as long as the law of the
+# supplying State allows (Council Decision 2008/615/JHA art. 28(3)(b)). The defaults follow the
+# French FNAEG (the longer of the two first partners), so no profile is erased earlier than a
+# partner may expect. UNVERIFIED: checked against secondary sources only; the lead (or each
+# node's DPO) must confirm the current wording of CPP art. R53-14 before production use.
+RETENTION_REFERENCE = Retention(
+    data_class="dna_profile_reference",
+    years=25,
+    sample_types=(SampleType.REFERENCE_PERSON,),
+    source="CPP art. R53-14 (FNAEG: profiles of persons, 25 years, the shortest term for "
+    "suspects; longer terms for convicted persons are not modelled) — unverified",
+    verified=False,
+)
+RETENTION_TRACES = Retention(
+    data_class="dna_profile_trace",
+    years=40,
+    sample_types=(
+        SampleType.CRIME_STAIN,
+        SampleType.MISSING_PERSON,
+        SampleType.UNIDENTIFIED_REMAINS,
+    ),
+    source="CPP art. R53-14 (FNAEG: stains and unidentified traces, 40 years) — unverified; "
+    "missing persons and remains are kept as stains, pending identification",
+    verified=False,
+)
+#: Match records (national and cross-border) live as long as federation messages: five years,
+#: so a match never outlives the exchange that produced it.
+MATCH_RETENTION_YEARS: Final = 5
+MATCH_RETENTION_SOURCE: Final = (
+    "Directive (EU) 2016/680 arts. 4(1)(e), 5 (time limits, periodic review); aligned with the "
+    "federation message retention (5 years)"
+)
+
 __all__ = [
     "AMELOGENIN",
     "CODIS_CORE",
@@ -249,8 +306,11 @@ __all__ = [
     "ESS",
     "ESS_ORIGINAL",
     "FREQUENCY_TABLE_LOCI",
+    "LEGAL_BASIS",
     "LOCI_LISTS",
     "LOCUS_ALIASES",
+    "MATCH_RETENTION_SOURCE",
+    "MATCH_RETENTION_YEARS",
     "MAX_MISMATCHED_ALLELES",
     "MIN_DESIGNATED_LOCI",
     "MIN_MATCHING_LOCI",
@@ -258,9 +318,14 @@ __all__ = [
     "PENTANUCLEOTIDE_LOCI",
     "POPULATIONS",
     "PRUM",
+    "PRUM_LEGAL_BASIS",
+    "PURPOSE",
+    "RETENTION_REFERENCE",
+    "RETENTION_TRACES",
     "WILDCARD_VALUES",
     "LociList",
     "Quality",
+    "Retention",
     "SampleType",
     "Stringency",
 ]
