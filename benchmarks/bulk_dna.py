@@ -121,16 +121,19 @@ def main() -> None:
     print(f"engines wrote identical files: {len({o.read_bytes() for o in outs}) == 1}")
     print()
     print(f"A {args.a_size:,} vs B {args.b_size:,} profiles")
-    print("| engine | time s | profiles of A/s | peak MiB | matches | 130,000 extrapolated |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| engine | time s | CPU s | profiles of A/s | peak MiB | matches | 130,000 extrapolated |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for r in results:
         if "error" in r:
-            print(f"| {r['engine']} | failed ({r['error']}) after {r['seconds']:.0f} s | | | | |")
+            print(f"| {r['engine']} | failed ({r['error']}) after {r['seconds']:.0f} s | | | | | |")
             continue
         rate = args.a_size / r["seconds"]
         print(
-            f"| {r['engine']} | {r['seconds']:.0f} | {rate:,.0f} | {r['peak_mib']:,.0f} "
-            f"| {r['matches']:,} | {130_000 / rate / 60:.0f} min |"
+            f"| {r['engine']} | {r['seconds']:.0f} | {r['cpu_s']:.0f} | {rate:,.0f}"
+            f" | {r['peak_mib']:,.0f}"
+            f" | {r['matches']:,} | {130_000 / rate / 60:.0f} min |"
         )
 
 

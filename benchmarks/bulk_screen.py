@@ -177,7 +177,8 @@ def child_splink(args: argparse.Namespace, data: Path, out: Path) -> dict[str, A
 # ------------------------------------------------------------------------ parent: measuring
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int, cpu: dict[int, float]) -> int:
+    """Resident bytes of a process and its descendants; updates ``cpu`` (pid → CPU seconds)."""
     import psutil
 
     try:
@@ -189,6 +190,8 @@ def _tree_rss(pid: int) -> int:
     for p in procs:
         with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
+            times = p.cpu_times()
+            cpu[p.pid] = max(cpu.get(p.pid, 0.0), times.user + times.system)
     return total
 
 
@@ -205,12 +208,13 @@ def measure(cmd: list[str], engine: str) -> dict[str, Any]:
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     peak = 0
+    cpu: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, _tree_rss(proc.pid, cpu))
             stop.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -222,7 +226,8 @@ def measure(cmd: list[str], engine: str) -> dict[str, Any]:
     if proc.returncode != 0:
         return {"engine": engine, "error": f"exit {proc.returncode}", "seconds": elapsed}
     result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    result.update(engine=engine, seconds=elapsed, peak_mib=peak / 2**20)
+    # CPU seconds of the whole tree (sampled): the work, whatever the machine's contention.
+    result.update(engine=engine, seconds=elapsed, peak_mib=peak / 2**20, cpu_s=sum(cpu.values()))
     return result
 
 
@@ -294,18 +299,21 @@ def main() -> None:
         print(f"passerelle engines wrote identical files: {same}")
     print()
     print(f"{args.records:,} records vs {args.watchlist:,} entries, threshold {args.threshold}")
-    print("| engine | time s | records/s | peak MiB | precision | recall | F1 |")
-    print("|---|---|---|---|---|---|---|")
+    print("| engine | time s | CPU s | records/s | peak MiB | precision | recall | F1 |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         if "error" in r:
-            print(f"| {r['engine']} | failed ({r['error']}) after {r['seconds']:.0f} s | | | | | |")
+            print(
+                f"| {r['engine']} | failed ({r['error']}) after {r['seconds']:.0f} s | | | | | | |"
+            )
             continue
         scores = (
             [("", r["f1"])] if "f1" in r else [(f" p≥{p}", r[f"f1@{p}"]) for p in (0.5, 0.9, 0.99)]
         )
         for label, (p, rc, f) in scores:
             print(
-                f"| {r['engine']}{label} | {r['seconds']:.0f} | {args.records / r['seconds']:,.0f}"
+                f"| {r['engine']}{label} | {r['seconds']:.0f} | {r['cpu_s']:.0f}"
+                f" | {args.records / r['seconds']:,.0f}"
                 f" | {r['peak_mib']:,.0f} | {p:.3f} | {rc:.3f} | {f:.3f} |"
             )
 

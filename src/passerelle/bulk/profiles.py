@@ -108,12 +108,17 @@ def _codes(values: pa.ChunkedArray, alphabet: pa.Array) -> NDArray[np.int64]:
 
 
 def index_from_wide(path: Path) -> ProfileIndex:
-    """A :class:`ProfileIndex` over a wide dataset, rows in ``ord`` order."""
-    table = pq.read_table(path).sort_by("ord")
+    """A :class:`ProfileIndex` over a wide dataset, rows in ``ord`` order.
+
+    Columns are read one locus at a time, so the peak stays near the index's own size.
+    """
+    dataset = pq.ParquetDataset(path)
+    order = pc.sort_indices(dataset.read(columns=["ord"])["ord"])
     loci = loci_of(pq.read_schema(next(iter(sorted(path.glob("*.parquet"))))))
     columns: dict[str, Column] = {}
     for i, locus in enumerate(loci):
-        first, second = table[f"l{i}_1"], table[f"l{i}_2"]
+        pair = dataset.read(columns=[f"l{i}_1", f"l{i}_2"]).take(order)
+        first, second = pair[f"l{i}_1"], pair[f"l{i}_2"]
         both = pa.chunked_array(first.chunks + second.chunks, pa.string())
         alphabet = pc.unique(both.drop_null())
         if not len(alphabet):
@@ -121,8 +126,8 @@ def index_from_wide(path: Path) -> ProfileIndex:
         columns[locus] = Column(
             alphabet.to_pylist(), _codes(first, alphabet), _codes(second, alphabet)
         )
-    ids = np.asarray(table["profile_id"].to_pylist())
-    return ProfileIndex(ids, columns)
+    ids = dataset.read(columns=["profile_id"]).take(order)["profile_id"]
+    return ProfileIndex(np.asarray(ids.to_numpy(zero_copy_only=False), dtype=str), columns)
 
 
 def profiles_of(
