@@ -11,7 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from passerelle.privacy.model import AuditEntry
 from tests.dna.nodes import OTHER, csv_of
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
 
@@ -84,6 +86,20 @@ def test_hit_carries_the_quality_class_and_the_lab_confirmation_flag(net: Net) -
         ("ES", "FR-REF-1", 4),
     ]
     assert [(m["peer"], m["matched"], m["quality"]) for m in theirs] == [("FR", "BE-STAIN-7", 1)]
+    # FR read its profile to send it and disclosed it to the peers; BE audited the search.
+    fr = _audit(net, "FR")
+    assert ("token:FR-analyst", "read", "dna.profile", "FR-REF-1", "ok") in fr
+    assert sum(1 for e in fr if e[1:3] == ("disclose", "federation.query")) == 2
+    be = _audit(net, "BE")
+    assert ("peer:FR", "read", "federation.query", "hit") in [(*e[:3], e[4]) for e in be]
+
+
+def _audit(net: Net, code: str) -> list[tuple[str, str, str, str, str]]:
+    with net.nodes[code].session() as session:
+        return [
+            (e.actor, e.action, e.object_type, e.object_id, e.outcome)
+            for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq))
+        ]
 
 
 def test_profiles_that_break_the_exchange_rules_never_leave_and_are_refused_by_peers(

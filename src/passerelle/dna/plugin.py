@@ -27,7 +27,7 @@ exchange.register()
 
 
 def retention_rules() -> list[RetentionRule]:
-    from passerelle.dna.store import retention_rules as rules
+    from passerelle.dna.retention import retention_rules as rules
 
     return rules()
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passerelle.dna import rules, service
 from passerelle.dna.harmonise import make_profile
 from passerelle.dna.index import ProfileIndex
-from passerelle.dna.model import CrossBorderSearch, MatchRecord, StoredProfile
+from passerelle.dna.model import MatchRecord, StoredProfile
 from passerelle.dna.profiles import Profile
 from passerelle.dna.rules import Quality, SampleType, Stringency
 from passerelle.dna.stats import Method, load_population, random_match_probability
@@ -28,7 +27,6 @@ from passerelle.errors import NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
-from passerelle.privacy.retention import RetentionRule
 
 QUALITY_NAMES = {1: "exact", 2: "wildcard", 3: "microvariant", 4: "near match"}
 _STATE_KEY = "dna.index"
@@ -360,59 +358,6 @@ def list_matches(
     return rows
 
 
-# --- retention ---------------------------------------------------------------------------
-
-
-def _delete_profiles(sample_types: Sequence[SampleType]) -> Callable[[Session, datetime], int]:
-    def run(session: Session, cutoff: datetime) -> int:
-        result = session.execute(
-            delete(StoredProfile).where(
-                StoredProfile.sample_type.in_([s.value for s in sample_types]),
-                StoredProfile.updated_at < cutoff,
-            )
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    return run
-
-
-def _delete_matches(session: Session, cutoff: datetime) -> int:
-    session.execute(delete(CrossBorderSearch).where(CrossBorderSearch.created_at < cutoff))
-    result = session.execute(delete(MatchRecord).where(MatchRecord.created_at < cutoff))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def _years(n: int) -> timedelta:
-    return timedelta(days=round(365.25 * n))
-
-
-def retention_rules() -> list[RetentionRule]:
-    """Profiles by sample type (:data:`rules.RETENTION_REFERENCE`, :data:`rules.RETENTION_TRACES`)
-    and match records (:data:`rules.MATCH_RETENTION_YEARS`)."""
-    found = [
-        RetentionRule(
-            data_class=r.data_class,
-            description=f"{', '.join(s.value for s in r.sample_types)} profiles are deleted "
-            f"{r.years} years after their last update.",
-            source=r.source,
-            delete_after=_years(r.years),
-            delete=_delete_profiles(r.sample_types),
-        )
-        for r in (rules.RETENTION_REFERENCE, rules.RETENTION_TRACES)
-    ]
-    found.append(
-        RetentionRule(
-            data_class="dna_match",
-            description="Match records (national and cross-border) are deleted "
-            f"{rules.MATCH_RETENTION_YEARS} years after the search.",
-            source=rules.MATCH_RETENTION_SOURCE,
-            delete_after=_years(rules.MATCH_RETENTION_YEARS),
-            delete=_delete_matches,
-        )
-    )
-    return found
-
-
 __all__ = [
     "GENERATION",
     "INDEX_COLUMNS",
@@ -428,7 +373,6 @@ __all__ = [
     "node_index",
     "profile_of",
     "query_profile",
-    "retention_rules",
     "session_index",
     "store_profiles",
     "with_defaults",
