@@ -15,6 +15,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from passerelle.privacy import audit
+from passerelle.privacy.audit import Actor
 from passerelle.privacy.clock import Clock, SystemClock
 from passerelle.privacy.crypto import FieldCipher
 from passerelle.privacy.retention import RetentionRegistry, foundation_rules
@@ -47,9 +48,30 @@ class Node:
             self._cipher = FieldCipher.from_key_file(self.settings.keys_dir / "fields.key")
         return self._cipher
 
-    def audit(self, session: Session, actor: audit.Actor, **fields: Any) -> None:
+    def audit(self, session: Session, actor: Actor, **fields: Any) -> None:
         """Record an audit entry stamped with this node's code and clock."""
         audit.record(session, node=self.code, actor=actor, now=self.clock.now(), **fields)
+
+    def audit_admin(
+        self,
+        session: Session,
+        actor: Actor,
+        object_type: str,
+        object_id: str,
+        op: str,
+        **details: Any,
+    ) -> None:
+        """Record an administrative act on accounts (users, tokens)."""
+        self.audit(
+            session,
+            actor,
+            action="admin",
+            object_type=object_type,
+            object_id=object_id,
+            purpose="account management",
+            legal_basis="node security",
+            details={"op": op, **details},
+        )
 
     def close(self) -> None:
         self.db.dispose()

@@ -127,16 +127,7 @@ def user_add(
             display_name=display_name,
             now=node.clock.now(),
         )
-        node.audit(
-            session,
-            _cli_actor(),
-            action="admin",
-            object_type="user",
-            object_id=username,
-            purpose="account management",
-            legal_basis="node security",
-            details={"op": "add", "roles": role},
-        )
+        node.audit_admin(session, _cli_actor(), "user", username, "add", roles=role)
         out.print(f"user {user.username} created with roles {', '.join(role)}")
 
 
@@ -160,16 +151,7 @@ def user_disable(username: str) -> None:
     node = _node()
     with node.session() as session:
         accounts.disable_user(session, username, now=node.clock.now())
-        node.audit(
-            session,
-            _cli_actor(),
-            action="admin",
-            object_type="user",
-            object_id=username,
-            purpose="account management",
-            legal_basis="node security",
-            details={"op": "disable"},
-        )
+        node.audit_admin(session, _cli_actor(), "user", username, "disable")
     out.print(f"user {username} disabled")
 
 
@@ -194,16 +176,7 @@ def token_create(
             now=node.clock.now(),
             days=days,
         )
-        node.audit(
-            session,
-            _cli_actor(),
-            action="admin",
-            object_type="api_token",
-            object_id=name,
-            purpose="account management",
-            legal_basis="node security",
-            details={"op": "create", "role": role},
-        )
+        node.audit_admin(session, _cli_actor(), "api_token", name, "create", role=role)
     print(raw)
 
 
@@ -213,16 +186,7 @@ def token_revoke(name: str) -> None:
     node = _node()
     with node.session() as session:
         accounts.revoke_token(session, name, now=node.clock.now())
-        node.audit(
-            session,
-            _cli_actor(),
-            action="admin",
-            object_type="api_token",
-            object_id=name,
-            purpose="account management",
-            legal_basis="node security",
-            details={"op": "revoke"},
-        )
+        node.audit_admin(session, _cli_actor(), "api_token", name, "revoke")
     out.print(f"token {name} revoked")
 
 

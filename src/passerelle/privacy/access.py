@@ -58,7 +58,7 @@ class Access:
 
     @property
     def actor(self) -> audit.Actor:
-        return audit.Actor(self.principal.name, self.principal.agency)
+        return self.principal.actor
 
     def trace(
         self,

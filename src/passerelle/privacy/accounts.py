@@ -22,6 +22,7 @@ from passerelle.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from passerelle.privacy.audit import Actor
 from passerelle.privacy.model import Agency, ApiToken, AuditEntry, LoginSession, User
 from passerelle.privacy.rules import (
     HUMAN_ROLES,
@@ -47,6 +48,11 @@ class Principal:
     locale: str | None = None
     session_id: str | None = None
     csrf_token: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """This principal as it is named in the audit log."""
+        return Actor(self.name, self.agency)
 
     def has_any(self, roles: Iterable[str]) -> bool:
         return not self.roles.isdisjoint(roles)

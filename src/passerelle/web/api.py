@@ -21,10 +21,6 @@ DbSession = Annotated[Session, Depends(db)]
 ANYONE = tuple(ROLES)
 
 
-def _actor(principal: Principal) -> audit.Actor:
-    return audit.Actor(principal.name, principal.agency)
-
-
 def _user_out(user: User) -> schemas.UserOut:
     return schemas.UserOut(
         username=user.username,
@@ -121,16 +117,7 @@ def add_user(
         display_name=body.display_name,
         now=node.clock.now(),
     )
-    node.audit(
-        session,
-        _actor(principal),
-        action="admin",
-        object_type="user",
-        object_id=user.username,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "add", "roles": body.roles},
-    )
+    node.audit_admin(session, principal.actor, "user", user.username, "add", roles=body.roles)
     return _user_out(user)
 
 
@@ -141,16 +128,7 @@ def disable_user(
     """Disable a user; their sessions end at once."""
     node = node_of(request)
     user = accounts.disable_user(session, username, now=node.clock.now())
-    node.audit(
-        session,
-        _actor(principal),
-        action="admin",
-        object_type="user",
-        object_id=username,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "disable"},
-    )
+    node.audit_admin(session, principal.actor, "user", username, "disable")
     return _user_out(user)
 
 
@@ -171,16 +149,7 @@ def create_token(
         now=node.clock.now(),
         days=body.days,
     )
-    node.audit(
-        session,
-        _actor(principal),
-        action="admin",
-        object_type="api_token",
-        object_id=body.name,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "create", "role": body.role},
-    )
+    node.audit_admin(session, principal.actor, "api_token", body.name, "create", role=body.role)
     return schemas.TokenCreated(name=body.name, role=body.role, token=raw)
 
 
@@ -191,16 +160,7 @@ def revoke_token(
     """Revoke an API token; it stops working at once."""
     node = node_of(request)
     accounts.revoke_token(session, name, now=node.clock.now())
-    node.audit(
-        session,
-        _actor(principal),
-        action="admin",
-        object_type="api_token",
-        object_id=name,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "revoke"},
-    )
+    node.audit_admin(session, principal.actor, "api_token", name, "revoke")
     return {"name": name, "status": "revoked"}
 
 

@@ -145,7 +145,7 @@ def logout(
     accounts.close_session(session, raw, now=node.clock.now())
     node.audit(
         session,
-        audit.Actor(principal.name, principal.agency),
+        principal.actor,
         action="logout",
         object_type="session",
         object_id=principal.name,
@@ -273,16 +273,7 @@ def admin_add_user(
         display_name=display_name,
         now=node.clock.now(),
     )
-    node.audit(
-        session,
-        audit.Actor(principal.name, principal.agency),
-        action="admin",
-        object_type="user",
-        object_id=username,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "add", "roles": roles},
-    )
+    node.audit_admin(session, principal.actor, "user", username, "add", roles=roles)
     return RedirectResponse("/admin", status_code=303)
 
 
@@ -292,16 +283,7 @@ def admin_disable_user(
 ) -> Response:
     node = node_of(request)
     accounts.disable_user(session, username, now=node.clock.now())
-    node.audit(
-        session,
-        audit.Actor(principal.name, principal.agency),
-        action="admin",
-        object_type="user",
-        object_id=username,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "disable"},
-    )
+    node.audit_admin(session, principal.actor, "user", username, "disable")
     return RedirectResponse("/admin", status_code=303)
 
 
@@ -317,15 +299,13 @@ def admin_create_token(
     raw = accounts.create_token(
         session, name=name, role=role, agency=principal.agency, now=node.clock.now()
     )
-    node.audit(
+    node.audit_admin(
         session,
-        audit.Actor(principal.name, principal.agency),
-        action="admin",
-        object_type="api_token",
-        object_id=name,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "create", "role": role},
+        principal.actor,
+        "api_token",
+        name,
+        "create",
+        role=role,
     )
     return _admin_page(request, session, new_token=raw)
 
@@ -336,14 +316,5 @@ def admin_revoke_token(
 ) -> Response:
     node = node_of(request)
     accounts.revoke_token(session, name, now=node.clock.now())
-    node.audit(
-        session,
-        audit.Actor(principal.name, principal.agency),
-        action="admin",
-        object_type="api_token",
-        object_id=name,
-        purpose="account management",
-        legal_basis="node security",
-        details={"op": "revoke"},
-    )
+    node.audit_admin(session, principal.actor, "api_token", name, "revoke")
     return RedirectResponse("/admin", status_code=303)
