@@ -3,6 +3,7 @@ validation report, national search with quality and RMP, the match list."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -131,3 +132,32 @@ def test_console_import_search_and_match_list(node: Node, client: TestClient) ->
     listing = client.get("/dna")
     assert "FR-2" in listing.text and "Needs laboratory confirmation" in listing.text
     assert client.get("/dna/cross-border").status_code == 200
+    match_id = re.search(r"/dna/matches/(\d+)/review", listing.text)
+    assert match_id, "a candidate match carries a review form"
+    reviewed = client.post(
+        f"/dna/matches/{match_id.group(1)}/review",
+        data={"csrf_token": token, "decision": "rejected", "note": "different donors (lab)"},
+    )
+    assert reviewed.status_code == 303
+    assert "rejected" in client.get("/dna").text
+
+
+def test_a_candidate_match_is_reviewed_once_and_lab_matches_need_a_note(
+    node: Node, client: TestClient
+) -> None:
+    auth = _tokens(node)
+    body = {"profiles": [_json_profile("FR-1"), _json_profile("FR-2", D3S1358="15,17")]}
+    client.post("/api/v1/dna/profiles", json=body, headers=auth["analyst"])
+    (hit,) = client.post(
+        "/api/v1/dna/search", json={"profile_id": "FR-1"}, headers=auth["analyst"]
+    ).json()["hits"]
+    assert hit["quality"] == 4 and hit["needs_lab_confirmation"]
+    url = f"/api/v1/dna/matches/{hit['match_id']}/review"
+    bare = client.post(url, json={"decision": "confirmed"}, headers=auth["supervisor"])
+    assert bare.status_code == 422 and "laboratory" in bare.json()["message"]
+    assert client.post(url, json={"decision": "confirmed"}, headers=auth["dpo"]).status_code == 403
+    note = {"decision": "confirmed", "note": "LPS Lyon report 2026-118: confirmed (synthetic)"}
+    done = client.post(url, json=note, headers=auth["supervisor"])
+    assert done.status_code == 200 and done.json()["status"] == "confirmed"
+    again = client.post(url, json={"decision": "rejected"}, headers=auth["supervisor"])
+    assert again.status_code == 422

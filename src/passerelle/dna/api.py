@@ -181,6 +181,21 @@ def matches(
     return [match_out(m) for m in rows]
 
 
+@router.post("/matches/{match_id}/review")
+def review(
+    request: Request,
+    match_id: int,
+    data: schemas.ReviewIn,
+    session: DbSession,
+    principal: Principal = require(*LAB),
+) -> schemas.MatchOut:
+    """Confirm or reject a candidate match (a quality 3 or 4 match is confirmed only with a
+    note citing the laboratory's confirmation)."""
+    node = node_of(request)
+    access = store.access_for(principal, node)
+    return match_out(store.review_match(session, node, access, match_id, data.decision, data.note))
+
+
 def cross_border_out(result: exchange.CrossBorderResult) -> schemas.CrossBorderOut:
     return schemas.CrossBorderOut(
         query_id=result.query_id,

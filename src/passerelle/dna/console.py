@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from passerelle.dna import csvio, exchange, rules, store
@@ -43,6 +43,20 @@ def matches_page(
     node = node_of(request)
     rows = store.list_matches(session, node, store.access_for(principal, node), scope=scope or None)
     return render(request, "dna/matches.html", {**_common(), "matches": rows, "scope": scope or ""})
+
+
+@router.post("/matches/{match_id}/review")
+def review_page(
+    request: Request,
+    match_id: int,
+    session: DbSession,
+    decision: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    principal: Principal = require(*LAB),
+) -> Response:
+    node = node_of(request)
+    store.review_match(session, node, store.access_for(principal, node), match_id, decision, note)
+    return RedirectResponse("/dna", status_code=303)
 
 
 @router.post("/import")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -112,6 +113,16 @@ class MatchOut(BaseModel):
     needs_lab_confirmation: bool
     status: str
     created_at: datetime
+
+
+class ReviewIn(BaseModel):
+    """A person's decision on a candidate match; for quality 3 and 4 the note cites the
+    laboratory's confirmation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["confirmed", "rejected"]
+    note: str = Field(default="", max_length=500)
 
 
 class CrossBorderIn(BaseModel):

@@ -344,6 +344,39 @@ def national_search(
     return hits
 
 
+REVIEW_DECISIONS = ("confirmed", "rejected")
+
+
+def review_match(
+    session: Session, node: Node, access: Access, match_id: int, decision: str, note: str
+) -> MatchRecord:
+    """Record a person's review of a candidate match (DESIGN principle 5: automated matches
+    are candidates until reviewed; for quality 3 and 4 the note should cite the laboratory's
+    confirmation)."""
+    if decision not in REVIEW_DECISIONS:
+        raise ValidationFailed(f"decision must be one of {', '.join(REVIEW_DECISIONS)}")
+    match = session.get(MatchRecord, match_id)
+    if match is None:
+        raise NotFound(f"no DNA match {match_id}")
+    if match.status != "candidate":
+        raise ValidationFailed(f"match {match_id} was already reviewed ({match.status})")
+    if match.needs_lab_confirmation and decision == "confirmed" and not note.strip():
+        raise ValidationFailed(
+            "this match needs the laboratory's confirmation: cite it in the note"
+        )
+    match.status = decision
+    access.trace(
+        session,
+        "write",
+        "dna.match",
+        str(match_id),
+        now=node.clock.now(),
+        outcome=decision,
+        details={"note": note[:500], "quality": match.quality},
+    )
+    return match
+
+
 def list_matches(
     session: Session, node: Node, access: Access, *, scope: str | None = None, limit: int = 200
 ) -> list[MatchRecord]:
@@ -373,6 +406,7 @@ __all__ = [
     "node_index",
     "profile_of",
     "query_profile",
+    "review_match",
     "session_index",
     "store_profiles",
     "with_defaults",
