@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from passerelle.errors import Conflict, NotFound, ValidationFailed
@@ -90,3 +94,24 @@ def test_match_serialises_to_plain_json(watchlist: Watchlist) -> None:
         "similarity",
         "rule",
     }
+
+
+def test_candidates_do_not_depend_on_the_hash_seed() -> None:
+    code = (
+        "from passerelle.identity import PersonRecord as P, Watchlist\n"
+        "from passerelle.identity.features import prepare\n"
+        "w = Watchlist(P(f'W{i}', full_name=f'Jean {n}') for i, n in enumerate(\n"
+        "    ['Dupont', 'Dupond', 'Durand', 'Dumont', 'Martin', 'Petit'] * 20))\n"
+        "print(w.candidates(prepare(P('r', full_name='Jean Dupont')), limit=10))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
