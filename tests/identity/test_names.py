@@ -104,3 +104,24 @@ def test_given_and_family_fields_keep_their_roles() -> None:
 @pytest.mark.parametrize("name", ["", "   ", "\x00\x01", "---", "12345", "<<<"])
 def test_names_without_letters_give_no_parts(name: str) -> None:
     assert split_name(name) == ()
+
+
+def test_apostrophes_split_elided_particles_but_not_arabic_romanisations() -> None:
+    assert texts("Sa'ad") == ["saad"]
+    assert texts("S’di") == ["sdi"]
+    assert texts("N'Diaye") == ["ndiaye"]
+    assert texts("d'Alembert") == ["d", "alembert"]
+    assert texts("O'Brien") == ["o", "brien"]
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [("مرزوق", "Marzoug"), ("مخلوف", "Mahlouf"), ("حافظ", "Hafidh"), ("عثمان", "Osman")],
+)
+def test_letters_with_two_usual_spellings_get_an_alternative_skeleton(
+    arabic: str, latin: str
+) -> None:
+    [a] = split_name(arabic)
+    [b] = split_name(latin)
+    assert a.skeleton != b.skeleton
+    assert a.skeleton_alt == b.skeleton

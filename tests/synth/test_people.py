@@ -84,3 +84,14 @@ def test_typos_and_spelling_variants() -> None:
     }
     assert spelling_variant("Vandenberghe", rng) == "Van den Berghe"
     assert spelling_variant("Janssens", rng) != "Janssens"
+
+
+def test_dropping_a_middle_name_never_splits_abd_from_its_name() -> None:
+    rng = random.Random(3)
+    people = generate_people(400, seed=8, locales=("ar_AA",))
+    compound = [p for p in people if "عبد " in p.given_names]
+    assert compound
+    for i, p in enumerate(compound * 5):
+        variant = noisy_variant(p, rng, f"v{i}")
+        for field in (variant.given_names, variant.family_name):
+            assert not field.endswith("عبد"), field

@@ -51,6 +51,8 @@ def _part_keys(p: Part) -> tuple[str, ...]:
         keys.append("s" + sk)
     if not p.arabic and len(p.key) >= 2:
         keys.append("k" + p.key)
+    if p.skeleton_alt:
+        keys.append("s" + p.skeleton_alt)
     if p.core != p.text:
         core_sk = skeleton(p.core, p.arabic)
         if len(core_sk) >= 2:
@@ -80,9 +82,10 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
     for a, b in combinations(full, 2):
         if across and a.role == b.role:
             continue
-        sa, sb = a.skeleton, b.skeleton
-        if sa and sb and sa != sb:
-            pairs.add("S" + "|".join(sorted((sa, sb))))
+        for sa in (a.skeleton, a.skeleton_alt):
+            for sb in (b.skeleton, b.skeleton_alt):
+                if sa and sb and sa != sb:
+                    pairs.add("S" + "|".join(sorted((sa, sb))))
     latin = [p for p in full if not p.arabic and len(p.key) >= 2]
     for initial in (p for p in f.parts if p.initial):
         for b in latin:

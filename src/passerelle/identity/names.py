@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from passerelle.identity import rules
-from passerelle.identity.transliteration import fold_part
-from passerelle.identity.variants import phonetic_key, skeleton
+from passerelle.identity.transliteration import fold_arabic_alternative, fold_part
+from passerelle.identity.variants import finish_skeleton, phonetic_key, skeleton
 
 # Particles filed together with the next part but optional in practice (the bare part is
 # kept as an alternative form). French, Dutch, Spanish, Arabic (Latin and Arabic script).
@@ -46,6 +46,11 @@ _ARABIC_ARTICLES = frozenset({"l"})
 _ARABIC_ARTICLE = "ال"
 
 _SPLIT = re.compile(r"[\s\-‐‑‒–—_.,;:/'’`´\"()\[\]{}<>+*&|\\!?@#%=~^$0-9]+")
+# An apostrophe after the French/Irish elided particles d', l', O' separates words
+# (d'Alembert, L'Hermite, O'Brien); elsewhere it marks a sound inside one name (ʿayn or hamza:
+# Sa'ad, S'di; N'Diaye) and is dropped.
+_ELISION = re.compile(r"(?:(?<=^)|(?<=[\s\-]))([dDlLoO])['’ʼ`´](?=\w)")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -60,16 +65,29 @@ class Part:
     original: str  # as written, for the explanation
     key: str  # phonetic key (empty for Arabic-script parts)
     skeleton: str  # consonant skeleton, shared by Latin and Arabic script
+    skeleton_alt: str  # Arabic script only: skeleton with the other usual spellings, or ""
+
+
+def _alternative_skeleton(original: str) -> str:
+    words = [w[2:] if w.startswith(_ARABIC_ARTICLE) and len(w) > 3 else w for w in original.split()]
+    alternatives = [fold_arabic_alternative(w) for w in words]
+    if not any(alternatives):
+        return ""
+    consonants = "".join(alt or _fold(w)[0] for alt, w in zip(alternatives, words, strict=True))
+    return finish_skeleton(consonants)
 
 
 def _part(text: str, core: str, arabic: bool, initial: bool, role: str, original: str) -> Part:
     key = "" if arabic else phonetic_key(text)
-    return Part(text, core, arabic, initial, role, original, key, skeleton(text, arabic))
+    sk = skeleton(text, arabic)
+    alt = _alternative_skeleton(original) if arabic else ""
+    return Part(text, core, arabic, initial, role, original, key, sk, "" if alt == sk else alt)
 
 
 def _raw_tokens(name: str) -> list[str]:
     # NFKC so full-width and compatibility forms split like their plain equivalents.
     text = unicodedata.normalize("NFKC", name)
+    text = _INNER_APOSTROPHE.sub("", _ELISION.sub(r"\1 ", text))
     return [t[: rules.MAX_PART_LENGTH] for t in _SPLIT.split(text) if t]
 
 

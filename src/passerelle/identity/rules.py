@@ -35,6 +35,7 @@ MAX_PART_LENGTH = 40
 SIM_EXACT = 1.0
 SIM_SPELLING_VARIANT = 0.96  # same phonetic key (French/Dutch/romanisation variants)
 SIM_SKELETON = 0.95  # same consonant skeleton across Arabic and Latin script
+SIM_SKELETON_VARIANT = 0.93  # same skeleton once ق/خ/ظ/ض/ذ/ث take their other usual spelling
 SIM_PARTICLE_CORE = 0.93  # "de Gaulle" ~ "Gaulle", "Van den Berghe" ~ "Berghe"
 SIM_INITIAL = 0.9  # "J." ~ "Jean"
 SIM_SKELETON_LATIN = 0.9  # same skeleton between two Latin spellings

@@ -47,11 +47,19 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
             return 0.0, "no consonants"
         if sa == sb:
             return rules.SIM_SKELETON, "consonant skeleton"
+        alt_a, alt_b = a.skeleton_alt, b.skeleton_alt
+        if (alt_a and alt_a in (sb, alt_b)) or (alt_b and alt_b == sa):
+            return rules.SIM_SKELETON_VARIANT, "consonant skeleton (other spelling)"
         if a.core != a.text or b.core != b.text:
             ca, cb = skeleton(a.core, a.arabic), skeleton(b.core, b.arabic)
             if ca and ca == cb:
                 return rules.SIM_PARTICLE_CORE * rules.SIM_SKELETON, "particle, consonant skeleton"
-        return _lev(sa, sb) * rules.SIM_SKELETON, "consonant skeleton (fuzzy)"
+        fuzzy = _lev(sa, sb)
+        if alt_a:
+            fuzzy = max(fuzzy, _lev(alt_a, sb))
+        if alt_b:
+            fuzzy = max(fuzzy, _lev(sa, alt_b))
+        return fuzzy * rules.SIM_SKELETON, "consonant skeleton (fuzzy)"
     if a.initial or b.initial:
         if a.text[0] == b.text[0]:
             return rules.SIM_INITIAL, "initial"

@@ -43,6 +43,11 @@ ARABIC_CONSONANTS: dict[str, str] = {
     "ه": "h", "پ": "p", "چ": "s", "ژ": "j", "گ": "j", "ڤ": "f",
 }  # fmt: skip
 
+# Letters with a second usual Latin spelling in another consonant class: ق as "g" (Maghreb,
+# Gulf, Egypt), خ as "h" or German "ch", ظ and ض as "dh", ذ as "z", ث as "s" (Turkish and
+# Persian usage). A part containing them gets one alternative skeleton using all of these.
+ARABIC_ALTERNATIVES: dict[str, str] = {"ق": "j", "خ": "h", "ظ": "d", "ض": "z", "ذ": "z", "ث": "s"}
+
 LATIN_SPECIAL: dict[str, str] = {
     "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
     "ı": "i", "ŀ": "l", "ĸ": "k", "ŋ": "ng", "ʼ": "", "ʻ": "", "ʿ": "", "ʾ": "",
@@ -94,3 +99,17 @@ def fold_part(part: str) -> tuple[str, bool]:
             if sub.isalpha() or sub.isdigit():
                 out.append(sub.casefold() if not sub.isascii() else sub)
     return "".join(out), arabic
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_arabic_alternative(part: str) -> str:
+    """Consonants of an Arabic-script part with :data:`ARABIC_ALTERNATIVES` applied.
+
+    Empty when the part holds none of those letters (no alternative to offer).
+    """
+    text = unicodedata.normalize("NFKC", part)
+    if not any(ch in ARABIC_ALTERNATIVES for ch in text):
+        return ""
+    return "".join(
+        ARABIC_ALTERNATIVES.get(ch, ARABIC_CONSONANTS.get(ch, "")) for ch in text if is_arabic(ch)
+    )

@@ -225,9 +225,23 @@ def _noisy_date(iso: str, rng: random.Random) -> str:
 _OCR = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8"}
 
 
+_JOINING = ("عبد", "أبو", "ابو", "Abd", "Abdel", "Abdul", "Abdal", "Abu", "Abou", "Abd el-")
+
+
+def _name_units(names: str) -> list[str]:
+    """Given names split into names, keeping "Abd …"/"Abu …" (one name) together."""
+    units: list[str] = []
+    for word in names.split():
+        if units and units[-1] in _JOINING:
+            units[-1] += " " + word
+        else:
+            units.append(word)
+    return units
+
+
 def noisy_variant(person: SyntheticPerson, rng: random.Random, new_id: str) -> SyntheticPerson:
     """The same person as another system might record them, with realistic noise."""
-    given = person.given_names.split()
+    given = _name_units(person.given_names)
     family = person.family_name
     latin = person.script == "latin"
     if latin and rng.random() < 0.5:
