@@ -65,6 +65,11 @@ def test_hit_carries_the_quality_class_and_the_lab_confirmation_flag(net: Net) -
             await _load(net, c)
             hit = await _search(net, c, "FR-REF-1")
             miss = await _search(net, c, "FR-REF-2", peers=["BE"])
+            again = await c["FR"].get(
+                f"/api/v1/dna/cross-border/{hit.json()['query_id']}",
+                headers=net.auth("FR", "supervisor"),
+            )
+            assert again.json() == hit.json()
             ours = await c["FR"].get("/api/v1/dna/matches?scope=out", headers=net.auth("FR", "dpo"))
             theirs = await c["BE"].get(
                 "/api/v1/dna/matches?scope=in", headers=net.auth("BE", "dpo")
