@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import MalformedInput
+from passerelle.federation import QueryOut
 from passerelle.federation.api import client_of
-from passerelle.federation.schemas import QueryOut
 from passerelle.node import Node, db_session, node_of
 from passerelle.pnr import rules, schemas
 from passerelle.pnr.ingest import detect_format

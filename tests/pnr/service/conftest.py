@@ -12,6 +12,9 @@ import random
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
+
 from passerelle.node import Node
 from passerelle.pnr.service import scope
 from passerelle.pnr.service.store import FileOutcome, ingest_bytes
@@ -78,3 +81,10 @@ def open_threat_period(node: Node, days: int = 30) -> None:
             author="test",
             now=now,
         )
+
+
+@pytest.fixture
+def client(client: TestClient) -> TestClient:
+    """The console in English, whatever the node's default language (tests read its text)."""
+    client.cookies.set("passerelle_lang", "en")
+    return client

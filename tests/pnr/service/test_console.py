@@ -47,6 +47,7 @@ def test_quarantine_results_and_judges_pages(node: Node, client: TestClient) -> 
     assert "odd.edi" in client.get("/pnr/quarantine").text
     assert "No result received." in client.get("/pnr/results").text
     client.cookies.clear()
+    client.cookies.set("passerelle_lang", "en")
     login(client, "fr.judge")
     assert client.get("/pnr/repersonalisations").status_code == 200
     assert client.get("/pnr/quarantine").status_code == 403

@@ -104,6 +104,7 @@ def test_criteria_editor_is_for_supervisors(node: Node, client: TestClient) -> N
     assert client.post("/api/v1/pnr/criteria", json=body).status_code == 403
     make_user(node, "fr.supervisor", "supervisor")
     client.cookies.clear()
+    client.cookies.set("passerelle_lang", "en")
     login(client, "fr.supervisor")
     headers = {"x-csrf-token": csrf_of(client, "/pnr/criteria")}
     saved = client.post("/api/v1/pnr/criteria", json=body, headers=headers)

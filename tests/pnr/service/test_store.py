@@ -101,6 +101,7 @@ def test_quarantine_is_readable_by_analysts_and_dpo_only(node: Node, client: Tes
     login(client, "fr.supervisor")
     assert client.get("/api/v1/pnr/quarantine").status_code == 403
     client.cookies.clear()
+    client.cookies.set("passerelle_lang", "en")
     login(client, "fr.dpo")
     listed = client.get("/api/v1/pnr/quarantine")
     assert listed.status_code == 200

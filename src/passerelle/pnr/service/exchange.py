@@ -25,9 +25,8 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation import SearchResult, register_kind, send_query
+from passerelle.federation import QueryIn, QueryOut, SearchResult, register_kind, send_query
 from passerelle.federation.model import Message
-from passerelle.federation.schemas import QueryIn, QueryOut
 from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, Hit
