@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from passerelle.bulk.review import load_candidates, pending_candidates
 from passerelle.errors import MalformedInput
 from passerelle.node import Node
 from passerelle.privacy import audit
+from passerelle.privacy.clock import FrozenClock
 from passerelle.privacy.model import AuditEntry
 
 HITS = (
@@ -45,3 +47,22 @@ def test_a_hits_file_without_the_columns_is_refused(node: Node, tmp_path: Path) 
         load_candidates(node, hits, "x", audit.Actor("ana", "FR"))
     with node.session() as session:
         assert pending_candidates(session) == []
+
+
+def test_candidates_are_erased_six_months_after_loading(
+    node: Node, tmp_path: Path, clock: FrozenClock
+) -> None:
+    from passerelle.bulk.plugin import retention_rules
+
+    hits = tmp_path / "hits.csv"
+    hits.write_text(HITS, encoding="utf-8")
+    load_candidates(node, hits, "old run", audit.Actor("ana", "FR"))
+    (rule,) = retention_rules()
+    assert rule.delete_after is not None and rule.delete is not None
+    assert "2016/681" in rule.source
+    clock.advance(rule.delete_after + timedelta(days=1))
+    load_candidates(node, hits, "new run", audit.Actor("ana", "FR"))
+    with node.session() as session:
+        erased = rule.delete(session, clock.now() - rule.delete_after)
+        remaining = {c.source for c in pending_candidates(session)}
+    assert (erased, remaining) == (2, {"new run"})
