@@ -74,7 +74,8 @@ class DuckDBEngine:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.close()
+            # Every result has been consumed (or the run was interrupted): stop the workers now.
+            self._pool.terminate()
             self._pool.join()
             self._pool = None
         self._con.close()
