@@ -25,6 +25,7 @@ from passerelle.bulk.people import PERSON_COLUMNS, people_of
 from passerelle.identity import rules
 from passerelle.identity.features import Features, prepare
 from passerelle.identity.index import index_keys
+from passerelle.identity.index import key_weight as index_key_weight
 
 KEY_SCHEMA = pa.schema(
     [
@@ -46,13 +47,9 @@ def least_weight(f: Features) -> int:
 
 
 def key_weight(key: str, single: bool) -> int:
-    """Ranking weight of a shared pair or document key (one-part keys: ``_single_weight``)."""
-    if single:
-        return 1
-    kind = key[0]
-    if kind == "D":
-        return rules.KEY_WEIGHT_DOCUMENT
-    return rules.KEY_WEIGHT_YEAR if kind == "Y" else rules.KEY_WEIGHT_PAIR
+    """Ranking weight of a shared key: one-part keys count 1 here (rarity is added in SQL),
+    pair and document keys weigh exactly as in the in-memory index."""
+    return 1 if single else index_key_weight(key)
 
 
 def person_keys(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -75,7 +75,6 @@ KEY_WEIGHT_DOCUMENT = 10
 # A name part's skeleton or phonetic key with the year of birth, or with the other part's
 # initial: useful to rank, too common to make a candidate strong on its own.
 KEY_WEIGHT_WEAK_PAIR = 1
-KEY_WEIGHT_YEAR = KEY_WEIGHT_WEAK_PAIR  # former name, still read by passerelle.bulk.blocking
 
 # --- Documents ----------------------------------------------------------------------------
 # Characters that OCR engines and human readers confuse on MRZ and visual zones
