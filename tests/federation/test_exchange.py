@@ -372,11 +372,11 @@ def test_case_history_lists_every_message_both_ways(net: Net) -> None:
             return data
 
     history = [(m["direction"], m["peer"], m["type"]) for m in run(scenario())]
-    assert history == [
+    # BE and ES answer concurrently: their answers may arrive in either order.
+    assert sorted(history[2:4]) == [("in", "BE", "query.answer"), ("in", "ES", "query.answer")]
+    assert history[:2] + history[4:] == [
         ("out", "BE", "query"),
         ("out", "ES", "query"),
-        ("in", "BE", "query.answer"),
-        ("in", "ES", "query.answer"),
         ("out", "BE", "followup.request"),
         ("in", "BE", "ack"),
         ("in", "BE", "followup.answer"),
