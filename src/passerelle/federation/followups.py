@@ -307,19 +307,24 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
     return dispatch.ack(node, message, request_id=request_id)
 
 
+def _our_request(session: Session, request_id: str, peer: str) -> Request | None:
+    """A follow-up request this node sent to ``peer``."""
+    return session.scalars(
+        select(Request).where(
+            Request.request_id == request_id,
+            Request.direction == "out",
+            Request.peer == peer,
+        )
+    ).first()
+
+
 @dispatch.handler("ack")
 def _on_ack(session: Session, node: Node, message: Envelope) -> None:
     """Requester side: the peer holds our request; it now awaits a decision there."""
     request_id = message.payload.get("request_id")
     if not request_id:
         return
-    row = session.scalars(
-        select(Request).where(
-            Request.request_id == request_id,
-            Request.direction == "out",
-            Request.peer == message.sender,
-        )
-    ).first()
+    row = _our_request(session, request_id, message.sender)
     if row is not None and row.status == "queued":
         row.status = "pending"
 
@@ -329,13 +334,7 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> None:
     """Requester side: record the decision and any released data."""
     payload = message.payload
     request_id = str(payload.get("request_id", ""))
-    row = session.scalars(
-        select(Request).where(
-            Request.request_id == request_id,
-            Request.direction == "out",
-            Request.peer == message.sender,
-        )
-    ).first()
+    row = _our_request(session, request_id, message.sender)
     if row is None or row.status not in OPEN:
         return
     decision = payload.get("decision")
