@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from passerelle.errors import NotAuthenticated, PermissionDenied
 from passerelle.privacy import audit
 from passerelle.privacy.accounts import Principal
+from passerelle.privacy.model import AuditEntry
 from passerelle.privacy.rules import ROLES
 
 
@@ -85,3 +86,19 @@ class Access:
             details=details,
             now=now,
         )
+
+
+def consult_audit_log(
+    session: Session, query: audit.AuditQuery, principal: Principal, *, node: str, now: datetime
+) -> tuple[list[AuditEntry], int]:
+    """Audit entries for a data-protection officer; the consultation is itself audited."""
+    entries, total = audit.search(session, query)
+    Access(principal, node, "data-protection supervision", "Directive (EU) 2016/680 art. 34").trace(
+        session,
+        "read",
+        "audit_log",
+        "*",
+        now=now,
+        details={"actor": query.actor, "action": query.action},
+    )
+    return entries, total

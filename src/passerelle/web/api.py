@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from passerelle.privacy import accounts, audit, retention
-from passerelle.privacy.access import Access, require
+from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
 from passerelle.privacy.model import User
 from passerelle.privacy.rules import ROLES
@@ -60,16 +60,8 @@ def audit_entries(
     """Audit entries, newest first (data-protection officer). The consultation is itself audited."""
     node = node_of(request)
     query = audit.AuditQuery(actor, action, object_type, since, until, limit, offset)
-    entries, total = audit.search(session, query)
-    Access(
-        principal, node.code, "data-protection supervision", "Directive (EU) 2016/680 art. 34"
-    ).trace(
-        session,
-        "read",
-        "audit_log",
-        "*",
-        now=node.clock.now(),
-        details={"actor": actor, "action": action},
+    entries, total = consult_audit_log(
+        session, query, principal, node=node.code, now=node.clock.now()
     )
     return schemas.AuditPage(
         total=total,

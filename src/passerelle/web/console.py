@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.errors import CsrfFailed, InvalidCredentials, PasserelleError, TooManyRequests
 from passerelle.privacy import accounts, audit
-from passerelle.privacy.access import Access, require
+from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
 from passerelle.privacy.rules import AUDIT_ACTIONS, HUMAN_ROLES, MACHINE_ROLES, ROLES
 from passerelle.web import i18n
@@ -198,16 +198,8 @@ def audit_log(
     query = audit.AuditQuery(
         actor=actor or None, action=action or None, limit=50, offset=(max(page, 1) - 1) * 50
     )
-    entries, total = audit.search(session, query)
-    Access(
-        principal, node.code, "data-protection supervision", "Directive (EU) 2016/680 art. 34"
-    ).trace(
-        session,
-        "read",
-        "audit_log",
-        "*",
-        now=node.clock.now(),
-        details={"actor": actor, "action": action},
+    entries, total = consult_audit_log(
+        session, query, principal, node=node.code, now=node.clock.now()
     )
     return render(
         request,
