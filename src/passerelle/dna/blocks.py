@@ -79,6 +79,17 @@ class SortedBlock:
         return int(self.keys.nbytes + self.rows.nbytes)
 
 
+def carried_mask(blocks: list[tuple[int, ...]], codes: U16) -> U16:
+    """Per row, bit b set when the row carries every locus of ``blocks[b]``."""
+    carried = np.zeros(codes.shape[1], dtype=np.uint16)
+    for b, loci in enumerate(blocks):
+        has = np.ones(codes.shape[1], dtype=bool)
+        for locus in loci:
+            has &= codes[locus] != 0
+        carried[has] |= np.uint16(1 << b)
+    return carried
+
+
 class BlockSet:
     """For each block of disjoint loci, the rows carrying it sorted by combined genotype key.
 
@@ -175,5 +186,6 @@ __all__ = [
     "POPCOUNT",
     "TRIPLE_BLOCKS",
     "BlockSet",
+    "carried_mask",
     "lookup_keys",
 ]
