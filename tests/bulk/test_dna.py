@@ -93,3 +93,26 @@ def test_dna_job_resumes_and_writes_parquet(databases: tuple[Path, Path], tmp_pa
     rows = pq.read_table(out).to_pylist()
     lines = (tmp_path / "memory.csv").read_text("utf-8").splitlines()[1:]
     assert [",".join(str(v) for v in r.values()) for r in rows] == lines
+
+
+def test_several_matches_of_one_profile_follow_database_order_on_each_engine(
+    engine: str, tmp_path: Path
+) -> None:
+    # The same person typed with three kits, interleaved in B: the index stores them grouped by
+    # kit, yet every engine must list the matches in B's order, as the in-memory path does.
+    rng = np.random.default_rng(11)
+    person = next(p for p in drawn(20, "P", rng) if set(rules.ESS.loci) <= set(p.loci))
+    full = {k: [x.value for x in v] for k, v in person.loci.items()}
+    ess = {k: v for k, v in full.items() if k in rules.ESS.loci}
+    partial = {k: v for k, v in list(ess.items())[2:]}
+    kits = [full, partial, ess]
+    b = drawn(30, "BE-", rng)
+    for i in range(9):
+        b.insert(i * 4, make_profile(f"BE-SAME-{i}", kits[i % 3]))
+    csvio.write_profiles(tmp_path / "a.csv", [make_profile("FR-Q", full)])
+    csvio.write_profiles(tmp_path / "b.csv", b)
+    compare(tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "memory.csv", "memory")
+    compare(tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "bulk.csv", engine)
+    lines = (tmp_path / "bulk.csv").read_text("utf-8").splitlines()[1:]
+    assert [line.split(",")[1] for line in lines] == [f"BE-SAME-{i}" for i in range(9)]
+    assert (tmp_path / "bulk.csv").read_bytes() == (tmp_path / "memory.csv").read_bytes()

@@ -123,3 +123,20 @@ def test_partial_stain_sharing_one_block_is_still_found(
     query = make("Q", TPOX="8,11", Penta_D="9,12")
     [hit] = [m for m in ProfileIndex.from_profiles(database).search(query) if m.b_id == "STAIN"]
     assert (hit.matching_loci, hit.mismatched_alleles, hit.quality) == (matching, 1, Quality.NEAR)
+
+
+def test_matches_come_back_in_input_order_whatever_the_kit(make: Make) -> None:
+    # Rows are stored grouped by the loci they carry; results must still follow the input.
+    extra = {"TPOX": "8,11", "Penta D": "9,12"}
+    database = []
+    for i in range(12):
+        if i % 3 == 0:
+            database.append(make(f"M{i}", TPOX=extra["TPOX"], Penta_D=extra["Penta D"]))
+        elif i % 3 == 1:
+            database.append(make(f"M{i}", D3S1358=None, vWA=None))  # a partial stain
+        else:
+            database.append(make(f"M{i}"))  # ESS only
+    index = ProfileIndex.from_profiles(database)
+    query = make("Q", TPOX=extra["TPOX"], Penta_D=extra["Penta D"])
+    assert [m.b_id for m in index.search(query)] == [p.profile_id for p in database]
+    assert [m.b_id for m in index.scan(query)] == [p.profile_id for p in database]

@@ -32,9 +32,10 @@ HIT_SCHEMA = pa.schema(
     ]
 )
 
-# Prepared watchlist entries kept per worker process (entries recur across batches).
+# Prepared watchlist entries kept per worker process (entries recur across batches and
+# partitions): room for a whole national watchlist (≈ 1 GB per million entries).
 _ENTRY_CACHE: dict[int, Features] = {}
-_ENTRY_CACHE_SIZE = 200_000
+_ENTRY_CACHE_SIZE = 3_000_000
 
 
 def _person(data: dict[str, list[Any]], prefix: str, row: int) -> PersonRecord:
@@ -115,9 +116,10 @@ def search_profiles(database: str, loci: tuple[str, ...], batch: pa.RecordBatch)
             for name, cell in zip(DNA_HIT_SCHEMA.names, cells, strict=True):
                 out[name].append(cell)
     if out["b_id"]:
-        # The row of each matched profile in the database: output follows database order.
+        # The input row of each matched profile in the database: output follows its order
+        # (the index stores rows grouped by kit; ``original`` maps them back).
         wanted = np.asarray(out["b_id"], dtype=sorted_ids.dtype)
-        out["b_row"] = order[np.searchsorted(sorted_ids, wanted)].tolist()
+        out["b_row"] = index.original[order[np.searchsorted(sorted_ids, wanted)]].tolist()
     return pa.record_batch([out[n] for n in DNA_HIT_SCHEMA.names], schema=DNA_HIT_SCHEMA)
 
 
