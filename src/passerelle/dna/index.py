@@ -46,6 +46,9 @@ I64 = NDArray[np.int64]
 _CHUNK = 1 << 16
 
 
+# Memory for the per-query-shape cache of residual groups, per process.
+_STAGE_CACHE_BYTES = 128 * 2**20
+
 # Verifying a row gathered from anywhere costs about this many rows scanned in a run.
 _GATHER_COST = 6
 
@@ -122,6 +125,8 @@ class ProfileIndex:
         # drops their rows at once when an earlier block set already covers them.
         self.big_groups = [int(g) for g in np.flatnonzero(self.group_sizes > 0.05 * n)]
         self._stage_cache: dict[tuple[int, ...], list[tuple[NDArray[np.intp], int]]] = {}
+        self._stage_cache_bytes = 0
+        self._all_groups: NDArray[np.intp] = np.arange(len(self.group_codes))
         # How many rows carry each genotype: orders loci by how many rows they rule out.
         self.counts = [
             np.bincount(self.codes[i], minlength=len(locus.gt1)).astype(np.int64)
@@ -385,18 +390,20 @@ class ProfileIndex:
 
     def _stages(self, masks: tuple[int, ...]) -> list[tuple[NDArray[np.intp], int]]:
         """For s = 0 … number of sets: the groups of rows every set before s could miss, and
-        their row count (cached per combination of usable masks)."""
+        their row count (cached per combination of usable masks, within a memory budget)."""
         cached = self._stage_cache.get(masks)
         if cached is None:
             inside = np.ones(len(self.group_codes), dtype=bool)
-            cached = [(np.arange(len(self.group_codes)), len(self))]
+            cached = [(self._all_groups, len(self))]
             for s, mask in enumerate(masks):
                 shared = np.bitwise_count(self.group_codes & np.uint64(mask << (16 * s)))
                 inside &= shared <= 1
                 groups = np.flatnonzero(inside)
                 cached.append((groups, int(self.group_sizes[groups].sum())))
-            if len(self._stage_cache) < 4096:
+            size = sum(int(g.nbytes) for g, _ in cached[1:])
+            if self._stage_cache_bytes + size <= _STAGE_CACHE_BYTES:
                 self._stage_cache[masks] = cached
+                self._stage_cache_bytes += size
         return cached
 
     def _work(self, groups: NDArray[np.intp], found: list[U32]) -> Work:
