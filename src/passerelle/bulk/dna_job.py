@@ -27,7 +27,7 @@ from passerelle.bulk.jobs import (
 )
 from passerelle.bulk.profiles import write_wide
 from passerelle.bulk.progress import JobProgress
-from passerelle.bulk.scoring import DNA_HIT_SCHEMA, search_profiles
+from passerelle.bulk.scoring import DNA_HIT_SCHEMA, load_database, search_profiles
 from passerelle.dna import csvio, service
 from passerelle.dna.index import ProfileIndex
 from passerelle.dna.matching import MatchResult
@@ -117,6 +117,9 @@ def compare_prepared(
     bar = progress or JobProgress(enabled=False)
     try:
         runner.register("a", job / "a")
+        if runner.name == "duckdb" and len(job.completed) * partition_rows < rows:
+            # Batches are searched here or in processes forked from here: one copy of B.
+            load_database(str((job / "b").resolve()))
         with bar:
             partitions, resumed = run_partitions(
                 job,

@@ -86,6 +86,12 @@ DNA_HIT_SCHEMA = pa.schema(
 _INDEXES: dict[str, tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]] = {}
 
 
+def load_database(path: str) -> None:
+    """Load the searched database in this process now: worker processes forked afterwards
+    (the DuckDB engine's) then share one copy of its index instead of each building its own."""
+    _index(path)
+
+
 def _index(path: str) -> tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]:
     """The index of a wide profile dataset, with ids sorted for row look-ups."""
     from passerelle.bulk.profiles import index_from_wide
@@ -123,4 +129,10 @@ def search_profiles(database: str, loci: tuple[str, ...], batch: pa.RecordBatch)
     return pa.record_batch([out[n] for n in DNA_HIT_SCHEMA.names], schema=DNA_HIT_SCHEMA)
 
 
-__all__ = ["DNA_HIT_SCHEMA", "HIT_SCHEMA", "score_candidates", "search_profiles"]
+__all__ = [
+    "DNA_HIT_SCHEMA",
+    "HIT_SCHEMA",
+    "load_database",
+    "score_candidates",
+    "search_profiles",
+]
