@@ -38,32 +38,45 @@ _ENTRY_CACHE: dict[int, Features] = {}
 _ENTRY_CACHE_SIZE = 3_000_000
 
 
-def _person(data: dict[str, list[Any]], prefix: str, row: int) -> PersonRecord:
-    return PersonRecord(*(data[prefix + c][row] for c in PERSON_COLUMNS))
+def _people(batch: pa.RecordBatch, prefix: str, rows: list[int]) -> list[PersonRecord]:
+    """The people in columns ``prefix…`` of ``rows`` (only those rows are converted)."""
+    names = [prefix + c for c in PERSON_COLUMNS]
+    data = batch.select(names).take(pa.array(rows, pa.int64())).to_pydict()
+    return [PersonRecord(*values) for values in zip(*(data[n] for n in names), strict=True)]
 
 
 def score_candidates(threshold: float, batch: pa.RecordBatch) -> pa.RecordBatch:
     """Candidate pairs (``candidates_sql`` rows) → hits at or above ``threshold``.
 
     Uses :func:`passerelle.identity.scorer.compare` exactly as ``screen_features`` does, and
-    formats rows with :func:`passerelle.identity.csvio.hit_row`.
+    formats rows with :func:`passerelle.identity.csvio.hit_row`. Only the first row of each
+    record and the rows of entries not yet prepared in this process are converted to Python.
     """
-    data = batch.to_pydict()
-    queries: dict[int, tuple[PersonRecord, Features, Memo]] = {}
+    ords: list[int] = batch.column("ord").to_pylist()
+    slots: list[int] = batch.column("slot").to_pylist()
+    entry_ids: list[str] = batch.column("e_id").to_pylist()
+    if len(_ENTRY_CACHE) + len(slots) > _ENTRY_CACHE_SIZE:
+        _ENTRY_CACHE.clear()
+    first_rows: dict[int, int] = {}
+    missing: dict[int, int] = {}
+    for row, (ordinal, slot) in enumerate(zip(ords, slots, strict=True)):
+        first_rows.setdefault(ordinal, row)
+        if slot not in _ENTRY_CACHE:
+            missing.setdefault(slot, row)
+    for slot, entry in zip(missing, _people(batch, "e_", list(missing.values())), strict=True):
+        _ENTRY_CACHE[slot] = prepare(entry)
+    queries: dict[int, tuple[PersonRecord, Features, Memo]] = {
+        ordinal: (record, prepare(record), {})
+        for ordinal, record in zip(
+            first_rows, _people(batch, "r_", list(first_rows.values())), strict=True
+        )
+    }
     out: dict[str, list[object]] = {name: [] for name in HIT_SCHEMA.names}
-    for row, (ordinal, slot) in enumerate(zip(data["ord"], data["slot"], strict=True)):
-        query = queries.get(ordinal)
-        if query is None:
-            record = _person(data, "r_", row)
-            query = queries[ordinal] = (record, prepare(record), {})
-        entry = _ENTRY_CACHE.get(slot)
-        if entry is None:
-            if len(_ENTRY_CACHE) >= _ENTRY_CACHE_SIZE:
-                _ENTRY_CACHE.clear()
-            entry = _ENTRY_CACHE[slot] = prepare(_person(data, "e_", row))
-        value, explanation = compare(query[1], entry, query[2], floor=threshold)
+    for ordinal, slot, entry_id in zip(ords, slots, entry_ids, strict=True):
+        record, features, memo = queries[ordinal]
+        value, explanation = compare(features, _ENTRY_CACHE[slot], memo, floor=threshold)
         if value >= threshold and explanation is not None:
-            cells = hit_row(query[0], Match(data["e_id"][row], value, explanation))
+            cells = hit_row(record, Match(entry_id, value, explanation))
             for name, cell in zip(HIT_SCHEMA.names, (ordinal, value, *cells), strict=True):
                 out[name].append(cell)
     return pa.record_batch([out[n] for n in HIT_SCHEMA.names], schema=HIT_SCHEMA)

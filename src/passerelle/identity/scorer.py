@@ -179,8 +179,8 @@ def compare(
 ) -> tuple[float, Explanation | None]:
     """Score record ``a`` against entry ``b`` and explain it (symmetric in score).
 
-    With ``floor`` > 0, a pair that cannot reach it returns its name score and no
-    explanation (a shortcut for screening; the score is then only an upper-bound check).
+    With ``floor`` > 0, a pair that cannot reach it returns no explanation (a shortcut for
+    screening): its name score when the name alone rules it out, else its score.
     """
     name_score, pairs = pair_parts(a.parts, b.parts, memo)
     if floor > 0.0 and name_score + MAX_EVIDENCE < floor:
@@ -201,6 +201,8 @@ def compare(
         adjustments.append((f"nationality {_label(nationality)}", delta))
     score = name_score + sum(d for _, d in adjustments)
     score = min(1.0, max(0.0, score))
+    if score < floor:
+        return score, None
     paired_a = {i for i, _, _, _ in pairs}
     paired_b = {j for _, j, _, _ in pairs}
     swapped = any({a.parts[i].role, b.parts[j].role} == {"given", "family"} for i, j, _, _ in pairs)
