@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from passerelle.federation import delivery
-from passerelle.federation.model import Message, Request
+from passerelle.errors import ValidationFailed
+from passerelle.federation import delivery, dispatch, kinds, outbox
+from passerelle.federation import envelope as env
+from passerelle.federation.model import Answer, Message, Reference, Request
+from passerelle.federation.schemas import Envelope, Handling
+from passerelle.node import Node
 from passerelle.privacy import audit
 from passerelle.privacy.model import AuditEntry
-from tests.federation.conftest import Net
+from tests.federation.conftest import PLATES, Net
 
 QUERY = {
     "kind": "vehicle",
@@ -161,6 +168,220 @@ def test_query_naming_an_unknown_peer_is_refused(net: Net) -> None:
     r = run(scenario())
     assert r.status_code == 422
     assert "NL" in r.json()["message"]
+
+
+# --- a kind's hooks: extra fields in a HIT, on_hit on the peer, on_answer on the requester -----
+
+
+def _search_telling_the_colour(query: Mapping[str, Any], node: Node) -> kinds.SearchResult:
+    """The vehicle search, adding the colour to a HIT; it offers a colour with a miss too, which
+    federation must not send."""
+    record = PLATES[node.code].get(str(query.get("plate", "")))
+    if record is None:
+        return kinds.SearchResult(False, extra={"colour": "none"})
+    return kinds.SearchResult(True, record["plate"], extra={"colour": record["colour"]})
+
+
+def _fetch_vehicle(internal_ref: str, node: Node) -> dict[str, str]:
+    return dict(PLATES[node.code].get(internal_ref, {}))
+
+
+def _audit_hit(session: Session, node: Node, message: Envelope, ref: Reference) -> None:
+    """on_hit: the peer notes which query each reference it handed out answered."""
+    node.audit(
+        session,
+        dispatch.peer_actor(message),
+        action="write",
+        object_type="vehicle.hit",
+        object_id=ref.token,
+        purpose=message.purpose,
+        legal_basis=message.legal_basis,
+        details={"query": message.id},
+    )
+
+
+def _audit_answer(session: Session, node: Node, message: Envelope, answer: Answer) -> None:
+    """on_answer: the requester notes each answer with the colour a HIT told it."""
+    node.audit(
+        session,
+        dispatch.peer_actor(message),
+        action="write",
+        object_type="vehicle.answer",
+        object_id=answer.query_id,
+        purpose=message.purpose,
+        legal_basis=message.legal_basis,
+        outcome=answer.status,
+        details={"peer": answer.peer, "colour": message.payload.get("colour")},
+    )
+
+
+def _with_hooks(on_answer: kinds.OnAnswer = _audit_answer) -> None:
+    kinds.register_kind(
+        "vehicle",
+        _search_telling_the_colour,
+        _fetch_vehicle,
+        on_hit=_audit_hit,
+        on_answer=on_answer,
+        replace=True,
+    )
+
+
+def _received_payloads(net: Net) -> dict[str, dict[str, Any]]:
+    """The payload of each query answer FR recorded, by peer, as the peer signed it."""
+    with net.nodes["FR"].session() as session:
+        rows = session.scalars(
+            select(Message).where(Message.direction == "in", Message.type == "query.answer")
+        )
+        return {r.peer: json.loads(r.body)["payload"] for r in rows}
+
+
+def _noted_answers(net: Net) -> list[tuple[str, str, str, str | None]]:
+    """What FR's on_answer wrote: (query id, peer, status, colour), one per answer recorded."""
+    noted = []
+    for entry in _entries(net, "FR", "vehicle.answer"):
+        details = json.loads(entry.details)
+        noted.append((entry.object_id, details["peer"], entry.outcome, details["colour"]))
+    return sorted(noted)
+
+
+def test_a_kinds_extra_fields_go_with_a_hit_and_never_with_a_no_hit(net: Net) -> None:
+    _with_hooks()
+
+    async def scenario() -> dict[str, Any]:
+        async with net.running() as c:
+            return await _query(net, c)
+
+    result = run(scenario())
+    assert _answers(result) == {"BE": "hit", "ES": "no_hit"}
+    reference = next(a["reference"] for a in result["answers"] if a["peer"] == "BE")
+    assert _received_payloads(net) == {
+        "BE": {"result": "hit", "reference": reference, "colour": "blue"},
+        "ES": {"result": "no_hit"},
+    }
+    assert _noted_answers(net) == [
+        (result["id"], "BE", "hit", "blue"),
+        (result["id"], "ES", "no_hit", None),
+    ]
+    # on_hit ran where the HIT was answered, for the reference the requester got.
+    assert [e.object_id for e in _entries(net, "BE", "vehicle.hit")] == [reference]
+    assert _entries(net, "ES", "vehicle.hit") == []
+
+
+@pytest.mark.parametrize("key", sorted(kinds.RESERVED_ANSWER_KEYS))
+def test_extra_fields_may_not_overwrite_what_federation_puts_in_an_answer(key: str) -> None:
+    with pytest.raises(ValidationFailed, match=f"may not use {key}"):
+        kinds.SearchResult(True, "AB-123-CD", extra={key: "forged"})
+
+
+def test_extra_fields_must_be_json() -> None:
+    with pytest.raises(ValidationFailed, match="JSON values"):
+        kinds.SearchResult(True, "AB-123-CD", extra={"seen": timedelta(hours=1)})
+
+
+def test_a_kind_that_tries_to_forge_the_reference_answers_an_error_not_a_hit(net: Net) -> None:
+    def forging(query: Mapping[str, Any], node: Node) -> kinds.SearchResult:
+        return kinds.SearchResult(True, "1-ABC-234", extra={"reference": "1-ABC-234"})
+
+    kinds.register_kind("vehicle", forging, _fetch_vehicle, replace=True)
+
+    async def scenario() -> dict[str, Any]:
+        async with net.running() as c:
+            return await _query(net, c, peers=["BE"])
+
+    (answer,) = run(scenario())["answers"]
+    assert (answer["status"], answer["reference"]) == ("error", None)
+    assert answer["detail"] == "the search failed on the requested node"
+    with net.nodes["BE"].session() as session:
+        assert session.scalars(select(Reference)).all() == []
+
+
+def _answer_again(net: Net, query_id: str) -> None:
+    """BE sends FR a second, different answer to the query it already answered."""
+    be = net.nodes["BE"]
+    with net.nodes["FR"].session() as session:
+        asked = session.scalars(
+            select(Answer).where(Answer.query_id == query_id, Answer.peer == "BE")
+        ).one()
+    with be.session() as session:
+        message = env.make(
+            be,
+            recipient="FR",
+            type="query.answer",
+            purpose=QUERY["purpose"],
+            legal_basis=QUERY["legal_basis"],
+            case_ref=QUERY["case_ref"],
+            in_reply_to=asked.message_id,
+            handling=Handling(code="H0"),
+            payload={"result": "hit", "reference": "ref-second", "colour": "red"},
+        )
+        outbox.enqueue(session, message, now=be.clock.now())
+
+
+def test_on_answer_runs_once_per_answer_also_for_a_late_one(net: Net) -> None:
+    _with_hooks()
+    net.mesh.delay["BE"] = 60  # the per-peer timeout is 2 s
+
+    async def scenario() -> tuple[dict[str, Any], list[Any], dict[str, Any]]:
+        async with net.running() as c:
+            first = await _query(net, c)
+            noted_before = _noted_answers(net)
+            net.mesh.delay.clear()
+            net.clock.advance(timedelta(seconds=5))
+            await delivery.deliver_due(net.nodes["FR"], net.apps["FR"].state.federation_client)
+            _answer_again(net, first["id"])
+            delivered = await delivery.deliver_due(
+                net.nodes["BE"], net.apps["BE"].state.federation_client
+            )
+            assert delivered == 1  # FR's inbox took it
+            r = await c["FR"].get(
+                f"/api/v1/federation/queries/{first['id']}", headers=net.auth("FR", "analyst")
+            )
+            return first, noted_before, r.json()
+
+    first, noted_before, later = run(scenario())
+    assert _answers(first) == {"BE": "timeout", "ES": "no_hit"}
+    assert noted_before == [(first["id"], "ES", "no_hit", None)]  # a timeout is no answer
+    # The late answer ran the hook; BE's second answer changed nothing and ran nothing.
+    assert next(a["reference"] for a in later["answers"] if a["peer"] == "BE") != "ref-second"
+    assert _noted_answers(net) == [
+        (first["id"], "BE", "hit", "blue"),
+        (first["id"], "ES", "no_hit", None),
+    ]
+    assert len(_entries(net, "BE", "vehicle.hit")) == 1  # BE answered the query once
+
+
+def test_on_answer_commits_with_the_answer_or_not_at_all(net: Net) -> None:
+    failures = ["BE"]
+
+    def failing_once(session: Session, node: Node, message: Envelope, answer: Answer) -> None:
+        _audit_answer(session, node, message, answer)
+        if answer.peer in failures:
+            failures.remove(answer.peer)
+            raise RuntimeError("the kind's own table is locked")
+
+    _with_hooks(on_answer=failing_once)
+
+    async def scenario() -> tuple[dict[str, Any], list[Any], dict[str, Any]]:
+        async with net.running() as c:
+            first = await _query(net, c)
+            noted_before = _noted_answers(net)
+            net.clock.advance(timedelta(seconds=5))
+            await delivery.deliver_due(net.nodes["FR"], net.apps["FR"].state.federation_client)
+            r = await c["FR"].get(
+                f"/api/v1/federation/queries/{first['id']}", headers=net.auth("FR", "analyst")
+            )
+            return first, noted_before, r.json()
+
+    first, noted_before, later = run(scenario())
+    # BE's answer and the hook's write were rolled back together; the message was retried.
+    assert _answers(first) == {"BE": "unreachable", "ES": "no_hit"}
+    assert "reply not processed" in next(a["detail"] for a in first["answers"] if a["peer"] == "BE")
+    assert noted_before == [(first["id"], "ES", "no_hit", None)]
+    assert _answers(later) == {"BE": "hit", "ES": "no_hit"}
+    assert _noted_answers(net) == [
+        (first["id"], "BE", "hit", "blue"),
+        (first["id"], "ES", "no_hit", None),
+    ]
 
 
 async def _hit_and_ask(net: Net, c: dict[str, httpx.AsyncClient]) -> dict[str, Any]:

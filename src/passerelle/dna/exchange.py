@@ -3,11 +3,10 @@
 - On the requested node, :func:`peer_search` answers HIT / NO HIT under the Prüm rules against
   the node's *exchangeable* profiles; a query that breaks the exchange rules (mixture, too few
   designated loci) is refused with its reason, never answered NO HIT.
-- The HIT carries an opaque reference (federation's) **and the quality class**: federation's
-  ``SearchResult`` has no room for it, so this package wraps federation's ``query`` and
-  ``query.answer`` message handlers (``federation.dispatch``, the registry the federation docs
-  name) to add ``quality`` and ``needs_lab_confirmation`` to the signed reply and record them
-  on both sides. Nothing else in the answer changes.
+- The HIT carries an opaque reference (federation's) **and the quality class**: ``quality``,
+  ``quality_name`` and ``needs_lab_confirmation`` go in the signed reply as the search result's
+  ``extra`` fields. The kind's ``on_hit`` and ``on_answer`` hooks record the match on both
+  sides, inside federation's transaction. Nothing else in the answer changes.
 - Personal data follow only through federation's follow-up workflow: :func:`peer_fetch`
   returns the releasable fields behind a reference, a supervisor on the requested node chooses.
 """
@@ -33,7 +32,6 @@ from passerelle.dna.model import CrossBorderSearch, MatchRecord, StoredProfile
 from passerelle.dna.rules import NEEDS_LAB_CONFIRMATION, Quality
 from passerelle.dna.service import prum_answer
 from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation import dispatch
 from passerelle.federation.model import Answer, Reference
 from passerelle.federation.schemas import Envelope, QueryIn
 from passerelle.node import Node
@@ -41,7 +39,6 @@ from passerelle.privacy.accounts import Principal
 
 KIND = "dna"
 MAX_REFERENCED = 10
-_WRAPPED = "__dna_wrapped__"
 
 
 def _read(node: Node, statement: ClauseElement) -> list[Any]:
@@ -95,7 +92,13 @@ def peer_search(payload: Mapping[str, Any], node: Node) -> federation.SearchResu
     best = hits[0]
     ids = ",".join(str(indexed.row_ids[h.reference]) for h in hits[:MAX_REFERENCED])
     return federation.SearchResult(
-        True, f"{int(best.quality)}:{int(best.needs_lab_confirmation)}:{ids}"
+        True,
+        f"{int(best.quality)}:{int(best.needs_lab_confirmation)}:{ids}",
+        extra={
+            "quality": int(best.quality),
+            "quality_name": store.QUALITY_NAMES[int(best.quality)],
+            "needs_lab_confirmation": best.needs_lab_confirmation,
+        },
     )
 
 
@@ -133,24 +136,12 @@ def peer_fetch(internal_ref: str, node: Node) -> dict[str, str]:
     return fields
 
 
-# --- federation message handlers: the quality travels with the signed answer ---------------
+# --- federation hooks: the match is recorded on both sides, with the message ---------------
 
 
-def _on_query(session: Session, node: Node, message: Envelope) -> Envelope | None:
-    reply = _ORIGINAL["query"](session, node, message)
-    if message.payload.get("kind") != KIND or reply is None:
-        return reply
-    if reply.payload.get("result") != "hit":
-        return reply
-    ref = session.get(Reference, str(reply.payload.get("reference")))
-    if ref is None:
-        return reply
+def _record_in(session: Session, node: Node, message: Envelope, ref: Reference) -> None:
+    """Requested node, on a HIT: one ``in`` match per profile behind the reference."""
     quality, lab, ids = _parse(ref.internal_ref)
-    reply.payload.update(
-        quality=int(quality),
-        quality_name=store.QUALITY_NAMES[int(quality)],
-        needs_lab_confirmation=lab,
-    )
     for row in session.scalars(select(StoredProfile).where(StoredProfile.id.in_(ids))):
         session.add(
             MatchRecord(
@@ -165,30 +156,17 @@ def _on_query(session: Session, node: Node, message: Envelope) -> Envelope | Non
                 created_at=node.clock.now(),
             )
         )
-    return reply
 
 
-def _on_answer(session: Session, node: Node, message: Envelope) -> Envelope | None:
-    result = _ORIGINAL["query.answer"](session, node, message)
+def _record_out(session: Session, node: Node, message: Envelope, answer: Answer) -> None:
+    """Requesting node, once per answer recorded: an ``out`` match for a HIT with a quality.
+
+    During :func:`cross_border` the answer comes before the search is linked to its profile;
+    the link then fills in ``query_ref`` and ``created_by``. A late answer finds the link.
+    """
     raw_quality = message.payload.get("quality")
-    if message.payload.get("result") != "hit" or raw_quality not in (1, 2, 3, 4):
-        return result
-    answer = session.scalars(
-        select(Answer).where(
-            Answer.message_id == message.in_reply_to, Answer.peer == message.sender
-        )
-    ).first()
-    if answer is None:
-        return result
-    known = session.scalars(
-        select(MatchRecord).where(
-            MatchRecord.scope == "out",
-            MatchRecord.query_id == answer.query_id,
-            MatchRecord.peer == message.sender,
-        )
-    ).first()
-    if known is not None:
-        return result
+    if answer.status != "hit" or raw_quality not in (1, 2, 3, 4):
+        return
     quality = Quality(int(raw_quality))
     link = session.get(CrossBorderSearch, answer.query_id)
     session.add(
@@ -206,23 +184,13 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> Envelope | No
             created_at=node.clock.now(),
         )
     )
-    return result
-
-
-_ORIGINAL: dict[str, dispatch.Handler] = {}
 
 
 def register() -> None:
-    """Register the ``dna`` kind and wrap federation's query handlers once (idempotent)."""
-    federation.register_kind(KIND, peer_search, peer_fetch, replace=True)
-    handlers = dispatch._HANDLERS
-    for name, wrapper in (("query", _on_query), ("query.answer", _on_answer)):
-        current = handlers[name]
-        if getattr(current, _WRAPPED, False):
-            continue
-        _ORIGINAL[name] = current
-        setattr(wrapper, _WRAPPED, True)
-        dispatch.handler(name)(wrapper)
+    """Register the ``dna`` kind with its hooks (idempotent: it replaces an earlier one)."""
+    federation.register_kind(
+        KIND, peer_search, peer_fetch, on_hit=_record_in, on_answer=_record_out, replace=True
+    )
 
 
 # --- requesting side -------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -143,6 +145,33 @@ def recent_queries(session: Session, *, limit: int = 50) -> list[QueryOut]:
     return [get_query(session, i) for i in ids]
 
 
+def _hit(
+    session: Session,
+    node: Node,
+    message: Envelope,
+    kind: kinds.Kind,
+    internal_ref: str,
+    extra: Mapping[str, Any],
+) -> dict[str, object]:
+    """Store a fresh opaque reference for the record found and let the kind act on the HIT.
+
+    The kind's extra fields come after federation's own; ``SearchResult`` has already refused
+    any that would overwrite them.
+    """
+    reference = Reference(
+        token="ref-" + secrets.token_urlsafe(18),
+        kind=kind.name,
+        internal_ref=internal_ref,
+        peer=message.sender,
+        query_message_id=message.id,
+        created_at=node.clock.now(),
+    )
+    session.add(reference)
+    if kind.on_hit is not None:
+        kind.on_hit(session, node, message, reference)
+    return {"result": "hit", "reference": reference.token, **extra}
+
+
 @dispatch.handler("query")
 def _on_query(session: Session, node: Node, message: Envelope) -> Envelope:
     """Peer side: search the kind, answer HIT with a fresh opaque reference or NO HIT."""
@@ -158,20 +187,9 @@ def _on_query(session: Session, node: Node, message: Envelope) -> Envelope:
         result = {"result": "error", "detail": "the search failed on the requested node"}
     else:
         if found.hit and found.internal_ref:
-            token = "ref-" + secrets.token_urlsafe(18)
-            session.add(
-                Reference(
-                    token=token,
-                    kind=kind_name,
-                    internal_ref=found.internal_ref,
-                    peer=message.sender,
-                    query_message_id=message.id,
-                    created_at=node.clock.now(),
-                )
-            )
-            result = {"result": "hit", "reference": token}
+            result = _hit(session, node, message, kind, found.internal_ref, found.extra)
         else:
-            result = {"result": "no_hit"}
+            result = {"result": "no_hit"}  # a kind's extra fields never go with a NO HIT
     node.audit(
         session,
         dispatch.peer_actor(message),
@@ -198,7 +216,10 @@ def _on_query(session: Session, node: Node, message: Envelope) -> Envelope:
 
 @dispatch.handler("query.answer")
 def _on_answer(session: Session, node: Node, message: Envelope) -> None:
-    """Requester side: record a peer's answer once, even if it arrives late or twice."""
+    """Requester side: record a peer's answer once, even if it arrives late or twice.
+
+    The kind's ``on_answer`` runs only when the answer is recorded, so it too runs once.
+    """
     answer = session.scalars(
         select(Answer).where(
             Answer.message_id == message.in_reply_to, Answer.peer == message.sender
@@ -224,3 +245,17 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> None:
         outcome=answer.status,
         details={"peer": message.sender, "case": message.case_ref},
     )
+    kind = _kind_of(session, answer)
+    if kind is not None and kind.on_answer is not None:
+        kind.on_answer(session, node, message, answer)
+
+
+def _kind_of(session: Session, answer: Answer) -> kinds.Kind | None:
+    """The kind asked about, if this node has it: a node may ask about kinds it does not hold."""
+    query = session.get(Query, answer.query_id)
+    if query is None:
+        return None
+    try:
+        return kinds.get_kind(query.kind)
+    except NotFound:
+        return None
