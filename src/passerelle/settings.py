@@ -38,6 +38,7 @@ class Settings:
     retention_interval_seconds: float = 3600.0
     bulk_engine: str = "duckdb"
     spark_master: str = "local[*]"
+    spark_driver_memory: str = "4g"
 
     @property
     def sqlite_path(self) -> Path:
@@ -85,6 +86,7 @@ class Settings:
             ),
             bulk_engine=_env("BULK_ENGINE", d.bulk_engine),
             spark_master=_env("SPARK_MASTER", d.spark_master),
+            spark_driver_memory=_env("SPARK_DRIVER_MEMORY", d.spark_driver_memory),
         )
 
 
@@ -107,6 +109,10 @@ SETTINGS_DOC: dict[str, str] = {
     "(0 turns the scheduler off).",
     "PASSERELLE_BULK_ENGINE": "Default bulk engine: memory, duckdb or spark.",
     "PASSERELLE_SPARK_MASTER": "Spark master URL for the spark engine (default local[*]).",
+    "PASSERELLE_SPARK_DRIVER_MEMORY": (
+        "Heap of the Spark driver JVM, e.g. 4g (default); with a local master it also runs "
+        "the executors."
+    ),
 }
 
 

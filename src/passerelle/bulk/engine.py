@@ -62,7 +62,8 @@ def open_engine(name: str, settings: Settings | None = None, workers: int = 1) -
     if name == "spark":
         from passerelle.bulk.spark_engine import SparkEngine
 
-        return SparkEngine((settings or Settings.from_env()).spark_master)
+        chosen = settings or Settings.from_env()
+        return SparkEngine(chosen.spark_master, driver_memory=chosen.spark_driver_memory)
     raise UsageError(f"unknown bulk engine {name!r}; available: duckdb, spark")
 
 

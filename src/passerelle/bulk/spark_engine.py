@@ -33,8 +33,9 @@ def spark_ddl(schema: pa.Schema) -> str:
     return ", ".join(f"`{f.name}` {_TYPES[f.type]}" for f in schema)
 
 
-def spark_session(master: str, partitions: int | None = None) -> Any:
-    """The process's Spark session (created once; later calls reuse it)."""
+def spark_session(master: str, partitions: int | None = None, driver_memory: str = "4g") -> Any:
+    """The process's Spark session (created once; later calls reuse it, whatever their
+    arguments: the driver's memory is fixed when its JVM starts)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
@@ -45,6 +46,10 @@ def spark_session(master: str, partitions: int | None = None) -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "20000")
         .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.driver.memory", driver_memory)
+        # A partition's key rows (tens of MB) are broadcast to the watchlist's key table
+        # instead of shuffling that table (millions of rows) once per partition.
+        .config("spark.sql.autoBroadcastJoinThreshold", str(256 * 2**20))
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config(
@@ -75,8 +80,12 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, master: str = "local[*]", session: Any = None) -> None:
-        self.spark = session if session is not None else spark_session(master)
+    def __init__(
+        self, master: str = "local[*]", session: Any = None, driver_memory: str = "4g"
+    ) -> None:
+        self.spark = (
+            session if session is not None else spark_session(master, driver_memory=driver_memory)
+        )
         self.parallelism = int(self.spark.sparkContext.defaultParallelism)
 
     def register(self, name: str, path: Path) -> None:
