@@ -104,7 +104,7 @@ class BlockSet:
             raise ValidationFailed("at most 16 blocks per block set")
         self.blocks = blocks
         n = codes.shape[1]
-        self.carried = np.zeros(n, dtype=np.uint16)  # bit b: the row carries every locus of b
+        carried = np.zeros(n, dtype=np.uint16)  # bit b: the row carries every locus of b
         self.full: list[SortedBlock] = []
         self.thin: list[SortedBlock] | None = None if subset is None else []
         wide = max((len(b) for b in blocks), default=0) > 2
@@ -119,17 +119,15 @@ class BlockSet:
             self.full.append(SortedBlock(key, np.flatnonzero(has).astype(np.uint32)))
             if self.thin is not None and subset is not None:
                 self.thin.append(SortedBlock(key, np.flatnonzero(has & subset).astype(np.uint32)))
-            self.carried[has] |= np.uint16(1 << b)
-        counts = [
-            int(np.count_nonzero(self.carried & np.uint16(1 << b))) for b in range(len(blocks))
-        ]
+            carried[has] |= np.uint16(1 << b)
+        counts = [int(np.count_nonzero(carried & np.uint16(1 << b))) for b in range(len(blocks))]
         # Blocks nearly all rows carry: a query carrying all of them leaves few rows to later
         # block sets, which then look in their small "thin" copy.
         self.common = sum(1 << b for b, c in enumerate(counts) if c >= 0.9 * n)
 
     @property
     def nbytes(self) -> int:
-        return sum(s.nbytes for s in [*self.full, *(self.thin or [])]) + int(self.carried.nbytes)
+        return sum(s.nbytes for s in [*self.full, *(self.thin or [])])
 
     def plan(self, matching: Mapping[int, I64]) -> tuple[int, dict[int, list[I64]]]:
         """The query's usable blocks (as a bit mask) and, per block, each locus' genotype codes

@@ -106,16 +106,16 @@ class ProfileIndex:
         self.original: U32 = order.astype(np.uint32)
         self.codes = np.ascontiguousarray(self.codes[:, order])
         self.ids = self.ids[order]
-        combined = combined[order]
-        self.carried: NDArray[np.uint64] = combined
+        # Per stored row, the blocks of every set it carries (16 bits a set).
+        self.carried: NDArray[np.uint64] = combined[order]
         self.block_sets: list[BlockSet] = []
         # Rows that every earlier set may miss even for a query carrying its common blocks.
         thin = np.ones(n, dtype=bool)
-        for blocks in set_blocks:
+        for s, blocks in enumerate(set_blocks):
             bs = BlockSet(blocks, self.codes, thin if self.block_sets else None)
             self.block_sets.append(bs)
-            thin &= POPCOUNT[bs.carried & np.uint16(bs.common)] <= 1
-        masks, starts = np.unique(combined, return_index=True)
+            thin &= POPCOUNT[_bits(self.carried, s, bs.common)] <= 1
+        masks, starts = np.unique(self.carried, return_index=True)
         bounds = np.append(starts, n)
         self.group_codes = masks.astype(np.uint64)
         self.group_starts = bounds[:-1]
@@ -289,22 +289,7 @@ class ProfileIndex:
         alive: U32 | None = None
         state = np.zeros(0, dtype=np.uint32)
         remaining = len(order)
-        skip = 0
-        if rows is None and len(order) >= 2:
-            # A run: count mismatched alleles at the first two loci in bytes, and keep the
-            # few rows with at most one before building their full counters.
-            first, second = self.codes[order[0], start:stop], self.codes[order[1], start:stop]
-            mismatched = mismatch_bytes(packs[0])[first] + mismatch_bytes(packs[1])[second]
-            alive = (np.flatnonzero(mismatched <= rules.MAX_MISMATCHED_ALLELES) + start).astype(
-                np.uint32
-            )
-            state = packs[0][self.codes[order[0]][alive]] + packs[1][self.codes[order[1]][alive]]
-            skip, remaining = 2, remaining - 2
-            if not len(alive):
-                return alive, state
         for k, i in enumerate(order):
-            if k < skip:
-                continue
             if alive is not None:
                 column = self.codes[i][alive]
             elif rows is None:
@@ -314,6 +299,8 @@ class ProfileIndex:
             add = packs[k][column]
             state = add if k == 0 else state + add
             remaining -= 1
+            if rows is None and k == 0 and remaining:
+                continue  # a run: read two columns before the first compaction
             keep = ((state & 63) <= rules.MAX_MISMATCHED_ALLELES) & (
                 ((state >> 6) & 63) + remaining >= rules.MIN_MATCHING_LOCI
             )
@@ -378,7 +365,7 @@ class ProfileIndex:
                     start, stop = self.group_starts[g], self.group_starts[g] + self.group_sizes[g]
                     rows = rows[(rows < start) | (rows >= stop)]
             rows, found_times = np.unique(rows, return_counts=True)
-            carried = self.carried[rows]  # every set's blocks each row carries, 16 bits a set
+            carried = self.carried[rows]
             # Keep rows every earlier set could miss and, since a match fully matches every
             # block it shares with the query but one, rows found at least k - 1 times where k
             # is the number of usable blocks of this set they share with the query.
@@ -439,12 +426,6 @@ def _contains(sorted_values: NDArray[np.intp], value: int) -> bool:
 def _bits(carried: NDArray[np.uint64], s: int, mask: int) -> U16:
     """The bits of block set ``s`` in ``carried`` that are also in ``mask``."""
     out: U16 = ((carried >> np.uint64(16 * s)) & np.uint64(mask)).astype(np.uint16)
-    return out
-
-
-def mismatch_bytes(packed: U32) -> U8:
-    """The mismatched-allele counts (0, 1 or 2) of a packed table, one byte each."""
-    out: U8 = (packed & 63).astype(np.uint8)
     return out
 
 
