@@ -16,13 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.compiler import SQLCompiler
 from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
@@ -41,32 +39,10 @@ KIND = "dna"
 MAX_REFERENCED = 10
 
 
-def _read(node: Node, statement: ClauseElement) -> list[Any]:
-    """Rows of a SELECT read outside any transaction: kinds run inside federation's inbox
-    transaction, and on SQLite a second session would wait for its write lock."""
-    engine = node.db.engine
-    compiled = cast(
-        SQLCompiler,
-        statement.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True}),
-    )
-    params = compiled.params
-    args: Any = [params[k] for k in compiled.positiontup or ()] if compiled.positional else params
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(str(compiled), args)
-        rows = list(cursor.fetchall())
-        cursor.close()
-        raw.rollback()
-    finally:
-        raw.close()
-    return rows
-
-
 def _peer_index(node: Node) -> store.NodeIndex:
-    generation = tuple(_read(node, store.GENERATION)[0])
+    generation = tuple(node.db.read_committed(store.GENERATION)[0])
     query = select(*store.INDEX_COLUMNS).order_by(StoredProfile.id)
-    return store.node_index(node, generation, lambda: _read(node, query), key="raw")
+    return store.node_index(node, generation, lambda: node.db.read_committed(query), key="raw")
 
 
 def peer_search(payload: Mapping[str, Any], node: Node) -> federation.SearchResult:
@@ -118,7 +94,9 @@ def peer_fetch(internal_ref: str, node: Node) -> dict[str, str]:
         StoredProfile.kit,
         StoredProfile.loci,
     )
-    rows = _read(node, select(*columns).where(StoredProfile.id.in_(ids)).order_by(StoredProfile.id))
+    rows = node.db.read_committed(
+        select(*columns).where(StoredProfile.id.in_(ids)).order_by(StoredProfile.id)
+    )
     if not rows:
         raise NotFound("the matching DNA profile is no longer held")
     fields = {

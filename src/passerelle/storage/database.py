@@ -6,11 +6,13 @@ import fcntl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 
 from passerelle.storage.migrate import upgrade
 
@@ -73,6 +75,34 @@ class Database:
                 finally:
                     conn.execute(text("SELECT pg_advisory_unlock(7262001)"))
                     conn.commit()
+
+    def read_committed(self, statement: ClauseElement) -> list[Any]:
+        """Rows of a SELECT read outside any transaction: the last committed state.
+
+        For code that runs inside another transaction and must not wait for a second one:
+        on SQLite every transaction takes the write lock (``BEGIN IMMEDIATE``), so a second
+        session would wait for the first (federation calls a kind's search inside its inbox
+        transaction). A plain DBAPI read in autocommit takes no lock.
+        """
+        compiled = cast(
+            SQLCompiler,
+            statement.compile(
+                dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True}
+            ),
+        )
+        params = compiled.params
+        positional = [params[k] for k in compiled.positiontup or ()]
+        args: Any = positional if compiled.positional else params
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(str(compiled), args)
+            rows = list(cursor.fetchall())
+            cursor.close()
+            raw.rollback()
+        finally:
+            raw.close()
+        return rows
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.compiler import SQLCompiler
 
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.federation import QueryIn, QueryOut, SearchResult, register_kind, send_query
@@ -58,29 +56,6 @@ def register_kinds() -> None:
     )
 
 
-def _read_committed(node: Node, statement: ClauseElement) -> list[Any]:
-    """Rows of a SELECT read outside any transaction.
-
-    Kinds are called inside federation's inbox transaction, and on SQLite every transaction
-    takes the write lock (``BEGIN IMMEDIATE``): a second session would wait for the first. A
-    plain DBAPI read in autocommit sees the last committed state without locking.
-    """
-    engine = node.db.engine
-    compiled = cast(SQLCompiler, statement.compile(dialect=engine.dialect))
-    params = compiled.params
-    args: Any = [params[k] for k in compiled.positiontup or ()] if compiled.positional else params
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(str(compiled), args)
-        rows = list(cursor.fetchall())
-        cursor.close()
-        raw.rollback()
-    finally:
-        raw.close()
-    return rows
-
-
 def _search(payload: Mapping[str, Any], node: Node) -> SearchResult:
     locator = str(payload.get("record_locator", "")).strip().upper()
     family = str(payload.get("family_name", "")).strip().upper()
@@ -92,7 +67,7 @@ def _search(payload: Mapping[str, Any], node: Node) -> SearchResult:
         query = query.where(Booking.record_locator == locator)
     else:
         query = query.where(Booking.personal.contains(born))
-    for booking_id, personal in _read_committed(node, query.limit(1000)):
+    for booking_id, personal in node.db.read_committed(query.limit(1000)):
         if locator:
             return SearchResult(True, str(booking_id))
         for pax in json.loads(personal or "{}").get("passengers", []):
@@ -111,7 +86,7 @@ def _fetch(ref: str, node: Node) -> dict[str, str]:
         Booking.departure,
         Booking.personal,
     )
-    rows = _read_committed(node, select(*columns).where(Booking.id == int(ref)))
+    rows = node.db.read_committed(select(*columns).where(Booking.id == int(ref)))
     if not rows:
         raise NotFound("the booking is no longer held")
     locator, carrier, number, origin, destination, departure, personal = rows[0]
