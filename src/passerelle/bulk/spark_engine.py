@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from passerelle.bulk.engine import BatchFn
+from passerelle.settings import Settings
 
 _TYPES = {
     pa.string(): "string",
@@ -33,7 +34,9 @@ def spark_ddl(schema: pa.Schema) -> str:
     return ", ".join(f"`{f.name}` {_TYPES[f.type]}" for f in schema)
 
 
-def spark_session(master: str, partitions: int | None = None, driver_memory: str = "4g") -> Any:
+def spark_session(
+    master: str, partitions: int | None = None, driver_memory: str = Settings.spark_driver_memory
+) -> Any:
     """The process's Spark session (created once; later calls reuse it, whatever their
     arguments: the driver's memory is fixed when its JVM starts)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -81,7 +84,10 @@ class SparkEngine:
     name = "spark"
 
     def __init__(
-        self, master: str = "local[*]", session: Any = None, driver_memory: str = "4g"
+        self,
+        master: str = Settings.spark_master,
+        session: Any = None,
+        driver_memory: str = Settings.spark_driver_memory,
     ) -> None:
         self.spark = (
             session if session is not None else spark_session(master, driver_memory=driver_memory)
