@@ -114,6 +114,13 @@ def child_passerelle(args: argparse.Namespace, data: Path, out: Path) -> dict[st
     from passerelle.bulk import screen_job
     from passerelle.settings import Settings
 
+    started = time.perf_counter()
+
+    def log(index: int) -> None:
+        # Per-partition timings on stderr: the steady state shows apart from preparation.
+        took = time.perf_counter() - started
+        print(f"{args.child}: partition {index} done at {took:.0f} s", file=sys.stderr, flush=True)
+
     report = screen_job(
         data / "watchlist.csv",
         data / "records.csv",
@@ -124,6 +131,7 @@ def child_passerelle(args: argparse.Namespace, data: Path, out: Path) -> dict[st
         job_dir=out.with_suffix(".job"),
         partition_rows=args.partition_rows,
         workers=args.workers,
+        on_partition=log,
     )
     return {"hits": report.rows, "partitions": report.partitions}
 

@@ -38,7 +38,7 @@ class Settings:
     retention_interval_seconds: float = 3600.0
     bulk_engine: str = "duckdb"
     spark_master: str = "local[*]"
-    spark_driver_memory: str = "4g"
+    spark_driver_memory: str = "8g"
 
     @property
     def sqlite_path(self) -> Path:
@@ -110,7 +110,7 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_BULK_ENGINE": "Default bulk engine: memory, duckdb or spark.",
     "PASSERELLE_SPARK_MASTER": "Spark master URL for the spark engine (default local[*]).",
     "PASSERELLE_SPARK_DRIVER_MEMORY": (
-        "Heap of the Spark driver JVM, e.g. 4g (default); with a local master it also runs "
+        "Heap of the Spark driver JVM, e.g. 8g (default); with a local master it also runs "
         "the executors."
     ),
 }
