@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from passerelle.bulk import screen_job
+from passerelle.bulk import blocking, screen_job
 from passerelle.bulk.jobs import default_job_dir
 from passerelle.errors import Conflict, UsageError
 from passerelle.identity import rules
@@ -60,6 +60,34 @@ def test_over_common_keys_are_ignored_as_in_memory(
 
 class Interrupted(Exception):
     pass
+
+
+def test_a_watchlist_too_large_to_broadcast_gives_the_same_hits(
+    engine: str,
+    screening_files: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Past the broadcast limit the key join runs without Spark's hints (a shuffled join):
+    # the hits must not change.
+    monkeypatch.setattr(blocking, "BROADCAST_MAX_KEY_ROWS", 0)
+    plans: list[bool] = []
+    original = blocking.candidates_sql
+
+    def spy(low: int, high: int, limit: int | None = None, *, broadcast: bool = True) -> str:
+        plans.append(broadcast)
+        return original(low, high, limit, broadcast=broadcast)
+
+    monkeypatch.setattr(blocking, "candidates_sql", spy)
+    watchlist, records = screening_files
+    screen_job(watchlist, records, tmp_path / "m.csv", threshold=0.8, engine="memory")
+    screen_job(
+        watchlist, records, tmp_path / "b.csv", threshold=0.8, engine=engine, partition_rows=300
+    )
+    assert (tmp_path / "b.csv").read_text("utf-8") == (tmp_path / "m.csv").read_text("utf-8")
+    assert plans and not any(plans)
+    assert "/*+" not in original(0, 10, broadcast=False)
+    assert "BROADCAST(e)" in original(0, 10)
 
 
 def test_an_interrupted_job_resumes_from_its_last_partition(

@@ -22,7 +22,8 @@ The text carries two Spark hints, which other engines read as comments: the part
 rows are spread by record (``REPARTITION``) and the watchlist's key table is broadcast to them
 (``BROADCAST``). The join's output is then already grouped by record, so summing per pair and
 ranking per record need no shuffle of the ~100 million joined rows, and each Spark task sums
-about a thousand records' pairs in memory.
+about a thousand records' pairs in memory. A key table over ``BROADCAST_MAX_KEY_ROWS`` rows
+(about two million entries) is not broadcast: the text then has no hints and Spark shuffles.
 
 When the identity index changes how it ranks candidates, this module changes with it: the
 bulk tests compare every engine with the in-memory path on the same data and fail otherwise.
@@ -119,21 +120,30 @@ _RECORDS_PER_TASK = 1000
 assert rules.MIN_CANDIDATE_WEIGHT <= rules.STRONG_WEIGHT, "see candidates_sql's HAVING"
 
 
-def candidates_sql(low: int, high: int, limit: int | None = None) -> str:
+#: Largest watchlist key table (rows) broadcast to the key join: 16 million rows (1 million
+#: entries) fit an 8 GiB Spark driver heap with room to spare; past this the join shuffles.
+BROADCAST_MAX_KEY_ROWS = 32_000_000
+
+
+def candidates_sql(low: int, high: int, limit: int | None = None, *, broadcast: bool = True) -> str:
     """Candidate pairs of records ``low <= ord < high`` with both people's columns.
 
     Reads ``record_keys`` (this partition's key rows), ``entry_index``, ``records`` and
     ``entries``; yields ``ord, slot, r_id, r_full_name, …, e_id, e_full_name, …``.
+    ``broadcast=False`` leaves out the Spark hints (for key tables over
+    ``BROADCAST_MAX_KEY_ROWS``): same rows, with Spark shuffling the joined key rows instead.
     """
     top = rules.CANDIDATE_LIMIT if limit is None else limit
     strong = int(rules.STRONG_WEIGHT)
     tasks = max(1, -(-(high - low) // _RECORDS_PER_TASK))
     weight = f"sum(CASE WHEN r.single THEN {_single_weight()} ELSE r.weight END)"
+    hint = "/*+ BROADCAST(e) */ " if broadcast else ""
+    spread = f"/*+ REPARTITION({int(tasks)}, ord) */ " if broadcast else ""
     return f"""
 WITH shared AS (
-    SELECT /*+ BROADCAST(e) */ r.ord AS ord, e.slot AS slot, {weight} AS weight,
+    SELECT {hint}r.ord AS ord, e.slot AS slot, {weight} AS weight,
            min(r.pos) AS first_pos, min(r.least) AS least
-    FROM (SELECT /*+ REPARTITION({int(tasks)}, ord) */ * FROM record_keys) r
+    FROM (SELECT {spread}* FROM record_keys) r
     JOIN entry_index e ON r.key = e.key
     GROUP BY r.ord, e.slot
     HAVING {weight} >= min(r.least)
@@ -162,6 +172,7 @@ SELECT ord, {", ".join(PERSON_COLUMNS)} FROM (
 """  # noqa: S608
 
 __all__ = [
+    "BROADCAST_MAX_KEY_ROWS",
     "DEDUPLICATE_ENTRIES_SQL",
     "KEY_SCHEMA",
     "candidates_sql",

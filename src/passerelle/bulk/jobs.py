@@ -180,8 +180,15 @@ def _prepare_screening(job: JobDir, engine: BulkEngine, watchlist: Path, records
     return int(pq.ParquetDataset(job / "records").read(columns=["ord"]).num_rows)
 
 
+def _broadcast(job: JobDir) -> bool:
+    """Whether the watchlist's key table is small enough to broadcast to the key join."""
+    files = (job / "entry_index").glob("*.parquet")
+    rows: int = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    return rows <= blocking.BROADCAST_MAX_KEY_ROWS
+
+
 def _screen_partition(
-    job: JobDir, engine: BulkEngine, threshold: float, lo: int, hi: int
+    job: JobDir, engine: BulkEngine, threshold: float, broadcast: bool, lo: int, hi: int
 ) -> pa.Table:
     keys = job / "record_keys"
     engine.write(
@@ -192,7 +199,9 @@ def _screen_partition(
     )
     engine.register("record_keys", keys)
     hits = engine.collect(
-        blocking.candidates_sql(lo, hi), partial(score_candidates, threshold), HIT_SCHEMA
+        blocking.candidates_sql(lo, hi, broadcast=broadcast),
+        partial(score_candidates, threshold),
+        HIT_SCHEMA,
     )
     # The in-memory order: input order, then best score first, ties by entry id.
     return hits.sort_by([("ord", "ascending"), ("score", "descending"), ("entry_id", "ascending")])
@@ -273,7 +282,7 @@ def screen_job(
                 job,
                 rows,
                 partition_rows,
-                partial(_screen_partition, job, runner, threshold),
+                partial(_screen_partition, job, runner, threshold, _broadcast(job)),
                 bar,
                 f"Screening ({engine})",
                 on_partition,
