@@ -15,8 +15,8 @@ run scores exactly the pairs the in-memory path scores:
 
 Pairs below the record's minimum weight are dropped as soon as they are summed (``HAVING``):
 they would rank after every pair that reaches it, so the ranks of the pairs kept do not change,
-and the ranking sorts tens of times fewer rows (at a million entries, 50,000 records share keys
-with 82 million entries, most of them through one common name).
+and the ranking sorts far fewer rows (50,000 records and a million entries share keys in 82
+million pairs, most of them through one common name only).
 
 The text carries two Spark hints, which other engines read as comments: the partition's key
 rows are spread by record (``REPARTITION``) and the watchlist's key table is broadcast to them
