@@ -177,14 +177,17 @@ def _prepare_screening(job: JobDir, engine: BulkEngine, watchlist: Path, records
         engine.write(blocking.entry_index_sql(), job / "entry_index")
     engine.register("entry_index", job / "entry_index")
     engine.register("records", job / "records")
-    return int(pq.ParquetDataset(job / "records").read(columns=["ord"]).num_rows)
+    return _row_count(job / "records")
+
+
+def _row_count(dataset: Path) -> int:
+    """Rows of a Parquet dataset directory, from its files' footers."""
+    return sum(int(pq.ParquetFile(f).metadata.num_rows) for f in dataset.glob("*.parquet"))
 
 
 def _broadcast(job: JobDir) -> bool:
     """Whether the watchlist's key table is small enough to broadcast to the key join."""
-    files = (job / "entry_index").glob("*.parquet")
-    rows: int = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-    return rows <= blocking.BROADCAST_MAX_KEY_ROWS
+    return _row_count(job / "entry_index") <= blocking.BROADCAST_MAX_KEY_ROWS
 
 
 def _screen_partition(
