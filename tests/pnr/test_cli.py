@@ -98,3 +98,16 @@ def test_synth_writes_pushes_that_ingest_accepts(tmp_path: Path) -> None:
         validate_osdm(json.loads(path.read_text()))
     ingest = runner.invoke(app, ["ingest", "--json", *map(str, air + rail)])
     assert ingest.exit_code == 0, ingest.output
+
+
+def test_ingest_of_non_ascii_digits_reports_instead_of_a_traceback(tmp_path: Path) -> None:
+    weird = tmp_path / "weird.edi"
+    weird.write_text(
+        "UNB+IATA:1+AF'UNH+1+PNRGOV:13:1:IA'EQN+²'SRC'RCI+AF:SUP123'TIF+DUPONT+MARIE:A:1'"
+        "EBD+X+³:20:KG'UNT+" + "9" * 5000 + "+1'UNZ+1+1'",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["ingest", "--json", str(weird)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["record_locators"] == ["SUP123"]

@@ -127,3 +127,12 @@ def test_fuzz_tokenizer_raises_only_typed_errors(data: str | bytes) -> None:
     split_interchange(tokens)
     for seg in tokens.segments:
         assert len(seg.tag) == 3
+
+
+@pytest.mark.parametrize("count", ["²", "1³", "9" * 5000])
+def test_unt_count_that_is_not_ascii_digits_is_a_warning(count: str) -> None:
+    interchange = split_interchange(tokenize(f"UNH+1+PNRGOV'SRC'UNT+{count}+1'"))
+    assert len(interchange.messages) == 1
+    (warning,) = interchange.warnings
+    assert "is not a number" in warning
+    assert len(warning) < 80  # a 5,000-digit count is not copied into the report

@@ -47,3 +47,11 @@ def test_paxlst_passengers_carry_api_data() -> None:
     assert karim.date_of_birth == "1979-01-01"
     assert karim.documents[0].expiry == "2030-12-31"
     assert result.summary()["passengers"] == 2
+
+
+def test_dates_with_non_ascii_digits_are_unknown_not_a_crash() -> None:
+    text = PAXLST.replace("DTM+329:850412", "DTM+329:²²0412").replace("20300101", "٢٠300101")
+    result = parse_file(text.encode(), "api.edi")
+    lotte = result.passengers[0]
+    assert lotte.date_of_birth is None
+    assert lotte.documents[0].expiry is None

@@ -104,3 +104,29 @@ def test_unsupported_message_type_is_quarantined() -> None:
     assert [(q.segment, q.reason) for q in result.quarantined] == [
         (2, "unsupported message type 'INVOIC'")
     ]
+
+
+def test_non_ascii_and_huge_numbers_are_not_read_as_numbers() -> None:
+    # "²".isdigit() is True and int("²") raises: these crashed the parser (HTTP 500 on push).
+    for weird in ("²", "³", "٣", "9" * 5000):
+        text = pnrgov(
+            f"EQN+{weird}",
+            "SRC",
+            "RCI+AF:NUM123",
+            "TIF+DUPONT+MARIE:A:1",
+            f"EBD+X+{weird}:20:KG",
+            f"TVL+{weird}0626:0900+CDG+BRU+AF+1234",
+            "TRI",
+            "TIF+DUPONT+MARIE:A:1",
+            f"TBD++{weird}:20",
+        )
+        result = parse_file(text.encode(), "weird.edi")
+        assert result.record_locators == ["NUM123"], weird
+        (marie,) = result.passengers
+        assert marie.bags == 0
+        assert result.pnrs[0].legs[0].departure is None
+
+
+def test_bag_counts_read_ascii_digits_only() -> None:
+    result = parse_file(pnrgov("SRC", "RCI+AF:BAG123", "TIF+DUPONT+MARIE:A:1", "EBD+X+2").encode())
+    assert result.passengers[0].bags == 2

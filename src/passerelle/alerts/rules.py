@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from passerelle.digits import to_int
+
 SIS = "Regulation (EU) 2018/1862 (SIS police and judicial cooperation)"
 
 
@@ -206,8 +208,9 @@ def step_days() -> dict[str, int]:
     raw = os.environ.get("PASSERELLE_ALERTS_STEP_DAYS", "").strip()
     for part in filter(None, (p.strip() for p in raw.split(","))):
         code, _, value = part.partition("=")
-        if code.strip() in days and value.strip().isdigit():
-            days[code.strip()] = int(value)
+        number = to_int(value.strip(), 5)
+        if code.strip() in days and number is not None:
+            days[code.strip()] = number
     return days
 
 

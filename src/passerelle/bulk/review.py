@@ -12,7 +12,9 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -25,6 +27,7 @@ from passerelle.node import Node
 from passerelle.privacy.audit import Actor
 
 _CHUNK = 10_000
+_ID_LENGTH = 200  # the bulk_candidate columns
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,19 @@ class ReviewLoad:
     candidates: int
 
 
-def _hits(path: Path) -> Iterator[dict[str, str]]:
+def read_hits(path: Path) -> Iterator[dict[str, object]]:
+    """The rows of a bulk screening output (CSV or Parquet), checked.
+
+    Raises :class:`MalformedInput` naming the file and line for anything unreadable.
+    """
+    try:
+        for line, hit in enumerate(_hits(path), start=2):
+            yield _row(hit, line, path)
+    except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as exc:
+        raise MalformedInput(f"{path}: cannot be read as screening hits ({exc})") from exc
+
+
+def _hits(path: Path) -> Iterator[dict[str, Any]]:
     if path.suffix.lower() == ".parquet":
         table = pq.read_table(path)
         missing = [c for c in OUTPUT_COLUMNS if c not in table.column_names]
@@ -52,18 +67,28 @@ def _hits(path: Path) -> Iterator[dict[str, str]]:
         yield from reader
 
 
-def _row(hit: dict[str, str], line: int, path: Path) -> dict[str, object]:
+def _row(hit: dict[str, Any], line: int, path: Path) -> dict[str, object]:
     try:
         score = float(hit["score"])
     except (TypeError, ValueError):
         raise MalformedInput(f"{path}: line {line}: score is not a number", line=line) from None
-    if not hit["record_id"] or not hit["entry_id"]:
+    if not 0.0 <= score <= 1.0:
+        raise MalformedInput(f"{path}: line {line}: score is not between 0 and 1", line=line)
+    texts = [hit.get(c) for c in ("record_id", "entry_id", "explanation")]
+    if not all(isinstance(t, str) or t is None for t in texts):
+        raise MalformedInput(f"{path}: line {line}: a text column holds a number", line=line)
+    record_id, entry_id, explanation = (str(t or "") for t in texts)
+    if not record_id or not entry_id:
         raise MalformedInput(f"{path}: line {line}: empty record_id or entry_id", line=line)
+    if len(record_id) > _ID_LENGTH or len(entry_id) > _ID_LENGTH:
+        raise MalformedInput(
+            f"{path}: line {line}: record_id or entry_id longer than {_ID_LENGTH}", line=line
+        )
     return {
-        "record_id": hit["record_id"],
-        "entry_id": hit["entry_id"],
+        "record_id": record_id,
+        "entry_id": entry_id,
         "score": score,
-        "explanation": hit["explanation"] or "",
+        "explanation": explanation,
     }
 
 
@@ -81,8 +106,8 @@ def load_candidates(node: Node, hits: Path, source: str, actor: Actor) -> Review
     count = 0
     with node.session() as session:
         chunk: list[dict[str, object]] = []
-        for line, hit in enumerate(_hits(hits), start=2):
-            chunk.append({**common, **_row(hit, line, hits)})
+        for hit in read_hits(hits):
+            chunk.append({**common, **hit})
             if len(chunk) >= _CHUNK:
                 session.execute(insert(Candidate), chunk)
                 count += len(chunk)
@@ -114,4 +139,4 @@ def pending_candidates(
     return list(session.scalars(query))
 
 
-__all__ = ["ReviewLoad", "load_candidates", "pending_candidates"]
+__all__ = ["ReviewLoad", "load_candidates", "pending_candidates", "read_hits"]

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from passerelle.bulk.engine import BatchFn
+from passerelle.digits import to_int
 from passerelle.settings import Settings
 
 _TYPES = {
@@ -62,7 +63,8 @@ def spark_session(
         # Spark's default of 200 shuffle partitions is for clusters; locally a few per core.
         cores = os.cpu_count() or 2
         inside = master[master.find("[") + 1 : -1] if "[" in master else "1"
-        partitions = 2 * (cores if inside == "*" else int(inside) if inside.isdigit() else cores)
+        threads = to_int(inside, 4)
+        partitions = 2 * (cores if inside == "*" or not threads else threads)
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     session = builder.getOrCreate()

@@ -25,13 +25,19 @@ Row = tuple[int, dict[str, str]]
 def read_rows(source: Path | str) -> Iterator[Row]:
     """Yield ``(line number, row)`` from a profile CSV file (or CSV text when given a str).
 
-    Raises :class:`MalformedInput` naming the file line for a missing column or a ragged row.
+    Raises :class:`MalformedInput` naming the file line for a missing column, a ragged row or
+    bytes that are not UTF-8.
     """
     if isinstance(source, Path):
         if not source.is_file():
             raise NotFound(f"no such file: {source}")
-        with source.open(newline="", encoding="utf-8-sig") as handle:
-            yield from _rows(handle, str(source))
+        try:
+            with source.open(newline="", encoding="utf-8-sig") as handle:
+                yield from _rows(handle, str(source))
+        except UnicodeDecodeError as exc:
+            raise MalformedInput(f"{source}: not UTF-8 text ({exc.reason})") from exc
+        except OSError as exc:
+            raise MalformedInput(f"{source}: cannot be read ({exc.strerror})") from exc
     else:
         yield from _rows(io.StringIO(source), "<text>")
 

@@ -14,7 +14,7 @@ from passerelle.dna import rules
 from passerelle.dna.profiles import WILDCARD_ALLELE, Allele, Genotype, Profile
 from passerelle.errors import ValidationFailed
 
-_NUMERIC = re.compile(r"^(\d{1,3})(?:\.(\d))?$")
+_NUMERIC = re.compile(r"^([0-9]{1,3})(?:\.([0-9]))?$")
 _STRIP = re.compile(r"[\s\-_]+")
 
 FLAG_MIXTURE = "mixture"

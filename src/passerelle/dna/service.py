@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from passerelle.digits import is_digits
 from passerelle.dna import csvio, rules
 from passerelle.dna.harmonise import exchange_flags, make_profile
 from passerelle.dna.index import ProfileIndex
@@ -87,7 +88,7 @@ def _alleles(row: Mapping[str, str]) -> list[str]:
     numbered = sorted(
         (int(k.removeprefix("allele_")), v)
         for k, v in row.items()
-        if k.startswith("allele_") and k.removeprefix("allele_").isdigit()
+        if k.startswith("allele_") and is_digits(k.removeprefix("allele_"), 3)
     )
     return [v for _, v in numbered if v]
 

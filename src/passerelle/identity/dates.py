@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from passerelle.digits import to_int
 from passerelle.errors import MalformedInput
 
-_ISO = re.compile(r"^\s*(\d{4}|[Xx]{4})(?:-(\d{2}|[Xx]{2})(?:-(\d{2}|[Xx]{2}))?)?\s*$")
+_ISO = re.compile(r"^\s*([0-9]{4}|[Xx]{4})(?:-([0-9]{2}|[Xx]{2})(?:-([0-9]{2}|[Xx]{2}))?)?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +37,9 @@ class PartialDate:
 
 
 def _part(text: str | None, low: int, high: int) -> int | None:
-    if text is None or not text.isdigit() or int(text) == 0:
+    value = to_int(text, 4) if text is not None else None
+    if not value:  # None (XX, XXXX) or 0 (00, 0000): unknown
         return None
-    value = int(text)
     return value if low <= value <= high else -1
 
 

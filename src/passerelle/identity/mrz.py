@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from passerelle.digits import to_int
 from passerelle.errors import MalformedInput
 from passerelle.identity.dates import PartialDate
 
@@ -24,8 +25,8 @@ def check_digit(data: str) -> int:
     """The ICAO 9303 check digit of ``data`` (Part 3 section 4.9)."""
     total = 0
     for i, ch in enumerate(data):
-        if ch.isdigit():
-            value = int(ch)
+        if "0" <= ch <= "9":
+            value = ord(ch) - 48
         elif "A" <= ch <= "Z":
             value = ord(ch) - 55
         elif ch == "<":
@@ -72,13 +73,15 @@ def _date(yymmdd: str, *, birth: bool, today: dt.date | None = None) -> PartialD
         return None
     yy, mm, dd = yymmdd[:2], yymmdd[2:4], yymmdd[4:]
     year: int | None = None
-    if yy.isdigit():
+    short = to_int(yy, 2)
+    if short is not None:
         now = (today or dt.date.today()).year % 100
         # Birth dates are in the past; expiry dates of valid documents within a few decades.
-        century = (1900 if int(yy) > now else 2000) if birth else (2000 if int(yy) < 70 else 1900)
-        year = century + int(yy)
-    month = int(mm) if mm.isdigit() and 1 <= int(mm) <= 12 else None
-    day = int(dd) if dd.isdigit() and 1 <= int(dd) <= 31 else None
+        century = (1900 if short > now else 2000) if birth else (2000 if short < 70 else 1900)
+        year = century + short
+    month, day = to_int(mm, 2), to_int(dd, 2)
+    month = month if month is not None and 1 <= month <= 12 else None
+    day = day if day is not None and 1 <= day <= 31 else None
     return PartialDate(year, month, day)
 
 
@@ -97,7 +100,7 @@ def _lines(mrz: str | list[str] | tuple[str, ...]) -> list[str]:
 
 
 def _check(data: str, digit: str) -> bool:
-    return digit.isdigit() and check_digit(data) == int(digit)
+    return check_digit(data) == to_int(digit, 1)
 
 
 def parse_mrz(mrz: str | list[str] | tuple[str, ...]) -> MrzData:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
+from passerelle.digits import to_int
 from passerelle.errors import MalformedInput
 
 __all__ = [
@@ -345,7 +346,11 @@ def split_interchange(tokens: Tokens) -> Interchange:
             current.trailer = seg
             declared = seg.get(0)
             actual = len(current.body) + 2
-            if declared.isdigit() and int(declared) != actual:
+            count = to_int(declared)
+            if count is None and declared:
+                shown = declared[:12] + ("…" if len(declared) > 12 else "")
+                warnings.append(f"segment {seg.number}: UNT count {shown!r} is not a number")
+            elif count is not None and count != actual:
                 warnings.append(
                     f"segment {seg.number}: UNT counts {declared} segments, message has {actual}"
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from passerelle.digits import is_digits
 from passerelle.pnr.edifact import Segment
 from passerelle.pnr.normalised import Contact, Document, Leg, Mode, Payment
 
@@ -39,7 +40,7 @@ def _iso(year: int, month: int, day: int, hhmm: str = "") -> str | None:
         date = dt.date(year, month, day)
     except ValueError:
         return None
-    if len(hhmm) == 4 and hhmm.isdigit() and int(hhmm[:2]) < 24 and int(hhmm[2:]) < 60:
+    if len(hhmm) == 4 and is_digits(hhmm) and int(hhmm[:2]) < 24 and int(hhmm[2:]) < 60:
         return f"{date.isoformat()}T{hhmm[:2]}:{hhmm[2:]}"
     return date.isoformat()
 
@@ -47,7 +48,7 @@ def _iso(year: int, month: int, day: int, hhmm: str = "") -> str | None:
 def ddmmyy(value: str, hhmm: str = "") -> str | None:
     """``121210`` (+ ``0915``) → ``2010-12-12T09:15``; None when not a date."""
     value = value.strip()
-    if len(value) != 6 or not value.isdigit():
+    if len(value) != 6 or not is_digits(value):
         return None
     return _iso(2000 + int(value[4:]), int(value[2:4]), int(value[:2]), hhmm.strip())
 
@@ -55,7 +56,7 @@ def ddmmyy(value: str, hhmm: str = "") -> str | None:
 def yymmdd(value: str, hhmm: str = "") -> str | None:
     """PAXLST/UNB style ``101209`` → ``2010-12-09``."""
     value = value.strip()
-    if len(value) != 6 or not value.isdigit():
+    if len(value) != 6 or not is_digits(value):
         return None
     return _iso(2000 + int(value[:2]), int(value[2:4]), int(value[4:]), hhmm.strip())
 
@@ -63,7 +64,7 @@ def yymmdd(value: str, hhmm: str = "") -> str | None:
 def edifact_datetime(value: str, *, birth: bool = False) -> str | None:
     """``12JUL64`` → ``1964-07-12`` (a birth date is never in the future), else None."""
     value = value.strip().upper()
-    if len(value) != 7 or not value[:2].isdigit() or not value[5:].isdigit():
+    if len(value) != 7 or not is_digits(value[:2]) or not is_digits(value[5:]):
         return None
     month = _MONTHS.get(value[2:5])
     if month is None:

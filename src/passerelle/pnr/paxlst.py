@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from passerelle.digits import is_digits
 from passerelle.pnr import fields
 from passerelle.pnr.edifact import Message, Segment
 from passerelle.pnr.normalised import Booking, Document, Journey, Passenger, sanitise
@@ -24,10 +25,10 @@ _TRAVELLER_QUALIFIERS = frozenset({"FL", "FM", "DDT", "DDU"})
 def _date(value: str) -> str | None:
     """``YYMMDD[HHMM]`` or ``CCYYMMDD[HHMM]`` → ISO 8601."""
     v = value.strip()
-    if len(v) in (8, 12) and v.isdigit() and v[:2] in ("19", "20"):
+    if len(v) in (8, 12) and is_digits(v) and v[:2] in ("19", "20"):
         iso = fields.yymmdd(v[2:8], v[8:12])
         return f"{v[:2]}{iso[2:]}" if iso else None
-    if len(v) in (6, 10) and v.isdigit():
+    if len(v) in (6, 10) and is_digits(v):
         return fields.yymmdd(v[:6], v[6:10])
     return None
 

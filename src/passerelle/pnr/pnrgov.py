@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from passerelle.digits import to_int
 from passerelle.pnr import fields, rules
 from passerelle.pnr.attach import add_document, add_seat, find_passenger, place_infant_documents
 from passerelle.pnr.edifact import InvalidSegment, Message, Segment
@@ -141,8 +142,8 @@ class _Reader:
                     leg.departure,
                     leg.arrival,
                 )
-        elif tag == "EQN" and seg.get(0).isdigit():
-            self.result.declared_pnrs = int(seg.get(0))
+        elif tag == "EQN":
+            self.result.declared_pnrs = to_int(seg.get(0))
         elif tag in ("TIF", "RCI", "SSR", "TKT", "FOP"):
             self.result.quarantined.append(
                 InvalidSegment(
@@ -220,9 +221,9 @@ class _Reader:
             b.dropped.outside_annex["IFT"] += 1
 
     def seg_EBD(self, seg: Segment, b: Booking) -> None:
-        count = seg.get(1, 0)
-        if self.pax is not None and count.isdigit():
-            self.pax.bags = max(self.pax.bags, int(count))
+        count = to_int(seg.get(1, 0), rules.MAX_BAG_DIGITS)
+        if self.pax is not None and count is not None:
+            self.pax.bags = max(self.pax.bags, count)
 
     def seg_EQN(self, seg: Segment, b: Booking) -> None:
         self.ctx = "split"
@@ -336,9 +337,9 @@ class _Reader:
 
     def seg_TBD(self, seg: Segment, b: Booking) -> None:
         pax = self.seat_pax or self.pax
-        count, weight = seg.get(1, 0), seg.get(1, 1)
-        if pax is not None and count.isdigit():
-            pax.bags = max(pax.bags, int(count))
+        count, weight = to_int(seg.get(1, 0), rules.MAX_BAG_DIGITS), seg.get(1, 1)
+        if pax is not None and count is not None:
+            pax.bags = max(pax.bags, count)
             pax.bag_weight = weight
 
     def seg_ABI(self, seg: Segment, b: Booking) -> None:

@@ -139,6 +139,10 @@ SENSITIVE_TEXT: dict[str, re.Pattern[str]] = {
     ),
 }
 
+# Bag counts (EBD, TBD: UN/EDIFACT data element 6060 "Quantity", n..15) longer than this are
+# not read: no passenger checks 10,000 bags, and a bounded field cannot overflow a column.
+MAX_BAG_DIGITS = 4
+
 # Segment tags of the PNRGOV message (IATA/WCO/ICAO PNRGOV EDIFACT implementation guide);
 # used to recover a missing terminator ("…+9TIF+KIM…").
 PNRGOV_TAGS: frozenset[str] = frozenset(

@@ -6,6 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from passerelle.digits import MAX_DIGITS
 from passerelle.errors import PayloadTooLarge
 
 
@@ -19,7 +20,11 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if (
+            declared is not None
+            and declared.isdigit()
+            and (len(declared) > MAX_DIGITS or int(declared) > self.max_bytes)
+        ):
             await self._refuse(send)
             return
         seen = 0

@@ -165,3 +165,25 @@ def test_api_data_are_stored_and_screened_per_flight(node: Node, client: TestCli
         "AF1234",
         2,
     )
+
+
+def test_a_push_with_non_ascii_digits_is_stored_and_audited_not_a_500(
+    node: Node, client: TestClient
+) -> None:
+    with node.session() as session:
+        carrier = accounts.create_token(
+            session, name="af-weird", role="carrier", agency="FR", now=node.clock.now()
+        )
+    text = pnrgov("EQN+²", "SRC", "RCI+AF:SUP123", "TIF+DUPONT+MARIE:A:1", "EBD+X+³:20:KG")
+    text = text.replace("UNT+7+1", "UNT+" + "9" * 5000 + "+1")
+    answer = client.post(
+        "/api/v1/pnr/pnrgov?filename=weird.edi",
+        content=text.encode(),
+        headers={"authorization": f"Bearer {carrier}"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["record_locators"] == ["SUP123"]
+    assert answer.json()["stored"] == 1
+    with node.session() as session:
+        assert session.scalars(select(PushMessage.filename)).all() == ["weird.edi"]
+    assert [e.action for e in _entries(node, "pnr.message")] == ["write"]

@@ -21,6 +21,7 @@ from passerelle.alerts import rules
 from passerelle.alerts.model import CatalogueVersion
 from passerelle.alerts.schemas import CatalogueIn, CatalogueOut, CriterionIn
 from passerelle.alerts.service import exchange, register
+from passerelle.digits import to_int
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
@@ -241,19 +242,34 @@ def to_out(row: CatalogueVersion, in_force: CatalogueVersion | None = None) -> C
     )
 
 
+def catalogue_from_payload(data: Mapping[str, Any]) -> tuple[CatalogueIn, int]:
+    """A peer's catalogue version and its number; :class:`ValidationFailed` otherwise."""
+    version = data.get("version")
+    number = version if type(version) is int else to_int(str(version), 9)
+    if number is None or not 0 < number < 2**31:
+        raise ValidationFailed("the catalogue version is not a positive number")
+    criteria = data.get("criteria", [])
+    if not isinstance(criteria, list) or not all(isinstance(c, dict) for c in criteria):
+        raise ValidationFailed("the catalogue criteria are not a list of objects")
+    try:
+        checked = CatalogueIn(
+            effective_from=date.fromisoformat(str(data.get("effective_from"))),
+            criteria=[CriterionIn(**c) for c in criteria],
+            note=str(data.get("note", "")),
+        )
+    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+        raise ValidationFailed(f"the catalogue cannot be read: {str(exc)[:200]}") from None
+    return checked, number
+
+
 @exchange.receiver("alerts.catalogue", "A version of the harmonised criteria catalogue.")
 def _receive(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
     sender = exchange.sender(payload)
     data = payload.get("catalogue")
     if not isinstance(data, dict) or str(data.get("publisher", "")).upper() != sender:
         raise ValidationFailed("a node publishes only its own catalogue versions")
-    checked = CatalogueIn(
-        effective_from=date.fromisoformat(str(data["effective_from"])),
-        criteria=[CriterionIn(**c) for c in data.get("criteria", [])],
-        note=str(data.get("note", "")),
-    )
+    checked, version = catalogue_from_payload(data)
     criteria = _validate(checked)
-    version = int(data["version"])
 
     def write(session: Session) -> None:
         exists = session.scalars(

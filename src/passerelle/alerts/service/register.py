@@ -358,9 +358,15 @@ def payload_of(alert: Alert) -> dict[str, Any]:
 
 
 def from_payload(data: dict[str, Any]) -> Alert:
+    """An alert from a peer's payload; :class:`ValidationFailed` when it cannot be one."""
     fields = {k: v for k, v in data.items() if k in _COLUMNS}
-    for name in ("created_at", "reviewed_at", "valid_until"):
-        fields[name] = datetime.fromisoformat(str(fields[name]))
+    try:
+        for name in ("created_at", "reviewed_at", "valid_until"):
+            fields[name] = datetime.fromisoformat(str(fields[name]))
+    except KeyError as exc:
+        raise ValidationFailed(f"the alert has no {exc.args[0]}") from None
+    except ValueError as exc:
+        raise ValidationFailed(f"an alert date is not ISO 8601: {str(exc)[:100]}") from None
     fields["updated_at"] = fields["created_at"]
     return Alert(**fields)
 

@@ -1,0 +1,440 @@
+"""Every parser of the project, fed hostile input: nothing but its own typed error comes out.
+
+:data:`PARSERS` names each function that reads text, bytes, files or peer payloads from outside
+the node, with the inputs to try and the typed errors (all in :mod:`passerelle.errors`) it may
+raise; ``()`` means it must never raise. Inputs are the real samples (GTAS PNRGOV files, the
+PAXLST example of the docs, synthetic OSDM bookings, CSV files in the documented columns)
+mutated with the characters and shapes that broke parsers before: ``²``, ``³``, other non-ASCII
+digits, 5,000-digit counts, stray service characters, control characters, deep JSON.
+
+:func:`test_the_list_names_every_parser` keeps the list honest: every public top-level function
+of ``src/passerelle`` whose name says it parses, reads, loads, decodes or imports must be in
+:data:`PARSERS` or in :data:`NOT_PARSERS` with the reason it reads nothing from outside.
+
+Settings stay CI-friendly: no deadline, ``PASSERELLE_FUZZ_EXAMPLES`` examples per parser
+(default 120); set it to thousands for a longer local run.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import random
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from passerelle import errors
+from passerelle.pnr import edifact
+from passerelle.pnr.synth import osdm_booking, pnrgov_message
+
+SRC = Path(__file__).parent.parent / "src" / "passerelle"
+SAMPLES = Path(__file__).parent / "pnr" / "samples"
+EXAMPLES = int(os.environ.get("PASSERELLE_FUZZ_EXAMPLES", "120"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+PAXLST = (
+    "UNA:+.? 'UNB+UNOA:4+AF+PIUFR+260601:0700+42'UNH+42+PAXLST:D:05B:UN:IATA'BGM+745'"
+    "NAD+MS+++AIR FRANCE'TDT+20+AF1234+++AF'LOC+125+CDG'DTM+189:2606010900:201'"
+    "LOC+87+BRU'DTM+232:2606011010:201'NAD+FL+++PEETERS:LOTTE:MARIA'"
+    "ATT+2++F'DTM+329:850412'NAT+2+BEL'RFF+AVF:PQR456'"
+    "DOC+P:110:111+EM1234567'DTM+36:20300101'LOC+91+BEL'CNT+42:1'UNT+17+42'UNZ+1+42'"
+)
+EDIFACT_SAMPLES = [
+    *(p.read_text(encoding="latin-1") for p in sorted(SAMPLES.glob("*")) if p.suffix != ".txt"),
+    *(p.read_text(encoding="latin-1") for p in sorted(SAMPLES.glob("pnr*.txt"))),
+    pnrgov_message(random.Random(3), 3)[0],
+    PAXLST,
+]
+EDIFACT_SAMPLES = [s for s in EDIFACT_SAMPLES if "UNH" in s]
+#: What broke parsers before, and what else a hostile sender would try.
+NASTY = [
+    "²", "³", "①", "٣", "１２", "9" * 5000, "0" * 30, "-1", "1e999", "NaN", "", " ",
+    "'", "+", ":", "?", "*", "\u2019", "\x00", "\x01", "\x7f", "\r\n", "\n", "\u2028", "\ufeff",
+    "UNA", "UNA:+.? '", "UNH+1+PNRGOV:13:1:IA'", "UNH+2+PAXLST:D:05B:UN:IATA'", "UNT+", "UNZ+",
+    "EQN+", "EBD+", "TBD+1+", "DTM+329:", "DTM+36:", "TVL+", "SRC'", "RCI+", "TIF+", "SSR+DOCS",
+    "NAD+FL+++", "DOC+P+", "LOC+91+", "ATT+2++", "=HYPERLINK(\"http://x\")", "{", "}", "[", "]",
+    '"', "\\", ",", ";", "<", "\t", "null", "true", "X" * 300,
+]  # fmt: skip
+nasty = st.one_of(st.sampled_from(NASTY), st.text(max_size=12))
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | nasty,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, texts: list[str]) -> str:
+    """One sample with a few insertions, deletions, duplications and replaced digits."""
+    text = draw(st.sampled_from(texts))
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(text)))
+        op = draw(st.sampled_from(["insert", "delete", "repeat", "digits"]))
+        if op == "insert":
+            text = text[:at] + draw(nasty) + text[at:]
+        elif op == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
+        elif op == "repeat":
+            piece = text[at : at + draw(st.integers(1, 60))]
+            text = text[:at] + piece * draw(st.integers(2, 30)) + text[at:]
+        else:
+            weird = draw(st.sampled_from(["²", "³", "٣", "9" * 5000, "１"]))
+            text = "".join(weird if c.isdigit() and draw(st.booleans()) else c for c in text[:400])
+            text += draw(st.sampled_from(texts))[400:]
+    return text
+
+
+def _json_mutated(draw: st.DrawFn, doc: Any) -> Any:
+    doc = json.loads(json.dumps(doc))
+    for _ in range(draw(st.integers(1, 5))):
+        node, key = doc, None
+        while isinstance(node, (dict, list)) and node and draw(st.integers(0, 3)):
+            key = draw(
+                st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node)))
+            )
+            parent, node = node, node[key]
+        if key is not None:
+            parent[key] = draw(json_values)
+    return doc
+
+
+@st.composite
+def osdm_documents(draw: st.DrawFn) -> bytes | str | dict[str, Any]:
+    doc = osdm_booking(random.Random(draw(st.integers(0, 5))), 1)
+    choice = draw(st.integers(0, 3))
+    if choice == 0:
+        return _json_mutated(draw, doc)  # type: ignore[no-any-return]
+    if choice == 1:
+        return draw(mutated([json.dumps(doc)])).encode()
+    if choice == 2:
+        return "[" * draw(st.integers(1, 5000)) + "]" * draw(st.integers(0, 50))
+    return json.dumps(draw(json_values))
+
+
+ENVELOPE = {
+    "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+    "sender": "BE",
+    "recipient": "FR",
+    "created_at": "2026-03-02T09:00:00+00:00",
+    "type": "query",
+    "purpose": "prevention of terrorist offences",
+    "legal_basis": "Prüm Decision 2008/615/JHA art. 9",
+    "handling": {"code": "H1", "restrictions": ""},
+    "payload": {"kind": "person", "query": {"family_name": "DUPONT"}},
+}
+
+
+@st.composite
+def envelopes(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        return json.dumps(_json_mutated(draw, ENVELOPE))
+    return draw(mutated([json.dumps(ENVELOPE)]))
+
+
+def messages(kind: str) -> st.SearchStrategy[edifact.Message | None]:
+    """The messages of a mutated sample, as the ingest pipeline hands them to the readers."""
+
+    def split(text: str) -> edifact.Message | None:
+        try:
+            found = edifact.split_interchange(edifact.tokenize(text)).messages
+        except edifact.EdifactError:
+            return None
+        typed = [m for m in found if m.type.upper() == kind]
+        return typed[0] if typed else None
+
+    return mutated(EDIFACT_SAMPLES).map(split)
+
+
+PEOPLE_CSV = (
+    "id,full_name,given_names,family_name,date_of_birth,gender,nationality,document_number,"
+    "document_country\nR-1,,Marie,DUPONT,1988-02-03,F,FRA,12AB34567,FRA\n"
+    "R-2,Karim El Amrani,,,1979-XX-XX,M,BEL,,\n"
+)
+DNA_CSV = (
+    "profile_id,locus,allele_1,allele_2,allele_3,sample_type,single_source\n"
+    "P1,D3S1358,15,16,,reference,true\nP1,vWA,17,18.3,,reference,true\n"
+    "P1,AMEL,X,Y,,reference,true\nP2,TH01,9.3,,,crime_scene,false\n"
+)
+HITS_CSV = "record_id,entry_id,score,explanation\nR-1,E-9,0.9512,name 1.00; dob exact\n"
+FREQUENCIES = "D3S1358\n14\t0.12\n15\t0.25\n\nvWA\n17\t0.2\n18.3\t0.01\n"
+
+
+def files(suffix: str, samples: list[str]) -> st.SearchStrategy[Path]:
+    """A temporary file holding a mutated sample (or raw bytes), removed after the example."""
+    content = st.one_of(mutated(samples).map(str.encode), st.binary(max_size=200))
+    return content.map(lambda data: _TempFile(suffix, data).path)
+
+
+class _TempFile:
+    _dir = tempfile.TemporaryDirectory(prefix="passerelle-fuzz-")
+    _count = 0
+
+    def __init__(self, suffix: str, data: bytes) -> None:
+        _TempFile._count += 1
+        self.path = Path(self._dir.name) / f"f{_TempFile._count % 50}{suffix}"
+        self.path.write_bytes(data)
+
+
+def _drain(result: object) -> object:
+    """Readers that yield: read them to the end."""
+    if isinstance(result, Iterator):
+        return list(result)
+    return result
+
+
+@dataclass(frozen=True)
+class Parser:
+    """One parser: ``module:function``, the inputs to try and the typed errors it may raise."""
+
+    name: str
+    inputs: st.SearchStrategy[Any]
+    raises: tuple[type[errors.PasserelleError], ...] = ()
+    call: Callable[[Callable[..., object], Any], object] = field(
+        default=lambda fn, value: _drain(fn(value))
+    )
+
+    def function(self) -> Callable[..., object]:
+        module, name = self.name.split(":")
+        fn: Callable[..., object] = getattr(importlib.import_module(module), name)
+        return fn
+
+
+def _skip_none(fn: Callable[..., object], value: Any) -> object:
+    return None if value is None else fn(value)
+
+
+_text = st.one_of(mutated(["121210", "12JUL64", "0915", "P/GBR/123/GBR/12JUL64/M/23AUG19/A/B"]))
+
+
+def _first_body_segment(text: str) -> edifact.Segment | None:
+    try:
+        segments = edifact.tokenize(text).segments
+    except edifact.EdifactError:
+        return None
+    return next((s for s in segments if s.tag in ("TVL", "FOP")), segments[-1])
+
+
+_segments = mutated(EDIFACT_SAMPLES).map(_first_body_segment)
+Malformed, Invalid = errors.MalformedInput, errors.ValidationFailed
+PARSERS: list[Parser] = [
+    # passenger data (carrier pushes)
+    Parser("passerelle.pnr.ingest:parse_file", mutated(EDIFACT_SAMPLES).map(str.encode)),
+    Parser(
+        "passerelle.pnr.ingest:parse_file",
+        osdm_documents().map(
+            lambda d: (
+                json.dumps(d).encode()
+                if isinstance(d, dict)
+                else d.encode()
+                if isinstance(d, str)
+                else d
+            )
+        ),
+    ),
+    Parser("passerelle.pnr.edifact:decode", st.binary(max_size=300)),
+    Parser("passerelle.pnr.edifact:tokenize", mutated(EDIFACT_SAMPLES), (edifact.EdifactError,)),
+    Parser("passerelle.pnr.edifact:tokenize", st.binary(max_size=300), (edifact.EdifactError,)),
+    Parser(
+        "passerelle.pnr.edifact:split_interchange",
+        mutated(EDIFACT_SAMPLES),
+        (edifact.EdifactError,),
+        lambda fn, text: fn(edifact.tokenize(text)),
+    ),
+    Parser("passerelle.pnr.pnrgov:parse_pnrgov", messages("PNRGOV"), call=_skip_none),
+    Parser("passerelle.pnr.paxlst:parse_paxlst", messages("PAXLST"), call=_skip_none),
+    Parser("passerelle.pnr.osdm:parse_osdm", osdm_documents(), (Malformed,)),
+    Parser("passerelle.pnr.service.records:parse_time", st.one_of(st.none(), nasty, _text)),
+    *(
+        Parser(f"passerelle.pnr.fields:{name}", st.one_of(nasty, _text))
+        for name in (
+            "ddmmyy",
+            "yymmdd",
+            "edifact_datetime",
+            "docs_document",
+            "split_title",
+            "contact_from_text",
+        )
+    ),
+    Parser("passerelle.pnr.fields:leg_from_tvl", _segments, call=_skip_none),
+    Parser("passerelle.pnr.fields:payment_from_fop", _segments, call=_skip_none),
+    # identity
+    Parser(
+        "passerelle.identity.mrz:parse_mrz",
+        mutated(
+            [
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+                "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+            ]
+        ),
+        (Malformed,),
+    ),
+    Parser("passerelle.identity.mrz:check_digit", st.one_of(nasty, _text), (Malformed,)),
+    Parser(
+        "passerelle.identity.dates:parse_date",
+        st.one_of(nasty, mutated(["1988-02-03"])),
+        (Malformed,),
+    ),
+    Parser("passerelle.identity.names:split_name", st.one_of(nasty, st.text(max_size=40))),
+    Parser("passerelle.identity.csvio:read_people", files(".csv", [PEOPLE_CSV]), (Malformed,)),
+    # bulk
+    Parser("passerelle.bulk.people:read_any", files(".csv", [PEOPLE_CSV]), (Malformed,)),
+    Parser("passerelle.bulk.people:read_any", files(".parquet", [PEOPLE_CSV]), (Malformed,)),
+    Parser("passerelle.bulk.review:read_hits", files(".csv", [HITS_CSV]), (Malformed,)),
+    Parser("passerelle.bulk.review:read_hits", files(".parquet", [HITS_CSV]), (Malformed,)),
+    Parser(
+        "passerelle.bulk.dna_job:load_any_profiles", files(".csv", [DNA_CSV]), (Malformed, Invalid)
+    ),
+    Parser(
+        "passerelle.bulk.dna_job:load_any_profiles",
+        files(".parquet", [DNA_CSV]),
+        (Malformed, Invalid),
+    ),
+    # dna
+    Parser("passerelle.dna.csvio:read_rows", mutated([DNA_CSV]), (Malformed,)),
+    Parser("passerelle.dna.service:load_profiles", files(".csv", [DNA_CSV]), (Malformed, Invalid)),
+    Parser(
+        "passerelle.dna.service:import_profiles",
+        st.lists(
+            st.dictionaries(
+                st.sampled_from(
+                    [
+                        "profile_id",
+                        "locus",
+                        "allele_1",
+                        "allele_2",
+                        "allele_²",
+                        "allele_3",
+                        "single_source",
+                    ]
+                ),
+                nasty,
+            )
+        ),
+    ),
+    Parser(
+        "passerelle.dna.harmonise:parse_allele",
+        st.tuples(
+            st.one_of(nasty, mutated(["9.3", "17", "X"])),
+            st.sampled_from(["TH01", "D3S1358", "AMEL", "Penta E"]),
+        ),
+        (Invalid,),
+        lambda fn, args: fn(*args),
+    ),
+    Parser("passerelle.dna.stats:parse_frequency_table", mutated([FREQUENCIES]), (Invalid,)),
+    # federation
+    Parser("passerelle.federation.envelope:decode", envelopes(), (Malformed,)),
+    Parser(
+        "passerelle.federation.keys:parse_public",
+        st.one_of(nasty, mutated(["MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="])),
+        (Invalid,),
+    ),
+    Parser(
+        "passerelle.federation.signatures:claimed_keyid",
+        mutated(
+            [
+                'sig1=("@method" "@path" "content-digest");created=1767225600;keyid="BE";'
+                'alg="ed25519"'
+            ]
+        ),
+    ),
+    # alerts (payloads received from peers)
+    Parser(
+        "passerelle.alerts.service.register:from_payload",
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "reference",
+                    "created_at",
+                    "reviewed_at",
+                    "valid_until",
+                    "status",
+                    "category",
+                ]
+            ),
+            json_values,
+        ),
+        (Invalid,),
+    ),
+    Parser(
+        "passerelle.alerts.service.criteria:catalogue_from_payload",
+        st.builds(
+            lambda d, extra: {**d, **extra},
+            st.fixed_dictionaries(
+                {
+                    "effective_from": st.sampled_from(["2026-01-01", "²"]),
+                    "version": st.sampled_from([1, "²", "9" * 5000]),
+                }
+            ),
+            st.dictionaries(st.sampled_from(["criteria", "note", "version"]), json_values),
+        ),
+        (Invalid,),
+    ),
+]
+
+#: Public functions whose name sounds like a parser but which read nothing from outside.
+NOT_PARSERS = {
+    "passerelle.alerts.service.register:load_watchlist": "reads the node's own database",
+    "passerelle.alerts.service.register:read": "reads one alert row by id (access-checked)",
+    "passerelle.bulk.review:load_candidates": "stores what read_hits (listed) parsed",
+    "passerelle.bulk.scoring:load_database": "indexes a dataset this node wrote itself",
+    "passerelle.dna.api:import_profiles": "route: the body goes through read_rows (listed)",
+    "passerelle.dna.cli:import_": "CLI command: the file goes through read_rows (listed)",
+    "passerelle.dna.console:import_page": "console route rendering the import form",
+    "passerelle.dna.stats:load_population": "bundled frequency tables (parse_frequency_table)",
+    "passerelle.federation.api:read_query": "route: reads one query row by id",
+    "passerelle.federation.api:read_followup": "route: reads one request row by id",
+    "passerelle.federation.keys:load": "the node's own private key file",
+    "passerelle.seed:load_demo_accounts": "the demo's own account file",
+}
+_NAMES = ("parse", "read", "load", "decode", "tokenize", "import", "from_payload", "split_inter")
+
+
+def _public_parsers() -> set[str]:
+    found: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        module = ".".join(path.relative_to(SRC.parent).with_suffix("").parts)
+        if any(part.startswith("_") and part != "__init__" for part in module.split(".")):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            is_def = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if is_def and node.name.startswith(_NAMES):
+                found.add(f"{module.removesuffix('.__init__')}:{node.name}")
+    return found
+
+
+def test_the_list_names_every_parser() -> None:
+    listed = {p.name for p in PARSERS}
+    assert sorted(_public_parsers() - listed - set(NOT_PARSERS)) == []
+    assert sorted(set(NOT_PARSERS) - _public_parsers()) == []
+    for parser in PARSERS:
+        assert callable(parser.function()), parser.name
+        assert all(issubclass(e, errors.PasserelleError) for e in parser.raises), parser.name
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=[f"{i}-{p.name}" for i, p in enumerate(PARSERS)])
+def test_no_input_gives_anything_but_the_parsers_typed_error(parser: Parser) -> None:
+    fn = parser.function()
+
+    @FUZZ
+    @given(parser.inputs)
+    def run(value: Any) -> None:
+        try:
+            parser.call(fn, value)
+        except parser.raises as exc:
+            assert exc.message.strip(), f"{parser.name}: a typed error without a reason"
+
+    run()
