@@ -39,6 +39,8 @@ class Settings:
     bulk_engine: str = "duckdb"
     spark_master: str = "local[*]"
     spark_driver_memory: str = "8g"
+    pnr_max_push_bytes: int = 8 * 1024 * 1024
+    pnr_quarantine_rows: int = 100
 
     @property
     def sqlite_path(self) -> Path:
@@ -87,6 +89,8 @@ class Settings:
             bulk_engine=_env("BULK_ENGINE", d.bulk_engine),
             spark_master=_env("SPARK_MASTER", d.spark_master),
             spark_driver_memory=_env("SPARK_DRIVER_MEMORY", d.spark_driver_memory),
+            pnr_max_push_bytes=int(_env("PNR_MAX_PUSH_BYTES", str(d.pnr_max_push_bytes))),
+            pnr_quarantine_rows=int(_env("PNR_QUARANTINE_ROWS", str(d.pnr_quarantine_rows))),
         )
 
 
@@ -113,6 +117,10 @@ SETTINGS_DOC: dict[str, str] = {
         "Heap of the Spark driver JVM, e.g. 8g (default); with a local master it also runs "
         "the executors."
     ),
+    "PASSERELLE_PNR_MAX_PUSH_BYTES": "Largest carrier push (PNRGOV, PAXLST, OSDM body) the "
+    "API reads, in bytes (default 8 MiB); a larger one is refused with 413 before parsing.",
+    "PASSERELLE_PNR_QUARANTINE_ROWS": "Quarantine items kept per push (default 100); the "
+    "others are counted in the push's `quarantined` total, not stored.",
 }
 
 

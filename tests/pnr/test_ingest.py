@@ -132,3 +132,31 @@ def test_fuzz_parse_file_never_raises(segments: list[str]) -> None:
 def test_fuzz_parse_file_on_any_bytes_never_raises(data: bytes) -> None:
     result = parse_file(data, "any.bin")
     assert result.accepted or all(q.file == "any.bin" for q in result.quarantined)
+
+
+def test_a_push_of_garbage_segments_is_refused_whole_with_one_raw_item() -> None:
+    text = "UNB+IATA:1+AF'UNH+1+PNRGOV:13:1:IA'" + "XX'" * 150_000 + "UNT+3+1'UNZ+1+1'"
+    result = parse_file(text.encode(), "junk.edi")
+    assert result.refused.startswith("push refused: 150000 of its 150004 segments")
+    assert [(q.segment, q.raw) for q in result.quarantined] == [(0, text)]
+    assert result.quarantined_total == 150_000
+    assert (result.pnrs, result.messages) == ([], 0)
+    assert len(json.dumps(result.summary())) < 1_000
+
+
+def test_a_push_of_too_many_segments_is_refused_before_it_is_split() -> None:
+    # The red-team push: 0.9 MB, 300,000 empty segments.
+    text = "UNB+IATA:1+AF'UNH+1+PNRGOV:13:1:IA'" + "''" * 150_000 + "UNT+3+1'UNZ+1+1'"
+    result = parse_file(text.encode(), "many.edi")
+    assert "about 300004 segments, more than the 200000 a push may hold" in result.refused
+    assert [q.raw for q in result.quarantined] == [text]
+    assert result.quarantined_total == 300_004
+
+
+def test_quarantine_items_beyond_the_cap_are_counted_not_kept() -> None:
+    text = pnrgov("SRC", "RCI+AF:CAP123", *["LTS+FREE TEXT"] * 50, *["X1"] * 30)
+    result = parse_file(text.encode(), "cap.edi", max_quarantined=5)
+    assert (len(result.quarantined), result.quarantined_total) == (5, 30)
+    assert result.summary()["quarantined_total"] == 30
+    assert not result.accepted and not result.refused
+    assert result.record_locators == ["CAP123"]

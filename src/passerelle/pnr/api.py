@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from passerelle.errors import MalformedInput
+from passerelle.digits import MAX_DIGITS, to_int
+from passerelle.errors import MalformedInput, PayloadTooLarge
 from passerelle.federation import QueryOut
 from passerelle.federation.api import client_of
 from passerelle.node import Node, db_session, node_of
 from passerelle.pnr import rules, schemas
-from passerelle.pnr.ingest import detect_format
+from passerelle.pnr.ingest import PushRefused, detect_format
 from passerelle.pnr.model import Repersonalisation, ScopeDecision
 from passerelle.pnr.service import criteria, exchange, masking, review, scope, store, views
 from passerelle.privacy import audit
@@ -28,8 +29,27 @@ PIU = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 
 
+async def _body(request: Request, limit: int) -> bytes:
+    """The pushed file, read in chunks and refused as soon as it passes ``limit`` bytes."""
+    too_large = PayloadTooLarge(
+        f"a push is limited to {limit} bytes (PASSERELLE_PNR_MAX_PUSH_BYTES)", limit=limit
+    )
+    declared = request.headers.get("content-length", "")
+    if (to_int(declared) or 0) > limit or len(declared) > MAX_DIGITS:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _ingest(request: Request, principal: Principal, expected: str) -> schemas.IngestOut:
-    data = await request.body()
+    node = node_of(request)
+    data = await _body(request, node.settings.pnr_max_push_bytes)
     if not data:
         raise MalformedInput("the request body is empty: send the pushed file as the body")
     if detect_format(data) != expected:
@@ -38,7 +58,15 @@ async def _ingest(request: Request, principal: Principal, expected: str) -> sche
         )
     name = request.query_params.get("filename") or f"{principal.name}-push"
     actor = audit.Actor(principal.name, principal.agency)
-    outcome = await run_in_threadpool(store.ingest_bytes, node_of(request), data, name, actor)
+    outcome = await run_in_threadpool(store.ingest_bytes, node, data, name, actor)
+    if outcome.result.refused:
+        raise PushRefused(
+            outcome.result.refused,
+            file=outcome.result.file,
+            message_id=outcome.message_id,
+            duplicate=outcome.duplicate,
+            quarantined_total=outcome.result.quarantined_total,
+        )
     return schemas.IngestOut(**outcome.to_dict())
 
 

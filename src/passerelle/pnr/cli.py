@@ -14,6 +14,7 @@ import typer
 
 from passerelle.pnr.ingest import ParseResult, parse_file
 from passerelle.pnr.synth import write_synthetic
+from passerelle.settings import get_settings
 
 __all__ = ["app"]
 
@@ -29,12 +30,18 @@ def _report(result: ParseResult, as_json: bool, note: str = "") -> None:
     if as_json:
         typer.echo(json.dumps(result.summary(), ensure_ascii=False))
         return
+    total = max(result.quarantined_total, len(result.quarantined))
     typer.echo(
         f"{result.file}: {result.messages} message(s), {len(result.pnrs)} PNR(s), "
-        f"{len(result.passengers)} passenger(s), {len(result.quarantined)} quarantined{note}"
+        f"{len(result.passengers)} passenger(s), {total} quarantined{note}"
     )
+    if result.refused:
+        typer.echo(f"  {result.refused}")
+        return
     for item in result.quarantined:
         typer.echo(f"  quarantined: segment {item.segment}: {item.reason}")
+    if total > len(result.quarantined):
+        typer.echo(f"  … and {total - len(result.quarantined)} more, counted but not kept")
 
 
 @app.command()
@@ -58,8 +65,9 @@ def ingest(
         raise typer.Exit(EXIT_USAGE)
     quarantined = False
     if dry_run:
+        rows = get_settings().pnr_quarantine_rows
         for path in files:
-            result = parse_file(path)
+            result = parse_file(path, max_quarantined=rows)
             quarantined = quarantined or not result.accepted
             _report(result, as_json)
     else:
@@ -72,7 +80,6 @@ def _store(files: list[Path], as_json: bool) -> bool:
     from passerelle.node import open_node
     from passerelle.pnr.service import ingest_files
     from passerelle.privacy import audit
-    from passerelle.settings import get_settings
 
     node = open_node(get_settings())
     actor = audit.Actor("cli", node.code)

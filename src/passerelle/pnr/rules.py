@@ -19,13 +19,17 @@ __all__ = [
     "CRITERIA_ATTRIBUTES",
     "CRITERIA_MAX_REVIEW",
     "FORBIDDEN_ATTRIBUTES",
+    "GARBAGE_MIN_ITEMS",
+    "GARBAGE_SHARE",
     "KEPT_SSR",
     "MASKED_AT_SIX_MONTHS",
     "MASK_AFTER",
+    "MAX_SEGMENTS",
     "MEAL_SSR",
     "MEDICAL_SSR",
     "OSDM_SENSITIVE_FIELDS",
     "PNRGOV_TAGS",
+    "QUARANTINE_RAW_SHOWN",
     "QUARANTINE_RETENTION",
     "RETENTION",
     "RETENTION_POLICIES",
@@ -249,6 +253,18 @@ RETENTION_POLICY_ENV = "PASSERELLE_PNR_RETENTION_POLICY"
 #: enough for the carrier to be told and to resend (project choice under art. 6(1), 13(4)).
 QUARANTINE_RETENTION = timedelta(days=30)
 QUARANTINE_SOURCE = "Directive (EU) 2016/681 art. 6(1), 13(4); data minimisation"
+
+#: Bounds on one push (project choices, not law: a red-team push of 300,000 empty segments
+#: made 300,002 quarantine rows, +128 MB of database and a 25 MB answer). Items beyond
+#: ``PASSERELLE_PNR_QUARANTINE_ROWS`` per push are counted, not kept. A push whose unreadable
+#: segments are at least ``GARBAGE_MIN_ITEMS`` and more than ``GARBAGE_SHARE`` of all its
+#: segments is refused whole and kept raw once; so is one of more than ``MAX_SEGMENTS``
+#: segments (a 400-passenger flight with history is about 20,000).
+GARBAGE_SHARE = 0.5
+GARBAGE_MIN_ITEMS = 50
+MAX_SEGMENTS = 200_000
+#: Raw text shown per quarantine item in listings (the row keeps all of it).
+QUARANTINE_RAW_SHOWN = 4000
 
 #: An approved re-personalisation opens the masked data for this long (project choice; the
 #: approval is for one case, art. 12(3)(b)).

@@ -32,7 +32,12 @@ class IngestOut(BaseModel):
     pnrs: int
     passengers: int
     record_locators: list[str]
-    quarantined: list[dict[str, Any]] = Field(description="[{segment, reason}]")
+    quarantined: list[dict[str, Any]] = Field(
+        description="[{segment, reason}], at most PASSERELLE_PNR_QUARANTINE_ROWS items"
+    )
+    quarantined_total: int = Field(
+        0, description="Every quarantined item, also those beyond the per-push cap (counted only)"
+    )
     duplicate: bool = Field(description="True when this exact push was already processed")
     stored: int = Field(description="Bookings created or updated")
     refused_out_of_scope: int = Field(description="Intra-EU rail bookings outside the scope")
@@ -137,7 +142,8 @@ class QuarantineOut(BaseModel):
     filename: str
     segment: int
     reason: str
-    raw: str
+    raw: str = Field(description="The raw input, cut to its first 4,000 characters")
+    raw_length: int = Field(description="Characters of raw input kept in quarantine")
     received_at: datetime
 
 

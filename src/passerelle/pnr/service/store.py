@@ -50,8 +50,10 @@ class FileOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` line plus what the node did with the file."""
+        result = self.result
         return {
-            **self.result.summary(),
+            **result.summary(),
+            "quarantined_total": max(result.quarantined_total, len(result.quarantined)),
             "duplicate": self.duplicate,
             "stored": self.stored,
             "refused_out_of_scope": self.refused_out_of_scope,
@@ -97,7 +99,8 @@ def ingest_files(
     Parsing, splitting, encryption and screening run before the write transaction so that
     several ingesting processes overlap their work and queue only on the database writes.
     """
-    outcomes = [FileOutcome(parse_file(data, name)) for data, name in files]
+    cap = node.settings.pnr_quarantine_rows
+    outcomes = [FileOutcome(parse_file(data, name, max_quarantined=cap)) for data, name in files]
     now = node.clock.now()
     with node.session() as session:
         scope = active_scope(session, now)
@@ -171,7 +174,7 @@ def _store(
                     "received_at": now,
                     "bookings": len(kept),
                     "passengers": sum(len(b.parsed.passengers) for b in kept),
-                    "quarantined": len(result.quarantined),
+                    "quarantined": max(result.quarantined_total, len(result.quarantined)),
                     "refused_out_of_scope": outcome.refused_out_of_scope,
                     "sensitive_deleted": sum(result.dropped.sensitive.values()),
                     "summary": json.dumps(result.summary(), ensure_ascii=False),
@@ -337,7 +340,8 @@ def _audit(batch: _Batch, fresh: list[tuple[FileOutcome, list[_Prepared]]]) -> N
             "files": len(fresh),
             "bookings": sum(o.stored for o, _ in fresh),
             "passengers": sum(len(i.parsed.passengers) for _, kept in fresh for i in kept),
-            "quarantined": sum(len(o.result.quarantined) for o, _ in fresh),
+            "quarantined": sum(o.result.quarantined_total for o, _ in fresh),
+            "quarantine_rows_kept": sum(len(o.result.quarantined) for o, _ in fresh),
             "hits": batch.screener.created,
             "suppressed": batch.screener.suppressed,
             "outside_annex_deleted": dict(batch.outside),
@@ -353,6 +357,18 @@ def _audit(batch: _Batch, fresh: list[tuple[FileOutcome, list[_Prepared]]]) -> N
             purpose="deletion of sensitive data on receipt",
             legal_basis=rules.BASIS_SENSITIVE,
             details={"deleted": dict(batch.sensitive), "total": sum(batch.sensitive.values())},
+        )
+    refused = [o for o, _ in fresh if o.result.refused]
+    if refused:
+        node.audit(
+            session,
+            actor,
+            action="refuse",
+            object_type="pnr.message",
+            object_id=",".join(str(o.message_id) for o in refused)[:100],
+            purpose=rules.PURPOSE_ASSESS,
+            legal_basis="Directive (EU) 2016/681 art. 8 (push by carriers)",
+            details={"files": len(refused), "reason": refused[0].result.refused[:300]},
         )
     if batch.refused:
         node.audit(

@@ -128,11 +128,22 @@ def statistics(session: Session) -> dict[str, Any]:
 
 def quarantine(
     session: Session, node: Node, principal: Principal, *, limit: int = 100
-) -> list[QuarantineItem]:
-    """Quarantined raw input, newest first (may hold sensitive codes: audited read)."""
+) -> list[Any]:
+    """Quarantined raw input, newest first (may hold sensitive codes: audited read).
+
+    Rows carry ``raw`` cut to ``rules.QUARANTINE_RAW_SHOWN`` characters (in SQL: a refused push
+    is kept whole and may weigh megabytes) and ``raw_length``, the length kept.
+    """
+    q = QuarantineItem
     rows = list(
-        session.scalars(select(QuarantineItem).order_by(QuarantineItem.id.desc()).limit(limit))
-    )
+        session.execute(
+            select(
+                q.id, q.message_id, q.filename, q.segment, q.reason,
+                func.substr(q.raw, 1, rules.QUARANTINE_RAW_SHOWN).label("raw"),
+                func.length(q.raw).label("raw_length"), q.received_at,
+            ).order_by(q.id.desc()).limit(limit)
+        )
+    )  # fmt: skip
     Access(principal, node.code, "quality of pushed data", rules.BASIS_OUTSIDE_ANNEX).trace(
         session, "read", "pnr.quarantine", "list", now=node.clock.now(),
         details={"items": len(rows)},
