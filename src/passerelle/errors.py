@@ -7,6 +7,7 @@ exit code. The mapping to JSON (API), HTML (console) and CLI output is done once
     PasserelleError
     ├── UsageError                 (400, exit 2)  bad command-line or request usage
     │   ├── MalformedInput         (400, exit 2)  unparseable JSON, CSV, EDIFACT …
+    │   ├── OutOfRange             (400, exit 2)  an integer parameter outside its range
     │   └── PayloadTooLarge        (413, exit 2)
     ├── ValidationFailed           (422, exit 2)  well-formed but breaks a rule
     ├── NotAuthenticated           (401, exit 4)
@@ -55,6 +56,10 @@ class UsageError(PasserelleError):
 
 class MalformedInput(UsageError):
     code = "malformed_input"
+
+
+class OutOfRange(UsageError):
+    code = "out_of_range"
 
 
 class PayloadTooLarge(UsageError):
@@ -125,6 +130,7 @@ __all__ = [
     "MalformedInput",
     "NotAuthenticated",
     "NotFound",
+    "OutOfRange",
     "PasserelleError",
     "PayloadTooLarge",
     "PermissionDenied",

@@ -33,6 +33,7 @@ from passerelle.alerts.service import (
     sharing,
 )
 from passerelle.alerts.service.hooks import run_in_session as _act
+from passerelle.bounds import Count
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -227,7 +228,7 @@ async def publish_catalogue(
 def adopt_catalogue(
     request: Request,
     publisher: str,
-    version: int,
+    version: Count,
     session: DbSession,
     principal: Principal = require("supervisor"),
 ) -> CatalogueOut:

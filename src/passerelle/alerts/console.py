@@ -24,6 +24,7 @@ from passerelle.alerts.service import (
     sharing,
 )
 from passerelle.alerts.service.hooks import run_in_session as _act
+from passerelle.bounds import Count
 from passerelle.errors import MalformedInput
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
@@ -300,7 +301,7 @@ def criteria_page(
 def adopt(
     request: Request,
     publisher: str,
-    version: int,
+    version: Count,
     session: DbSession,
     principal: Principal = require("supervisor"),
 ) -> Response:

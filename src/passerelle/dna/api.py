@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from passerelle.bounds import RowId
 from passerelle.dna import csvio, exchange, schemas, store
 from passerelle.dna.model import MatchRecord, StoredProfile
 from passerelle.errors import MalformedInput
@@ -184,7 +185,7 @@ def matches(
 @router.post("/matches/{match_id}/review")
 def review(
     request: Request,
-    match_id: int,
+    match_id: RowId,
     data: schemas.ReviewIn,
     session: DbSession,
     principal: Principal = require(*LAB),

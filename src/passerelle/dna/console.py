@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from passerelle.bounds import RowId
 from passerelle.dna import csvio, exchange, rules, store
 from passerelle.dna.stats import Method
 from passerelle.errors import MalformedInput
@@ -48,7 +49,7 @@ def matches_page(
 @router.post("/matches/{match_id}/review")
 def review_page(
     request: Request,
-    match_id: int,
+    match_id: RowId,
     session: DbSession,
     decision: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from passerelle.bounds import RowId
 from passerelle.digits import MAX_DIGITS, to_int
 from passerelle.errors import MalformedInput, PayloadTooLarge
 from passerelle.federation import QueryOut
@@ -104,7 +105,7 @@ def list_journeys(
 
 @router.get("/bookings/{booking_id}")
 def get_booking(
-    request: Request, booking_id: int, session: DbSession, principal: Principal = require(*PIU)
+    request: Request, booking_id: RowId, session: DbSession, principal: Principal = require(*PIU)
 ) -> dict[str, Any]:
     """A booking: clear before six months, art. 12(2) fields masked after (audited)."""
     return masking.booking_view(session, node_of(request), principal, booking_id)
@@ -113,7 +114,7 @@ def get_booking(
 @router.post("/bookings/{booking_id}/case")
 def link_case(
     request: Request,
-    booking_id: int,
+    booking_id: RowId,
     body: schemas.CaseIn,
     session: DbSession,
     principal: Principal = require(*PIU),
@@ -137,7 +138,7 @@ def list_hits(
 @router.post("/hits/{hit_id}/decision")
 async def decide_hit(
     request: Request,
-    hit_id: int,
+    hit_id: RowId,
     body: schemas.DecisionIn,
     principal: Principal = require(*PIU),
 ) -> dict[str, Any]:
@@ -275,7 +276,7 @@ def list_repersonalisations(
 @router.post("/repersonalisations/{request_id}/decision")
 def decide_repersonalisation(
     request: Request,
-    request_id: int,
+    request_id: RowId,
     body: schemas.RepersonalisationDecisionIn,
     session: DbSession,
     principal: Principal = require("judicial"),
@@ -290,7 +291,7 @@ def decide_repersonalisation(
 
 @router.get("/repersonalisations/{request_id}/booking")
 def unmasked_booking(
-    request: Request, request_id: int, session: DbSession, principal: Principal = require(*PIU)
+    request: Request, request_id: RowId, session: DbSession, principal: Principal = require(*PIU)
 ) -> dict[str, Any]:
     """The masked booking in clear under an approved request (audited)."""
     return masking.unmasked_view(session, node_of(request), principal, request_id)

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from passerelle.bounds import RowId
 from passerelle.errors import ValidationFailed
 from passerelle.federation.api import client_of
 from passerelle.pnr import rules
@@ -61,9 +62,9 @@ def journey_page(
 @router.get("/bookings/{booking_id}")
 def booking_page(
     request: Request,
-    booking_id: int,
+    booking_id: RowId,
     session: DbSession,
-    unmask: int | None = None,
+    unmask: RowId | None = None,
     principal: Principal = require(*PIU),
 ) -> Response:
     node = node_of(request)
@@ -88,7 +89,7 @@ def booking_page(
 @router.post("/bookings/{booking_id}/case")
 def booking_case(
     request: Request,
-    booking_id: int,
+    booking_id: RowId,
     session: DbSession,
     case_ref: Annotated[str, Form()],
     principal: Principal = require(*PIU),
@@ -100,7 +101,7 @@ def booking_case(
 @router.post("/bookings/{booking_id}/repersonalisation")
 def booking_repersonalisation(
     request: Request,
-    booking_id: int,
+    booking_id: RowId,
     session: DbSession,
     case_ref: Annotated[str, Form()],
     grounds: Annotated[str, Form()],
@@ -126,7 +127,7 @@ def review_page(
 @router.post("/review/{hit_id}")
 async def review_decide(
     request: Request,
-    hit_id: int,
+    hit_id: RowId,
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form()],
     principal: Principal = require(*PIU),
@@ -252,7 +253,7 @@ def repersonalisations_page(
 @router.post("/repersonalisations/{request_id}")
 def repersonalisation_decide(
     request: Request,
-    request_id: int,
+    request_id: RowId,
     session: DbSession,
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form()],

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
+from passerelle.bounds import Count
 from passerelle.privacy import accounts, audit, retention
 from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
@@ -53,8 +54,8 @@ def audit_entries(
     object_type: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: Count = 50,
+    offset: Count = 0,
     principal: Principal = require("dpo"),
 ) -> schemas.AuditPage:
     """Audit entries, newest first (data-protection officer). The consultation is itself audited."""

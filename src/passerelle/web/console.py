@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from passerelle.bounds import Count
 from passerelle.errors import CsrfFailed, InvalidCredentials, PasserelleError, TooManyRequests
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.access import consult_audit_log, require
@@ -191,7 +192,7 @@ def audit_log(
     session: DbSession,
     actor: str | None = None,
     action: str | None = None,
-    page: int = 1,
+    page: Count = 1,
     principal: Principal = require("dpo"),
 ) -> Response:
     node = node_of(request)

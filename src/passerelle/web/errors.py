@@ -14,15 +14,21 @@ from passerelle.errors import (
     MalformedInput,
     NotAuthenticated,
     NotFound,
+    OutOfRange,
     PasserelleError,
     PayloadTooLarge,
     UsageError,
     ValidationFailed,
 )
+from passerelle.web.limits import SECURITY_HEADERS
 
 log = logging.getLogger("passerelle.web")
 
 MACHINE_PREFIXES = ("/api/", "/federation/", "/health")
+#: Validation failures of a path or query number: ``2**64`` as an id is a bad request (400).
+_RANGE_ERRORS = frozenset(
+    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "int_parsing_size"}
+)
 
 
 def wants_json(request: Request) -> bool:
@@ -67,6 +73,21 @@ def install(app: FastAPI) -> None:
         errors: list[Any] = list(exc.errors())
         if any(e.get("type") == "json_invalid" for e in errors):
             return error_response(request, MalformedInput("the request body is not valid JSON"))
+        ranges = [
+            e
+            for e in errors
+            if e.get("type") in _RANGE_ERRORS
+            and tuple(e.get("loc", ()))[:1] in (("path",), ("query",))
+        ]
+        if ranges:
+            names = ", ".join(str(tuple(e["loc"])[-1]) for e in ranges)
+            return error_response(
+                request,
+                OutOfRange(
+                    f"out of range: {names} ({ranges[0].get('msg', '')})",
+                    parameters=[str(tuple(e["loc"])[-1]) for e in ranges],
+                ),
+            )
         problems = [
             {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
             for e in errors
@@ -93,4 +114,8 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         error = PasserelleError("internal error; it has been logged for the administrator")
-        return error_response(request, error)
+        response = error_response(request, error)
+        # Starlette answers unexpected errors outside every middleware: add the headers here.
+        for name, value in SECURITY_HEADERS:
+            response.headers[name.decode()] = value.decode()
+        return response
