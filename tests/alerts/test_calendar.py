@@ -198,3 +198,21 @@ def test_the_cli_writes_the_calendar_to_stdout_or_a_file(tmp_path: Path) -> None
 
     assert uids(out.read_bytes().decode()) == uids(shown.stdout.decode())
     assert "written to" in written.stderr.decode()
+
+
+def test_control_characters_and_line_separators_cannot_break_a_line() -> None:
+    hostile = (
+        "Prison\u2028X-INJECTED:1\u2029\x0bVT\x0cFF\x85NEL\x1cFS\r\nCRLF\rCR\x00\x1b[31m\x7f\tend"
+    )
+    release = _release("Eve\u2028Mallory", hostile)
+    release.id = "r1\r\nX-UID-INJECTED:1"
+    text = ics.calendar([release], node="FR", now=NOW)
+    # Every reader's idea of a line break (str.splitlines knows them all) is CRLF only.
+    assert text.splitlines() == text.split("\r\n")[:-1]
+    assert not re.search("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]", text.replace("\r\n", ""))
+    assert "INJECTED" not in "".join(line.split(":", 1)[0] for line in text.split("\r\n"))
+    event = parse(text)[0]
+    description = event["DESCRIPTION"][1]
+    assert description.count("\n") == 8  # each break kept as an escaped \n, nothing else
+    assert "\tend" in description and "[31m" in description
+    assert event["UID"][1] == "release-r1\nX-UID-INJECTED:1@fr.passerelle"

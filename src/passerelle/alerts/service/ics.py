@@ -2,12 +2,17 @@
 
 Written by hand (about sixty lines): CRLF line ends (3.1), lines folded at 75 octets without
 splitting a UTF-8 sequence (3.1), TEXT values escaped (3.3.11), all-day events as DATE values
-(3.3.4) and a DTSTAMP on every event (3.6.1). Summaries carry initials and a short id rather
-than names: a subscribed calendar is copied to calendar servers outside the node.
+(3.3.4) and a DTSTAMP on every event (3.6.1). TEXT may hold no control character but HTAB
+(3.3.11 ``TSAFE-CHAR``): every line break a reader might honour (CR, LF, VT, FF, the
+file/group/record separators, NEL, U+2028, U+2029) becomes ``\\n``, and the other C0 and C1
+controls are dropped, so a name or institution received from a peer cannot add a property.
+Summaries carry initials and a short id rather than names: a subscribed calendar is copied to
+calendar servers outside the node.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -17,16 +22,17 @@ from passerelle.alerts.schemas import ReleaseOut
 PRODID = "-//Passerelle//alerts release calendar//EN"
 
 
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def escape(text: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """Escape a TEXT value (RFC 5545 3.3.11): ``\\ ; ,`` escaped, line breaks ``\\n``,
+    other control characters dropped (only HTAB is allowed)."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub(r"\\n", text))
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def fold(line: str) -> str:
@@ -63,7 +69,7 @@ def _event(
 ) -> list[str]:
     return [
         "BEGIN:VEVENT",
-        f"UID:{uid}",
+        f"UID:{escape(uid)}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(day)}",
         f"DTEND;VALUE=DATE:{_date(day + timedelta(days=1))}",
