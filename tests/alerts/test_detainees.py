@@ -135,7 +135,41 @@ def test_a_proposal_records_the_catalogue_version_and_the_facts_that_fired(node:
     assert proposal.category == "art36_specific"
     assert proposal.fired[0]["criterion"] == "C1"
     assert proposal.fired[0]["facts"] == ["terrorist_offence", "high_risk_assessment"]
-    assert [f["criterion"] for f in proposal.fired] == ["C1", "C2"]
+    assert proposal.fired[0]["source"].endswith("art. 36(3)(c) and 37(5)")
+    # No release planned: art. 36(3)(b) (executing a sentence) does not apply, C2 stays silent.
+    assert [f["criterion"] for f in proposal.fired] == ["C1"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fires"),
+    [("conditional_release", True), ("leave", True), ("end_of_sentence", False)],
+)
+def test_c2_applies_only_while_the_sentence_is_executed(node: Node, kind: str, fires: bool) -> None:
+    detainee = _detainee(node)
+    _release(node, detainee, 120, kind=kind)
+    with node.session() as session:
+        proposal = detainees.propose(session, node, principal(), detainee)
+    assert ("C2" in [f["criterion"] for f in proposal.fired]) is fires
+    if fires:
+        assert proposal.category == "art36_inquiry"
+
+
+@pytest.mark.parametrize(
+    ("source", "facts", "needs"),
+    [
+        ("art. 36(3)(a)", ["terrorist_offence"], "offence_planned"),
+        ("art. 36(3)(b)", ["terrorist_offence"], "sentence_execution"),
+    ],
+)
+def test_a_criterion_citing_36_3_a_or_b_needs_the_facts_of_that_ground(
+    source: str, facts: list[str], needs: str
+) -> None:
+    bad = CriterionIn(
+        code="X9", title="t", facts=facts, category="art36_inquiry", action="a", source=source
+    )
+    with pytest.raises(ValidationFailed, match=needs):
+        criteria.check_criterion(bad)
+    criteria.check_criterion(bad.model_copy(update={"facts": [*facts, needs]}))
 
 
 def _catalogue(*facts: str) -> CatalogueIn:
@@ -181,7 +215,7 @@ def test_a_new_version_replaces_the_applied_one_and_its_differences_show(node: N
         assert second.version == 2
         assert criteria.diff(first.criteria, second.criteria) == {
             "added": ["X1"],
-            "removed": ["C1", "C2", "C3", "C4"],
+            "removed": ["C1", "C1a", "C2", "C3", "C4"],
             "changed": [],
         }
     with pytest.raises(ValidationFailed, match="unknown fact"), node.session() as session:
@@ -193,6 +227,7 @@ def test_a_version_applies_from_its_effective_date(node: Node, clock: FrozenCloc
         update={"effective_from": TODAY + timedelta(days=30)}
     )
     detainee = _detainee(node)
+    _release(node, detainee, 120, kind="conditional_release")
     with node.session() as session:
         criteria.publish(session, node, principal(), later)
         before = detainees.propose(session, node, principal(), detainee)

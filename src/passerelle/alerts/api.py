@@ -20,6 +20,7 @@ from passerelle.alerts.schemas import (
     CandidateOut,
     CatalogueIn,
     CatalogueOut,
+    ExtensionIn,
     HitAnswerIn,
     HitReportIn,
     HitReportOut,
@@ -29,6 +30,7 @@ from passerelle.alerts.service import (
     criteria,
     exchange,
     hits,
+    periods,
     register,
     sharing,
 )
@@ -97,6 +99,20 @@ def categories(principal: Principal = require(*USERS)) -> dict[str, dict[str, st
     }
 
 
+@router.get("/expiring")
+def expiring_alerts(
+    request: Request, session: DbSession, principal: Principal = require(*USERS)
+) -> list[AlertOut]:
+    """Alerts issued here whose automatic deletion (art. 53(7)) is due within the warning
+    period, soonest first: extend them after an assessment, or let them go."""
+    node = node_of(request)
+    rows = periods.expiring(session, node)
+    register.access(principal, node).trace(
+        session, "read", "alert", "*", now=node.clock.now(), details={"expiring": len(rows)}
+    )
+    return [register.to_out(a) for a in rows]
+
+
 @router.get("/{alert_id}")
 def get_alert(
     request: Request, alert_id: str, session: DbSession, principal: Principal = require(*USERS)
@@ -132,11 +148,16 @@ async def withdraw_alert(
 
 @router.post("/{alert_id}/review")
 async def review_alert(
-    request: Request, alert_id: str, principal: Principal = require("supervisor")
+    request: Request,
+    alert_id: str,
+    body: ExtensionIn,
+    principal: Principal = require("supervisor"),
 ) -> AlertOut:
-    """Record a review that keeps the alert for a new review period (art. 53)."""
+    """Extend the alert after a recorded individual assessment (art. 53(6))."""
     node = node_of(request)
-    out = await _act(node, lambda s: register.to_out(register.review(s, node, principal, alert_id)))
+    out = await _act(
+        node, lambda s: register.to_out(periods.review(s, node, principal, alert_id, body))
+    )
     await sharing.share(node, exchange.client_of(request.app), principal, out.id)
     return out
 

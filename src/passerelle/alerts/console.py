@@ -13,12 +13,19 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
-from passerelle.alerts.schemas import AlertIn, DocumentIn, HitReportIn, PersonCheckIn
+from passerelle.alerts.schemas import (
+    AlertIn,
+    DocumentIn,
+    ExtensionIn,
+    HitReportIn,
+    PersonCheckIn,
+)
 from passerelle.alerts.service import (
     criteria,
     detainees,
     exchange,
     hits,
+    periods,
     register,
     returnees,
     sharing,
@@ -145,10 +152,15 @@ async def withdraw_alert(
 
 @router.post("/a/{alert_id}/review")
 async def review_alert(
-    request: Request, alert_id: str, principal: Principal = require("supervisor")
+    request: Request,
+    alert_id: str,
+    reason: Annotated[str, Form()] = "",
+    assessment: Annotated[str, Form()] = "",
+    principal: Principal = require("supervisor"),
 ) -> Response:
     node = node_of(request)
-    await _act(node, lambda s: register.review(s, node, principal, alert_id))
+    body = ExtensionIn(reason=reason, assessment=assessment)
+    await _act(node, lambda s: periods.review(s, node, principal, alert_id, body))
     await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
@@ -190,6 +202,7 @@ async def report_hit(
     route: Annotated[str, Form()] = "",
     destination: Annotated[str, Form()] = "",
     companions: Annotated[str, Form()] = "",
+    document_user: Annotated[str, Form()] = "",
     vehicle: Annotated[str, Form()] = "",
     objects: Annotated[str, Form()] = "",
     circumstances: Annotated[str, Form()] = "",
@@ -205,6 +218,7 @@ async def report_hit(
             route=route,
             destination=destination,
             companions=companions,
+            document_user=document_user,
             vehicle=vehicle,
             objects=objects,
             circumstances=circumstances,

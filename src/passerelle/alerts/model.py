@@ -47,6 +47,11 @@ class Alert(Base):
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     valid_until: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    #: Recorded individual assessments that extended the alert (art. 53(6)): each with when,
+    #: who (name, agency), why the alert is kept, what was assessed and the periods.
+    extensions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: When the issuer was warned of the automatic deletion at the end of the period (53(7)).
+    expiry_warned_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class HitReport(Base):
@@ -72,6 +77,8 @@ class HitReport(Base):
     delivery_detail: Mapped[str] = mapped_column(String(300), default="")
     #: The federation query carrying the report, to follow a delivery that completes later.
     query_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    #: When the related alert left this node's table: the report goes one year later (64(2)).
+    alert_deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class CatalogueVersion(Base):

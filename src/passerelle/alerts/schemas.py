@@ -80,6 +80,23 @@ class AlertOut(BaseModel):
     created_by: str
     reviewed_at: datetime
     valid_until: datetime
+    extensions: list[dict[str, Any]] = Field(default_factory=list)
+    expiry_warned_at: datetime | None = None
+
+
+class ExtensionIn(BaseModel):
+    """The recorded individual assessment that extends an alert (art. 53(6)); who assessed is
+    the signed-in user, recorded with the agency."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=2000, description="why the alert is kept")
+    assessment: str = Field(
+        default="", max_length=4000, description="what was assessed (facts, sources, findings)"
+    )
+    valid_until: date | None = Field(
+        default=None, description="Earlier end of the new period; default: the full period"
+    )
 
 
 class PersonCheckIn(BaseModel):
@@ -115,6 +132,12 @@ class HitReportIn(BaseModel):
     route: str = Field(default="", max_length=500)
     destination: str = Field(default="", max_length=300)
     companions: str = Field(default="", max_length=1000)
+    document_user: str = Field(
+        default="",
+        max_length=1000,
+        description="identity and description of the person using the alerted document "
+        "(art. 37(1)(e))",
+    )
     vehicle: str = Field(default="", max_length=300)
     objects: str = Field(default="", max_length=1000)
     circumstances: str = Field(default="", max_length=2000)

@@ -20,7 +20,9 @@ from passerelle.privacy import audit
 from passerelle.privacy.model import LoginSession
 from passerelle.privacy.rules import AUDIT_RETENTION, SESSION_PURGE_AFTER
 
-#: ``operation(session, cutoff) -> number of records changed``
+#: ``operation(session, cutoff) -> number of records changed``; the node's code is in
+#: ``session.info[NODE_KEY]`` (for operations that audit or notify on their own).
+NODE_KEY = "retention.node"
 Operation = Callable[[Session, datetime], int]
 
 
@@ -75,6 +77,7 @@ def run(
     outcomes = []
     for rule in registry:
         with open_session() as session:  # type: ignore[attr-defined]
+            session.info[NODE_KEY] = node
             masked = deleted = 0
             if rule.mask is not None and rule.mask_after is not None:
                 masked = rule.mask(session, now - rule.mask_after)

@@ -57,6 +57,15 @@ def check_criterion(criterion: CriterionIn) -> None:
         raise ValidationFailed(
             f"criterion {criterion.code} proposes unknown category {criterion.category!r}"
         )
+    cited = criterion.source.replace(" ", "")
+    for ground, (fact, meaning) in rules.GROUND_FACTS.items():
+        if ground in cited and fact not in criterion.facts:
+            raise ValidationFailed(
+                f"criterion {criterion.code} cites art. {ground}, which requires {meaning}: "
+                f"add the fact {fact!r} (or cite art. 36(3)(c), the overall assessment)",
+                criterion=criterion.code,
+                ground=ground,
+            )
 
 
 def _validate(data: CatalogueIn) -> list[dict[str, Any]]:

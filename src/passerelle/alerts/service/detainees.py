@@ -195,11 +195,25 @@ def _mark_step(
         row.done_at, row.done_by = now, principal.name
 
 
+def _facts(session: Session, detainee: Detainee, node: Node) -> set[str]:
+    """The detainee's facts, plus ``sentence_execution`` when the next planned release is a
+    conditional release or leave (art. 36(3)(b) covers only the execution of a sentence)."""
+    facts = set(detainee.facts) - {"sentence_execution"}
+    upcoming = session.scalars(
+        select(Release.kind)
+        .where(Release.detainee_id == detainee.id, Release.release_date >= node.clock.now().date())
+        .order_by(Release.release_date)
+    ).first()
+    if upcoming in rules.SENTENCE_EXECUTION_KINDS:
+        facts.add("sentence_execution")
+    return facts
+
+
 def propose(session: Session, node: Node, principal: Principal, detainee_id: str) -> Proposal:
     """Apply the catalogue version in force here to the detainee's facts."""
     detainee = get(session, detainee_id)
     catalogue = criteria.ensure_default(session, node)
-    fired = criteria.evaluate(catalogue.criteria, set(detainee.facts))
+    fired = criteria.evaluate(catalogue.criteria, _facts(session, detainee, node))
     first = fired[0] if fired else None
     now = node.clock.now()
     row = Proposal(

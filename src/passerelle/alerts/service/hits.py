@@ -73,8 +73,18 @@ def check(
     return sorted(best.values(), key=lambda c: -c.score)
 
 
-def _content(data: HitReportIn) -> dict[str, Any]:
-    content = data.model_dump(mode="json", exclude={"alert_id", "source", "score"})
+def _content(data: HitReportIn, category: str) -> dict[str, Any]:
+    """The report's content: the art. 37(1) list, or the 37b(1) list for a 37a alert."""
+    fields, source = rules.hit_report_fields(category)
+    given = data.model_dump(mode="json", exclude={"alert_id", "source", "score"})
+    extra = sorted(k for k, v in given.items() if k not in fields and v not in ("", {}, None))
+    if extra:
+        raise ValidationFailed(
+            f"a hit report on a {category} alert carries only the {source} list; "
+            f"remove: {', '.join(extra)}",
+            fields=extra,
+        )
+    content = {k: v for k, v in given.items() if k in fields}
     content["located"] = True
     return content
 
@@ -89,7 +99,8 @@ def report(session: Session, node: Node, principal: Principal, data: HitReportIn
         if unanswered:
             raise ValidationFailed(
                 "an inquiry check answers every question of the issuing country "
-                f"({rules.HIT_REPORT_SOURCE}(h)); unanswered: " + "; ".join(unanswered)
+                f"({rules.HIT_REPORT_SOURCE}{rules.ANSWERS_POINT}); unanswered: "
+                + "; ".join(unanswered)
             )
     now = node.clock.now()
     local = alert.issuing_node == node.code
@@ -102,7 +113,7 @@ def report(session: Session, node: Node, principal: Principal, data: HitReportIn
         executing_node=node.code,
         source=data.source,
         score=data.score,
-        content=_content(data),
+        content=_content(data, alert.category),
         created_at=now,
         created_by=principal.name,
         answer_due_at=now + rules.SIRENE_ANSWER_WITHIN,

@@ -234,7 +234,7 @@ def insert(session: Session, node: Node, principal: Principal, data: AlertIn) ->
     return alert
 
 
-def _own(session: Session, node: Node, alert_id: str) -> Alert:
+def own(session: Session, node: Node, alert_id: str) -> Alert:
     alert = get(session, alert_id)
     if alert.issuing_node != node.code:
         raise Conflict(
@@ -251,7 +251,7 @@ def update(
 ) -> Alert:
     """Change an active alert issued here; screening sees the change once this commits."""
     ensure_loaded(session, node)
-    alert = _own(session, node, alert_id)
+    alert = own(session, node, alert_id)
     now = node.clock.now()
     until = validate(data, now=now, period_start=alert.reviewed_at)
     for name, value in _fields(data).items():
@@ -262,25 +262,10 @@ def update(
     return alert
 
 
-def review(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
-    """Record a review that keeps the alert: a new review period starts (art. 53)."""
-    ensure_loaded(session, node)
-    alert = _own(session, node, alert_id)
-    now = node.clock.now()
-    alert.reviewed_at = now
-    alert.valid_until = now + rules.CATEGORIES[alert.category].review_within
-    alert.updated_at = now
-    access(principal, node).trace(
-        session, "write", "alert", alert.id, now=now, details={"review": "extended"}
-    )
-    publish_after_commit(session, node, alert)
-    return alert
-
-
 def withdraw(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
     """Withdraw an alert; it leaves the watchlist as soon as this commits."""
     ensure_loaded(session, node)
-    alert = _own(session, node, alert_id)
+    alert = own(session, node, alert_id)
     now = node.clock.now()
     alert.status, alert.withdrawn_at, alert.updated_at = "withdrawn", now, now
     access(principal, node).trace(
@@ -354,7 +339,9 @@ def to_out(alert: Alert) -> AlertOut:
 
 def payload_of(alert: Alert) -> dict[str, Any]:
     """The alert as replicated to peers (JSON-ready)."""
-    return to_out(alert).model_dump(mode="json", exclude={"category_label"})
+    return to_out(alert).model_dump(
+        mode="json", exclude={"category_label", "extensions", "expiry_warned_at"}
+    )
 
 
 def from_payload(data: dict[str, Any]) -> Alert:
