@@ -72,9 +72,10 @@ def create_app(node: Node) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
-        dependencies=[Depends(deps.authenticate)],
+        dependencies=[Depends(d) for d in deps.REQUEST_DEPENDENCIES],
     )
     app.state.node = node
+    node.db.forbid_event_loop = True  # a session on the event loop is a bug: fail loudly
     app.state.templates = templates()
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
