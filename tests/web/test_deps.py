@@ -141,22 +141,29 @@ def test_no_async_function_in_the_package_opens_a_session() -> None:
     assert offenders == []
 
 
-def test_a_session_on_the_servers_event_loop_is_refused(node: Node, app: FastAPI) -> None:
-    async def on_loop() -> None:
-        with node.session():
-            pass
+def test_a_session_opened_on_the_event_loop_while_serving_is_refused(node: Node) -> None:
+    app = create_app(node)
 
-    with pytest.raises(BlockingCallOnEventLoop):
-        asyncio.run(on_loop())
+    @app.get("/probe/blocking")
+    async def blocking() -> dict[str, int]:
+        with node.session() as session:
+            return {"users": len(accounts.list_users(session))}
 
-    async def in_thread() -> int:
-        def count() -> int:
-            with node.session() as session:
-                return len(accounts.list_users(session))
+    @app.get("/probe/threaded")
+    def threaded() -> dict[str, int]:
+        with node.session() as session:
+            return {"users": len(accounts.list_users(session))}
 
-        return await asyncio.to_thread(count)
+    with TestClient(app) as client:
+        with pytest.raises(BlockingCallOnEventLoop):
+            client.get("/probe/blocking")
+        assert client.get("/probe/threaded").json() == {"users": 0}
 
-    assert asyncio.run(in_thread()) == 0
+    async def command_line() -> int:  # outside a request (e.g. a CLI's asyncio.run): allowed
+        with node.session() as session:
+            return len(accounts.list_users(session))
+
+    assert asyncio.run(command_line()) == 0
 
 
 # ---- a busy database: 503 with Retry-After, quickly ------------------------------------------

@@ -7,6 +7,7 @@ import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,6 +32,10 @@ class BlockingCallOnEventLoop(RuntimeError):
     the thread pool); async code hands database work to ``run_in_threadpool``. A session opened
     on the loop would freeze every other request while it waits for a lock.
     """
+
+
+#: True while an HTTP request is being served (set by the web app's outermost middleware).
+serving_request: ContextVar[bool] = ContextVar("passerelle_serving_request", default=False)
 
 
 def on_event_loop() -> bool:
@@ -94,16 +99,16 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine, busy_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        #: Set by the web app: a session opened on the event loop is then a programming error.
-        self.forbid_event_loop = False
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends normally, rolled back otherwise.
 
-        A lock not granted in time raises :class:`~passerelle.errors.DatabaseBusy`.
+        A lock not granted in time raises :class:`~passerelle.errors.DatabaseBusy`; opening a
+        session on the event loop while serving a request raises
+        :class:`BlockingCallOnEventLoop`.
         """
-        if self.forbid_event_loop and on_event_loop():
+        if serving_request.get() and on_event_loop():
             raise BlockingCallOnEventLoop(
                 "a database session was opened on the event loop; run it in the thread pool"
             )

@@ -18,7 +18,7 @@ from passerelle import __version__, domains
 from passerelle.node import Node
 from passerelle.privacy import retention
 from passerelle.web import api, console, deps, errors, i18n
-from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
+from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware, ServingMiddleware
 
 WEB_DIR = Path(__file__).parent
 log = logging.getLogger("passerelle.retention")
@@ -75,10 +75,10 @@ def create_app(node: Node) -> FastAPI:
         dependencies=[Depends(d) for d in deps.REQUEST_DEPENDENCIES],
     )
     app.state.node = node
-    node.db.forbid_event_loop = True  # a session on the event loop is a bug: fail loudly
     app.state.templates = templates()
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ServingMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 
