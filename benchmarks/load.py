@@ -36,6 +36,7 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import queue
 import random
 import re
 import socket
@@ -285,7 +286,6 @@ def _probe(base: str, ready: Any, stop: Any, out: Any) -> None:
     latencies: list[float] = []
     errors = 0
     with httpx.Client(timeout=TIMEOUT) as client:
-        client.get(base + "/health")  # connect before the row starts
         ready.set()
         while not stop.is_set():
             started = time.perf_counter()
@@ -350,8 +350,13 @@ async def _rows(
                 await asyncio.to_thread(ready.wait, 60)
                 await _run_row(load, scenario, concurrency, seconds, row)
                 stop.set()
-                health, row.health_errors = await asyncio.to_thread(out.get, True, 60)
+                try:
+                    health, row.health_errors = await asyncio.to_thread(out.get, True, 60)
+                except queue.Empty:
+                    health, row.health_errors = [TIMEOUT], 1
                 probe.join(timeout=30)
+                if probe.is_alive():
+                    probe.kill()
                 row.health_p99_ms = _pct(health, 0.99)
                 print(_line(row), flush=True)
                 rows.append(row)
