@@ -81,7 +81,9 @@ def prepare(base: Path) -> tuple[Path, Path]:
     demo.seed(node)
     with node.session() as session:
         accounts.ensure_agency(session, "BE", "Belgique", "BE")
-        peers.add(session, "FR", "http://127.0.0.1:1", fr_public, now=node.clock.now())
+        peers.add(
+            session, "FR", "http://127.0.0.1:1", fr_public, now=node.clock.now(), insecure_http=True
+        )
     node.close()
     return fr.data_dir, be.data_dir
 

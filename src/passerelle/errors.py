@@ -23,6 +23,7 @@ exit code. The mapping to JSON (API), HTML (console) and CLI output is done once
     ├── Quarantined                (422, exit 3)  input kept raw in quarantine
     ├── IntegrityError             (500, exit 8)  audit chain broken, data tampered
     └── Unavailable                (503, exit 9)  a peer or service cannot be reached
+        └── DatabaseBusy           (503, exit 9)  a database lock was not granted in time
 """
 
 from __future__ import annotations
@@ -122,9 +123,18 @@ class Unavailable(PasserelleError):
     status, code, exit_code = 503, "unavailable", 9
 
 
+class DatabaseBusy(Unavailable):
+    """A lock was not granted within ``PASSERELLE_DB_BUSY_TIMEOUT_SECONDS``: retry shortly."""
+
+    code = "database_busy"
+    #: Seconds a client should wait before retrying (the ``Retry-After`` header).
+    retry_after: ClassVar[int] = 1
+
+
 __all__ = [
     "Conflict",
     "CsrfFailed",
+    "DatabaseBusy",
     "IntegrityError",
     "InvalidCredentials",
     "MalformedInput",

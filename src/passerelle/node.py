@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -89,14 +90,24 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) with mode 0700, and bring an existing one to 0700."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
 def open_node(settings: Settings | None = None, *, clock: Clock | None = None) -> Node:
     """Create the data directory if needed, open the database and apply migrations."""
     from passerelle import domains  # composition: the list of installed domain packages
 
     settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url, extra_migrations=domains.migration_dirs())
+    private_dir(settings.data_dir)
+    private_dir(settings.quarantine_dir)
+    db = Database(
+        settings.effective_database_url,
+        extra_migrations=domains.migration_dirs(),
+        busy_timeout=settings.db_busy_timeout_seconds,
+    )
     db.migrate()
     node = Node(settings=settings, db=db, clock=clock or SystemClock())
     for rule in [*foundation_rules(), *domains.retention_rules()]:

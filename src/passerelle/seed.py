@@ -88,6 +88,7 @@ def seed_demo(node: Node) -> list[DemoAccount]:
             )
             created.append(DemoAccount(username, password, roles))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file may have been created with another mode
     with os.fdopen(fd, "w") as handle:
         json.dump([a.__dict__ for a in created], handle, indent=2)
     for seeder in domains.demo_seeders():

@@ -41,6 +41,11 @@ class Settings:
     spark_driver_memory: str = "8g"
     pnr_max_push_bytes: int = 8 * 1024 * 1024
     pnr_quarantine_rows: int = 100
+    db_busy_timeout_seconds: float = 5.0
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_client_ca: str = ""
+    tls_ca: str = ""
 
     @property
     def sqlite_path(self) -> Path:
@@ -91,6 +96,13 @@ class Settings:
             spark_driver_memory=_env("SPARK_DRIVER_MEMORY", d.spark_driver_memory),
             pnr_max_push_bytes=int(_env("PNR_MAX_PUSH_BYTES", str(d.pnr_max_push_bytes))),
             pnr_quarantine_rows=int(_env("PNR_QUARANTINE_ROWS", str(d.pnr_quarantine_rows))),
+            db_busy_timeout_seconds=float(
+                _env("DB_BUSY_TIMEOUT_SECONDS", str(d.db_busy_timeout_seconds))
+            ),
+            tls_cert=_env("TLS_CERT", d.tls_cert),
+            tls_key=_env("TLS_KEY", d.tls_key),
+            tls_client_ca=_env("TLS_CLIENT_CA", d.tls_client_ca),
+            tls_ca=_env("TLS_CA", d.tls_ca),
         )
 
 
@@ -121,6 +133,23 @@ SETTINGS_DOC: dict[str, str] = {
     "API reads, in bytes (default 8 MiB); a larger one is refused with 413 before parsing.",
     "PASSERELLE_PNR_QUARANTINE_ROWS": "Quarantine items kept per push (default 100); the "
     "others are counted in the push's `quarantined` total, not stored.",
+    "PASSERELLE_DB_BUSY_TIMEOUT_SECONDS": (
+        "Longest wait for a database lock or pooled connection (SQLite busy_timeout, "
+        "PostgreSQL lock_timeout), default 5; past it a request gets HTTP 503 with Retry-After "
+        "and a command exits 9."
+    ),
+    "PASSERELLE_TLS_CERT": (
+        "PEM certificate of this node: served by `passerelle serve` (same as --tls-cert) and "
+        "presented as client certificate when it posts to a peer's inbox."
+    ),
+    "PASSERELLE_TLS_KEY": "PEM private key of PASSERELLE_TLS_CERT (same as --tls-key).",
+    "PASSERELLE_TLS_CLIENT_CA": (
+        "CA bundle for peers' client certificates; when set the federation inbox requires "
+        "mutual TLS with a certificate pinned for the signing peer (same as --tls-client-ca)."
+    ),
+    "PASSERELLE_TLS_CA": (
+        "CA bundle this node verifies peers' HTTPS certificates with (default: the system's)."
+    ),
 }
 
 

@@ -161,7 +161,14 @@ def build_net(tmp_path: Path, urls: list[str]) -> Net:
             for other, other_node in nodes.items():
                 if other != code:
                     public = keys.public_text(keys.load(other_node.settings))
-                    peers.add(session, other, other_node.settings.public_url, public, now=START)
+                    peers.add(
+                        session,
+                        other,
+                        other_node.settings.public_url,
+                        public,
+                        now=START,
+                        insecure_http=True,
+                    )
             for role in ("analyst", "supervisor", "dpo", "admin"):
                 net.tokens[(code, role)] = accounts.create_token(
                     session, name=f"{code}-{role}", role=role, agency=code, now=START

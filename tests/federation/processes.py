@@ -107,7 +107,14 @@ def prepare(base: Path, codes: tuple[str, ...] = ("FR", "BE")) -> dict[str, Proc
                     )
                 for other, q in procs.items():
                     if other != code:
-                        peers.add(session, other, q.url, public[other], now=node.clock.now())
+                        peers.add(
+                            session,
+                            other,
+                            q.url,
+                            public[other],
+                            now=node.clock.now(),
+                            insecure_http=True,
+                        )
         finally:
             node.close()
     return procs

@@ -12,7 +12,8 @@ import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
-from passerelle.federation import cli, envelope, keys, outbox
+from passerelle.errors import ValidationFailed
+from passerelle.federation import cli, envelope, keys, outbox, peers
 from passerelle.node import open_node
 from passerelle.settings import get_settings
 
@@ -45,7 +46,9 @@ def test_keys_generate_then_show_prints_the_line_a_peer_runs(data_dir: Path) -> 
     mode = stat.S_IMODE((data_dir / "keys" / keys.PRIVATE_KEY_FILE).stat().st_mode)
     assert mode == 0o600
     shown = invoke("keys", "show")
-    assert f"passerelle peers add FR http://127.0.0.1:9 {public}" in shown.replace("\n", "")
+    assert f"passerelle peers add FR http://127.0.0.1:9 {public} --insecure-http" in shown.replace(
+        "\n", ""
+    )
     again = runner.invoke(app, ["keys", "generate"])
     assert again.exit_code != 0  # never replaced silently
 
@@ -59,7 +62,7 @@ def peer_codes(listing: str) -> set[str]:
 def test_peers_add_list_remove(data_dir: Path) -> None:
     public = keys.public_text(Ed25519PrivateKey.generate())
     for code in ("be", "ES"):
-        invoke("peers", "add", code, f"http://{code.lower()}.example:8000", public)
+        invoke("peers", "add", code, f"https://{code.lower()}.example:8000", public)
     listing = invoke("peers", "list")
     assert peer_codes(listing) == {"BE", "ES"}
     invoke("peers", "remove", "BE")
@@ -69,10 +72,39 @@ def test_peers_add_list_remove(data_dir: Path) -> None:
     assert bad.exit_code != 0
 
 
+def test_peers_add_refuses_http_unless_insecure_http_and_pins_certificates(
+    data_dir: Path,
+) -> None:
+    """Red-team finding 9: ``peers add`` accepted ``http://``, so bodies travelled in clear."""
+    public = keys.public_text(Ed25519PrivateKey.generate())
+    refused = runner.invoke(app, ["peers", "add", "BE", "http://be.example", public])
+    assert isinstance(refused.exception, ValidationFailed)
+    assert "https://" in refused.exception.message
+    invoke("peers", "add", "BE", "http://127.0.0.1:9", public, "--insecure-http")
+    pin = "AB:" * 31 + "CD"
+    invoke("peers", "add", "ES", "https://es.example", public, "--tls-cert-sha256", pin)
+    bad_pin = runner.invoke(
+        app, ["peers", "add", "NL", "https://nl.example", public, "--tls-cert-sha256", "xyz"]
+    )
+    assert isinstance(bad_pin.exception, ValidationFailed)
+    node = open_node(get_settings())
+    with node.session() as session:
+        assert peers.get(session, "BE").url == "http://127.0.0.1:9"
+        assert peers.get(session, "ES").tls_cert_sha256 == ("ab" * 31 + "cd")
+        assert peers.get(session, "BE").tls_cert_sha256 is None
+        assert [p.code for p in peers.all_peers(session)] == ["BE", "ES"]
+    node.close()
+
+
 def test_outbox_list_and_retry_against_an_unreachable_peer(data_dir: Path) -> None:
     invoke("keys", "generate")
     invoke(
-        "peers", "add", "BE", "http://127.0.0.1:9", keys.public_text(Ed25519PrivateKey.generate())
+        "peers",
+        "add",
+        "BE",
+        "http://127.0.0.1:9",
+        keys.public_text(Ed25519PrivateKey.generate()),
+        "--insecure-http",
     )
     node = open_node(get_settings())
     with node.session() as session:

@@ -27,7 +27,14 @@ def be_key(node: Node) -> Ed25519PrivateKey:
     keys.generate(node.settings)
     key = Ed25519PrivateKey.generate()
     with node.session() as session:
-        peers.add(session, "BE", "http://127.0.0.1:9", keys.public_text(key), now=START)
+        peers.add(
+            session,
+            "BE",
+            "http://127.0.0.1:9",
+            keys.public_text(key),
+            now=START,
+            insecure_http=True,
+        )
     return key
 
 

@@ -25,6 +25,7 @@ def queued(node: Node) -> int:
             "http://127.0.0.1:9",
             keys.public_text(keys.load(node.settings)),
             now=START,
+            insecure_http=True,
         )
         message = envelope.make(
             node, recipient="BE", type="ack", purpose="p", legal_basis="l", case_ref="C-9"
@@ -111,6 +112,7 @@ def test_a_node_without_keys_keeps_its_messages_and_says_why(node: Node) -> None
                 keys.generate(node.settings.with_(data_dir=node.settings.data_dir / "other"))
             ),
             now=START,
+            insecure_http=True,
         )
         message = envelope.make(node, recipient="BE", type="ack", purpose="p", legal_basis="l")
         row_id = outbox.enqueue(session, message, now=START).id

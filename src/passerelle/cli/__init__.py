@@ -68,20 +68,35 @@ def init(
 def serve(
     host: str = typer.Option(None, help="Interface to bind (default PASSERELLE_HOST)."),
     port: int = typer.Option(None, help="Port (default PASSERELLE_PORT)."),
+    workers: int = typer.Option(
+        1, "--workers", help="uvicorn worker processes (on SQLite allowed; writers still queue)."
+    ),
+    tls_cert: str = typer.Option(
+        None, "--tls-cert", help="PEM certificate: serve HTTPS (default PASSERELLE_TLS_CERT)."
+    ),
+    tls_key: str = typer.Option(
+        None, "--tls-key", help="PEM private key of --tls-cert (default PASSERELLE_TLS_KEY)."
+    ),
+    tls_client_ca: str = typer.Option(
+        None,
+        "--tls-client-ca",
+        help="CA of peers' client certificates: the federation inbox then requires mutual TLS "
+        "with the certificate pinned for the signing peer (default PASSERELLE_TLS_CLIENT_CA).",
+    ),
 ) -> None:
-    """Run this node's console and API."""
-    import uvicorn
-
-    from passerelle.web.app import create_app
+    """Run this node's console and API (HTTPS with --tls-cert/--tls-key)."""
+    from passerelle.web import server
 
     settings = get_settings()
-    node = open_node(settings)
-    uvicorn.run(
-        create_app(node),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-    )
+    given = {
+        "host": host,
+        "port": port,
+        "tls_cert": tls_cert,
+        "tls_key": tls_key,
+        "tls_client_ca": tls_client_ca,
+    }
+    settings = settings.with_(**{k: v for k, v in given.items() if v is not None})
+    server.serve(settings, workers=workers)
 
 
 @app.command()

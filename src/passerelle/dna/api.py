@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
 from passerelle.dna import csvio, exchange, schemas, store
@@ -51,7 +52,6 @@ def report_out(outcome: store.StoreOutcome) -> JSONResponse:
 @router.post("/profiles", status_code=201, response_model=schemas.ImportReportOut)
 async def import_profiles(
     request: Request,
-    session: DbSession,
     sample_type: str | None = None,
     laboratory: str | None = None,
     kit: str | None = None,
@@ -80,7 +80,12 @@ async def import_profiles(
         except ValidationError as exc:
             raise MalformedInput(f"not a profile import: {exc.errors()[0]['msg']}") from exc
         rows = json_rows(data)
-    return report_out(store.store_profiles(session, node, access, rows))
+
+    def store_rows() -> store.StoreOutcome:
+        with node.session() as session:
+            return store.store_profiles(session, node, access, rows)
+
+    return report_out(await run_in_threadpool(store_rows))
 
 
 def profile_out(row: StoredProfile) -> schemas.ProfileOut:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
 from passerelle.dna import csvio, exchange, rules, store
@@ -63,7 +64,6 @@ def review_page(
 @router.post("/import")
 async def import_page(
     request: Request,
-    session: DbSession,
     file: UploadFile | None = None,
     csv_text: Annotated[str, Form()] = "",
     sample_type: Annotated[str, Form()] = "",
@@ -82,7 +82,12 @@ async def import_page(
     rows = store.with_defaults(
         csvio.read_rows(text), sample_type=sample_type, laboratory=laboratory, kit=kit
     )
-    outcome = store.store_profiles(session, node, store.access_for(principal, node), rows)
+
+    def store_rows() -> store.StoreOutcome:
+        with node.session() as session:
+            return store.store_profiles(session, node, store.access_for(principal, node), rows)
+
+    outcome = await run_in_threadpool(store_rows)
     status = 200 if outcome.report.profiles else 422
     return render(request, "dna/report.html", {"outcome": outcome}, status=status)
 

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from passerelle.federation import delivery, followups, inbox, outbox, rules, service
+from passerelle.federation import delivery, followups, inbox, outbox, rules, service, tls
 from passerelle.federation.schemas import (
     ApproveIn,
     FollowupIn,
@@ -44,7 +44,10 @@ def client_of(app: FastAPI) -> httpx.AsyncClient:
         # The per-peer timeout is enforced around each delivery; httpx's own (5 s by default)
         # must not cut it short.
         node: Node = app.state.node
-        client = httpx.AsyncClient(timeout=node.settings.federation_timeout_seconds + 5)
+        client = httpx.AsyncClient(
+            timeout=node.settings.federation_timeout_seconds + 5,
+            **tls.client_options(node.settings),
+        )
         app.state.federation_client = client
     return client
 
@@ -74,6 +77,11 @@ async def receive(request: Request) -> Response:
     """Every node-to-node message. Authenticated by its RFC 9421 signature, not by a role."""
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
+    node = node_of(request)
+    if tls.mutual_tls(node.settings):
+        await run_in_threadpool(
+            tls.check_client, node, tls.peer_certificate(request.state), headers
+        )
     reply = await run_in_threadpool(
         inbox.receive,
         node_of(request),

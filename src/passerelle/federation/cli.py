@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from pathlib import Path
 
 import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from passerelle.federation import delivery, keys, outbox, peers, service
+from passerelle.federation import delivery, keys, outbox, peers, service, tls
 from passerelle.node import Node, open_node
 from passerelle.privacy import audit
 from passerelle.settings import get_settings
@@ -57,18 +58,45 @@ def keys_show() -> None:
     settings = get_settings()
     public = keys.public_text(keys.load(settings))
     print(public)
-    out.print(f"on a peer: passerelle peers add {settings.node} {settings.public_url} {public}")
+    insecure = " --insecure-http" if settings.public_url.startswith("http://") else ""
+    out.print(
+        f"on a peer: passerelle peers add {settings.node} {settings.public_url} {public}{insecure}"
+    )
 
 
 @peers_app.command("add")
-def peers_add(code: str, url: str, public_key: str) -> None:
-    """Register (or update) a peer: its node code, base URL and base64 public key."""
+def peers_add(
+    code: str,
+    url: str,
+    public_key: str,
+    insecure_http: bool = typer.Option(
+        False, "--insecure-http", help="Allow an http:// URL (loopback tests, the demo)."
+    ),
+    tls_cert_sha256: str = typer.Option(
+        None, "--tls-cert-sha256", help="Pin the peer's TLS certificate (SHA-256, hex)."
+    ),
+    tls_cert: Path = typer.Option(
+        None, "--tls-cert", help="Pin the peer's TLS certificate from its PEM file."
+    ),
+) -> None:
+    """Register (or update) a peer: its node code, base URL (https://) and base64 public key."""
+    pin = tls.check_pin(tls_cert_sha256) if tls_cert_sha256 else None
+    if tls_cert is not None:
+        pin = tls.fingerprint_of_file(tls_cert)
     node = _node()
     with node.session() as session:
-        peer = peers.add(session, code, url, public_key, now=node.clock.now())
+        peer = peers.add(
+            session,
+            code,
+            url,
+            public_key,
+            now=node.clock.now(),
+            insecure_http=insecure_http,
+            tls_cert_sha256=pin,
+        )
         code = peer.code
-    _admin(node, "federation.peer", code, op="add", url=url, public_key=public_key)
-    out.print(f"peer {code} at {url} registered")
+    _admin(node, "federation.peer", code, op="add", url=url, public_key=public_key, tls_pin=pin)
+    out.print(f"peer {code} at {url} registered" + (f", certificate {pin} pinned" if pin else ""))
 
 
 @peers_app.command("remove")
@@ -132,7 +160,8 @@ def outbox_retry(
 
     async def run() -> dict[int, bool | None]:
         timeout = node.settings.federation_timeout_seconds
-        async with httpx.AsyncClient(timeout=timeout + 5) as client:
+        options = tls.client_options(node.settings)
+        async with httpx.AsyncClient(timeout=timeout + 5, **options) as client:
             return await delivery.deliver(node, client, ids)
 
     results = asyncio.run(run()) if ids else {}

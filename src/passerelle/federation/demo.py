@@ -109,6 +109,7 @@ def wire(settings_list: list[Settings]) -> None:
                             other.public_url,
                             public[other.node],
                             now=node.clock.now(),
+                            insecure_http=True,  # the demo runs on loopback
                         )
         finally:
             node.close()

@@ -23,6 +23,8 @@ class Peer(Base):
     last_ok_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     last_error: Mapped[str | None] = mapped_column(String(300), default=None)
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    #: SHA-256 (hex) of the peer's TLS certificate, pinned for mutual TLS on the inbox.
+    tls_cert_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class Message(Base):

@@ -22,11 +22,29 @@ def _check_code(code: str) -> str:
     return code
 
 
-def add(session: Session, code: str, url: str, public_key: str, *, now: datetime) -> Peer:
-    """Register a peer, or update its URL and key when it is already known."""
+def add(
+    session: Session,
+    code: str,
+    url: str,
+    public_key: str,
+    *,
+    now: datetime,
+    insecure_http: bool = False,
+    tls_cert_sha256: str | None = None,
+) -> Peer:
+    """Register a peer, or update its URL and key when it is already known.
+
+    The URL must be ``https://`` unless ``insecure_http`` (loopback tests, the demo);
+    ``tls_cert_sha256`` pins the peer's TLS certificate for mutual TLS on the inbox.
+    """
     code = _check_code(code)
     if not url.startswith(("http://", "https://")):
         raise ValidationFailed("the peer URL must start with http:// or https://")
+    if url.startswith("http://") and not insecure_http:
+        raise ValidationFailed(
+            "the peer URL must use https:// (--insecure-http allows http:// for loopback tests "
+            "and the demo)"
+        )
     keys.parse_public(public_key)
     peer = session.get(Peer, code)
     if peer is None:
@@ -34,6 +52,8 @@ def add(session: Session, code: str, url: str, public_key: str, *, now: datetime
         session.add(peer)
     else:
         peer.url, peer.public_key = url.rstrip("/"), public_key.strip()
+    if tls_cert_sha256 is not None:
+        peer.tls_cert_sha256 = tls_cert_sha256
     session.flush()
     forget_keys()
     return peer

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from passerelle.errors import ValidationFailed
@@ -57,11 +59,18 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
 
 
 def _head(session: Session) -> AuditHead:
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    locked = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.scalars(locked).first()
     if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS, anchor_seq=0, anchor_hash=GENESIS)
-        session.add(head)
-        session.flush()
+        # Two first writers may race on PostgreSQL: insert the head unless another did, then
+        # lock whichever row won.
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        row = {"id": 1, "last_seq": 0, "last_hash": GENESIS, "anchor_seq": 0}
+        session.execute(
+            insert(AuditHead).values(**row, anchor_hash=GENESIS).on_conflict_do_nothing()
+        )
+        head = session.scalars(locked.execution_options(populate_existing=True)).one()
     return head
 
 

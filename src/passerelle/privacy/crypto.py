@@ -25,10 +25,12 @@ class FieldCipher:
     def from_key_file(cls, path: Path) -> FieldCipher:
         """Load the node's field key, creating it (mode 0600) on first use."""
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.parent.chmod(0o700)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(AESGCM.generate_key(bit_length=256))
+        path.chmod(0o600)
         return cls(path.read_bytes())
 
     def encrypt(self, clear: str, context: str) -> str:

@@ -2,19 +2,62 @@
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from passerelle.errors import DatabaseBusy
 from passerelle.storage.migrate import upgrade
+
+#: SQLSTATEs PostgreSQL gives when ``lock_timeout`` or ``statement_timeout`` expires.
+_PG_BUSY = {"55P03", "57014"}
+
+
+class BlockingCallOnEventLoop(RuntimeError):
+    """A programming error: a database session was opened on the server's event loop.
+
+    Every route and dependency that touches the database is a plain ``def`` (FastAPI runs it in
+    the thread pool); async code hands database work to ``run_in_threadpool``. A session opened
+    on the loop would freeze every other request while it waits for a lock.
+    """
+
+
+#: True while an HTTP request is being served (set by the web app's outermost middleware).
+serving_request: ContextVar[bool] = ContextVar("passerelle_serving_request", default=False)
+
+
+def on_event_loop() -> bool:
+    """True when called from a thread that is running an asyncio event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for the errors a database gives when a lock was not granted in time."""
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free
+        return True
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in _PG_BUSY:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 class Database:
@@ -23,30 +66,62 @@ class Database:
     On SQLite every transaction starts with ``BEGIN IMMEDIATE`` so that concurrent writers (two
     processes on one node file) queue on the write lock instead of failing half-way; WAL mode
     keeps readers unblocked.
+
+    A lock is waited for at most ``busy_timeout`` seconds (SQLite ``busy_timeout``, PostgreSQL
+    ``lock_timeout``, and the wait for a pooled connection); past that the unit of work fails
+    with :class:`~passerelle.errors.DatabaseBusy` (HTTP 503 with ``Retry-After``).
     """
 
-    def __init__(self, url: str, *, extra_migrations: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        extra_migrations: Sequence[str] = (),
+        busy_timeout: float = 5.0,
+    ) -> None:
         self.url = url
         self.extra_migrations = tuple(extra_migrations)
+        self.busy_timeout = busy_timeout
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"pool_timeout": max(busy_timeout, 1.0)}
         if self.is_sqlite:
-            if parsed.database:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 60, "check_same_thread": False}
+            if parsed.database and parsed.database != ":memory:":
+                _private_file(Path(parsed.database))
+            kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
+            kwargs["pool_size"], kwargs["max_overflow"] = 8, 32
         else:
+            milliseconds = max(int(busy_timeout * 1000), 1)
             kwargs["pool_pre_ping"] = True
+            kwargs["pool_size"], kwargs["max_overflow"] = 8, 32
+            kwargs["connect_args"] = {"options": f"-c lock_timeout={milliseconds}"}
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, busy_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends normally, rolled back otherwise."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A unit of work: committed when the block ends normally, rolled back otherwise.
+
+        A lock not granted in time raises :class:`~passerelle.errors.DatabaseBusy`; opening a
+        session on the event loop while serving a request raises
+        :class:`BlockingCallOnEventLoop`.
+        """
+        if serving_request.get() and on_event_loop():
+            raise BlockingCallOnEventLoop(
+                "a database session was opened on the event loop; run it in the thread pool"
+            )
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
+            if is_busy(exc):
+                raise DatabaseBusy(
+                    "the database is busy; retry in a moment",
+                    wait_seconds=self.busy_timeout,
+                ) from exc
+            raise
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision; safe when several processes start at once."""
@@ -108,7 +183,22 @@ class Database:
         self.engine.dispose()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _private_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by the owner only, whatever the umask;
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.chmod(0o600)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from pysqlite so BEGIN IMMEDIATE can be emitted.
@@ -117,7 +207,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={max(int(busy_timeout * 1000), 1)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

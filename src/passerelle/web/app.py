@@ -18,7 +18,7 @@ from passerelle import __version__, domains
 from passerelle.node import Node
 from passerelle.privacy import retention
 from passerelle.web import api, console, deps, errors, i18n
-from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
+from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware, ServingMiddleware
 
 WEB_DIR = Path(__file__).parent
 log = logging.getLogger("passerelle.retention")
@@ -72,12 +72,13 @@ def create_app(node: Node) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
-        dependencies=[Depends(deps.authenticate)],
+        dependencies=[Depends(d) for d in deps.REQUEST_DEPENDENCIES],
     )
     app.state.node = node
     app.state.templates = templates()
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ServingMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 

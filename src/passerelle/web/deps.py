@@ -1,4 +1,8 @@
-"""Request-level dependencies: who is calling (session cookie or API token), CSRF, language."""
+"""Request-level dependencies: who is calling (session cookie or API token), CSRF, language.
+
+Every dependency and route that touches the database is a plain ``def`` (run in the thread
+pool); async ones only read the request.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +26,13 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 db = db_session
 
 
-async def authenticate(request: Request) -> None:
-    """Run before every route: resolve the principal, check CSRF, choose the language.
+def authenticate(request: Request) -> None:
+    """Run before every route: resolve the principal (session cookie or API token).
 
-    Never refuses on its own: a route that needs a principal says so with ``require``; the
-    resolution error (expired session, revoked token) is kept for it to report.
+    A plain ``def``: FastAPI runs it in the thread pool, so a database lock it waits for never
+    blocks the event loop (a test fails if an ``async def`` route or dependency opens a
+    session). Never refuses on its own: a route that needs a principal says so with
+    ``require``; the resolution error (expired session, revoked token) is kept for it to report.
     """
     node = node_of(request)
     request.state.principal = None
@@ -45,7 +51,13 @@ async def authenticate(request: Request) -> None:
                 request.state.principal = accounts.principal_for_session(session, cookie, now=now)
     except NotAuthenticated as exc:
         request.state.auth_error = exc
-    principal = request.state.principal
+
+
+async def localise_and_check_csrf(request: Request) -> None:
+    """Run after :func:`authenticate`, on the event loop (no database): choose the language
+    (a context variable, so it must be set here to reach the route) and check CSRF on forms."""
+    node = node_of(request)
+    principal = getattr(request.state, "principal", None)
     locale = (principal.locale if principal else None) or request.cookies.get(LANG_COOKIE)
     i18n.set_locale(
         locale
@@ -53,6 +65,10 @@ async def authenticate(request: Request) -> None:
     )
     if principal is not None and principal.kind == "user" and request.method in UNSAFE:
         await _check_csrf(request, principal.csrf_token or "")
+
+
+#: The app-wide dependencies, in order: who is calling, then language and CSRF.
+REQUEST_DEPENDENCIES = (authenticate, localise_and_check_csrf)
 
 
 async def _check_csrf(request: Request, expected: str) -> None:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from passerelle.errors import (
+    DatabaseBusy,
     MalformedInput,
     NotAuthenticated,
     NotFound,
@@ -37,6 +38,13 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, error: PasserelleError) -> Response:
+    response = _response(request, error)
+    if isinstance(error, DatabaseBusy):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _response(request: Request, error: PasserelleError) -> Response:
     if wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return JSONResponse(error.to_dict(), status_code=error.status, headers=headers)

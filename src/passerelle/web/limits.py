@@ -8,6 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from passerelle.digits import MAX_DIGITS
 from passerelle.errors import PayloadTooLarge
+from passerelle.storage.database import serving_request
 
 
 class BodyLimitMiddleware:
@@ -91,3 +92,18 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class ServingMiddleware:
+    """Mark the request's context as serving: a database session opened on the event loop
+    from here on is refused (:class:`~passerelle.storage.database.BlockingCallOnEventLoop`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = serving_request.set(scope["type"] == "http")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            serving_request.reset(token)

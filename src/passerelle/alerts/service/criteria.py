@@ -22,6 +22,7 @@ from passerelle.alerts.model import CatalogueVersion
 from passerelle.alerts.schemas import CatalogueIn, CatalogueOut, CriterionIn
 from passerelle.alerts.service import exchange, register
 from passerelle.digits import to_int
+from passerelle.alerts.service.hooks import run_in_session
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
@@ -154,9 +155,11 @@ def publish(
 async def send(
     node: Node, client: httpx.AsyncClient, principal: Principal, version: int
 ) -> dict[str, str]:
-    with node.session() as session:
-        row = get(session, node.code, version)
-        payload = {"catalogue": to_out(row).model_dump(mode="json")}
+
+    def load(session: Session) -> dict[str, Any]:
+        return {"catalogue": to_out(get(session, node.code, version)).model_dump(mode="json")}
+
+    payload = await run_in_session(node, load)
     result = await exchange.send(
         node,
         client,

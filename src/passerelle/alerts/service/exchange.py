@@ -86,8 +86,9 @@ async def send(
     purpose: str,
 ) -> QueryOut | None:
     """Send one alerts message to ``peers`` (all when None); None when there is nobody to tell."""
-    with node.session() as session:
-        known = [p.code for p in federation.peer_status(session)]
+    known = await hooks.run_in_session(
+        node, lambda session: [p.code for p in federation.peer_status(session)]
+    )
     targets = [p for p in (peers if peers is not None else known) if p in known]
     if not targets:
         return None

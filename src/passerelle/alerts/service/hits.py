@@ -26,6 +26,7 @@ from passerelle.alerts.schemas import (
     PersonCheckIn,
 )
 from passerelle.alerts.service import exchange, register
+from passerelle.alerts.service.hooks import run_in_session
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node
@@ -136,12 +137,17 @@ async def send_report(
     node: Node, client: httpx.AsyncClient, principal: Principal, report_id: str
 ) -> HitReport:
     """Send a hit report to the issuing node and record whether it was accepted."""
-    with node.session() as session:
+
+    def load(session: Session) -> tuple[HitReport, dict[str, Any] | None]:
         row = get(session, report_id)
         if row.direction != "out" or row.delivery == "delivered":
-            return row
-        payload = {"report": to_out(row, node.clock.now()).model_dump(mode="json")}
-        peer, case = row.issuing_node, f"HIT-{row.alert_reference}"
+            return row, None
+        return row, {"report": to_out(row, node.clock.now()).model_dump(mode="json")}
+
+    row, payload = await run_in_session(node, load)
+    if payload is None:
+        return row
+    peer, case = row.issuing_node, f"HIT-{row.alert_reference}"
     result = await exchange.send(
         node,
         client,
@@ -152,7 +158,8 @@ async def send_report(
         case_ref=case,
         purpose=PURPOSE,
     )
-    with node.session() as session:
+
+    def record(session: Session) -> HitReport:
         row = get(session, report_id)
         if result is None:
             row.delivery, row.delivery_detail = "queued", f"{peer} is not a registered peer"
@@ -161,6 +168,8 @@ async def send_report(
             row.delivery, detail = exchange.outcome(result, peer)
             row.delivery_detail = detail[:300]
         return row
+
+    return await run_in_session(node, record)
 
 
 def refresh(session: Session, row: HitReport) -> None:
@@ -203,16 +212,20 @@ def answer(
 async def send_answer(
     node: Node, client: httpx.AsyncClient, principal: Principal, report_id: str
 ) -> None:
-    with node.session() as session:
+
+    def load(session: Session) -> tuple[HitReport, dict[str, Any]]:
         row = get(session, report_id)
-        if row.executing_node == node.code:
-            return
         payload = {
             "report_id": row.id,
             "answer": row.answer or "",
             "answered_at": (row.answered_at or node.clock.now()).isoformat(),
         }
-        peer, case = row.executing_node, f"HIT-{row.alert_reference}"
+        return row, payload
+
+    row, payload = await run_in_session(node, load)
+    if row.executing_node == node.code:
+        return
+    peer, case = row.executing_node, f"HIT-{row.alert_reference}"
     await exchange.send(
         node,
         client,

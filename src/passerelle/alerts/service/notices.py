@@ -16,6 +16,7 @@ from passerelle.alerts import rules
 from passerelle.alerts.model import Detainee, Release, ReleaseStep
 from passerelle.alerts.service import exchange, register
 from passerelle.alerts.service.detainees import LEGAL_BASIS, PURPOSE, get
+from passerelle.alerts.service.hooks import run_in_session
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
@@ -25,7 +26,8 @@ async def notify_release(
     node: Node, client: httpx.AsyncClient, principal: Principal, release_id: str
 ) -> list[str]:
     """Tell the peers the detainee has links with about the release; returns who accepted."""
-    with node.session() as session:
+
+    def load(session: Session) -> tuple[list[str], dict[str, Any]]:
         release = session.get(Release, release_id)
         if release is None:
             raise NotFound(f"no release {release_id}")
@@ -53,6 +55,9 @@ async def notify_release(
                 "release_date": release.release_date.isoformat(),
             },
         }
+        return targets, payload
+
+    targets, payload = await run_in_session(node, load)
     result = await exchange.send(
         node,
         client,
@@ -68,10 +73,13 @@ async def notify_release(
         if result is None
         else [a.peer for a in result.answers if exchange.outcome(result, a.peer)[0] == "delivered"]
     )
-    with node.session() as session:
+
+    def record(session: Session) -> None:
         release = session.get(Release, release_id)
         assert release is not None
         release.notified = sorted(set(release.notified) | set(accepted))
+
+    await run_in_session(node, record)
     return accepted
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from passerelle.alerts import rules
 from passerelle.alerts.model import Alert
 from passerelle.alerts.service import exchange, register
+from passerelle.alerts.service.hooks import run_in_session
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
@@ -23,10 +24,12 @@ async def share(
     node: Node, client: httpx.AsyncClient, principal: Principal, alert_id: str
 ) -> dict[str, str]:
     """Send the alert's current state (or its withdrawal) to every peer; delivery per peer."""
-    with node.session() as session:
+
+    def load(session: Session) -> tuple[dict[str, Any], str]:
         alert = register.get(session, alert_id)
-        payload = {"alert": register.payload_of(alert)}
-        case = alert.reference
+        return {"alert": register.payload_of(alert)}, alert.reference
+
+    payload, case = await run_in_session(node, load)
     result = await exchange.send(
         node,
         client,

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.federation import QueryIn, QueryOut, SearchResult, register_kind, send_query
@@ -137,14 +138,21 @@ async def push_result(
     node: Node, client: httpx.AsyncClient, principal: Principal, hit_id: int
 ) -> QueryOut | None:
     """Send a confirmed watchlist hit to the node owning the alert (None: our own alert)."""
-    with node.session() as session:
-        hit = session.get(Hit, hit_id)
-        if hit is None or hit.status != "confirmed" or hit.kind != "watchlist":
-            return None
-        owner = entry_owner(hit.list_name, hit.entry_id, node.code, node.state)
-        if owner == node.code:
-            return None
-        payload = result_payload(session, node, hit)
+
+    def load() -> tuple[str, dict[str, Any]] | None:
+        with node.session() as session:
+            hit = session.get(Hit, hit_id)
+            if hit is None or hit.status != "confirmed" or hit.kind != "watchlist":
+                return None
+            owner = entry_owner(hit.list_name, hit.entry_id, node.code, node.state)
+            if owner == node.code:
+                return None
+            return owner, result_payload(session, node, hit)
+
+    loaded = await run_in_threadpool(load)
+    if loaded is None:
+        return None
+    owner, payload = loaded
     try:
         return await send_query(
             node,
@@ -160,10 +168,15 @@ async def push_result(
             ),
         )
     except ValidationFailed as exc:  # the owner is not a registered peer of this node
-        with node.session() as session:
-            row = session.get(Hit, hit_id)
-            if row is not None:
-                row.passed_to = f"{row.passed_to} — not sent: {exc.message}"[:200]
+        note = f" — not sent: {exc.message}"
+
+        def record() -> None:
+            with node.session() as session:
+                row = session.get(Hit, hit_id)
+                if row is not None:
+                    row.passed_to = f"{row.passed_to}{note}"[:200]
+
+        await run_in_threadpool(record)
         return None
 
 
