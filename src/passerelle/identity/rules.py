@@ -2,7 +2,7 @@
 
 Nothing here is learnt from data at run time (DESIGN principle 5: no self-learning model may
 change screening criteria). Values marked "calibrated" were chosen once on the project's
-synthetic evaluation set (``benchmarks/identity_eval.py``) and are changed only by a reviewed
+synthetic evaluation set (``benchmarks/identity_synthetic.py``) and are changed only by a reviewed
 commit.
 """
 
