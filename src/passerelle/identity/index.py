@@ -99,8 +99,7 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
         pairs.add(f"I{ka}|{tb[0]}")  # "E. Nicolas" finds "Etienne Nicolas"
     if len(f.document) >= 4:
         pairs.add("D" + ocr_fold(f.document))
-    year = f.date_of_birth.year if f.date_of_birth else None
-    if year is not None:
+    for year in {d.year for d in f.dates_of_birth if d.year is not None and not d.approx}:
         for p in full:
             if len(p.skeleton) >= 2:
                 pairs.add(f"Y{p.skeleton}|{year}")

@@ -81,7 +81,14 @@ DOB_EXACT = 0.06
 DOB_COMPATIBLE = 0.02  # one side gives only the year or year-month, and it agrees
 DOB_SWAPPED = 0.03  # day and month swapped (US/EU order confusion)
 DOB_TYPO = 0.02  # one digit differs
+# Graded by year distance (calibrated on names-dev: lists give approximate years, and a flat
+# -0.25 pushed identical rare names one year apart below the threshold). More than
+# DOB_CLOSE_YEARS apart is a conflict.
+DOB_CLOSE_YEARS = 5
+DOB_YEARS_APART = (0.0, -0.04, -0.08, -0.12, -0.15, -0.18)  # index: years apart (1 to 5)
+DOB_SAME_YEAR = -0.06  # same year, month or day differs (and is not a typo or a swap)
 DOB_CONFLICT = -0.25
+DOB_APPROX_YEARS = 2  # "1975~" means 1973 to 1977
 DOCUMENT_EXACT = 0.2
 DOCUMENT_OCR = 0.15  # equal after folding OCR confusions (0/O, 1/I, 5/S, 8/B, 2/Z)
 GENDER_CONFLICT = -0.1

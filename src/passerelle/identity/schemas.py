@@ -64,7 +64,9 @@ class Explanation:
     unpaired_record: tuple[str, ...]
     unpaired_entry: tuple[str, ...]
     order_swapped: bool
-    date_of_birth: str  # exact, compatible, day/month swapped, one-digit typo, conflict, unknown
+    # exact, compatible, day/month swapped, one-digit typo, "1 year apart", "N years apart"
+    # (2-5), "same year, other day", conflict (more than 5 years apart), unknown
+    date_of_birth: str
     document: str  # exact, OCR confusion, different, other country, unknown
     gender: str  # same, conflict, unknown
     nationality: str  # same, conflict, unknown

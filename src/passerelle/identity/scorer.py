@@ -27,7 +27,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from passerelle.identity import rules
 from passerelle.identity.countries import same_country
-from passerelle.identity.dates import compare_dates
+from passerelle.identity.dates import compare_birth_dates
 from passerelle.identity.documents import compare_documents
 from passerelle.identity.features import Features
 from passerelle.identity.names import Part, is_cyrillic_part, merge_parts
@@ -252,13 +252,6 @@ def _total_weight(parts: tuple[Part, ...]) -> float:
     return total
 
 
-_DOB_DELTA = {
-    "exact": rules.DOB_EXACT,
-    "compatible": rules.DOB_COMPATIBLE,
-    "day/month swapped": rules.DOB_SWAPPED,
-    "one-digit typo": rules.DOB_TYPO,
-    "conflict": rules.DOB_CONFLICT,
-}
 _DOC_DELTA = {"exact": rules.DOCUMENT_EXACT, "OCR confusion": rules.DOCUMENT_OCR}
 
 
@@ -320,13 +313,13 @@ def compare(
     name_score, info, pairs, parts_a, parts_b = best_pairing(a.parts, b.parts, memo)
     if floor > 0.0 and name_score + MAX_EVIDENCE < floor:
         return name_score, None
-    dob = compare_dates(a.date_of_birth, b.date_of_birth)
+    dob, dob_delta = compare_birth_dates(a.dates_of_birth, b.dates_of_birth)
     doc = compare_documents(a.document, a.document_country, b.document, b.document_country)
     gender = None if a.gender is None or b.gender is None else a.gender == b.gender
     nationality = same_country(a.nationality, b.nationality)
     adjustments = _structure(parts_a, parts_b, pairs)
-    if dob in _DOB_DELTA:
-        adjustments.append((f"date of birth {dob}", _DOB_DELTA[dob]))
+    if dob != "unknown":
+        adjustments.append((f"date of birth {dob}", dob_delta))
     if doc in _DOC_DELTA:
         adjustments.append((f"document {doc}", _DOC_DELTA[doc]))
     if gender is False:
