@@ -183,3 +183,35 @@ def test_duckdb_scoring_in_two_processes_gives_the_same_output(
         partition_rows=60,
     )  # fmt: skip
     assert (tmp_path / "d.csv").read_bytes() == (tmp_path / "m.csv").read_bytes()
+
+
+def test_bad_rows_never_abort_a_bulk_run_and_are_reported_beside_the_output(
+    engine: str, tmp_path: Path
+) -> None:
+    watchlist = tmp_path / "w.csv"
+    watchlist.write_text(
+        "id,full_name,date_of_birth\nW1,Sergei Ivanov,1975-03-02\nW2,Pieter Janssens,1969-7-16\n",
+        encoding="utf-8",
+    )
+    records = tmp_path / "r.csv"
+    records.write_text(
+        "id,full_name,date_of_birth\n"
+        "R1,Sergei Ivanov,1975-03-32\n"
+        ",Nobody,1970\n"
+        "R3,Pieter Janssens,1969-07-16\n",
+        encoding="utf-8",
+    )
+    args = ["--watchlist", str(watchlist), "--records", str(records)]
+    bulk = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "b.csv"), "--engine", engine])
+    memory = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "m.csv")])
+    assert bulk.exit_code == memory.exit_code == 3
+    hits = list(csv.DictReader((tmp_path / "b.csv").read_text("utf-8").splitlines()))
+    assert {(h["record_id"], h["entry_id"]) for h in hits} == {("R1", "W1"), ("R3", "W2")}
+    report = (tmp_path / "b.rejects.csv").read_text("utf-8").splitlines()
+    assert report[0] == "file,line,reason"
+    assert [row.split(",")[1] for row in report[1:]] == ["3", "2", "3"]
+    assert report[1:] == (tmp_path / "m.rejects.csv").read_text("utf-8").splitlines()[1:]
+    strict = CliRunner().invoke(
+        app, [*args, "--out", str(tmp_path / "s.csv"), "--engine", engine, "--strict"]
+    )
+    assert isinstance(strict.exception, UsageError)

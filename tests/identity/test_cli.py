@@ -98,12 +98,15 @@ def test_threshold_option_changes_what_is_reported(tmp_path: Path, watchlist: Pa
         ("id,full_name\nR1,Jean,extra\n", "line 2: more cells than columns"),
     ],
 )
-def test_unreadable_input_names_the_line(
+def test_strict_refuses_unreadable_input_naming_the_line(
     tmp_path: Path, watchlist: Path, content: str, message: str
 ) -> None:
+    # --strict keeps the refusal that was the default before rows were screened leniently.
     records = write(tmp_path / "r.csv", content)
     out = tmp_path / "hits.csv"
-    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    result = run(
+        "--watchlist", str(watchlist), "--records", str(records), "--out", str(out), "--strict"
+    )
     error = result.exception  # type: ignore[attr-defined]
     assert isinstance(error, MalformedInput)
     assert message in error.message
@@ -118,3 +121,57 @@ def test_non_utf8_input_is_malformed(tmp_path: Path, watchlist: Path) -> None:
         "--watchlist", str(watchlist), "--records", str(records), "--out", str(tmp_path / "o.csv")
     )
     assert isinstance(result.exception, MalformedInput)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("content", ["full_name\nJean Dupont\n", "id,date_of_birth\nR1,1970\n"])
+def test_a_file_without_the_required_columns_is_refused_even_when_lenient(
+    tmp_path: Path, watchlist: Path, content: str
+) -> None:
+    records = write(tmp_path / "r.csv", content)
+    out = tmp_path / "hits.csv"
+    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    assert isinstance(result.exception, MalformedInput)  # type: ignore[attr-defined]
+    assert not out.exists()
+
+
+def test_bad_rows_are_screened_reported_beside_out_and_end_with_a_warning(
+    tmp_path: Path, watchlist: Path
+) -> None:
+    records = write(
+        tmp_path / "r.csv",
+        "id,full_name,date_of_birth\n"
+        "R1,Sergei Ivanov,1975-03-32\n"  # impossible day: screened with 1975-03
+        "R2,Mohamed Said,1980-1-7\n"  # unpadded: read as 1980-01-07
+        ",Nobody Known,1970\n"  # no id: skipped
+        "R4,Pieter Van den Berghe,12/04/1970\n"  # unreadable: screened without a date
+        "R5,Sergei Ivanov,1975-03-02;1976\n",  # several dates: fine
+    )
+    out = tmp_path / "hits.csv"
+    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    assert result.exit_code == 3  # type: ignore[attr-defined]
+    with out.open(encoding="utf-8") as handle:
+        hits = {row["record_id"]: row for row in csv.DictReader(handle)}
+    assert {"R1", "R2", "R4", "R5"} <= set(hits)
+    assert "dob compatible" in hits["R1"]["explanation"]
+    assert "dob exact" in hits["R5"]["explanation"]
+    with (tmp_path / "hits.rejects.csv").open(encoding="utf-8") as handle:
+        report = list(csv.DictReader(handle))
+    assert [(r["line"], r["file"]) for r in report] == [
+        (str(n), str(records)) for n in (2, 3, 4, 5)
+    ]
+    assert "impossible day" in report[0]["reason"]
+    assert "screened with 1975-03" in report[0]["reason"]
+    assert "two digits" in report[1]["reason"]
+    assert "empty 'id'" in report[2]["reason"]
+    assert "not YYYY" in report[3]["reason"]
+
+
+def test_a_clean_run_exits_zero_and_leaves_no_rejects_report(
+    tmp_path: Path, watchlist: Path
+) -> None:
+    records = write(tmp_path / "r.csv", "id,full_name\nR1,Sergei Ivanov\n")
+    out = tmp_path / "hits.csv"
+    (tmp_path / "hits.rejects.csv").write_text("stale\n", encoding="utf-8")
+    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert not (tmp_path / "hits.rejects.csv").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from passerelle.identity import rules
 from passerelle.identity.names import name_parts, split_name
 from passerelle.identity.transliteration import fold_part
 
@@ -125,3 +126,54 @@ def test_letters_with_two_usual_spellings_get_an_alternative_skeleton(
     [b] = split_name(latin)
     assert a.skeleton != b.skeleton
     assert a.skeleton_alt == b.skeleton
+
+
+def test_arabic_ali_is_a_name_not_the_family_article() -> None:
+    # علي folds to the same consonant as the article آل; only the article itself is dropped.
+    assert len(split_name("علي تهماسبي")) == 2
+    assert len(split_name("آل تهماسبي")) == 1
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Rahmatullah Darvishi", "Rahmat Ullah Darvishi", "Rahmat-Allah Darvishi", "رحمت الله درویشی"],
+)
+def test_allah_compounds_give_one_part_joined_or_apart(spelling: str) -> None:
+    first = split_name(spelling)[0]
+    assert len(split_name(spelling)) == 2
+    assert first.skeleton == split_name("Rahmatullah")[0].skeleton
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Nuruddin Osmanli", "Nur ud-Din Osmanli", "نور الدين عثمانلي"]
+)
+def test_din_compounds_give_one_part_joined_or_apart(spelling: str) -> None:
+    assert split_name(spelling)[0].skeleton == "nrdn"
+
+
+def test_turkic_patronymic_marker_is_dropped_and_marks_the_fathers_name() -> None:
+    parts = split_name("Rashad Kamal oglu Mammadli")
+    assert [p.text for p in parts] == ["rashad", "kamal", "mammadli"]
+    assert parts[1].weight == rules.WEIGHT_PATRONYMIC
+    cyrillic = split_name("Рашад Камал оглы Маммадли")
+    assert cyrillic[1].weight == rules.WEIGHT_PATRONYMIC
+
+
+def test_slavic_patronymics_weigh_least() -> None:
+    for name in ("Ivanovich", "Petrovna", "Hryhorovych", "Сергеевич"):
+        assert split_name(name)[0].weight == rules.WEIGHT_PATRONYMIC
+
+
+def test_dutch_particles_do_not_apply_to_cyrillic_words() -> None:
+    # "Тен" is a family name in Cyrillic, not the Dutch particle "ten".
+    assert [p.text for p in split_name("Тен Алексей")] == ["ten", "aleksei"]
+
+
+def test_zero_width_non_joiner_separates_persian_name_parts() -> None:
+    assert len(split_name("نبی\u200cزاده")) == 2
+
+
+def test_ukrainian_and_belarusian_letters_get_a_second_skeleton() -> None:
+    # г is "h" and ў is "v"/"w" in Ukrainian and Belarusian Latin spellings.
+    [part] = split_name("Гриценко")
+    assert part.skeleton_alt == split_name("Hrytsenko")[0].skeleton

@@ -129,3 +129,87 @@ def test_single_letters_and_empty_names() -> None:
     assert score("A", "A") <= 0.8
     assert score("", "") == 0.0
     assert score("", "Jean Dupont") == 0.0
+
+
+def test_a_shared_given_name_and_patronymic_alone_is_not_a_hit() -> None:
+    # The listed name holds only a common given name and a patronymic: too little information.
+    match = compare(
+        PersonRecord("r", full_name="Sergei Nikolaevich Rostovtsev"),
+        PersonRecord("e", full_name="Sergei Nikolaevich"),
+    )
+    assert match.score < DEFAULT_THRESHOLD
+    assert "too little information" in match.explanation.evidence
+
+
+def test_shared_given_name_and_patronymic_with_another_family_name_stay_below() -> None:
+    assert score("Sergei Nikolaevich Rostovtsev", "Sergei Nikolaevich Rastorguev") < 0.8
+
+
+def test_patronymics_that_disagree_pull_the_score_down() -> None:
+    same = score("Ivan Petrovich Kovalenkov", "Ivan Petrovich Kovalenkov")
+    other = compare(
+        PersonRecord("r", full_name="Ivan Viktorovich Kovalenkov"),
+        PersonRecord("e", full_name="Ivan Nikolaevich Kovalenkov"),
+    )
+    assert other.score < DEFAULT_THRESHOLD <= same
+    assert ("patronymic conflict", -0.1) in other.explanation.adjustments
+
+
+def test_a_listed_name_inside_a_longer_one_with_a_name_in_front_is_a_son() -> None:
+    # "Tariq Hasan Karimzadeh" is Tariq son of Hasan: the listed Hasan stands where a
+    # father's name stands.
+    son = compare(
+        PersonRecord("r", full_name="Tariq Hasan Karimzadeh"),
+        PersonRecord("e", full_name="Hasan Karimzadeh"),
+    )
+    assert son.score < DEFAULT_THRESHOLD
+    assert "extra leading name" in son.explanation.summary()
+    # A missing middle name is not that: the listed given name keeps its place.
+    assert score("Hasan Tariq Karimzadeh", "Hasan Karimzadeh") >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("record", "entry"),
+    [
+        ("حسنعلی کریمزاده", "Hasan-Ali Karimzadeh"),  # compound written joined in Persian
+        ("امیرحسین تهماسبی", "Amir Hossein Tahmasebi"),
+        ("عبدالله نبیزاده", "Abd Allah Nabizadeh"),
+        ("منصور الصاعدي", "Mansour Al-Sa Edi"),  # ʿayn written as a space in the Latin form
+        ("منصور الصاعدي", "Mansour Al-Sa'edi"),
+        ("منصور الصاعدي", "Mansour Al-Saʿedi"),
+        ("منصور الصاعدي", "Mansour Al-Saedi"),
+    ],
+)
+def test_compounds_and_ayn_written_joined_or_apart_match(record: str, entry: str) -> None:
+    assert score(record, entry) >= DEFAULT_THRESHOLD
+
+
+def test_a_leading_ali_in_arabic_script_is_kept() -> None:
+    assert score("علی تهماسبی", "Ali Tahmasebi") >= DEFAULT_THRESHOLD
+
+
+def test_persian_vav_written_v_matches() -> None:
+    assert score("کاظم درویشی", "Kazem Darvishi") >= DEFAULT_THRESHOLD
+
+
+def test_two_short_skeletons_are_weak_evidence() -> None:
+    # One or two consonants per part match many unrelated names by skeleton alone.
+    assert score("هي ري", "Hui Ro") < DEFAULT_THRESHOLD
+
+
+def test_belarusian_and_ukrainian_latin_forms_meet_russian_cyrillic() -> None:
+    assert score("Олег Григорьевич Гриценко", "Aleh Hryhoryevich Hrytsenko") >= 0.8
+
+
+def test_turkic_patronymic_written_apart_costs_little() -> None:
+    assert score("Rashad Kamal oglu Mammadli", "Rashad Mammadli") >= DEFAULT_THRESHOLD
+
+
+def test_explanation_says_which_evidence_carried_the_score() -> None:
+    match = compare(
+        PersonRecord("r", full_name="Mohammed Karimzadeh"),
+        PersonRecord("e", full_name="Mohamed Karimzadeh"),
+    )
+    assert match.explanation.evidence.startswith("carried by Karimzadeh~Karimzadeh (rare part)")
+    assert "Mohammed~Mohamed (common given name)" in match.explanation.evidence
+    assert match.to_dict()["explanation"]["evidence"] == match.explanation.evidence

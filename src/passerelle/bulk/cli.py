@@ -15,6 +15,7 @@ from passerelle.bulk.dna_job import compare_job
 from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, screen_job
 from passerelle.bulk.progress import JobProgress
 from passerelle.identity import rules as identity_rules
+from passerelle.identity.csvio import rejects_path
 from passerelle.settings import get_settings
 
 app = typer.Typer(
@@ -25,6 +26,10 @@ app = typer.Typer(
 
 _ENGINE_HELP = "memory, duckdb or spark (default: PASSERELLE_BULK_ENGINE)."
 _WORKERS_HELP = "Processes the duckdb engine scores in (spark uses its cores)."
+_STRICT_HELP = (
+    "Refuse the run on the first unreadable row (default: screen it with the unusable part "
+    "unknown, list it in OUT.rejects.csv and exit with code 3)."
+)
 _JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
 
 
@@ -38,8 +43,12 @@ def run_screen(
     partition_rows: int = DEFAULT_PARTITION_ROWS,
     keep_job: bool = False,
     workers: int = 1,
+    strict: bool = False,
 ) -> None:
-    """Screen on a bulk engine with a progress bar (``passerelle screen --engine …``)."""
+    """Screen on a bulk engine with a progress bar (``passerelle screen --engine …``).
+
+    Ends with exit code 3 (a warning) when input rows had problems: they are listed in the
+    rejects report beside ``out``; ``strict`` refuses the run on the first one instead."""
     console = Console(stderr=True)
     with JobProgress(console) as progress:
         report = screen_job(
@@ -54,8 +63,12 @@ def run_screen(
             progress=progress,
             keep_job=keep_job,
             workers=workers,
+            strict=strict,
         )
     console.print(f"{report.rows} hit(s) at threshold {threshold} written to {out}")
+    if report.rejects:
+        console.print(f"warning: {report.rejects} row problem(s) listed in {rejects_path(out)}")
+        raise typer.Exit(3)
 
 
 def run_compare(
@@ -101,6 +114,7 @@ def screen(
     ),
     keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
     workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
+    strict: bool = typer.Option(False, "--strict", help=_STRICT_HELP),
 ) -> None:
     """Screen a records file against a watchlist; same output as ``passerelle screen``."""
     run_screen(
@@ -113,6 +127,7 @@ def screen(
         partition_rows,
         keep_job,
         workers,
+        strict,
     )
 
 

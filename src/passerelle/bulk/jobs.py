@@ -29,7 +29,7 @@ from passerelle.bulk.people import write_people
 from passerelle.bulk.progress import JobProgress
 from passerelle.bulk.scoring import HIT_SCHEMA, score_candidates
 from passerelle.errors import Conflict, ValidationFailed
-from passerelle.identity.csvio import OUTPUT_COLUMNS
+from passerelle.identity.csvio import OUTPUT_COLUMNS, Reject, rejects_path, write_rejects
 from passerelle.settings import Settings
 
 #: Records per partition: the unit of progress and of resumption.
@@ -45,6 +45,7 @@ class JobReport:
     rows: int
     partitions: int
     resumed: int
+    rejects: int = 0  # input rows with a problem, listed in the rejects report beside output
 
 
 def _fingerprint(path: Path) -> list[Any]:
@@ -159,11 +160,16 @@ def _check(threshold: float, partition_rows: int) -> None:
         raise ValidationFailed("partition rows must be at least 1")
 
 
-def _prepare_screening(job: JobDir, engine: BulkEngine, watchlist: Path, records: Path) -> int:
-    if not (job / "records").exists():
-        write_people(records, job / "records")
+def _prepare_screening(
+    job: JobDir, engine: BulkEngine, watchlist: Path, records: Path, strict: bool
+) -> int:
+    rejects: list[Reject] | None = None if strict else []
     if not (job / "entries_raw").exists():
-        write_people(watchlist, job / "entries_raw")
+        write_people(watchlist, job / "entries_raw", rejects)
+    if not (job / "records").exists():
+        write_people(records, job / "records", rejects)
+    if rejects:  # kept in the job so that a resumed run reports them too
+        write_rejects(job / "rejects.csv", rejects)
     engine.register("entries_raw", job / "entries_raw")
     if not (job / "entries").exists():
         engine.write(blocking.DEDUPLICATE_ENTRIES_SQL, job / "entries")
@@ -232,20 +238,37 @@ def write_hits(out: Path, tables: list[pa.Table]) -> int:
     return int(table.num_rows)
 
 
-def _screen_memory(watchlist: Path, records: Path, out: Path, threshold: float) -> JobReport:
+def _finish_rejects(out: Path, rejects: list[Reject] | None, saved: Path | None = None) -> int:
+    """Write (or clear) the rejects report beside ``out``; the number of problems."""
+    report = rejects_path(out)
+    if saved is not None and saved.exists():
+        shutil.copyfile(saved, report)
+        with saved.open(encoding="utf-8") as handle:
+            return max(0, sum(1 for _ in handle) - 1)
+    if rejects:
+        write_rejects(report, rejects)
+        return len(rejects)
+    report.unlink(missing_ok=True)
+    return 0
+
+
+def _screen_memory(
+    watchlist: Path, records: Path, out: Path, threshold: float, strict: bool
+) -> JobReport:
     from passerelle.bulk.people import read_any
     from passerelle.identity.csvio import hit_row
     from passerelle.identity.index import Watchlist
     from passerelle.identity.service import screen_many
 
+    rejects: list[Reject] | None = None if strict else []
     index = Watchlist()
-    for entry in read_any(watchlist):
+    for entry in read_any(watchlist, rejects):
         index.add(entry, replace=True)
-    rows = [hit_row(r, m) for r, m in screen_many(read_any(records), index, threshold)]
+    rows = [hit_row(r, m) for r, m in screen_many(read_any(records, rejects), index, threshold)]
     names = ["record_id", "entry_id", "score_text", "explanation"]
     table = pa.table({n: pa.array([r[i] for r in rows], pa.string()) for i, n in enumerate(names)})
     count = write_hits(out, [table])
-    return JobReport(out, count, 1, 0)
+    return JobReport(out, count, 1, 0, _finish_rejects(out, rejects))
 
 
 def screen_job(
@@ -262,13 +285,16 @@ def screen_job(
     keep_job: bool = False,
     on_partition: Callable[[int], None] | None = None,
     workers: int = 1,
+    strict: bool = False,
 ) -> JobReport:
     """Screen every record against the watchlist on ``engine``; same output as ``screen``.
 
-    ``workers``: processes the DuckDB engine scores in (Spark uses its executors' cores)."""
+    ``workers``: processes the DuckDB engine scores in (Spark uses its executors' cores).
+    A bad input row never aborts the run unless ``strict``: it is screened with its usable
+    part (or skipped without an id) and listed in the rejects report beside ``out``."""
     _check(threshold, partition_rows)
     if check_engine(engine) == "memory":
-        return _screen_memory(watchlist, records, out, threshold)
+        return _screen_memory(watchlist, records, out, threshold, strict)
     path = job_dir or default_job_dir(out)
     job = JobDir(
         path,
@@ -280,7 +306,7 @@ def screen_job(
     bar = progress or JobProgress(enabled=False)
     try:
         with bar:
-            rows = _prepare_screening(job, runner, watchlist, records)
+            rows = _prepare_screening(job, runner, watchlist, records, strict)
             partitions, resumed = run_partitions(
                 job,
                 rows,
@@ -293,9 +319,10 @@ def screen_job(
         count = write_hits(out, job.parts(partitions))
     finally:
         runner.close()
+    rejected = _finish_rejects(out, None, job / "rejects.csv")
     if not keep_job:
         shutil.rmtree(path, ignore_errors=True)
-    return JobReport(out, count, partitions, resumed)
+    return JobReport(out, count, partitions, resumed, rejected)
 
 
 __all__ = [

@@ -13,9 +13,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from passerelle.errors import MalformedInput, PasserelleError
-from passerelle.identity.csvio import OPTIONAL_COLUMNS, read_people
-from passerelle.identity.dates import parse_date
+from passerelle.errors import MalformedInput
+from passerelle.identity.csvio import OPTIONAL_COLUMNS, Reject, check_date, read_people
 from passerelle.identity.schemas import PersonRecord
 
 PERSON_COLUMNS = ("id", *OPTIONAL_COLUMNS)
@@ -35,7 +34,7 @@ def people_of(
         yield ords[i], PersonRecord(*values)  # type: ignore[arg-type]
 
 
-def _from_parquet(path: Path) -> Iterator[PersonRecord]:
+def _from_parquet(path: Path, rejects: list[Reject] | None = None) -> Iterator[PersonRecord]:
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
@@ -48,23 +47,29 @@ def _from_parquet(path: Path) -> Iterator[PersonRecord]:
             c: (str(item[c]).strip() or None) if item[c] is not None else None for c in present
         }
         if not values["id"]:
-            raise MalformedInput(f"{path}: row {row}: empty 'id'", line=row)
-        try:
-            parse_date(values.get("date_of_birth"))
-        except PasserelleError as exc:
-            raise MalformedInput(f"{path}: row {row}: {exc.message}", line=row) from exc
+            if rejects is None:
+                raise MalformedInput(f"{path}: row {row}: empty 'id'", line=row)
+            rejects.append(Reject(str(path), row, "empty 'id': row skipped"))
+            continue
+        values["date_of_birth"] = check_date(values.get("date_of_birth"), path, row, rejects)
         yield PersonRecord(**values)  # type: ignore[arg-type]
 
 
-def read_any(path: Path) -> Iterator[PersonRecord]:
-    """People from a CSV file (identity's format) or a Parquet file with the same columns."""
+def read_any(path: Path, rejects: list[Reject] | None = None) -> Iterator[PersonRecord]:
+    """People from a CSV file (identity's format) or a Parquet file with the same columns.
+
+    With ``rejects``, bad rows are read leniently and reported there (see ``read_people``).
+    """
     if path.suffix.lower() == ".parquet":
-        return _from_parquet(path)
-    return read_people(path)
+        return _from_parquet(path, rejects)
+    return read_people(path, rejects)
 
 
-def write_people(source: Path, dest: Path) -> int:
-    """Copy people from ``source`` into the Parquet dataset directory ``dest``; return the count."""
+def write_people(source: Path, dest: Path, rejects: list[Reject] | None = None) -> int:
+    """Copy people from ``source`` into the Parquet dataset directory ``dest``; return the count.
+
+    With ``rejects`` a bad row never stops the copy: it is kept with its usable part (or
+    skipped when it has no id) and reported there."""
     tmp = dest.with_name(dest.name + ".tmp")
     tmp.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -79,7 +84,7 @@ def write_people(source: Path, dest: Path) -> int:
             count += len(chunk)
             chunk.clear()
 
-        for record in read_any(source):
+        for record in read_any(source, rejects):
             chunk.append(record)
             if len(chunk) >= _CHUNK:
                 flush()

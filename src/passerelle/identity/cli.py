@@ -13,11 +13,21 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from passerelle.identity import rules
-from passerelle.identity.csvio import OUTPUT_COLUMNS, count_rows, hit_row, read_people
+from passerelle.identity.csvio import (
+    OUTPUT_COLUMNS,
+    Reject,
+    count_rows,
+    hit_row,
+    read_people,
+    rejects_path,
+    write_rejects,
+)
 from passerelle.identity.index import Watchlist
 from passerelle.identity.service import screen_many
 
 LARGE_WATCHLIST = 100_000
+# Exit code of a run that completed but met rows it could read only in part.
+WARNING_EXIT_CODE = 3
 
 
 class Engine(StrEnum):
@@ -37,13 +47,22 @@ def screen(
         typer.Option("--threshold", min=0.0, max=1.0, help="Lowest score reported."),
     ] = rules.DEFAULT_THRESHOLD,
     engine: Annotated[Engine, typer.Option("--engine", help="Screening engine.")] = Engine.memory,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse the whole run on the first unreadable row (default: screen it with "
+            "the unusable part unknown, list it in OUT.rejects.csv and exit with code 3).",
+        ),
+    ] = False,
 ) -> None:
     """Screen every record against the watchlist; write record_id,entry_id,score,explanation."""
     if engine is not Engine.memory:
         from passerelle.bulk.cli import run_screen
 
-        run_screen(watchlist, records, out, threshold, engine.value)
+        run_screen(watchlist, records, out, threshold, engine.value, strict=strict)
         return
+    rejects: list[Reject] | None = None if strict else []
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),
@@ -54,7 +73,7 @@ def screen(
     with Progress(*columns, console=console, transient=True) as progress:
         loading = progress.add_task("Indexing watchlist", total=count_rows(watchlist) or None)
         index = Watchlist()
-        for entry in read_people(watchlist):
+        for entry in read_people(watchlist, rejects):
             index.add(entry, replace=True)
             progress.advance(loading)
         if len(index) >= LARGE_WATCHLIST:
@@ -71,7 +90,10 @@ def screen(
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(OUTPUT_COLUMNS)
                 for record, match in screen_many(
-                    read_people(records), index, threshold, lambda n: progress.advance(task, n)
+                    read_people(records, rejects),
+                    index,
+                    threshold,
+                    lambda n: progress.advance(task, n),
                 ):
                     writer.writerow(hit_row(record, match))
                     hits += 1
@@ -79,3 +101,9 @@ def screen(
         finally:
             tmp.unlink(missing_ok=True)
     console.print(f"{hits} hit(s) at threshold {threshold} written to {out}")
+    report = rejects_path(out)
+    if rejects:
+        write_rejects(report, rejects)
+        console.print(f"warning: {len(rejects)} row problem(s) listed in {report}")
+        raise typer.Exit(WARNING_EXIT_CODE)
+    report.unlink(missing_ok=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from passerelle.errors import MalformedInput, PasserelleError
-from passerelle.identity.dates import parse_date
+from passerelle.identity.dates import read_dates
 from passerelle.identity.schemas import Match, PersonRecord
 
 OPTIONAL_COLUMNS = (
@@ -22,6 +23,29 @@ OPTIONAL_COLUMNS = (
     "document_country",
 )
 OUTPUT_COLUMNS = ("record_id", "entry_id", "score", "explanation")
+REJECT_COLUMNS = ("file", "line", "reason")
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A problem found in one input row that did not stop the run (lenient reading)."""
+
+    file: str
+    line: int
+    reason: str
+
+
+def rejects_path(out: Path) -> Path:
+    """Where the rejects report of a run writing ``out`` goes: beside it."""
+    return out.with_name(f"{out.stem}.rejects.csv")
+
+
+def write_rejects(path: Path, rejects: list[Reject]) -> None:
+    """The rejects report: ``file,line,reason``, one row per problem."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(REJECT_COLUMNS)
+        writer.writerows((r.file, r.line, r.reason) for r in rejects)
 
 
 def _header(reader: csv.DictReader[str], path: Path) -> None:
@@ -37,42 +61,66 @@ def _header(reader: csv.DictReader[str], path: Path) -> None:
     reader.fieldnames = fields
 
 
-def read_people(path: Path) -> Iterator[PersonRecord]:
+def read_people(path: Path, rejects: list[Reject] | None = None) -> Iterator[PersonRecord]:
     """People from a CSV file (UTF-8, optional BOM); unknown columns are ignored.
 
     Raises MalformedInput naming the file and line for a missing column, an empty id, a
     row with more cells than the header, an unreadable date or undecodable bytes.
+
+    With a ``rejects`` list the reading is lenient row by row: the unusable part of a date of
+    birth is treated as unknown (the row is kept with the usable part), a row without an id or
+    with extra cells is skipped, and each problem is appended to ``rejects``. A missing
+    column or an unreadable file still raises.
     """
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            yield from _rows(handle, path)
+            yield from _rows(handle, path, rejects)
     except UnicodeDecodeError as exc:
         raise MalformedInput(f"{path}: not UTF-8 text ({exc.reason})") from exc
     except OSError as exc:
         raise MalformedInput(f"{path}: cannot be read ({exc.strerror})") from exc
 
 
-def _rows(handle: TextIO, path: Path) -> Iterator[PersonRecord]:
+def _rows(handle: TextIO, path: Path, rejects: list[Reject] | None) -> Iterator[PersonRecord]:
     reader = csv.DictReader(handle, restkey="__extra__")
     try:
         _header(reader, path)
         for row in reader:
             line = reader.line_num
-            if "__extra__" in row:
-                raise MalformedInput(f"{path}: line {line}: more cells than columns", line=line)
             record_id = (row.get("id") or "").strip()
-            if not record_id:
-                raise MalformedInput(f"{path}: line {line}: empty 'id'", line=line)
+            problem = "more cells than columns" if "__extra__" in row else ""
+            problem = problem or ("" if record_id else "empty 'id'")
+            if problem:
+                if rejects is None:
+                    raise MalformedInput(f"{path}: line {line}: {problem}", line=line)
+                rejects.append(Reject(str(path), line, f"{problem}: row skipped"))
+                continue
             values = {c: ((row.get(c) or "").strip() or None) for c in OPTIONAL_COLUMNS}
-            try:
-                parse_date(values["date_of_birth"])
-            except PasserelleError as exc:
-                raise MalformedInput(f"{path}: line {line}: {exc.message}", line=line) from exc
+            values["date_of_birth"] = check_date(values["date_of_birth"], path, line, rejects)
             yield PersonRecord(id=record_id, **values)
     except csv.Error as exc:
         raise MalformedInput(
             f"{path}: line {reader.line_num}: {exc}", line=reader.line_num
         ) from exc
+
+
+def check_date(text: str | None, path: Path, line: int, rejects: list[Reject] | None) -> str | None:
+    """The date of birth to keep: as given, or (lenient) only its usable part.
+
+    Strict (``rejects`` is None): MalformedInput naming the file and line.
+    """
+    if rejects is None:
+        try:
+            read_dates(text)
+        except PasserelleError as exc:
+            raise MalformedInput(f"{path}: line {line}: {exc.message}", line=line) from exc
+        return text
+    dates, problem = read_dates(text, strict=False)
+    if not problem:
+        return text
+    kept = ";".join(str(d) for d in dates) or None
+    rejects.append(Reject(str(path), line, f"{problem}; screened with {kept or 'no date'}"))
+    return kept
 
 
 def count_rows(path: Path) -> int:

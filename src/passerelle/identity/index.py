@@ -19,7 +19,6 @@ scored. Entries are added and withdrawn at any time; nothing is ever rebuilt.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -35,9 +34,6 @@ from passerelle.identity.variants import skeleton
 
 # Parts of a name that take part in pair keys (a name rarely has more that matter).
 _PAIR_PARTS = 4
-# East Slavic patronymics (Sergeevich, Sergueïevitch, Sergejewitsch, Sergeevna) are shared
-# by too many people to select anyone in a pair key; they still count as one-part keys.
-_PATRONYMIC = re.compile(r"(?:ich|itch|itsch|vna|wna|ichna)$")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -73,7 +69,9 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
     full = [
         p
         for p in f.parts
-        if not p.initial and not (len(p.text) >= 7 and _PATRONYMIC.search(p.text))
+        # Patronymics are shared by too many people to select anyone in a pair key; they
+        # still count as one-part keys.
+        if not p.initial and p.weight > rules.WEIGHT_PATRONYMIC
     ][:_PAIR_PARTS]
     # When the name comes in given/family fields, pair only across them: two given names
     # (or a given name and a patronymic) together say little about who someone is.
@@ -101,8 +99,7 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
         pairs.add(f"I{ka}|{tb[0]}")  # "E. Nicolas" finds "Etienne Nicolas"
     if len(f.document) >= 4:
         pairs.add("D" + ocr_fold(f.document))
-    year = f.date_of_birth.year if f.date_of_birth else None
-    if year is not None:
+    for year in {d.year for d in f.dates_of_birth if d.year is not None and not d.approx}:
         for p in full:
             if len(p.skeleton) >= 2:
                 pairs.add(f"Y{p.skeleton}|{year}")

@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from passerelle.identity import rules
-from passerelle.identity.transliteration import fold_arabic_alternative, fold_part
-from passerelle.identity.variants import finish_skeleton, phonetic_key, skeleton
+from passerelle.identity.reference import is_common_given_name
+from passerelle.identity.transliteration import fold_arabic_alternative, fold_part, is_cyrillic
+from passerelle.identity.variants import (
+    finish_skeleton,
+    phonetic_key,
+    skeleton,
+    skeleton_from_latin,
+)
 
 # Particles filed together with the next part but optional in practice (the bare part is
 # kept as an alternative form). French, Dutch, Spanish, Arabic (Latin and Arabic script).
@@ -33,8 +39,25 @@ OPTIONAL_PARTICLES = frozenset(
 JOINING_PARTICLES = frozenset(
     {"abd", "abdel", "abdul", "abdal", "abdoul", "abdou", "abu", "abou", "abo", "bou"}
 )
-# The Arabic article written as a separate part.
-ARTICLES = frozenset({"al", "el", "ul"})
+# The Arabic article written as a separate part ("ud" as in "Shams ud Din").
+ARTICLES = frozenset({"al", "el", "ul", "ud"})
+# Second elements of Arabic compound names, written joined or apart on either side
+# ("Rahmatullah", "Rahmat Ullah", رحمت الله; "Nuruddin", "Nur al-Din", نور الدين): a separate
+# one is joined to the part before it, so that both spellings give one part.
+COMPOUND_ENDINGS = frozenset(
+    {"allah", "ullah", "ulla", "ollah", "olla", "alla", "illah", "din", "deen", "dine",
+     "eddin", "eddine", "uddin", "uddine", "addin", "iddin"}
+)  # fmt: skip
+_ARABIC_COMPOUND_ENDINGS = frozenset({"lh", "dn"})  # الله, الدين once the article is gone
+# Turkic patronymic markers written after the father's name ("Kamal oglu", "Камал оглы",
+# "Amir kyzy"): the marker is dropped and the part before it is a patronymic.
+TURKIC_PATRONYMIC_MARKERS = frozenset(
+    {"oglu", "ogly", "ogli", "oghlu", "ugli", "uly", "uulu", "kyzy", "kizi", "qizi", "gizi",
+     "kyzi", "qyzy"}
+)  # fmt: skip
+# East Slavic patronymics (Sergeevich, Sergueïevitch, Sergejewitsch, Sergeevna, Belarusian
+# -avich, Ukrainian -ovych/-ivna).
+_PATRONYMIC = re.compile(r"(?:ich|itch|itsch|ych|vna|wna|ichna)$")
 TITLES = frozenset(
     {"mr", "mrs", "ms", "dr", "mme", "mlle", "prof", "sir", "herr", "frau", "dhr", "mevr", "me"}
 )
@@ -44,8 +67,16 @@ _ARABIC_OPTIONAL = frozenset({"bn", "bnt", "ld"})
 _ARABIC_JOINING = frozenset({"bd", "b"})
 _ARABIC_ARTICLES = frozenset({"l"})
 _ARABIC_ARTICLE = "ال"
+_ARABIC_ARTICLE_FORMS = frozenset({"ال", "آل", "أل", "اَل"})
 
-_SPLIT = re.compile(r"[\s\-‐‑‒–—_.,;:/'’`´\"()\[\]{}<>+*&|\\!?@#%=~^$0-9]+")
+
+def _is_compound_ending(raw: str, text: str, arabic: bool) -> bool:
+    if arabic:
+        return text in _ARABIC_COMPOUND_ENDINGS and raw.startswith(_ARABIC_ARTICLE)
+    return text in COMPOUND_ENDINGS
+
+
+_SPLIT = re.compile(r"[\s\u200c\-‐‑‒–—_.,;:/'’`´\"()\[\]{}<>+*&|\\!?@#%=~^$0-9]+")
 # An apostrophe after the French/Irish elided particles d', l', O' separates words
 # (d'Alembert, L'Hermite, O'Brien); elsewhere it marks a sound inside one name (ʿayn or hamza:
 # Sa'ad, S'di; N'Diaye) and is dropped.
@@ -66,6 +97,7 @@ class Part:
     key: str  # phonetic key (empty for Arabic-script parts)
     skeleton: str  # consonant skeleton, shared by Latin and Arabic script
     skeleton_alt: str  # Arabic script only: skeleton with the other usual spellings, or ""
+    weight: float = 1.0  # information carried (rules.WEIGHT_*): a given name says less
 
 
 def _alternative_skeleton(original: str) -> str:
@@ -77,11 +109,60 @@ def _alternative_skeleton(original: str) -> str:
     return finish_skeleton(consonants)
 
 
-def _part(text: str, core: str, arabic: bool, initial: bool, role: str, original: str) -> Part:
+def is_patronymic(text: str) -> bool:
+    """An East Slavic patronymic, by its ending (folded Latin text)."""
+    return len(text) >= 7 and _PATRONYMIC.search(text) is not None
+
+
+def _weight(text: str, key: str, sk: str, arabic: bool, patronymic: bool) -> float:
+    if patronymic or (not arabic and is_patronymic(text)):
+        return rules.WEIGHT_PATRONYMIC
+    if is_common_given_name(key, sk, arabic):
+        return rules.WEIGHT_GIVEN_NAME
+    return 1.0
+
+
+def _part(
+    text: str,
+    core: str,
+    arabic: bool,
+    initial: bool,
+    role: str,
+    original: str,
+    patronymic: bool = False,
+) -> Part:
     key = "" if arabic else phonetic_key(text)
     sk = skeleton(text, arabic)
-    alt = _alternative_skeleton(original) if arabic else ""
-    return Part(text, core, arabic, initial, role, original, key, sk, "" if alt == sk else alt)
+    alt = _alternative_skeleton(original) if arabic else _latin_alternative(text, sk, original)
+    weight = _weight(text, key, sk, arabic, patronymic)
+    return Part(
+        text, core, arabic, initial, role, original, key, sk, "" if alt == sk else alt, weight
+    )
+
+
+def _cyrillic(raw: str) -> bool:
+    return any(is_cyrillic(ch) for ch in raw)
+
+
+def is_cyrillic_part(part: Part) -> bool:
+    """The part was written in Cyrillic script (its second skeleton is a Slavic spelling)."""
+    return bool(part.skeleton_alt) and not part.arabic and _cyrillic(part.original)
+
+
+def _latin_alternative(text: str, sk: str, original: str = "") -> str:
+    if original and _cyrillic(original):
+        # Ukrainian and Belarusian write г as "h" (Heorhii, Aleh) and ў as "w"/"v" where
+        # Russian-based spellings have "g" and "v" (ICAO folds ў to "u").
+        low = original.casefold()
+        if "г" in low or "ў" in low:
+            alt = fold_part(low.replace("г", "х").replace("ў", "в"))[0].replace("kh", "h")
+            return skeleton_from_latin(alt)
+        return ""
+    # Persian و is written "v" (Darvishi, Vakili) where Arabic skeletons drop it as a vowel
+    # letter; Belarusian ў is written "w"/"u". The skeleton without that "v" is the other one.
+    if "v" not in text or "f" not in sk:
+        return ""
+    return skeleton_from_latin(text.replace("v", ""))
 
 
 def _raw_tokens(name: str) -> list[str]:
@@ -114,13 +195,36 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
         last = i == len(folded) - 1
         if not last and (text in TITLES and not arabic and not parts and not pending):
             continue
-        if not last and text in (_ARABIC_ARTICLES if arabic else ARTICLES):
-            continue  # "al-", "el-", Arabic آل
+        if not last and (
+            (text in _ARABIC_ARTICLES and raw in _ARABIC_ARTICLE_FORMS)
+            if arabic
+            else text in ARTICLES
+        ):
+            continue  # "al-", "el-", Arabic آل (not علي, which folds alike)
+        if parts and not pending and _is_compound_ending(raw, text, arabic):
+            prev = parts.pop()
+            joined = prev.text + text
+            parts.append(
+                _part(joined, joined, prev.arabic or arabic, False, prev.role,
+                      f"{prev.original} {raw}")
+            )  # fmt: skip
+            continue
+        if parts and not pending and not arabic and text in TURKIC_PATRONYMIC_MARKERS:
+            prev = parts.pop()
+            parts.append(
+                _part(prev.text, prev.core, prev.arabic, prev.initial, prev.role,
+                      f"{prev.original} {raw}", patronymic=True)
+            )  # fmt: skip
+            continue
         if not last and (text in JOINING_PARTICLES if not arabic else text in _ARABIC_JOINING):
             pending.append((raw, text, arabic))
             joining = True
             continue
-        if not last and (text in OPTIONAL_PARTICLES if not arabic else text in _ARABIC_OPTIONAL):
+        if not last and (
+            text in _ARABIC_OPTIONAL
+            if arabic
+            else text in OPTIONAL_PARTICLES and not _cyrillic(raw)
+        ):
             pending.append((raw, text, arabic))
             continue
         if pending:
@@ -144,3 +248,10 @@ def name_parts(
         family = split_name(family_name or "", "family")
         return (given + family)[: rules.MAX_NAME_PARTS]
     return split_name(full_name or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def merge_parts(a: Part, b: Part) -> Part:
+    """Two adjacent parts as one ("Hasan" + "Ali" → "hasanali"), for names written joined."""
+    text = a.text + b.text
+    return _part(text, text, a.arabic or b.arabic, False, a.role, f"{a.original} {b.original}")

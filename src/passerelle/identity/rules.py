@@ -2,7 +2,7 @@
 
 Nothing here is learnt from data at run time (DESIGN principle 5: no self-learning model may
 change screening criteria). Values marked "calibrated" were chosen once on the project's
-synthetic evaluation set (``benchmarks/identity_eval.py``) and are changed only by a reviewed
+synthetic evaluation set (``benchmarks/identity_synthetic.py``) and are changed only by a reviewed
 commit.
 """
 
@@ -23,6 +23,12 @@ COVERAGE_LONG_WEIGHT = 0.2
 SINGLE_PART_CAP = 0.75
 # Two one-part names that agree: still weak without date or document support.
 MONONYM_CAP = 0.8
+# Information carried by a name part, relative to a family name (1.0): a common given name
+# (reference population, :mod:`passerelle.identity.reference`) or a patronymic is shared by
+# many people (calibrated on names-dev: shared given name + patronymic + loosely matched
+# family name was the main source of false positives).
+WEIGHT_GIVEN_NAME = 0.7
+WEIGHT_PATRONYMIC = 0.5
 # Weight of an initial ("J.") compared to a full name part.
 INITIAL_WEIGHT = 0.5
 # Name parts compared per name (longer inputs are truncated for speed and predictability).
@@ -41,13 +47,48 @@ SIM_INITIAL = 0.9  # "J." ~ "Jean"
 SIM_SKELETON_LATIN = 0.9  # same skeleton between two Latin spellings
 SIM_SKELETON_SHORT = 0.86  # same two-consonant skeleton between two Latin spellings
 SIM_FLOOR = 0.5  # below this two parts are not paired at all
+# Cross-script skeleton equality on fewer than three consonants ("Ali" ~ علي ~ "Ola") is
+# weak evidence (calibrated on names-dev: two-consonant Arabic or Korean tokens matched
+# anything at SIM_SKELETON).
+SIM_SKELETON_TWO = 0.92
+SIM_SKELETON_ONE = 0.88
+# A pair below SIM_WEAK is a poor match: it earns only WEAK_PAIR_CREDIT of its similarity
+# (calibrated on names-dev: a loosely matched family name beside shared given names made
+# most false positives).
+SIM_WEAK = 0.8
+WEAK_PAIR_CREDIT = 0.5
+# Information: the summed weight of the well-matched pairs (see WEIGHT_*), a pair whose
+# parts have a skeleton of 1 or 2 consonants ("Ali", "Said") counting at most these shares.
+# A name match carrying less than INFO_MIN (e.g. a given name and a patronymic, two common
+# given names) is capped at LOW_INFORMATION_CAP, below the operating point (calibrated on
+# names-dev).
+INFO_SHORT_SKELETON = (0.0, 0.4, 0.7)
+INFO_MIN = 1.25
+LOW_INFORMATION_CAP = 0.8
+# Adjacent parts are tried merged ("Hasan Ali" ~ حسنعلی) when the name score is below
+# MERGE_TRY_BELOW and the merged part matches a part of the other name at SIM_MERGE.
+MERGE_TRY_BELOW = 0.97
+SIM_MERGE = 0.88
+
+# --- Name structure (calibrated on names-dev) -----------------------------------------------
+# The other name plus names in front of it: a son or daughter carries the father's names.
+EXTRA_LEADING_NAME = -0.12
+# Both names carry a patronymic and they disagree.
+PATRONYMIC_CONFLICT = -0.1
 
 # --- Additive evidence from the other features (calibrated) -------------------------------
 DOB_EXACT = 0.06
 DOB_COMPATIBLE = 0.02  # one side gives only the year or year-month, and it agrees
 DOB_SWAPPED = 0.03  # day and month swapped (US/EU order confusion)
 DOB_TYPO = 0.02  # one digit differs
+# Graded by year distance (calibrated on names-dev: lists give approximate years, and a flat
+# -0.25 pushed identical rare names one year apart below the threshold). More than
+# DOB_CLOSE_YEARS apart is a conflict.
+DOB_CLOSE_YEARS = 5
+DOB_YEARS_APART = (0.0, -0.04, -0.08, -0.12, -0.15, -0.18)  # index: years apart (1 to 5)
+DOB_SAME_YEAR = -0.06  # same year, month or day differs (and is not a typo or a swap)
 DOB_CONFLICT = -0.25
+DOB_APPROX_YEARS = 2  # "1975~" means 1973 to 1977
 DOCUMENT_EXACT = 0.2
 DOCUMENT_OCR = 0.15  # equal after folding OCR confusions (0/O, 1/I, 5/S, 8/B, 2/Z)
 GENDER_CONFLICT = -0.1

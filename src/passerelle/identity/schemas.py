@@ -64,11 +64,15 @@ class Explanation:
     unpaired_record: tuple[str, ...]
     unpaired_entry: tuple[str, ...]
     order_swapped: bool
-    date_of_birth: str  # exact, compatible, day/month swapped, one-digit typo, conflict, unknown
+    # exact, compatible, day/month swapped, one-digit typo, "1 year apart", "N years apart"
+    # (2-5), "same year, other day", conflict (more than 5 years apart), unknown
+    date_of_birth: str
     document: str  # exact, OCR confusion, different, other country, unknown
     gender: str  # same, conflict, unknown
     nationality: str  # same, conflict, unknown
     adjustments: tuple[tuple[str, float], ...]  # (feature, score added)
+    # Which evidence carried the score: the most informative name pairs, weak ones, caps.
+    evidence: str = ""
 
     def summary(self) -> str:
         """One line for a CSV cell or a log."""
@@ -87,6 +91,11 @@ class Explanation:
             parts.append(f"gender {self.gender}")
         if self.nationality != "unknown":
             parts.append(f"nationality {self.nationality}")
+        for feature, delta in self.adjustments:
+            if not feature.startswith(("date of birth", "document", "gender", "nationality")):
+                parts.append(f"{feature} {delta:+.2f}")
+        if self.evidence:
+            parts.append(self.evidence)
         return " | ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +111,7 @@ class Explanation:
             "gender": self.gender,
             "nationality": self.nationality,
             "adjustments": [{"feature": f, "delta": round(d, 3)} for f, d in self.adjustments],
+            "evidence": self.evidence,
             "summary": self.summary(),
         }
 

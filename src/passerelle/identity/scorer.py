@@ -19,16 +19,18 @@ precision observed per band), not a probability. Every comparison is symmetric.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from itertools import pairwise
 from operator import itemgetter
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from passerelle.identity import rules
 from passerelle.identity.countries import same_country
-from passerelle.identity.dates import compare_dates
+from passerelle.identity.dates import compare_birth_dates
 from passerelle.identity.documents import compare_documents
 from passerelle.identity.features import Features
-from passerelle.identity.names import Part
+from passerelle.identity.names import Part, is_cyrillic_part, merge_parts
 from passerelle.identity.schemas import Explanation, NamePair
 from passerelle.identity.variants import skeleton
 
@@ -46,10 +48,11 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
         if not sa or not sb:
             return 0.0, "no consonants"
         if sa == sb:
-            return rules.SIM_SKELETON, "consonant skeleton"
+            return _skeleton_sim(sa), "consonant skeleton"
         alt_a, alt_b = a.skeleton_alt, b.skeleton_alt
         if (alt_a and alt_a in (sb, alt_b)) or (alt_b and alt_b == sa):
-            return rules.SIM_SKELETON_VARIANT, "consonant skeleton (other spelling)"
+            value = min(rules.SIM_SKELETON_VARIANT, _skeleton_sim(alt_a or sa))
+            return value, "consonant skeleton (other spelling)"
         if a.core != a.text or b.core != b.text:
             ca, cb = skeleton(a.core, a.arabic), skeleton(b.core, b.arabic)
             if ca and ca == cb:
@@ -78,7 +81,16 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
         best, rule = rules.SIM_PARTICLE_CORE, "particle"
     if best < rules.SIM_SKELETON_LATIN:
         sa = a.skeleton
-        if len(sa) >= 2 and sa == b.skeleton:
+        # Cyrillic parts carry a second skeleton (г as h, ў as v: Ukrainian, Belarusian).
+        # (a Latin part's own second skeleton, without "v", is for Arabic script only)
+        alt_a = a.skeleton_alt if is_cyrillic_part(a) else ""
+        alt_b = b.skeleton_alt if is_cyrillic_part(b) else ""
+        via_alt = alt_a == b.skeleton or bool(alt_b and alt_b in (sa, alt_a))
+        if via_alt:
+            sa = alt_b if alt_b and alt_b in (sa, alt_a) else b.skeleton
+            if len(sa) == 1 and best < rules.SIM_SKELETON_SHORT:  # Олег ~ "Aleh"
+                best, rule = rules.SIM_SKELETON_SHORT, "consonant skeleton (Slavic spelling)"
+        if len(sa) >= 2 and sa in (b.skeleton, alt_b):
             # Two-consonant skeletons (Said/Saeed/Sayed) are common: worth a little less.
             value = rules.SIM_SKELETON_LATIN if len(sa) >= 3 else rules.SIM_SKELETON_SHORT
             if value > best:
@@ -86,52 +98,76 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
     return best, rule
 
 
+def _skeleton_sim(sk: str) -> float:
+    # Fewer than three consonants match many names by skeleton alone: weak evidence.
+    if len(sk) >= 3:
+        return rules.SIM_SKELETON
+    return rules.SIM_SKELETON_TWO if len(sk) == 2 else rules.SIM_SKELETON_ONE
+
+
+def _information(pa: Part, pb: Part, sim: float, rule: str) -> float:
+    """Information a well-matched pair carries: its weight, capped for short skeletons."""
+    if sim < rules.SIM_WEAK:
+        return 0.0
+    weight = (pa.weight + pb.weight) / 2
+    if rule.startswith("consonant skeleton"):
+        n = min(len(pa.skeleton), len(pb.skeleton))
+    else:  # spelt alike: the vowels count too, so length is what limits the information
+        n = min(len(pa.text), len(pb.text)) - 2
+    if n < 3:
+        weight = min(weight, rules.INFO_SHORT_SKELETON[max(n, 1)])
+    return weight
+
+
 Memo = dict[Part, dict[Part, tuple[float, str]]]
+Pairs = list[tuple[int, int, float, str]]
 
 
-def pair_parts(
-    a: tuple[Part, ...], b: tuple[Part, ...], memo: Memo | None = None
-) -> tuple[float, list[tuple[int, int, float, str]]]:
-    """Pair name parts one to one, best pairs first; returns the name score and the pairs.
+def _sim(memo: Memo | None, pa: Part, pb: Part) -> tuple[float, str]:
+    if memo is None:
+        return part_similarity(pa, pb)
+    row = memo.setdefault(pa, {})
+    found = row.get(pb)
+    if found is None:
+        found = row[pb] = part_similarity(pa, pb)
+    return found
 
-    Ties are broken on the parts' text, never on their position, so that swapping the two
-    names gives the same pairs. ``memo`` caches part similarities across the candidates of
-    one query (parts are shared objects, so many candidates reuse the same ones).
-    """
-    if not a or not b:
-        return 0.0, []
+
+def _pair(
+    a: tuple[Part, ...], b: tuple[Part, ...], memo: Memo | None
+) -> tuple[float, float, Pairs]:
+    """(name score, information of the well-matched pairs, pairs) for one split of each name."""
     candidates: list[tuple[float, str, str, int, int, str]] = []
     floor = rules.SIM_FLOOR
     for i, pa in enumerate(a):
-        row = None if memo is None else memo.setdefault(pa, {})
         ta = pa.text
         for j, pb in enumerate(b):
-            found = None if row is None else row.get(pb)
-            if found is None:
-                found = part_similarity(pa, pb)
-                if row is not None:
-                    row[pb] = found
-            sim = found[0]
+            sim, rule = _sim(memo, pa, pb)
             if sim >= floor:
                 tb = pb.text
                 lo, hi = (ta, tb) if ta < tb else (tb, ta)
-                candidates.append((-sim, lo, hi, i, j, found[1]))
+                candidates.append((-sim, lo, hi, i, j, rule))
     if not candidates:
-        return 0.0, []
+        return 0.0, 0.0, []
     if len(candidates) > 1:
         candidates.sort(key=_TIE_KEY)
     used_a: set[int] = set()
     used_b: set[int] = set()
-    pairs: list[tuple[int, int, float, str]] = []
-    matched = 0.0
+    pairs: Pairs = []
+    matched = info = 0.0
     for neg, _lo, _hi, i, j, rule in candidates:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        pairs.append((i, j, -neg, rule))
+        sim = -neg
+        pairs.append((i, j, sim, rule))
         pa, pb = a[i], b[j]
-        matched -= neg * (rules.INITIAL_WEIGHT if pa.initial or pb.initial else 1.0)
+        # A poorly matched pair is closer to a contradiction than to half a match.
+        credit = sim if sim >= rules.SIM_WEAK else sim * rules.WEAK_PAIR_CREDIT
+        weight = (pa.weight + pb.weight) / 2
+        matched += credit * weight * (rules.INITIAL_WEIGHT if pa.initial or pb.initial else 1.0)
+        info += _information(pa, pb, sim, rule)
     wa = _total_weight(a)
     wb = _total_weight(b)
     short, long_ = (wa, wb) if wa < wb else (wb, wa)
@@ -142,27 +178,80 @@ def pair_parts(
         score = min(score, rules.MONONYM_CAP)
     elif len(a) == 1 or len(b) == 1:
         score = min(score, rules.SINGLE_PART_CAP)
-    return min(score, 1.0), pairs
+    elif info < rules.INFO_MIN:
+        score = min(score, rules.LOW_INFORMATION_CAP)
+    return min(score, 1.0), info, pairs
+
+
+@lru_cache(maxsize=1 << 16)
+def _merge_options(side: tuple[Part, ...]) -> tuple[tuple[int, Part], ...]:
+    """Each two adjacent full parts of a name, merged (cached per name: names are shared)."""
+    return tuple(
+        (i, merge_parts(x, y))
+        for i, (x, y) in enumerate(pairwise(side))
+        if not x.initial and not y.initial
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeletons(side: tuple[Part, ...]) -> frozenset[str]:
+    return frozenset(p.skeleton for p in side) | (frozenset(p.skeleton_alt for p in side) - {""})
+
+
+def pair_parts(
+    a: tuple[Part, ...], b: tuple[Part, ...], memo: Memo | None = None
+) -> tuple[float, list[tuple[int, int, float, str]]]:
+    """Pair name parts one to one, best pairs first; returns the name score and the pairs.
+
+    Ties are broken on the parts' text, never on their position, so that swapping the two
+    names gives the same pairs. ``memo`` caches part similarities across the candidates of
+    one query (parts are shared objects, so many candidates reuse the same ones). Two adjacent
+    parts written as one on the other side ("Hasan Ali" ~ حسنعلی, "Sa Edi" ~ "Saedi") are
+    also tried merged; the pair indices then refer to the first of the two.
+    """
+    score, _, pairs, _, _ = best_pairing(a, b, memo)
+    return score, pairs
+
+
+def best_pairing(
+    a: tuple[Part, ...], b: tuple[Part, ...], memo: Memo | None = None
+) -> tuple[float, float, Pairs, tuple[Part, ...], tuple[Part, ...]]:
+    """Like :func:`pair_parts`, with the information and the (possibly merged) parts used."""
+    if not a or not b:
+        return 0.0, 0.0, [], a, b
+    score, info, pairs = _pair(a, b, memo)
+    best = (score, info, pairs, a, b)
+    if score >= rules.MERGE_TRY_BELOW:
+        return best
+    for side_is_a in (True, False):
+        side, other = (a, b) if side_is_a else (b, a)
+        if len(side) < 2:
+            continue
+        # Only merges whose skeleton is one of the other name's (cheap set test first).
+        targets = _skeletons(other)
+        for i, merged in _merge_options(side):
+            if merged.skeleton not in targets and merged.skeleton_alt not in targets:
+                continue
+            if not any(_sim(memo, merged, o)[0] >= rules.SIM_MERGE for o in other):
+                continue
+            new_side = (*side[:i], merged, *side[i + 2 :])
+            na, nb = (new_side, b) if side_is_a else (a, new_side)
+            s2, i2, p2 = _pair(na, nb, memo)
+            if s2 > best[0]:
+                best = (s2, i2, p2, na, nb)
+    return best
 
 
 _TIE_KEY = itemgetter(0, 1, 2)
 
 
 def _total_weight(parts: tuple[Part, ...]) -> float:
-    total = float(len(parts))
+    total = 0.0
     for p in parts:
-        if p.initial:
-            total -= 1.0 - rules.INITIAL_WEIGHT
+        total += p.weight * (rules.INITIAL_WEIGHT if p.initial else 1.0)
     return total
 
 
-_DOB_DELTA = {
-    "exact": rules.DOB_EXACT,
-    "compatible": rules.DOB_COMPATIBLE,
-    "day/month swapped": rules.DOB_SWAPPED,
-    "one-digit typo": rules.DOB_TYPO,
-    "conflict": rules.DOB_CONFLICT,
-}
 _DOC_DELTA = {"exact": rules.DOCUMENT_EXACT, "OCR confusion": rules.DOCUMENT_OCR}
 
 
@@ -174,6 +263,45 @@ def _label(flag: bool | None) -> str:
 MAX_EVIDENCE = rules.DOB_EXACT + rules.DOCUMENT_EXACT + rules.NATIONALITY_MATCH
 
 
+def _extra_leading(
+    short: tuple[Part, ...], long_: tuple[Part, ...], pairs: list[tuple[int, int, float]]
+) -> bool:
+    """Every part of ``short`` matched, in order, by ``long_`` after extra leading parts."""
+    if len(short) < 2 or len(long_) <= len(short) or len(pairs) != len(short):
+        return False
+    ordered = sorted(pairs)
+    if any(sim < rules.SIM_WEAK for _, _, sim in ordered):
+        return False
+    if short[ordered[0][0]].weight == rules.WEIGHT_PATRONYMIC:
+        return False  # patronymic and family name only: the given name is missing, not extra
+    positions = [j for _, j, _ in ordered]
+    first = positions[0]
+    return first > 0 and positions == list(range(first, first + len(short)))
+
+
+def _structure(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -> list[tuple[str, float]]:
+    """Name-structure evidence: extra leading names, and patronymics that disagree."""
+    out: list[tuple[str, float]] = []
+    if not pairs:
+        return out
+    # A name that is the other one plus names in front of it ("Tariq Hasan Karimzadeh" ~
+    # "Hasan Karimzadeh"): the listed given name stands where a father's name stands (Arabic
+    # nasab, Slavic patronymic order), so the extra part contradicts rather than completes.
+    if _extra_leading(a, b, [(i, j, sim) for i, j, sim, _ in pairs]) or _extra_leading(
+        b, a, [(j, i, sim) for i, j, sim, _ in pairs]
+    ):
+        out.append(("extra leading name", rules.EXTRA_LEADING_NAME))
+    # Two patronymics (or Turkic "X oglu") paired loosely or not at all: different fathers.
+    pat = rules.WEIGHT_PATRONYMIC
+    pa = [i for i, p in enumerate(a) if p.weight == pat]
+    pb = [j for j, p in enumerate(b) if p.weight == pat]
+    if pa and pb:
+        agreeing = any(i in pa and j in pb and s >= rules.SIM_WEAK for i, j, s, _ in pairs)
+        if not agreeing:
+            out.append(("patronymic conflict", rules.PATRONYMIC_CONFLICT))
+    return out
+
+
 def compare(
     a: Features, b: Features, memo: Memo | None = None, floor: float = 0.0
 ) -> tuple[float, Explanation | None]:
@@ -182,16 +310,16 @@ def compare(
     With ``floor`` > 0, a pair that cannot reach it returns no explanation (a shortcut for
     screening): its name score when the name alone rules it out, else its score.
     """
-    name_score, pairs = pair_parts(a.parts, b.parts, memo)
+    name_score, info, pairs, parts_a, parts_b = best_pairing(a.parts, b.parts, memo)
     if floor > 0.0 and name_score + MAX_EVIDENCE < floor:
         return name_score, None
-    dob = compare_dates(a.date_of_birth, b.date_of_birth)
+    dob, dob_delta = compare_birth_dates(a.dates_of_birth, b.dates_of_birth)
     doc = compare_documents(a.document, a.document_country, b.document, b.document_country)
     gender = None if a.gender is None or b.gender is None else a.gender == b.gender
     nationality = same_country(a.nationality, b.nationality)
-    adjustments: list[tuple[str, float]] = []
-    if dob in _DOB_DELTA:
-        adjustments.append((f"date of birth {dob}", _DOB_DELTA[dob]))
+    adjustments = _structure(parts_a, parts_b, pairs)
+    if dob != "unknown":
+        adjustments.append((f"date of birth {dob}", dob_delta))
     if doc in _DOC_DELTA:
         adjustments.append((f"document {doc}", _DOC_DELTA[doc]))
     if gender is False:
@@ -205,22 +333,43 @@ def compare(
         return score, None
     paired_a = {i for i, _, _, _ in pairs}
     paired_b = {j for _, j, _, _ in pairs}
-    swapped = any({a.parts[i].role, b.parts[j].role} == {"given", "family"} for i, j, _, _ in pairs)
+    swapped = any({parts_a[i].role, parts_b[j].role} == {"given", "family"} for i, j, _, _ in pairs)
     explanation = Explanation(
         name_score=name_score,
         pairs=tuple(
-            NamePair(a.parts[i].original, b.parts[j].original, s, r) for i, j, s, r in pairs
+            NamePair(parts_a[i].original, parts_b[j].original, s, r) for i, j, s, r in pairs
         ),
-        unpaired_record=tuple(p.original for k, p in enumerate(a.parts) if k not in paired_a),
-        unpaired_entry=tuple(p.original for k, p in enumerate(b.parts) if k not in paired_b),
+        unpaired_record=tuple(p.original for k, p in enumerate(parts_a) if k not in paired_a),
+        unpaired_entry=tuple(p.original for k, p in enumerate(parts_b) if k not in paired_b),
         order_swapped=swapped,
         date_of_birth=dob,
         document=doc,
         gender=_label(gender),
         nationality=_label(nationality),
         adjustments=tuple(adjustments),
+        evidence=_evidence(parts_a, parts_b, pairs, info),
     )
     return score, explanation
+
+
+def _kind(p: Part) -> str:
+    if p.weight == rules.WEIGHT_PATRONYMIC:
+        return "patronymic"
+    return "common given name" if p.weight == rules.WEIGHT_GIVEN_NAME else "rare part"
+
+
+def _evidence(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs, info: float) -> str:
+    """Which name evidence carried the score, in words (strongest pair first)."""
+    ranked = sorted(
+        ((_information(a[i], b[j], s, r), a[i], b[j]) for i, j, s, r in pairs),
+        key=lambda x: -x[0],
+    )
+    strong = [f"{pa.original}~{pb.original} ({_kind(pb)})" for w, pa, pb in ranked if w > 0]
+    text = "carried by " + (", ".join(strong) if strong else "no well-matched part")
+    text += f" (information {info:.2f})"
+    if len(a) > 1 and len(b) > 1 and info < rules.INFO_MIN:
+        text += f"; too little information: name capped at {rules.LOW_INFORMATION_CAP:.2f}"
+    return text
 
 
 def explain(a: Features, b: Features) -> tuple[float, Explanation]:
