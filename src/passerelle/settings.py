@@ -39,6 +39,8 @@ class Settings:
     bulk_engine: str = "duckdb"
     spark_master: str = "local[*]"
     spark_driver_memory: str = "8g"
+    crisis_tile_url: str = ""
+    crisis_escalation_poll_seconds: float = 0.5
 
     @property
     def sqlite_path(self) -> Path:
@@ -87,6 +89,10 @@ class Settings:
             bulk_engine=_env("BULK_ENGINE", d.bulk_engine),
             spark_master=_env("SPARK_MASTER", d.spark_master),
             spark_driver_memory=_env("SPARK_DRIVER_MEMORY", d.spark_driver_memory),
+            crisis_tile_url=_env("CRISIS_TILE_URL", d.crisis_tile_url),
+            crisis_escalation_poll_seconds=float(
+                _env("CRISIS_ESCALATION_POLL_SECONDS", str(d.crisis_escalation_poll_seconds))
+            ),
         )
 
 
@@ -112,6 +118,15 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_SPARK_DRIVER_MEMORY": (
         "Heap of the Spark driver JVM, e.g. 8g (default); with a local master it also runs "
         "the executors."
+    ),
+    "PASSERELLE_CRISIS_TILE_URL": (
+        "Tile layer of the crisis situation map, a Leaflet URL template such as "
+        "https://tiles.example/{z}/{x}/{y}.png; empty (default) keeps the map offline on the "
+        "vendored country outlines."
+    ),
+    "PASSERELLE_CRISIS_ESCALATION_POLL_SECONDS": (
+        "How often the server checks crisis acknowledgement deadlines (default 0.5 s; 0 turns "
+        "the escalation job off)."
     ),
 }
 
