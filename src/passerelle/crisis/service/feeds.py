@@ -51,6 +51,32 @@ def import_document(session: Session, node: Node, raw: bytes, *, source: str, by
     return Outcome(source, "stored", row.id)
 
 
+def import_many(
+    session: Session, node: Node, docs: list[tuple[bytes, str]], *, origin: str, by: str
+) -> list[Outcome]:
+    """Import a batch of documents (a feed's entries) in one insert; each still gets its own
+    outcome: stored, duplicate, or quarantined with its schema error."""
+    outcomes: list[Outcome | None] = [None] * len(docs)
+    valid: list[tuple[bytes, cap.CapMessage]] = []
+    positions: list[int] = []
+    for n, (raw, source) in enumerate(docs):
+        try:
+            valid.append((raw, cap.parse(raw)))
+            positions.append(n)
+        except (cap.CapInvalid, PayloadTooLarge) as exc:
+            error = exc if isinstance(exc, cap.CapInvalid) else cap.CapInvalid(exc.message)
+            q = store.quarantine(session, node, raw[: rules.MAX_CAP_BYTES], error, source=source)
+            outcomes[n] = Outcome(source, "quarantined", q.id, error.message)
+    stored = store.store_many(session, node, valid, origin=origin, created_by=by)
+    for k, n in enumerate(positions):
+        source = docs[n][1]
+        if k in stored:
+            outcomes[n] = Outcome(source, "stored", stored[k])
+        else:
+            outcomes[n] = Outcome(source, "duplicate", "", "already stored")
+    return [o for o in outcomes if o is not None]
+
+
 def _atom_items(raw: bytes) -> tuple[list[bytes], list[str]] | None:
     """(embedded CAP documents, linked CAP URLs) when ``raw`` is an Atom feed, else None."""
     try:
@@ -79,11 +105,8 @@ def import_bytes(
     if items is None:
         return [import_document(session, node, raw, source=source, by=by)], []
     embedded, links = items
-    outcomes = [
-        import_document(session, node, doc, source=f"{source}#{n}", by=by)
-        for n, doc in enumerate(embedded, 1)
-    ]
-    return outcomes, links
+    docs = [(doc, f"{source}#{n}") for n, doc in enumerate(embedded, 1)]
+    return import_many(session, node, docs, origin=f"feed:{source}", by=by), links
 
 
 def _get(url: str, client: httpx.Client) -> bytes:

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from passerelle.crisis import cap, rules
@@ -65,6 +65,45 @@ def thread_of(session: Session, msg: cap.CapMessage) -> str:
     return known[0].thread if known else msg.references[0].identifier
 
 
+def _values(
+    session: Session,
+    node: Node,
+    raw: bytes,
+    msg: cap.CapMessage,
+    *,
+    origin: str,
+    created_by: str,
+    names_people: bool,
+    signature: str | None,
+) -> dict[str, Any]:
+    info = msg.first_info
+    return {
+        "id": str(uuid.uuid4()),
+        "identifier": msg.identifier,
+        "sender": msg.sender,
+        "sent": msg.sent,
+        "status": msg.status,
+        "msg_type": msg.msg_type,
+        "scope": msg.scope,
+        "thread": thread_of(session, msg),
+        "origin": origin[:300],
+        "headline": (info.headline if info else msg.note)[:300],
+        "event": (info.event if info else "")[:200],
+        "severity": info.severity if info else "",
+        "urgency": info.urgency if info else "",
+        "languages": [i.language for i in msg.infos],
+        "areas": _areas(msg),
+        "references": [str(r) for r in msg.references],
+        "expires": _expires(msg),
+        "names_people": names_people,
+        "xml": raw.decode("utf-8"),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "signature": signature,
+        "received_at": node.clock.now(),
+        "created_by": created_by[:120],
+    }
+
+
 def store(
     session: Session,
     node: Node,
@@ -80,44 +119,73 @@ def store(
     :class:`Conflict` if this sender's identifier is already stored."""
     msg = parsed or cap.parse(raw)
     existing = session.scalars(
-        select(CapMessage).where(
+        select(CapMessage.id).where(
             CapMessage.sender == msg.sender, CapMessage.identifier == msg.identifier
         )
     ).first()
     if existing is not None:
         raise Conflict(
-            f"message {msg.identifier} from {msg.sender} is already stored",
-            message_id=existing.id,
+            f"message {msg.identifier} from {msg.sender} is already stored", message_id=existing
         )
-    info = msg.first_info
-    row = CapMessage(
-        id=str(uuid.uuid4()),
-        identifier=msg.identifier,
-        sender=msg.sender,
-        sent=msg.sent,
-        status=msg.status,
-        msg_type=msg.msg_type,
-        scope=msg.scope,
-        thread=thread_of(session, msg),
-        origin=origin[:300],
-        headline=(info.headline if info else msg.note)[:300],
-        event=(info.event if info else "")[:200],
-        severity=info.severity if info else "",
-        urgency=info.urgency if info else "",
-        languages=[i.language for i in msg.infos],
-        areas=_areas(msg),
-        references=[str(r) for r in msg.references],
-        expires=_expires(msg),
+    values = _values(
+        session,
+        node,
+        raw,
+        msg,
+        origin=origin,
+        created_by=created_by,
         names_people=names_people,
-        xml=raw.decode("utf-8"),
-        sha256=hashlib.sha256(raw).hexdigest(),
         signature=signature,
-        received_at=node.clock.now(),
-        created_by=created_by[:120],
     )
+    row = CapMessage(**values)
     session.add(row)
     session.flush()
     return row
+
+
+def store_many(
+    session: Session,
+    node: Node,
+    docs: list[tuple[bytes, cap.CapMessage]],
+    *,
+    origin: str,
+    created_by: str,
+) -> dict[int, str]:
+    """Store already validated documents in one statement (a feed's batch): position in
+    ``docs`` -> stored id. Documents whose sender and identifier are already stored, or repeated
+    in the batch, are left out."""
+    if not docs:
+        return {}
+    identifiers = list({m.identifier for _, m in docs})
+    known = {
+        (sender, identifier)
+        for sender, identifier in session.execute(
+            select(CapMessage.sender, CapMessage.identifier).where(
+                CapMessage.identifier.in_(identifiers)
+            )
+        )
+    }
+    rows, stored = [], {}
+    for n, (raw, msg) in enumerate(docs):
+        key = (msg.sender, msg.identifier)
+        if key in known:
+            continue
+        known.add(key)
+        values = _values(
+            session,
+            node,
+            raw,
+            msg,
+            origin=origin,
+            created_by=created_by,
+            names_people=False,
+            signature=None,
+        )
+        rows.append(values)
+        stored[n] = values["id"]
+    if rows:
+        session.execute(insert(CapMessage), rows)
+    return stored
 
 
 def quarantine(
