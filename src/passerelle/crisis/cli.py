@@ -3,6 +3,7 @@ escalate and follow acknowledgements."""
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 from pathlib import Path
 from typing import Annotated
@@ -76,6 +77,51 @@ def import_(
     finally:
         node.close()
     raise typer.Exit(3 if quarantined else 0)
+
+
+@app.command()
+def send(
+    file: Annotated[Path, typer.Argument(help="A CAP 1.2 document (or the id of a stored one).")],
+    to: Annotated[list[str], typer.Option("--to", help="Peer node code; repeat for several.")],
+) -> None:
+    """Send a CAP message to peer crisis centres through the federation (signed, validated on
+    the way out and in); prints one line per peer with its acknowledgement deadline."""
+    from passerelle.crisis.service import exchange
+
+    node = open_node(get_settings())
+    try:
+        principal = _principal()
+        if file.exists():
+            raw = file.read_bytes()
+            with node.session() as session:
+                message_id = exchange.adopt(session, node, principal, raw).id
+        else:
+            message_id = str(file)
+        results = asyncio.run(
+            exchange.send_now(node, principal, message_id, [p.upper() for p in to])
+        )
+        for r in results:
+            typer.echo(
+                f"{r.peer}: {r.status}  ack due {r.ack_due_at:%Y-%m-%d %H:%M:%S}Z  {message_id}"
+            )
+    finally:
+        node.close()
+
+
+@app.command()
+def ack(
+    message_id: Annotated[str, typer.Argument(metavar="ID", help="Id of a received message.")],
+    note: Annotated[str, typer.Option("--note", help="What was done (CAP note).")] = "",
+) -> None:
+    """Acknowledge a message received from a peer: a CAP Ack, sent back through the federation."""
+    from passerelle.crisis.service import exchange
+
+    node = open_node(get_settings())
+    try:
+        result = asyncio.run(exchange.acknowledge_now(node, _principal(), message_id, note=note))
+        typer.echo(f"ack {result.ack_id} to {result.peer}: {result.status}")
+    finally:
+        node.close()
 
 
 @app.command("list")

@@ -43,6 +43,8 @@ class CapMessage(Base):
     #: "local" (composed here), "peer:<code>" (federation) or "feed:<source>" (file or URL).
     origin: Mapped[str] = mapped_column(String(300))
     headline: Mapped[str] = mapped_column(String(300), default="")
+    #: Headline per language of the info blocks, by language prefix: {"fr": …, "nl": …}.
+    headlines: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     event: Mapped[str] = mapped_column(String(200), default="")
     severity: Mapped[str] = mapped_column(String(12), default="")
     urgency: Mapped[str] = mapped_column(String(12), default="")
@@ -59,6 +61,10 @@ class CapMessage(Base):
     signature: Mapped[str | None] = mapped_column(String(100), default=None)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     created_by: Mapped[str] = mapped_column(String(120))
+
+    def headline_in(self, locale: str) -> str:
+        """The headline in ``locale`` when an info block has it, else the first one."""
+        return self.headlines.get(locale) or self.headline or self.identifier
 
 
 class Recipient(Base):

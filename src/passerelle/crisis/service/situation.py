@@ -56,6 +56,7 @@ def _features(message: CapMessage) -> list[dict[str, Any]]:
         "id": message.id,
         "thread": message.thread,
         "headline": message.headline,
+        "headlines": message.headlines,
         "event": message.event,
         "severity": message.severity,
         "msg_type": message.msg_type,

@@ -88,6 +88,9 @@ def _values(
         "thread": thread_of(session, msg),
         "origin": origin[:300],
         "headline": (info.headline if info else msg.note)[:300],
+        "headlines": {
+            i.language.split("-")[0].lower(): i.headline[:300] for i in reversed(msg.infos)
+        },
         "event": (info.event if info else "")[:200],
         "severity": info.severity if info else "",
         "urgency": info.urgency if info else "",

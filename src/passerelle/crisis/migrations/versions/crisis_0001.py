@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("thread", sa.String(length=200), nullable=False),
         sa.Column("origin", sa.String(length=300), nullable=False),
         sa.Column("headline", sa.String(length=300), nullable=False),
+        sa.Column("headlines", sa.JSON(), nullable=False),
         sa.Column("event", sa.String(length=200), nullable=False),
         sa.Column("severity", sa.String(length=12), nullable=False),
         sa.Column("urgency", sa.String(length=12), nullable=False),
