@@ -46,6 +46,8 @@ class Settings:
     tls_key: str = ""
     tls_client_ca: str = ""
     tls_ca: str = ""
+    crisis_tile_url: str = ""
+    crisis_escalation_poll_seconds: float = 0.5
 
     @property
     def sqlite_path(self) -> Path:
@@ -103,6 +105,10 @@ class Settings:
             tls_key=_env("TLS_KEY", d.tls_key),
             tls_client_ca=_env("TLS_CLIENT_CA", d.tls_client_ca),
             tls_ca=_env("TLS_CA", d.tls_ca),
+            crisis_tile_url=_env("CRISIS_TILE_URL", d.crisis_tile_url),
+            crisis_escalation_poll_seconds=float(
+                _env("CRISIS_ESCALATION_POLL_SECONDS", str(d.crisis_escalation_poll_seconds))
+            ),
         )
 
 
@@ -149,6 +155,15 @@ SETTINGS_DOC: dict[str, str] = {
     ),
     "PASSERELLE_TLS_CA": (
         "CA bundle this node verifies peers' HTTPS certificates with (default: the system's)."
+    ),
+    "PASSERELLE_CRISIS_TILE_URL": (
+        "Tile layer of the crisis situation map, a Leaflet URL template such as "
+        "https://tiles.example/{z}/{x}/{y}.png; empty (default) keeps the map offline on the "
+        "vendored country outlines."
+    ),
+    "PASSERELLE_CRISIS_ESCALATION_POLL_SECONDS": (
+        "How often the server checks crisis acknowledgement deadlines (default 0.5 s; 0 turns "
+        "the escalation job off)."
     ),
 }
 

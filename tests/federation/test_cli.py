@@ -111,7 +111,7 @@ def test_outbox_list_and_retry_against_an_unreachable_peer(data_dir: Path) -> No
         message = envelope.make(
             node, recipient="BE", type="ack", purpose="p", legal_basis="l", case_ref="C-1"
         )
-        outbox.enqueue(session, message, now=node.clock.now())
+        outbox.enqueue(session, message, now=node.clock.now(), cipher=node.cipher)
     node.close()
     assert message.id in invoke("outbox", "list")
     out = invoke("outbox", "retry")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import ValidationFailed
-from passerelle.federation import delivery, dispatch, kinds, outbox
+from passerelle.federation import bodies, delivery, dispatch, kinds, outbox
 from passerelle.federation import envelope as env
 from passerelle.federation.model import Answer, Message, Reference, Request
 from passerelle.federation.schemas import Envelope, Handling
@@ -232,7 +232,8 @@ def _received_payloads(net: Net) -> dict[str, dict[str, Any]]:
         rows = session.scalars(
             select(Message).where(Message.direction == "in", Message.type == "query.answer")
         )
-        return {r.peer: json.loads(r.body)["payload"] for r in rows}
+        node = net.nodes["FR"]
+        return {r.peer: json.loads(bodies.open_body(node.cipher, r))["payload"] for r in rows}
 
 
 def _noted_answers(net: Net) -> list[tuple[str, str, str, str | None]]:
@@ -314,7 +315,7 @@ def _answer_again(net: Net, query_id: str) -> None:
             handling=Handling(code="H0"),
             payload={"result": "hit", "reference": "ref-second", "colour": "red"},
         )
-        outbox.enqueue(session, message, now=be.clock.now())
+        outbox.enqueue(session, message, now=be.clock.now(), cipher=be.cipher)
 
 
 def test_on_answer_runs_once_per_answer_also_for_a_late_one(net: Net) -> None:
@@ -613,7 +614,10 @@ def test_envelope_on_the_wire_carries_the_required_fields(net: Net) -> None:
     run(scenario())
     with net.nodes["BE"].session() as session:
         row = session.scalars(select(Message).where(Message.direction == "in")).one()
-        body = json.loads(row.body)
+        assert row.body is not None and "FR" not in row.body  # encrypted at rest
+        raw = bodies.open_body(net.nodes["BE"].cipher, row)
+        assert row.body_hash == bodies.digest(raw)  # the envelope keeps the body's hash
+        body = json.loads(raw)
         reply = json.loads(row.reply or "{}")
     assert {
         "id",

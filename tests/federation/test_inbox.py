@@ -215,7 +215,7 @@ def test_the_server_runs_a_delivery_worker_that_drains_the_outbox(
 
     with node.session() as session:
         message = env.make(node, recipient="BE", type="ack", purpose="p", legal_basis="l")
-        row_id = outbox.enqueue(session, message, now=START).id
+        row_id = outbox.enqueue(session, message, now=START, cipher=node.cipher).id
     app = create_app(node)
     with TestClient(app, base_url="http://fr.test"):
         deadline = time.monotonic() + 20

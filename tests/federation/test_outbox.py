@@ -30,7 +30,7 @@ def queued(node: Node) -> int:
         message = envelope.make(
             node, recipient="BE", type="ack", purpose="p", legal_basis="l", case_ref="C-9"
         )
-        return outbox.enqueue(session, message, now=START).id
+        return outbox.enqueue(session, message, now=START, cipher=node.cipher).id
 
 
 def test_back_off_doubles_from_one_second_up_to_ten_minutes() -> None:
@@ -44,12 +44,17 @@ def test_a_claimed_message_is_not_sent_twice_until_its_lease_runs_out(
 ) -> None:
     lease = timedelta(seconds=20)
     with node.session() as session:
-        assert outbox.claim(session, queued, now=clock.now(), lease=lease) is not None
+        assert (
+            outbox.claim(session, queued, now=clock.now(), lease=lease, cipher=node.cipher)
+            is not None
+        )
     with node.session() as session:
-        assert outbox.claim(session, queued, now=clock.now(), lease=lease) is None
+        assert (
+            outbox.claim(session, queued, now=clock.now(), lease=lease, cipher=node.cipher) is None
+        )
     clock.advance(lease)  # the sender died without recording anything
     with node.session() as session:
-        taken = outbox.claim(session, queued, now=clock.now(), lease=lease)
+        taken = outbox.claim(session, queued, now=clock.now(), lease=lease, cipher=node.cipher)
         assert taken is not None and taken.attempt == 2
 
 
@@ -59,7 +64,9 @@ def test_failures_are_retried_with_back_off_then_parked_until_retried_by_hand(
     for attempt in range(1, rules.RETRY_MAX_ATTEMPTS + 1):
         with node.session() as session:
             assert outbox.due_ids(session, now=clock.now()) == [queued], attempt
-            assert outbox.claim(session, queued, now=clock.now(), lease=timedelta(seconds=5))
+            assert outbox.claim(
+                session, queued, now=clock.now(), lease=timedelta(seconds=5), cipher=node.cipher
+            )
             row = outbox.mark_failed(session, queued, "BE unreachable", now=clock.now())
             due = row.next_attempt_at
         if due is not None:
@@ -76,7 +83,9 @@ def test_a_message_the_peer_refuses_as_malformed_is_parked_at_once(
     node: Node, clock: FrozenClock, queued: int
 ) -> None:
     with node.session() as session:
-        outbox.claim(session, queued, now=clock.now(), lease=timedelta(seconds=5))
+        outbox.claim(
+            session, queued, now=clock.now(), lease=timedelta(seconds=5), cipher=node.cipher
+        )
         row = outbox.mark_failed(
             session, queued, "BE answered 422", now=clock.now(), permanent=True
         )
@@ -115,7 +124,7 @@ def test_a_node_without_keys_keeps_its_messages_and_says_why(node: Node) -> None
             insecure_http=True,
         )
         message = envelope.make(node, recipient="BE", type="ack", purpose="p", legal_basis="l")
-        row_id = outbox.enqueue(session, message, now=START).id
+        row_id = outbox.enqueue(session, message, now=START, cipher=node.cipher).id
 
     async def attempt() -> int:
         async with httpx.AsyncClient() as client:

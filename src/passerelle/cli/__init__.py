@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import importlib
+import json
 import sys
 
 import typer
@@ -245,9 +246,24 @@ def retention_run() -> None:
 
 
 @retention_app.command("rules")
-def retention_rules() -> None:
+def retention_rules(
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
     """List the retention rules registered on this node, with their legal source."""
     node = _node()
+    if as_json:
+        rows = [
+            {
+                "data_class": r.data_class,
+                "mask_after_days": r.mask_after.days if r.mask_after is not None else None,
+                "delete_after_days": r.delete_after.days if r.delete_after is not None else None,
+                "source": r.source,
+                "description": r.description,
+            }
+            for r in node.retention
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
     table = Table("data class", "mask after (days)", "delete after (days)", "source")
     for r in node.retention:
         table.add_row(

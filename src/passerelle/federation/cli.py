@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import json
 from pathlib import Path
 
 import httpx
@@ -11,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from passerelle.federation import delivery, keys, outbox, peers, service, tls
+from passerelle.federation import delivery, keys, outbox, peers, policies, service, tls
 from passerelle.node import Node, open_node
 from passerelle.privacy import audit
 from passerelle.settings import get_settings
@@ -19,6 +20,10 @@ from passerelle.settings import get_settings
 keys_app = typer.Typer(help="This node's Ed25519 signing key pair.", no_args_is_help=True)
 peers_app = typer.Typer(help="Partner nodes this node exchanges with.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Outgoing messages waiting for delivery.", no_args_is_help=True)
+sharing_app = typer.Typer(
+    help="Sharing policies: which message type goes to which peer (automatic, approval, never).",
+    no_args_is_help=True,
+)
 out = Console()
 
 
@@ -26,11 +31,15 @@ def _node() -> Node:
     return open_node(get_settings())
 
 
+def _cli_actor() -> audit.Actor:
+    return audit.Actor(f"cli:{getpass.getuser()}", "node")
+
+
 def _admin(node: Node, object_type: str, object_id: str, **details: object) -> None:
     with node.session() as session:
         node.audit(
             session,
-            audit.Actor(f"cli:{getpass.getuser()}", "node"),
+            _cli_actor(),
             action="admin",
             object_type=object_type,
             object_id=object_id,
@@ -169,7 +178,62 @@ def outbox_retry(
     out.print(f"{len(ids)} message(s) retried, {delivered} delivered")
 
 
+@sharing_app.command("list")
+def sharing_list(
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Every message type and peer with its policy, whether it carries personal data, its
+    legal basis and source."""
+    node = _node()
+    with node.session() as session:
+        rows = policies.listing(session)
+    if as_json:
+        print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        return
+    table = Table("message type", "peer", "policy", "personal data", "set by", "reason")
+    for r in rows:
+        table.add_row(
+            r.message_type,
+            r.peer,
+            r.policy if r.decided else f"{r.policy} (not decided)",
+            "yes" if r.carries_personal_data else "no",
+            r.set_by or "-",
+            r.reason,
+        )
+    out.print(table)
+
+
+@sharing_app.command("set")
+def sharing_set(
+    message_type: str,
+    peer: str,
+    policy: str = typer.Argument(..., help="automatic, approval or never"),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit log)."),
+) -> None:
+    """Change the policy of one message type towards one peer (node admin; audited)."""
+    node = _node()
+    with node.session() as session:
+        row = policies.set_policy(
+            session, node, _cli_actor(), message_type, peer.upper(), policy, reason
+        )
+    out.print(f"{row.message_type} → {row.peer}: {row.policy}")
+
+
+@sharing_app.command("defaults")
+def sharing_defaults(
+    peer: str,
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit log)."),
+) -> None:
+    """Set every message type's declared default policy for one peer (each change audited)."""
+    node = _node()
+    with node.session() as session:
+        rows = policies.apply_defaults(session, node, _cli_actor(), peer.upper(), reason)
+    for r in rows:
+        out.print(f"{r.message_type} → {r.peer}: {r.policy}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
     app.add_typer(peers_app, name="peers")
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(sharing_app, name="sharing")

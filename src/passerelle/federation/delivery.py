@@ -29,7 +29,9 @@ def lease(node: Node) -> timedelta:
 
 def _claim(node: Node, row_id: int) -> outbox.Claim | None:
     with node.session() as session:
-        return outbox.claim(session, row_id, now=node.clock.now(), lease=lease(node))
+        return outbox.claim(
+            session, row_id, now=node.clock.now(), lease=lease(node), cipher=node.cipher
+        )
 
 
 def _record(node: Node, claim: outbox.Claim, result: transport.Outcome) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from passerelle.errors import ValidationFailed
+from passerelle.federation import bodies
 from passerelle.federation import envelope as env
 from passerelle.federation.model import Message
 from passerelle.federation.schemas import Envelope
@@ -20,6 +21,8 @@ from passerelle.privacy import audit
 
 Handler = Callable[[Session, Node, Envelope], Envelope | None]
 _HANDLERS: dict[str, Handler] = {}
+#: Domain message types (``messages.register_message_type``), kept apart from the protocol's.
+_DOMAIN: dict[str, Handler] = {}
 
 
 def handler(message_type: str) -> Callable[[Handler], Handler]:
@@ -60,10 +63,10 @@ def record_incoming(session: Session, node: Node, message: Envelope, raw: str) -
         type=message.type,
         case_ref=message.case_ref,
         created_at=node.clock.now(),
-        body=raw,
         status="received",
         attempts=1,
     )
+    bodies.seal(node.cipher, row, raw)
     session.add(row)
     session.flush()
     return row
@@ -72,25 +75,24 @@ def record_incoming(session: Session, node: Node, message: Envelope, raw: str) -
 def record_reply_sent(session: Session, node: Node, reply: Envelope) -> None:
     """Keep the reply in the message history as an outgoing message delivered in the response."""
     now = node.clock.now()
-    session.add(
-        Message(
-            message_id=reply.id,
-            direction="out",
-            peer=reply.recipient,
-            type=reply.type,
-            case_ref=reply.case_ref,
-            created_at=now,
-            body=env.encode(reply),
-            status="delivered",
-            attempts=1,
-            delivered_at=now,
-        )
+    row = Message(
+        message_id=reply.id,
+        direction="out",
+        peer=reply.recipient,
+        type=reply.type,
+        case_ref=reply.case_ref,
+        created_at=now,
+        status="delivered",
+        attempts=1,
+        delivered_at=now,
     )
+    bodies.seal(node.cipher, row, env.encode(reply))
+    session.add(row)
 
 
 def handle(session: Session, node: Node, message: Envelope) -> Envelope:
     """Run the handler of ``message``'s type; always returns a reply (an ack by default)."""
-    fn = _HANDLERS.get(message.type)
+    fn = _HANDLERS.get(message.type) or _DOMAIN.get(message.type)
     if fn is None:
         raise ValidationFailed(f"this node does not handle {message.type!r} messages")
     return fn(session, node, message) or ack(node, message)

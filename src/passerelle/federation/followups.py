@@ -83,7 +83,7 @@ def request(
             "requested_by": principal.name,
         },
     )
-    row = outbox.enqueue(session, message, now=now)
+    row = outbox.enqueue(session, message, now=now, cipher=node.cipher)
     Access(principal, node.code, data.purpose, data.legal_basis).trace(
         session,
         "disclose",
@@ -174,7 +174,7 @@ def approve(
             "evaluation": str(data.evaluation),
         },
     )
-    return outbox.enqueue(session, message, now=now).id
+    return outbox.enqueue(session, message, now=now, cipher=node.cipher).id
 
 
 def refuse(
@@ -209,7 +209,7 @@ def refuse(
         outcome="refused",
         details={"peer": row.peer, "reason": data.reason},
     )
-    return outbox.enqueue(session, message, now=now).id
+    return outbox.enqueue(session, message, now=now, cipher=node.cipher).id
 
 
 def _out(row: Request, now: datetime, *, with_items: bool) -> FollowupOut:

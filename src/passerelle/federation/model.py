@@ -32,6 +32,9 @@ class Message(Base):
 
     Outgoing rows keep the exact body that is signed on every attempt, so a retry is the same
     message; incoming rows keep the reply that was sent, so a replay can be answered with it.
+    The body is encrypted with the node's field key (``bodies``) and erased when its message
+    type's body retention ends; the envelope (who, when, which type, which reference, the
+    SHA-256 of the body) stays for the accountability period of ``federation_message``.
     """
 
     __tablename__ = "federation_message"
@@ -44,7 +47,17 @@ class Message(Base):
     type: Mapped[str] = mapped_column(String(32))
     case_ref: Mapped[str] = mapped_column(String(100), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)  # encrypted; None once erased
+    #: What the message is about (an alert id, a hit report id, …), for accountability.
+    reference: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    body_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: The masked body, sealed when the message is recorded, swapped in when masking is due.
+    body_masked: Mapped[str | None] = mapped_column(Text, default=None)
+    #: When the body must be masked / erased, when the message type ties it to dates.
+    body_mask_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    body_delete_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    body_masked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    body_erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # out: pending → sending → delivered | failed; in: received
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -124,3 +137,44 @@ class Request(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     items: Mapped[str] = mapped_column(Text, default="[]")  # released items, JSON
+
+
+class Policy(Base):
+    """The sharing policy decided for one message type and one peer (no row: ``never`` for a
+    type carrying personal data, the type's default otherwise)."""
+
+    __tablename__ = "federation_policy"
+
+    message_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    peer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    policy: Mapped[str] = mapped_column(String(16))  # automatic | approval | never
+    reason: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(120))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Outgoing(Base):
+    """A domain message waiting for, or decided by, a supervisor (policy ``approval``), or
+    stopped by policy ``never``. Its id is the id the message gets when it is sent."""
+
+    __tablename__ = "federation_outgoing"
+
+    message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    message_type: Mapped[str] = mapped_column(String(32), index=True)
+    peer: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    case_ref: Mapped[str] = mapped_column(String(100), default="")
+    purpose: Mapped[str] = mapped_column(String(200))
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text, default=None)  # encrypted draft payload
+    # awaiting → approved | refused; never (stopped by policy)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    fields: Mapped[str] = mapped_column(Text, default="[]")  # fields released, JSON
+    handling_code: Mapped[str | None] = mapped_column(String(2), default=None)
+    handling_text: Mapped[str | None] = mapped_column(Text, default=None)
+    evaluation: Mapped[str | None] = mapped_column(String(2), default=None)

@@ -14,16 +14,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import NotFound
+from passerelle.federation import bodies, rules
 from passerelle.federation import envelope as env
-from passerelle.federation import rules
 from passerelle.federation.model import Message, Peer
 from passerelle.federation.schemas import Envelope
+from passerelle.privacy.crypto import FieldCipher
 
 OUTGOING_OPEN = ("pending", "sending")
 
 
-def enqueue(session: Session, message: Envelope, *, now: datetime) -> Message:
-    """Store ``message`` for delivery, due at once."""
+def enqueue(session: Session, message: Envelope, *, now: datetime, cipher: FieldCipher) -> Message:
+    """Store ``message`` for delivery, due at once (its body encrypted at rest)."""
     row = Message(
         message_id=message.id,
         direction="out",
@@ -31,11 +32,11 @@ def enqueue(session: Session, message: Envelope, *, now: datetime) -> Message:
         type=message.type,
         case_ref=message.case_ref,
         created_at=now,
-        body=env.encode(message),
         status="pending",
         attempts=0,
         next_attempt_at=now,
     )
+    bodies.seal(cipher, row, env.encode(message))
     session.add(row)
     session.flush()
     return row
@@ -74,7 +75,9 @@ class Claim:
     attempt: int
 
 
-def claim(session: Session, row_id: int, *, now: datetime, lease: timedelta) -> Claim | None:
+def claim(
+    session: Session, row_id: int, *, now: datetime, lease: timedelta, cipher: FieldCipher
+) -> Claim | None:
     """Take ``row_id`` for one delivery attempt, or None if it is not due or someone holds it."""
     row = session.scalars(
         select(Message)
@@ -92,12 +95,14 @@ def claim(session: Session, row_id: int, *, now: datetime, lease: timedelta) -> 
     if peer is None:
         row.status, row.last_error = "failed", f"{row.peer} is not a registered peer"
         return None
+    if row.body is None:
+        row.status, row.last_error = "failed", "the body was erased by retention before delivery"
+        return None
     row.status = "sending"
     row.attempts += 1
     row.next_attempt_at = now + lease
-    return Claim(
-        row.id, row.message_id, row.peer, peer.url, peer.public_key, row.body.encode(), row.attempts
-    )
+    body = bodies.open_body(cipher, row).encode()
+    return Claim(row.id, row.message_id, row.peer, peer.url, peer.public_key, body, row.attempts)
 
 
 def mark_delivered(session: Session, row_id: int, *, now: datetime) -> Message:

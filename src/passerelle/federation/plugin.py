@@ -10,7 +10,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from passerelle.federation import cli, demo, rules
-from passerelle.federation.model import Message, Query, Reference, Request
+from passerelle.federation.model import Message, Outgoing, Query, Reference, Request
+from passerelle.federation.retention import body_rules
 from passerelle.privacy.retention import RetentionRule
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def _purge(session: Session, cutoff: datetime) -> int:
         (Request, Request.requested_at),
         (Reference, Reference.created_at),
         (Query, Query.created_at),
+        (Outgoing, Outgoing.requested_at),
     ):
         result = session.execute(delete(table).where(column < cutoff))
         count += int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -45,19 +47,22 @@ def retention_rules() -> list[RetentionRule]:
     return [
         RetentionRule(
             data_class="federation_message",
-            description="Federation messages, queries, references and follow-up requests are "
-            "erased five years after they were exchanged, with the audit trail that records them.",
+            description="Envelopes of federation messages (who, when, which type, which "
+            "reference, body hash), queries, references, follow-up requests and sharing "
+            "decisions are erased five years after the exchange, with the audit trail that "
+            "records them. Bodies go earlier: see the message_body:<type> rules.",
             source=rules.MESSAGE_RETENTION_SOURCE,
             delete_after=rules.MESSAGE_RETENTION,
             delete=_purge,
-        )
+        ),
+        *body_rules(),
     ]
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.federation import api, console
+    from passerelle.federation import api, api_sharing, console
 
-    return [api.inbox_router, api.router, console.router]
+    return [api.inbox_router, api.router, api_sharing.router, console.router]
 
 
 def register_cli(app: typer.Typer) -> None:

@@ -63,7 +63,7 @@ def _prepare(node: Node, principal: Principal, data: QueryIn) -> tuple[str, list
                 payload={"kind": data.kind, "query": data.payload, "query_id": query.id},
                 handling=Handling(code=rules.QUERY_HANDLING),
             )
-            row_ids.append(outbox.enqueue(session, message, now=now).id)
+            row_ids.append(outbox.enqueue(session, message, now=now, cipher=node.cipher).id)
             session.add(
                 Answer(query_id=query.id, peer=code, message_id=message.id, status="pending")
             )

@@ -156,6 +156,27 @@ MESSAGE_TYPES = ("query", "query.answer", "followup.request", "followup.answer",
 #: Message types whose payload may carry data and then needs a handling code (a query always
 #: does: its criteria describe a person or a trace).
 DATA_TYPES = ("query", "query.answer", "followup.answer")
+#: The protocol's own message types; domains add theirs with ``register_message_type``.
+PROTOCOL_TYPES = ("query", "query.answer", "followup.request", "followup.answer", "ack")
+
+#: Sharing policies of a domain message type towards a peer (issue #15): ``automatic`` for what
+#: the law makes routine (hit/no-hit answers), ``approval`` when a supervisor of the sending
+#: agency decides each message (as for follow-up answers, Directive (EU) 2023/977 art. 6), and
+#: ``never``. A peer gets ``never`` for every type carrying personal data until an admin sets
+#: a policy: nothing personal leaves because a peer was added (Directive (EU) 2016/680 art. 20,
+#: data protection by design and by default).
+POLICIES = ("automatic", "approval", "never")
+POLICY_SOURCE = "Directive (EU) 2016/680 art. 20 (data protection by design and by default)"
+
+#: Bodies of protocol messages are erased once the exchange is complete (delivered, or
+#: processed on arrival): what they carried lives in federation's tables (queries, answers,
+#: requests), and a DNA query profile must be deleted once compared (Council Decision
+#: 2008/615/JHA art. 26(2)); the envelope stays for ``MESSAGE_RETENTION``.
+PROTOCOL_BODY_RETENTION = timedelta(0)
+PROTOCOL_BODY_SOURCE = (
+    "Council Decision 2008/615/JHA art. 26(2) (Prüm Treaty art. 35(2)): supplied data deleted "
+    "after the comparison; Directive (EU) 2016/680 art. 4(1)(e)"
+)
 
 #: Federation messages hold personal data (queries, released records): kept as long as the
 #: audit trail of the exchange, then erased.

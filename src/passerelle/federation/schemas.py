@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from passerelle.federation import rules
 
 NodeCode = str
+#: A message type's name: dotted lower-case words (``query.answer``, ``alerts.hit_report``).
+TYPE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 Text = str
 
 
@@ -60,7 +62,9 @@ class Envelope(BaseModel):
     sender: NodeCode = Field(min_length=2, max_length=32)
     recipient: NodeCode = Field(min_length=2, max_length=32)
     created_at: datetime
-    type: Literal["query", "query.answer", "followup.request", "followup.answer", "ack"]
+    #: A protocol type (``rules.PROTOCOL_TYPES``) or a domain message type registered with
+    #: ``register_message_type``; a node refuses types it does not handle (422).
+    type: str = Field(pattern=TYPE_PATTERN, max_length=32)
     purpose: Text = Field(min_length=1, max_length=200)
     legal_basis: Text = Field(min_length=1, max_length=200)
     case_ref: str = Field(default="", max_length=100)
@@ -196,3 +200,65 @@ class MessageOut(BaseModel):
     attempts: int
     next_attempt_at: datetime | None
     last_error: str | None
+
+
+class PolicyOut(BaseModel):
+    """The sharing policy of one message type towards one peer (``sharing list --json``)."""
+
+    message_type: str
+    peer: str
+    policy: Literal["automatic", "approval", "never"]
+    carries_personal_data: bool
+    legal_basis: str
+    source: str
+    default_policy: str = Field(description="What `sharing defaults` would set")
+    decided: bool = Field(description="False while no admin has set it (the fallback applies)")
+    reason: str = ""
+    set_by: str | None = None
+    set_at: datetime | None = None
+
+
+class PolicyIn(BaseModel):
+    policy: Literal["automatic", "approval", "never"]
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class OutgoingOut(BaseModel):
+    """A domain message under a supervisor's decision (policy ``approval``) or stopped by
+    policy ``never``; ``payload`` only when one supervisor reads one message."""
+
+    id: str
+    message_type: str
+    peer: str
+    reference: str
+    case_ref: str
+    purpose: str
+    legal_basis: str
+    status: Literal["awaiting", "approved", "refused", "never"]
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+    fields: list[str] = Field(default_factory=list)
+    optional_fields: list[str] = Field(default_factory=list)
+    handling: Handling | None = None
+    evaluation: str | None = None
+    payload: dict[str, Any] | None = None
+
+
+class MessageApproveIn(BaseModel):
+    """Approve a message: the optional fields to send, with the handling and evaluation codes."""
+
+    fields: list[str] = Field(default_factory=list)
+    handling: Handling
+    evaluation: Evaluation
+
+
+class DeliveryState(BaseModel):
+    """Where one outgoing domain message stands, as the sender's outbox says."""
+
+    message_id: str
+    peer: str
+    status: Literal["awaiting", "refused", "never", "queued", "delivered", "failed"]
+    detail: str = ""

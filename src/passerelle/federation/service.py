@@ -16,18 +16,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from passerelle.federation import delivery, followups, outbox, peers
+from passerelle.federation import approvals, delivery, followups, outbox, peers
 from passerelle.federation.model import Message, Peer
 from passerelle.federation.queries import get_query, recent_queries, send_query
 from passerelle.federation.schemas import (
     ApproveIn,
+    DeliveryState,
     FollowupIn,
     FollowupOut,
+    MessageApproveIn,
     MessageOut,
+    OutgoingOut,
     PeerOut,
     RefuseIn,
 )
 from passerelle.node import Node
+from passerelle.privacy import audit
 from passerelle.privacy.accounts import Principal
 
 T = TypeVar("T")
@@ -35,6 +39,8 @@ T = TypeVar("T")
 __all__ = [
     "case_history",
     "decide",
+    "decide_message",
+    "deliver_messages",
     "get_query",
     "peer_status",
     "recent_queries",
@@ -79,6 +85,52 @@ async def decide(
     row_id = await _in_session(node, act)
     await delivery.deliver(node, client, [row_id])
     return await _in_session(node, lambda s: followups.get(s, node, principal, request_id, "in"))
+
+
+async def deliver_messages(
+    node: Node, client: httpx.AsyncClient, message_ids: list[str]
+) -> list[DeliveryState]:
+    """Try once, now, to deliver messages sent with ``send_message`` (those in the outbox);
+    the worker retries the others. Returns where each stands afterwards."""
+
+    def rows(session: Session) -> list[int]:
+        if not message_ids:
+            return []
+        return list(
+            session.scalars(
+                select(Message.id).where(
+                    Message.message_id.in_(message_ids),
+                    Message.direction == "out",
+                    Message.status == "pending",
+                )
+            )
+        )
+
+    row_ids = await _in_session(node, rows)
+    if row_ids:
+        await delivery.deliver(node, client, row_ids)
+    return await _in_session(node, lambda s: [approvals.state(s, m) for m in message_ids])
+
+
+async def decide_message(
+    node: Node,
+    client: httpx.AsyncClient,
+    principal: Principal,
+    message_id: str,
+    decision: MessageApproveIn | RefuseIn,
+) -> OutgoingOut:
+    """A supervisor approves (and the message leaves at once) or refuses a domain message."""
+    actor = audit.Actor(principal.name, principal.agency)
+
+    def act(session: Session) -> None:
+        if isinstance(decision, MessageApproveIn):
+            approvals.approve(session, node, actor, message_id, decision)
+        else:
+            approvals.refuse(session, node, actor, message_id, decision)
+
+    await _in_session(node, act)
+    await deliver_messages(node, client, [message_id])
+    return await _in_session(node, lambda s: approvals.read(s, node, actor, message_id))
 
 
 def _message_out(row: Message) -> MessageOut:

@@ -66,6 +66,7 @@ AUDIT_ACTIONS = (
     "logout",
     "admin",
     "refuse",
+    "receive",  # a peer's message stored here; the outcome names it ("alert received")
 )
 
 #: Online guessing of passwords is throttled: after this many failed logins for one username

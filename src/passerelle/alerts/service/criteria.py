@@ -21,8 +21,8 @@ from passerelle.alerts import rules
 from passerelle.alerts.model import CatalogueVersion
 from passerelle.alerts.schemas import CatalogueIn, CatalogueOut, CriterionIn
 from passerelle.alerts.service import exchange, register
-from passerelle.digits import to_int
 from passerelle.alerts.service.hooks import run_in_session
+from passerelle.digits import to_int
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal

@@ -223,7 +223,7 @@ def received_results(session: Session, *, limit: int = 100) -> list[dict[str, An
     )
     found: list[dict[str, Any]] = []
     for row in rows:
-        body = json.loads(row.body)
+        body = json.loads(row.body or "{}")  # moved to a pnr table in the next commit
         payload = body.get("payload") or {}
         if payload.get("kind") == RESULT_KIND:
             found.append(
