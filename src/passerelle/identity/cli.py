@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 from enum import StrEnum
 from pathlib import Path
@@ -12,8 +11,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from passerelle.csvsafe import SafeWriter
 from passerelle.identity import rules
-from passerelle.identity.csvio import OUTPUT_COLUMNS, count_rows, hit_row, read_people
+from passerelle.identity.csvio import (
+    NUMERIC_OUTPUT_COLUMNS,
+    OUTPUT_COLUMNS,
+    count_rows,
+    hit_row,
+    read_people,
+)
 from passerelle.identity.index import Watchlist
 from passerelle.identity.service import screen_many
 
@@ -68,8 +74,9 @@ def screen(
         tmp = out.with_name(out.name + ".part")
         try:
             with tmp.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(OUTPUT_COLUMNS)
+                writer = SafeWriter(
+                    handle, OUTPUT_COLUMNS, numeric=NUMERIC_OUTPUT_COLUMNS, lineterminator="\n"
+                )
                 for record, match in screen_many(
                     read_people(records), index, threshold, lambda n: progress.advance(task, n)
                 ):

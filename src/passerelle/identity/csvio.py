@@ -22,6 +22,8 @@ OPTIONAL_COLUMNS = (
     "document_country",
 )
 OUTPUT_COLUMNS = ("record_id", "entry_id", "score", "explanation")
+#: Output columns that are numbers by contract: written as they are (``csvsafe``).
+NUMERIC_OUTPUT_COLUMNS = ("score",)
 
 
 def _header(reader: csv.DictReader[str], path: Path) -> None:
