@@ -12,7 +12,7 @@ of ``src/passerelle`` whose name says it parses, reads, loads, decodes or import
 :data:`PARSERS` or in :data:`NOT_PARSERS` with the reason it reads nothing from outside.
 
 Settings stay CI-friendly: no deadline, ``PASSERELLE_FUZZ_EXAMPLES`` examples per parser
-(default 120); set it to thousands for a longer local run.
+(default 80); set it to thousands for a longer local run.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from passerelle.pnr.synth import osdm_booking, pnrgov_message
 
 SRC = Path(__file__).parent.parent / "src" / "passerelle"
 SAMPLES = Path(__file__).parent / "pnr" / "samples"
-EXAMPLES = int(os.environ.get("PASSERELLE_FUZZ_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("PASSERELLE_FUZZ_EXAMPLES", "80"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -380,3 +380,26 @@ async def _nobody_speaks_in_another_nodes_name(net: Net) -> None:
 
 def test_nobody_speaks_in_another_nodes_name(net: Net) -> None:
     asyncio.run(_nobody_speaks_in_another_nodes_name(net))
+
+
+async def _a_malformed_payload_is_refused_with_its_reason(net: Net) -> None:
+    async with net.running() as api:
+        sent = await api["FR"].post(
+            "/api/v1/federation/queries",
+            headers=net.auth("FR", "analyst"),
+            json={
+                "kind": "alerts.release_notice",
+                "peers": ["BE"],
+                "payload": {"from": "FR", "detainee": {}, "release": {"release_date": "²⁰²⁶"}},
+                "case_ref": "MALFORMED",
+                "purpose": "test",
+                "legal_basis": "test",
+            },
+        )
+        (answer,) = sent.json()["answers"]
+        assert answer["status"] == "error"
+        assert "alerts.release_notice payload cannot be read" in answer["detail"]
+
+
+def test_a_malformed_payload_is_refused_with_its_reason(net: Net) -> None:
+    asyncio.run(_a_malformed_payload_is_refused_with_its_reason(net))

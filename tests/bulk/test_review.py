@@ -66,3 +66,15 @@ def test_candidates_are_erased_six_months_after_loading(
         erased = rule.delete(session, clock.now() - rule.delete_after)
         remaining = {c.source for c in pending_candidates(session)}
     assert (erased, remaining) == (2, {"new run"})
+
+
+def test_neutralised_ids_are_loaded_as_they_were(node: Node, tmp_path: Path) -> None:
+    hits = tmp_path / "hits.csv"
+    hits.write_text(
+        "record_id,entry_id,score,explanation\n'=R1,'@W1,0.9100,'-name 0.91\n", encoding="utf-8"
+    )
+    loaded = load_candidates(node, hits, "run", audit.Actor("ana", "FR"))
+    with node.session() as session:
+        (candidate,) = pending_candidates(session, loaded.run_id)
+    assert (candidate.record_id, candidate.entry_id) == ("=R1", "@W1")
+    assert candidate.explanation == "-name 0.91"

@@ -71,3 +71,20 @@ def test_search_with_codis_stringency(files: tuple[Path, Path]) -> None:
     result = runner.invoke(app, ["search", str(a), "--db", str(b), "--stringency", "low"])
     assert result.exit_code == 0, result.output
     assert "FR-1: 2 low-stringency match(es)" in result.output
+
+
+def test_profile_ids_that_look_like_formulas_are_text_and_read_back(
+    tmp_path: Path, make: Make
+) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    csvio.write_profiles(a, [make("=HYPERLINK(1)")])
+    csvio.write_profiles(b, [make("@SUM(1)"), make("-2+3")])
+    assert "'=HYPERLINK(1),D3S1358" in a.read_text()
+    out = tmp_path / "matches.csv"
+    result = runner.invoke(app, ["compare", "--a", str(a), "--b", str(b), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines() == [
+        "a_id,b_id,matching_loci,mismatched_alleles,quality",
+        "'=HYPERLINK(1),'@SUM(1),12,0,1",
+        "'=HYPERLINK(1),'-2+3,12,0,1",
+    ]

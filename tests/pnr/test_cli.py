@@ -111,3 +111,15 @@ def test_ingest_of_non_ascii_digits_reports_instead_of_a_traceback(tmp_path: Pat
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["record_locators"] == ["SUP123"]
+
+
+def test_ingest_of_a_garbage_file_prints_the_refusal_and_exits_3(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.edi"
+    junk.write_text("UNB+IATA:1+AF'UNH+1+PNRGOV:13:1:IA'" + "XX'" * 1000 + "UNT+3+1'")
+    result = runner.invoke(app, ["ingest", str(junk)])
+    assert result.exit_code == 3, result.output
+    assert "1000 quarantined" in result.output
+    assert "push refused: 1000 of its 1003 segments cannot be read" in result.output
+    as_json = json.loads(runner.invoke(app, ["ingest", "--json", "--dry-run", str(junk)]).stdout)
+    assert as_json["refused"].startswith("push refused")
+    assert as_json["quarantined"] == [{"segment": 0, "reason": as_json["refused"]}]

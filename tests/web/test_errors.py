@@ -90,7 +90,10 @@ def test_an_unexpected_error_still_carries_the_security_headers(app: FastAPI) ->
     _assert_security_headers(response, "500")
 
 
-def test_typed_errors_carry_the_security_headers(client: TestClient) -> None:
+def test_typed_errors_carry_the_security_headers(client: TestClient, node: Node) -> None:
     for path in ("/api/v1/me", "/api/v1/nothing-here", "/login?next=/x"):
         response = client.get(path)
         _assert_security_headers(response, f"{path} -> {response.status_code}")
+    too_large = client.post("/api/v1/pnr/pnrgov", content=b"x" * (node.settings.max_body_bytes + 1))
+    assert too_large.status_code == 413
+    _assert_security_headers(too_large, "413")

@@ -10,7 +10,6 @@ produces the same output. The job directory is removed when the output has been 
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -28,8 +27,15 @@ from passerelle.bulk.engine import BulkEngine, check_engine, open_engine
 from passerelle.bulk.people import write_people
 from passerelle.bulk.progress import JobProgress
 from passerelle.bulk.scoring import HIT_SCHEMA, score_candidates
+from passerelle.csvsafe import SafeWriter
 from passerelle.errors import Conflict, ValidationFailed
-from passerelle.identity.csvio import OUTPUT_COLUMNS, Reject, rejects_path, write_rejects
+from passerelle.identity.csvio import (
+    NUMERIC_OUTPUT_COLUMNS,
+    OUTPUT_COLUMNS,
+    Reject,
+    rejects_path,
+    write_rejects,
+)
 from passerelle.settings import Settings
 
 #: Records per partition: the unit of progress and of resumption.
@@ -229,8 +235,9 @@ def write_hits(out: Path, tables: list[pa.Table]) -> int:
             pq.write_table(table, tmp)
             return
         with tmp.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(OUTPUT_COLUMNS)
+            writer = SafeWriter(
+                handle, OUTPUT_COLUMNS, numeric=NUMERIC_OUTPUT_COLUMNS, lineterminator="\n"
+            )
             for batch in table.to_batches():
                 writer.writerows(zip(*batch.to_pydict().values(), strict=True))
 

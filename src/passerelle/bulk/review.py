@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from passerelle import csvsafe
 from passerelle.bulk import rules
 from passerelle.bulk.model import Candidate
 from passerelle.errors import MalformedInput
@@ -39,7 +40,8 @@ class ReviewLoad:
 
 
 def read_hits(path: Path) -> Iterator[dict[str, object]]:
-    """The rows of a bulk screening output (CSV or Parquet), checked.
+    """The rows of a bulk screening output (CSV or Parquet), checked; CSV cells are read back
+    through :func:`passerelle.csvsafe.restore` (the writers neutralise formulas).
 
     Raises :class:`MalformedInput` naming the file and line for anything unreadable.
     """
@@ -64,7 +66,8 @@ def _hits(path: Path) -> Iterator[dict[str, Any]]:
         missing = [c for c in OUTPUT_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise MalformedInput(f"{path}: line 1: missing column(s) {', '.join(missing)}", line=1)
-        yield from reader
+        for row in reader:
+            yield {k: csvsafe.restore(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def _row(hit: dict[str, Any], line: int, path: Path) -> dict[str, object]:

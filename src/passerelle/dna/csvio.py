@@ -3,6 +3,10 @@
 Optional columns: ``allele_3``… (mixtures held nationally), ``sample_type``, ``kit``,
 ``laboratory``, ``national_reference``, ``single_source`` (``true``/``false``). The match list is
 written as ``a_id,b_id,matching_loci,mismatched_alleles,quality``.
+
+Files are written through :mod:`passerelle.csvsafe` (a text cell starting with ``=``, ``+``,
+``-``, ``@``, a tab or a return gets a leading ``'``) and read back through its ``restore``: a
+leading ``'`` is the spreadsheet text marker and is not part of the value.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from passerelle.csvsafe import SafeWriter, restore
 from passerelle.dna.matching import MatchResult
 from passerelle.dna.profiles import Profile
 from passerelle.errors import MalformedInput, NotFound
@@ -63,7 +68,8 @@ def _rows(handle: Iterable[str], name: str) -> Iterator[Row]:
                     f"{name}, line {line}: expected {len(header)} fields, got {len(fields)}",
                     line=line,
                 )
-            yield line, dict(zip(header, (f.strip() for f in fields), strict=True))
+            cells = (restore(f.strip()) for f in fields)
+            yield line, dict(zip(header, cells, strict=True))
     except csv.Error as exc:
         raise MalformedInput(
             f"{name}, line {reader.line_num}: {exc}", line=reader.line_num
@@ -86,10 +92,9 @@ def write_profiles(path: Path, profiles: Iterable[Profile]) -> int:
     """Write profiles in long form; return the number of rows written."""
     rows = list(profile_rows(profiles))
     extra = sorted({k for r in rows for k in r if k not in PROFILE_COLUMNS})
+    header = [*PROFILE_COLUMNS, *extra]
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*PROFILE_COLUMNS, *extra], restval="")
-        writer.writeheader()
-        writer.writerows(rows)
+        SafeWriter(handle, header).writerows([row.get(c, "") for c in header] for row in rows)
     return len(rows)
 
 
@@ -97,8 +102,7 @@ def write_matches(path: Path, matches: Iterable[MatchResult]) -> int:
     """Write the match list; return the number of matches written."""
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(MATCH_COLUMNS)
+        writer = SafeWriter(handle, MATCH_COLUMNS, numeric=MATCH_COLUMNS[2:])
         for m in matches:
             writer.writerow((m.a_id, m.b_id, m.matching_loci, m.mismatched_alleles, int(m.quality)))
             count += 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 from enum import StrEnum
 from pathlib import Path
@@ -12,8 +11,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from passerelle.csvsafe import SafeWriter
 from passerelle.identity import rules
 from passerelle.identity.csvio import (
+    NUMERIC_OUTPUT_COLUMNS,
     OUTPUT_COLUMNS,
     Reject,
     count_rows,
@@ -87,8 +88,9 @@ def screen(
         tmp = out.with_name(out.name + ".part")
         try:
             with tmp.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(OUTPUT_COLUMNS)
+                writer = SafeWriter(
+                    handle, OUTPUT_COLUMNS, numeric=NUMERIC_OUTPUT_COLUMNS, lineterminator="\n"
+                )
                 for record, match in screen_many(
                     read_people(records, rejects),
                     index,

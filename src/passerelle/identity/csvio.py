@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from passerelle.csvsafe import SafeWriter
 from passerelle.errors import MalformedInput, PasserelleError
 from passerelle.identity.dates import read_dates
 from passerelle.identity.schemas import Match, PersonRecord
@@ -43,9 +44,12 @@ def rejects_path(out: Path) -> Path:
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
     """The rejects report: ``file,line,reason``, one row per problem."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(REJECT_COLUMNS)
+        writer = SafeWriter(handle, REJECT_COLUMNS, numeric=("line",), lineterminator="\n")
         writer.writerows((r.file, r.line, r.reason) for r in rejects)
+
+
+#: Output columns that are numbers by contract: written as they are (``csvsafe``).
+NUMERIC_OUTPUT_COLUMNS = ("score",)
 
 
 def _header(reader: csv.DictReader[str], path: Path) -> None:

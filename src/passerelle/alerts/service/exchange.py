@@ -47,6 +47,12 @@ def _search(kind: str) -> Callable[[Mapping[str, Any], Node], federation.SearchR
         except ValidationFailed as exc:
             # federation passes NotFound's message back to the sender, other errors generically
             raise NotFound(f"refused: {exc.message}") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            # A payload missing a field or holding a bad date is the peer's input, not a bug.
+            raise NotFound(
+                f"refused: the {kind} payload cannot be read ({type(exc).__name__}: "
+                f"{str(exc)[:100]})"
+            ) from exc
         hooks.defer_write(node, write)
         return federation.SearchResult(True, internal_ref)
 
