@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from passerelle.errors import ValidationFailed
+from passerelle.errors import PermissionDenied, ValidationFailed
 from passerelle.federation import envelope as env
 from passerelle.federation.model import Message
 from passerelle.federation.schemas import Envelope
@@ -48,8 +48,17 @@ def ack(node: Node, message: Envelope, **payload: object) -> Envelope:
     )
 
 
-def seen(session: Session, message_id: str) -> Message | None:
-    return session.query(Message).filter_by(message_id=message_id, direction="in").one_or_none()
+def seen(session: Session, peer: str, message_id: str) -> Message | None:
+    """The message ``peer`` sent with this id, if it was received already.
+
+    Keyed by (signer, message id): another peer reusing the id is a different message, and
+    never gets the reply that was sent to the first one.
+    """
+    return (
+        session.query(Message)
+        .filter_by(peer=peer, message_id=message_id, direction="in")
+        .one_or_none()
+    )
 
 
 def record_incoming(session: Session, node: Node, message: Envelope, raw: str) -> Message:
@@ -96,10 +105,37 @@ def handle(session: Session, node: Node, message: Envelope) -> Envelope:
     return fn(session, node, message) or ack(node, message)
 
 
-def handle_reply(session: Session, node: Node, raw: bytes) -> Envelope | None:
-    """Process the reply a peer returned to one of our messages, exactly once."""
+def _check_reply(session: Session, node: Node, reply: Envelope, signer: str, answers: str) -> None:
+    """A reply is bound to the peer that signed it and to the message it answers."""
+    if reply.sender != signer:
+        raise PermissionDenied(f"reply signed by {signer} but claims to come from {reply.sender}")
+    if reply.recipient != node.code:
+        raise PermissionDenied(f"reply addressed to {reply.recipient}, this node is {node.code}")
+    if reply.in_reply_to != answers:
+        raise PermissionDenied(
+            f"the reply of {signer} does not answer the message {answers} it was given"
+        )
+    sent = (
+        session.query(Message)
+        .filter_by(peer=signer, message_id=answers, direction="out")
+        .one_or_none()
+    )
+    if sent is None:
+        raise PermissionDenied(f"this node sent no message {answers} to {signer}")
+
+
+def handle_reply(
+    session: Session, node: Node, raw: bytes, *, signer: str, answers: str
+) -> Envelope | None:
+    """Process the reply ``signer`` returned to our message ``answers``, exactly once.
+
+    The reply's sender must be the peer whose signature covered it, its recipient this node,
+    and it must answer the message this node sent to that peer; otherwise it is refused
+    (:class:`PermissionDenied`) before anything is recorded.
+    """
     reply = env.decode(raw)
-    if seen(session, reply.id) is not None:
+    _check_reply(session, node, reply, signer, answers)
+    if seen(session, signer, reply.id) is not None:
         return reply
     record_incoming(session, node, reply, raw.decode())
     fn = _HANDLERS.get(reply.type)

@@ -30,10 +30,12 @@ class Message(Base):
 
     Outgoing rows keep the exact body that is signed on every attempt, so a retry is the same
     message; incoming rows keep the reply that was sent, so a replay can be answered with it.
+    A message is known by its peer and id together: a peer cannot reach another's message (or
+    the reply sent to it) by reusing its id.
     """
 
     __tablename__ = "federation_message"
-    __table_args__ = (UniqueConstraint("message_id", "direction"),)
+    __table_args__ = (UniqueConstraint("peer", "message_id", "direction"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36))
