@@ -272,6 +272,38 @@ def principal_for_token(session: Session, raw: str, *, now: datetime) -> Princip
     )
 
 
+def principal_for_owner(session: Session, kind: str, owner_id: int, *, now: datetime) -> Principal:
+    """The principal ``kind`` ("user" or "token") number ``owner_id`` is *now*: a disabled user,
+    or a revoked or expired token, is refused. For credentials derived from a principal (a
+    calendar feed token), so they die with their owner and carry its current roles."""
+    if kind == "user":
+        user = session.get(User, owner_id)
+        if user is None or user.disabled_at is not None:
+            raise NotAuthenticated("the account behind this credential is disabled")
+        return Principal(
+            kind="user",
+            id=user.id,
+            name=user.username,
+            agency=user.agency_code,
+            roles=user.role_set,
+            locale=user.locale,
+        )
+    if kind == "token":
+        token = session.get(ApiToken, owner_id)
+        if token is None or token.revoked_at is not None:
+            raise NotAuthenticated("the API token behind this credential is revoked")
+        if token.expires_at is not None and token.expires_at <= now:
+            raise NotAuthenticated("the API token behind this credential has expired")
+        return Principal(
+            kind="token",
+            id=token.id,
+            name=f"token:{token.name}",
+            agency=token.agency_code,
+            roles=frozenset({token.role}),
+        )
+    raise NotAuthenticated(f"a credential cannot belong to a {kind!r}")
+
+
 def set_locale(session: Session, user_id: int, locale: str) -> None:
     if locale not in LOCALES:
         raise ValidationFailed(f"unknown language {locale!r}; choose fr, nl or en")
