@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from passerelle.privacy.rules import (
     LOGIN_FAILURE_WINDOW,
     LOGIN_MAX_FAILURES,
     ROLES,
+    USERNAME_PATTERN,
 )
 
 _hasher = PasswordHasher()
@@ -71,6 +73,22 @@ def ensure_agency(session: Session, code: str, name: str, country: str) -> Agenc
     return agency
 
 
+_USERNAME = re.compile(USERNAME_PATTERN)
+
+
+def check_username(username: str) -> str:
+    """``username`` if it follows :data:`~passerelle.privacy.rules.USERNAME_PATTERN`, else a
+    :class:`ValidationFailed` saying the rule. Every path that creates a user calls this."""
+    if not _USERNAME.match(username):
+        shown = username if len(username) <= 64 else username[:64] + "…"
+        raise ValidationFailed(
+            f"{shown!r} is not a valid username: use 2 to 64 lower-case letters, digits, "
+            "'.', '_' or '-'",
+            field="username",
+        )
+    return username
+
+
 def _check_roles(roles: list[str], allowed: tuple[str, ...]) -> None:
     if not roles:
         raise ValidationFailed("at least one role is required")
@@ -92,6 +110,7 @@ def add_user(
     now: datetime,
 ) -> User:
     """Create a console user with an argon2 password hash."""
+    check_username(username)
     _check_roles(roles, HUMAN_ROLES)
     if len(password) < 10:
         raise ValidationFailed("the password must have at least 10 characters")
