@@ -302,3 +302,21 @@ def test_errors_do_not_reveal_which_node_codes_are_registered(
     assert answer("BE", stranger, body) == answer("NL", stranger, body)  # bad sig / unknown
     assert answer("BE", key, altered) == answer("NL", stranger, altered)  # altered body
     assert answer("BE", stranger, body)[1]["message"] == signatures.NOT_VERIFIED
+
+
+def test_a_handlers_reply_always_answers_the_message_it_was_given(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender refuses a reply that does not answer its message; a handler that forgets
+    ``in_reply_to`` still sends one that does."""
+    from passerelle.federation import dispatch
+    from passerelle.federation import envelope as env
+
+    def forgetful(session: Any, node: Node, message: Any) -> Any:
+        return env.make(node, recipient=message.sender, type="ack", purpose="p", legal_basis="l")
+
+    monkeypatch.setitem(dispatch._HANDLERS, "ack", forgetful)
+    body = envelope(type="ack", payload={}, handling=None)
+    r = _post(inbox, body, signed(key, body))
+    assert r.status_code == 200, r.text
+    assert r.json()["in_reply_to"] == json.loads(body)["id"]

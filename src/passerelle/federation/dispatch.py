@@ -98,11 +98,18 @@ def record_reply_sent(session: Session, node: Node, reply: Envelope) -> None:
 
 
 def handle(session: Session, node: Node, message: Envelope) -> Envelope:
-    """Run the handler of ``message``'s type; always returns a reply (an ack by default)."""
+    """Run the handler of ``message``'s type; always returns a reply (an ack by default).
+
+    The reply answers ``message`` (``in_reply_to``) even if the handler did not say so: the
+    sender accepts only a reply bound to the message it delivered (see :func:`handle_reply`).
+    """
     fn = _HANDLERS.get(message.type)
     if fn is None:
         raise ValidationFailed(f"this node does not handle {message.type!r} messages")
-    return fn(session, node, message) or ack(node, message)
+    reply = fn(session, node, message) or ack(node, message)
+    if reply.in_reply_to is None:
+        reply = reply.model_copy(update={"in_reply_to": message.id})
+    return reply
 
 
 def _check_reply(session: Session, node: Node, reply: Envelope, signer: str, answers: str) -> None:
