@@ -275,3 +275,25 @@ def test_a_followup_request_id_must_be_a_uuid_and_cannot_take_another_peers(net:
     with net.nodes["FR"].session() as session:
         rows = session.scalars(select(Request).where(Request.direction == "in")).all()
     assert [(r.request_id, r.peer) for r in rows] == [(taken, "ES")]
+
+
+def test_an_inbox_message_may_only_answer_what_this_node_sent_to_its_signer(net: Net) -> None:
+    async def scenario() -> httpx.Response:
+        async with net.running() as c:
+            net.mesh.down.add("BE")
+            await _post_query(net, c, ["BE"], "1-ABC-234")
+            be_id = _out_id(net, "FR", "BE")
+            late_answer = _envelope(
+                "ES",
+                str(uuid.uuid4()),
+                type="query.answer",
+                in_reply_to=be_id,
+                payload={"result": "hit", "reference": "ref-forged"},
+            )
+            return await _signed_post(net, c, "ES", late_answer)
+
+    answered = asyncio.run(scenario())
+    assert answered.status_code == 403
+    assert "sent no message" in answered.json()["message"]
+    with net.nodes["FR"].session() as session:
+        assert session.scalars(select(Message).where(Message.direction == "in")).all() == []

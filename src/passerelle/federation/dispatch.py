@@ -122,13 +122,23 @@ def _check_reply(session: Session, node: Node, reply: Envelope, signer: str, ans
         raise PermissionDenied(
             f"the reply of {signer} does not answer the message {answers} it was given"
         )
+    check_answers_ours(session, reply)
+
+
+def check_answers_ours(session: Session, message: Envelope) -> None:
+    """A message that answers another (``in_reply_to``) must answer one this node sent to its
+    sender: a peer cannot act on the exchange of this node with another peer."""
+    if message.in_reply_to is None:
+        return
     sent = (
         session.query(Message)
-        .filter_by(peer=signer, message_id=answers, direction="out")
+        .filter_by(peer=message.sender, message_id=message.in_reply_to, direction="out")
         .one_or_none()
     )
     if sent is None:
-        raise PermissionDenied(f"this node sent no message {answers} to {signer}")
+        raise PermissionDenied(
+            f"this node sent no message {message.in_reply_to} to {message.sender}"
+        )
 
 
 def handle_reply(

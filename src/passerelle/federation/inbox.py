@@ -127,7 +127,9 @@ def receive(
         logged: PasserelleError = exc
         if isinstance(exc, _NotVerified):
             logged = SignatureInvalid(exc.reason)
-        claimed = signatures.claimed_keyid(headers.get("signature-input", "")[:1024])
+        claimed = signatures.claimed_keyid(
+            headers.get("signature-input", "")[: rules.SIGNED_HEADER_MAX_CHARS]
+        )
         refusals.record(
             node,
             logged,
@@ -146,6 +148,7 @@ def _process(session: Session, node: Node, message: Envelope, raw: str) -> tuple
     previous = dispatch.seen(session, message.sender, message.id)
     if previous is not None:
         return True, previous.reply
+    dispatch.check_answers_ours(session, message)
     row = dispatch.record_incoming(session, node, message, raw)
     reply = dispatch.handle(session, node, message)
     row.reply = env.encode(reply)
