@@ -19,7 +19,7 @@ from passerelle.alerts import load_watchlist
 from passerelle.alerts.service import register
 from passerelle.privacy.model import AuditEntry
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
-from tests.federation.test_dispatch import Forger
+from tests.federation.test_dispatch import Forger, patient
 
 PERSON = {"family_name": "Vandenberghe", "given_names": "Pieter Jan", "date_of_birth": "1991-04-17"}
 ALERT = {
@@ -390,6 +390,7 @@ def test_nobody_speaks_in_another_nodes_name(net: Net) -> None:
 async def _a_peer_cannot_rewrite_another_nodes_alert_in_a_reply(net: Net) -> None:
     """Issue #14, finding 2 as the red team ran it: ES answered FR's message with a reply in
     BE's name carrying BE's alert rewritten; FR stored it and audited the write as peer:BE."""
+    patient(net)
     async with net.running() as api:
         created = await api["BE"].post(
             "/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst")
