@@ -216,3 +216,69 @@ def test_control_characters_and_line_separators_cannot_break_a_line() -> None:
     assert description.count("\n") == 8  # each break kept as an escaped \n, nothing else
     assert "\tend" in description and "[31m" in description
     assert event["UID"][1] == "release-r1\nX-UID-INJECTED:1@fr.passerelle"
+
+
+def test_a_feed_token_belongs_to_its_owner_user_or_api_token_and_dies_with_it(
+    node: Node, client: TestClient
+) -> None:
+    """Finding 6 of issue #14: a feed token issued from an API token was resolved as the user
+    with the same numeric id, survived revoking the token and carried that user's roles."""
+    _seed_release(node)
+    path = "/api/v1/release-calendar/feed.ics"
+    # User 1 and token 1 share a number and nothing else.
+    make_user(node, "fr.dpo", "dpo")
+    with node.session() as session:
+        bearer = accounts.create_token(
+            session, name="dl-analyst", role="analyst", agency="FR", now=node.clock.now()
+        )
+        assert accounts.get_user(session, "fr.dpo").id == accounts.list_tokens(session)[0].id
+    issued = client.post(
+        "/api/v1/release-calendar/feed-token", headers={"Authorization": f"Bearer {bearer}"}
+    )
+    assert issued.status_code == 201, issued.text
+    feed = issued.json()["token"]
+    anonymous = TestClient(client.app)
+    # It reads the calendar as the analyst token (the dpo user could not).
+    assert anonymous.get(path, params={"token": feed}).status_code == 200
+    with node.session() as session:
+        accounts.revoke_token(session, "dl-analyst", now=node.clock.now())
+    refused = anonymous.get(path, params={"token": feed})
+    assert refused.status_code == 401
+    assert "owner" in refused.json()["message"]
+
+    # A user's feed token dies when the user is disabled.
+    make_user(node, "cal.user", "analyst")
+    login(client, "cal.user")
+    page = client.get("/alerts/calendar")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf
+    mine = client.post(
+        "/api/v1/release-calendar/feed-token", headers={"x-csrf-token": csrf.group(1)}
+    ).json()["token"]
+    assert anonymous.get(path, params={"token": mine}).status_code == 200
+    with node.session() as session:
+        accounts.disable_user(session, "cal.user", now=node.clock.now())
+    assert anonymous.get(path, params={"token": mine}).status_code == 401
+
+
+def test_a_feed_token_carries_its_owners_roles_of_today(node: Node, client: TestClient) -> None:
+    _seed_release(node)
+    path = "/api/v1/release-calendar/feed.ics"
+    make_user(node, "fr.analyst", "analyst")  # user 1
+    with node.session() as session:
+        dpo = accounts.create_token(  # token 1, a role that may not read the calendar
+            session, name="dl-dpo", role="dpo", agency="FR", now=node.clock.now()
+        )
+        analyst = accounts.create_token(
+            session, name="dl-analyst", role="analyst", agency="FR", now=node.clock.now()
+        )
+    # The dpo token cannot have a feed token (the route wants an analyst or a supervisor) …
+    denied = client.post(
+        "/api/v1/release-calendar/feed-token", headers={"Authorization": f"Bearer {dpo}"}
+    )
+    assert denied.status_code == 403
+    # … and the analyst token's feed reads as that token, not as user 2 (there is none).
+    feed = client.post(
+        "/api/v1/release-calendar/feed-token", headers={"Authorization": f"Bearer {analyst}"}
+    ).json()["token"]
+    assert TestClient(client.app).get(path, params={"token": feed}).status_code == 200

@@ -6,15 +6,20 @@ published by FR and adopted by BE, a release notified to the country the detaine
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from passerelle.alerts import load_watchlist
+from passerelle.alerts.service import register
+from passerelle.privacy.model import AuditEntry
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
+from tests.federation.test_dispatch import Forger, patient
 
 PERSON = {"family_name": "Vandenberghe", "given_names": "Pieter Jan", "date_of_birth": "1991-04-17"}
 ALERT = {
@@ -403,3 +408,59 @@ async def _a_malformed_payload_is_refused_with_its_reason(net: Net) -> None:
 
 def test_a_malformed_payload_is_refused_with_its_reason(net: Net) -> None:
     asyncio.run(_a_malformed_payload_is_refused_with_its_reason(net))
+
+
+async def _a_peer_cannot_rewrite_another_nodes_alert_in_a_reply(net: Net) -> None:
+    """Issue #14, finding 2 as the red team ran it: ES answered FR's message with a reply in
+    BE's name carrying BE's alert rewritten; FR stored it and audited the write as peer:BE."""
+    patient(net)
+    async with net.running() as api:
+        created = await api["BE"].post(
+            "/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst")
+        )
+        assert created.status_code == 201, created.text
+        alert_id = created.json()["id"]
+        with net.nodes["BE"].session() as session:
+            rewritten = {
+                **register.payload_of(register.get(session, alert_id)),
+                "reason": "Rewritten by ES (synthetic)",
+            }
+        before = _writes_as_be(net)
+        net.mesh.apps["ES"] = Forger(  # type: ignore[assignment]
+            net,
+            lambda sent, real: {
+                **real,
+                "sender": "BE",
+                "type": "query",
+                "in_reply_to": sent["id"],
+                "payload": {"kind": "alerts.alert", "query": {"alert": rewritten, "from": "BE"}},
+                "handling": {"code": "H0"},
+            },
+        )
+        mine = await api["FR"].post(
+            "/api/v1/alerts",
+            json={**ALERT, "family_name": "Dupont", "nationalities": ["FRA"]},
+            headers=net.auth("FR", "analyst"),
+        )
+        assert mine.status_code == 201, mine.text
+    with net.nodes["FR"].session() as session:
+        assert register.get(session, alert_id).reason == ALERT["reason"]
+    assert _writes_as_be(net) == before
+    with net.nodes["FR"].session() as session:
+        refused = session.scalars(select(AuditEntry).where(AuditEntry.action == "refuse")).all()
+    assert [(e.actor, json.loads(e.details)["refused"]) for e in refused] == [("peer:ES", "reply")]
+
+
+def _writes_as_be(net: Net) -> int:
+    with net.nodes["FR"].session() as session:
+        return len(
+            session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.actor == "peer:BE", AuditEntry.object_type == "alert"
+                )
+            ).all()
+        )
+
+
+def test_a_peer_cannot_rewrite_another_nodes_alert_in_a_reply(net: Net) -> None:
+    asyncio.run(_a_peer_cannot_rewrite_another_nodes_alert_in_a_reply(net))

@@ -60,7 +60,7 @@ def test_user_add_disable_and_bad_role(data_dir: Path) -> None:
         data_dir,
         "user",
         "add",
-        "x",
+        "xx",
         "--role",
         "chief",
         "--password-stdin",
@@ -72,6 +72,19 @@ def test_user_add_disable_and_bad_role(data_dir: Path) -> None:
     disabled = run(data_dir, "user", "disable", "be.liaison")
     assert disabled.returncode == 0
     assert "disabled" in run(data_dir, "user", "list").stdout
+    for name in ("token:dl-analyst", "peer:BE", "BE.Liaison", "x", "a" * 65):
+        refused = run(
+            data_dir,
+            "user",
+            "add",
+            name,
+            "--role",
+            "analyst",
+            "--password-stdin",
+            stdin="a long password\n",
+        )
+        assert refused.returncode == 2, name
+        assert "is not a valid username" in refused.stderr, name
     missing = run(data_dir, "user", "disable", "nobody")
     assert (missing.returncode, missing.stderr.strip()) == (6, "error: no user named 'nobody'")
 

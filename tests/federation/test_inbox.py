@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from passerelle.federation import keys, peers, rules, signatures
 from passerelle.node import Node
+from passerelle.privacy import audit
+from passerelle.privacy.clock import FrozenClock
 from passerelle.privacy.model import AuditEntry
 from passerelle.web.app import create_app
 from tests.conftest import START
@@ -117,6 +119,8 @@ def _post(inbox: TestClient, body: bytes, headers: dict[str, str]) -> Any:
 
 REFUSALS = [
     ("no signature", 401, "not signed"),
+    # The caller is told the same for both (it cannot probe which node codes are registered);
+    # the audit log keeps the exact reason.
     ("unknown key", 401, "unknown key"),
     ("bad signature", 401, "bad signature"),
     ("altered body", 401, "altered in transit"),
@@ -152,7 +156,10 @@ def test_bad_messages_are_refused_with_a_typed_error_and_audited(
         body, headers = _bad(case, key)
         r = _post(inbox, body, headers)
         assert r.status_code == status, case
-        assert reason in r.json()["message"], case
+        if case in ("unknown key", "bad signature"):
+            assert r.json()["message"] == signatures.NOT_VERIFIED, case
+        else:
+            assert reason in r.json()["message"], case
         expected = "signature_invalid" if status == 401 else "permission_denied"
         assert r.json()["error"] == expected, case
         entries = refusals(node)
@@ -201,7 +208,8 @@ def test_a_removed_peer_can_no_longer_post(
     body = envelope()
     r = _post(inbox, body, signed(key, body))
     assert r.status_code == 401
-    assert "unknown key 'BE'" in r.json()["message"]
+    assert r.json()["message"] == signatures.NOT_VERIFIED
+    assert "unknown key 'BE'" in json.loads(refusals(node)[-1].details)["reason"]
 
 
 def test_the_server_runs_a_delivery_worker_that_drains_the_outbox(
@@ -228,3 +236,94 @@ def test_the_server_runs_a_delivery_worker_that_drains_the_outbox(
             time.sleep(0.1)
     assert row.attempts == 1 and row.status == "pending"
     assert row.last_error and "BE unreachable" in row.last_error
+
+
+def test_an_oversized_keyid_is_refused_unread_and_audited_in_a_small_entry(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey
+) -> None:
+    """Finding 4 of issue #14: a 60,000-character key id wrote ~120 KB of audit per request."""
+    peers.forget_keys()
+    body = envelope()
+    headers = signed(key, body)
+    huge = "A" * 60_000
+    headers["signature-input"] = headers["signature-input"].replace('keyid="BE"', f'keyid="{huge}"')
+    r = _post(inbox, body, headers)
+    assert r.status_code == 400
+    assert "signature-input header exceeds" in r.json()["message"]
+    entry = refusals(node)[-1]
+    assert entry.actor == "peer:unverified"
+    assert len(entry.actor) + len(entry.object_id) + len(entry.details) < 1000
+    assert "AAAA" not in entry.details
+    assert peers.cached_key_count() == 0  # nothing was looked up for it
+
+
+def test_all_headers_together_are_bounded(inbox: TestClient, node: Node) -> None:
+    body = envelope()
+    padding = {f"x-pad-{n}": "p" * 1000 for n in range(20)}
+    r = _post(inbox, body, {"content-type": "application/json", **padding})
+    assert r.status_code == 400
+    assert "request headers exceed" in r.json()["message"]
+
+
+def test_invented_key_ids_cannot_grow_the_key_cache(inbox: TestClient, node: Node) -> None:
+    peers.forget_keys()
+    for n in range(rules.PEER_KEY_CACHE_SIZE + 44):
+        code = f"Z{n:03d}"
+        body = envelope(sender=code)
+        r = _post(inbox, body, signed(Ed25519PrivateKey.generate(), body, keyid=code))
+        assert r.status_code == 401
+    assert peers.cached_key_count() == rules.PEER_KEY_CACHE_SIZE
+
+
+def test_refusals_are_audited_a_few_times_per_source_then_counted_in_a_summary(
+    inbox: TestClient, node: Node, clock: FrozenClock
+) -> None:
+    body = envelope()
+    unsigned = {"content-type": "application/json"}
+    for _ in range(rules.REFUSAL_AUDIT_PER_WINDOW + 15):
+        assert _post(inbox, body, unsigned).status_code == 401
+    assert len(refusals(node)) == rules.REFUSAL_AUDIT_PER_WINDOW
+    clock.advance(rules.REFUSAL_AUDIT_WINDOW + timedelta(seconds=1))
+    assert _post(inbox, body, unsigned).status_code == 401
+    entries = refusals(node)
+    assert [e.outcome for e in entries[-2:]] == ["rate-limited", "denied"]
+    summary = json.loads(entries[-2].details)
+    assert summary["refusals_not_logged"] == 15
+    assert (summary["source"], summary["error"]) == ("testclient", "signature_invalid")
+    with node.session() as session:
+        assert audit.verify(session).ok
+
+
+def test_errors_do_not_reveal_which_node_codes_are_registered(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey
+) -> None:
+    """Finding 10 of issue #14: "unknown key 'NL'" against "bad signature for key 'BE'"."""
+    body = envelope()
+    stranger = Ed25519PrivateKey.generate()
+
+    def answer(keyid: str, signing: Ed25519PrivateKey, posted: bytes) -> tuple[int, Any]:
+        r = _post(inbox, posted, signed(signing, body, keyid=keyid))
+        return r.status_code, r.json()
+
+    altered = body.replace(b"spaceship", b"submarine")
+    assert answer("BE", stranger, body) == answer("NL", stranger, body)  # bad sig / unknown
+    assert answer("BE", key, altered) == answer("NL", stranger, altered)  # altered body
+    assert answer("BE", stranger, body)[1]["message"] == signatures.NOT_VERIFIED
+
+
+def test_a_handlers_reply_always_answers_the_message_it_was_given(
+    inbox: TestClient, node: Node, key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender refuses a reply that does not answer its message; a handler that forgets
+    ``in_reply_to`` still sends one that does."""
+    from passerelle.federation import dispatch
+    from passerelle.federation import envelope as env
+
+    def forgetful(session: Any, node: Node, message: Any) -> Any:
+        return env.make(node, recipient=message.sender, type="ack", purpose="p", legal_basis="l")
+
+    monkeypatch.setitem(dispatch._HANDLERS, "ack", forgetful)
+    body = envelope(type="ack", payload={}, handling=None)
+    r = _post(inbox, body, signed(key, body))
+    assert r.status_code == 200, r.text
+    assert r.json()["in_reply_to"] == json.loads(body)["id"]

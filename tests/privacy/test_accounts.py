@@ -17,6 +17,23 @@ from passerelle.privacy import accounts
 from passerelle.privacy.clock import FrozenClock
 
 
+@pytest.mark.parametrize(
+    "name", ["token:dl-analyst", "peer:BE", "BE.analyst", "x", "a" * 65, "fr analyst", "é.t"]
+)
+def test_usernames_follow_one_rule_that_no_token_or_peer_name_passes(node: Node, name: str) -> None:
+    """Finding 7 of issue #14: ``token:…`` and ``peer:…`` users looked like tokens and peers in
+    the audit log."""
+    with pytest.raises(ValidationFailed, match="not a valid username"):
+        accounts.check_username(name)
+    with pytest.raises(ValidationFailed, match="not a valid username"):
+        make_user(node, name, "analyst")
+
+
+def test_the_username_rule_accepts_what_the_console_and_demo_use() -> None:
+    for name in ("fr.analyst", "be-liaison_2", "ab", "a" * 64):
+        assert accounts.check_username(name) == name
+
+
 def test_password_is_stored_as_argon2_hash_and_checked(node: Node) -> None:
     make_user(node, "fr.analyst", "analyst")
     with node.session() as session:
@@ -32,11 +49,11 @@ def test_password_is_stored_as_argon2_hash_and_checked(node: Node) -> None:
 
 def test_roles_and_passwords_are_validated(node: Node) -> None:
     with pytest.raises(ValidationFailed, match="unknown role"):
-        make_user(node, "x", "superuser")
+        make_user(node, "xx", "superuser")
     with pytest.raises(ValidationFailed, match="10 characters"):
-        make_user(node, "y", "analyst", password="short")
+        make_user(node, "yy", "analyst", password="short")
     with pytest.raises(ValidationFailed, match="unknown role"):
-        make_user(node, "z", "carrier")  # machine roles are for tokens only
+        make_user(node, "zz", "carrier")  # machine roles are for tokens only
     make_user(node, "dup", "analyst")
     with pytest.raises(Conflict):
         make_user(node, "dup", "dpo")

@@ -59,6 +59,20 @@ def test_invalid_fields_name_the_field(client: TestClient, node: Node) -> None:
     assert {"body.username", "body.password"} <= fields
 
 
+def test_the_api_applies_the_one_username_rule(client: TestClient, node: Node) -> None:
+    admin = _token(node, "admin")
+    for name in ("token:dl-analyst", "peer:BE", "Be.Liaison"):
+        answer = client.post(
+            "/api/v1/users",
+            json={"username": name, "password": "long enough pw", "roles": ["analyst"]},
+            headers=admin,
+        )
+        assert answer.status_code == 422, name
+        problems = answer.json()["details"]["problems"]
+        assert [p["field"] for p in problems] == ["body.username"]
+        assert "not a valid username" in problems[0]["problem"]
+
+
 def test_oversized_body_is_refused_before_reading(client: TestClient, node: Node) -> None:
     limit = node.settings.max_body_bytes
     answer = client.post(

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import csrf_of, login, make_user
 
 from passerelle.node import Node
-from passerelle.privacy import audit
+from passerelle.privacy import accounts, audit
 from passerelle.privacy.clock import FrozenClock
 
 
@@ -58,6 +58,25 @@ def test_console_form_without_csrf_token_is_refused(client: TestClient, node: No
     )
     assert answer.status_code == 303
     assert "new.analyst" in client.get("/admin").text
+
+
+def test_the_add_user_form_applies_the_username_rule_and_shows_the_error(
+    client: TestClient, node: Node
+) -> None:
+    """Finding 7 of issue #14: the form skipped the API's rule (``token:dl-analyst``)."""
+    make_user(node, "fr.admin", "admin")
+    login(client, "fr.admin")
+    token = csrf_of(client, "/admin")
+    for name in ("token:dl-analyst", "peer:BE"):
+        answer = client.post(
+            "/admin/users",
+            data={"username": name, "password": "x" * 12, "roles": "analyst", "csrf_token": token},
+        )
+        assert answer.status_code == 422, name
+        assert "not a valid username" in answer.text
+        assert 'role="alert"' in answer.text  # shown on the admin page, above the form
+    with node.session() as session:
+        assert [u.username for u in accounts.list_users(session)] == ["fr.admin"]
 
 
 def test_expired_session_sends_back_to_login(

@@ -38,8 +38,9 @@ class CalendarFeedRequirement(RoleRequirement):
     def __call__(self, request: Request) -> Principal:
         token = request.query_params.get("token")
         if getattr(request.state, "principal", None) is None and token:
-            with node_of(request).session() as session:
-                request.state.principal = feeds.principal_for(session, token)
+            node = node_of(request)
+            with node.session() as session:
+                request.state.principal = feeds.principal_for(session, token, now=node.clock.now())
         if getattr(request.state, "principal", None) is None and not token:
             raise getattr(request.state, "auth_error", None) or NotAuthenticated(
                 "authentication required (bearer token, session or calendar feed token)"

@@ -189,12 +189,17 @@ class Returnee(Base):
 
 
 class FeedToken(Base):
-    """A per-user calendar feed token (only its hash is stored)."""
+    """A calendar feed token (only its hash is stored), owned by a user or an API token.
+
+    ``owner_kind`` ("user" or "token") and ``user_id`` (the owner's id in its own table) name
+    the owner together: a token's id says nothing about the user with the same number.
+    """
 
     __tablename__ = "alerts_feed_token"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(100), index=True)
+    owner_kind: Mapped[str] = mapped_column(String(8), default="user", server_default="user")
     user_id: Mapped[int]
     agency: Mapped[str] = mapped_column(String(32))
     roles: Mapped[list[str]] = mapped_column(JSON)

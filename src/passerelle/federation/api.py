@@ -89,6 +89,7 @@ async def receive(request: Request) -> Response:
         path=request.url.path,
         headers=headers,
         body=body,
+        source=request.client.host if request.client else "unknown",
     )
     return Response(reply.body, status_code=reply.status, headers=reply.headers)
 

@@ -15,8 +15,8 @@ from datetime import timedelta
 import httpx
 from starlette.concurrency import run_in_threadpool
 
-from passerelle.errors import PasserelleError
-from passerelle.federation import dispatch, keys, outbox, rules, transport
+from passerelle.errors import PasserelleError, PermissionDenied, UsageError
+from passerelle.federation import dispatch, keys, outbox, refusals, rules, transport
 from passerelle.node import Node
 
 log = logging.getLogger("passerelle.federation")
@@ -41,10 +41,31 @@ def _record(node: Node, claim: outbox.Claim, result: transport.Outcome) -> None:
             if result.delivered:
                 outbox.mark_delivered(session, claim.row_id, now=now)
                 if result.reply:
-                    dispatch.handle_reply(session, node, result.reply)
+                    dispatch.handle_reply(
+                        session, node, result.reply, signer=claim.peer, answers=claim.message_id
+                    )
                 return
             outbox.mark_failed(
                 session, claim.row_id, result.error, now=now, permanent=result.permanent
+            )
+    except (PermissionDenied, UsageError) as exc:
+        # The peer's reply is not bound to it or to our message (or is not an envelope):
+        # refused and audited; asking again would bring the same reply back.
+        refusals.record(
+            node,
+            exc,
+            source=claim.peer,
+            signer=claim.peer,
+            message_id=claim.message_id,
+            what="reply",
+        )
+        with node.session() as session:
+            outbox.mark_failed(
+                session,
+                claim.row_id,
+                f"{claim.peer} reply refused: {exc.message}",
+                now=node.clock.now(),
+                permanent=True,
             )
     except Exception as exc:
         # The reply could not be processed: keep the message, retry it with back-off (the

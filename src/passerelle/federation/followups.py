@@ -8,6 +8,7 @@ outbox. Both nodes audit every step; deadlines come from ``rules.deadline_for``.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime
 
@@ -31,6 +32,7 @@ from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
 
 OPEN = ("queued", "pending")
+_REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)
 
 
 def _due(kind: str, urgent: bool, now: datetime) -> datetime:
@@ -95,10 +97,14 @@ def request(
     return request_id, row.id
 
 
-def _incoming(session: Session, request_id: str) -> Request:
-    row = session.scalars(
+def _incoming_or_none(session: Session, request_id: str) -> Request | None:
+    return session.scalars(
         select(Request).where(Request.request_id == request_id, Request.direction == "in")
     ).first()
+
+
+def _incoming(session: Session, request_id: str) -> Request:
+    row = _incoming_or_none(session, request_id)
     if row is None:
         raise NotFound(f"no incoming follow-up request {request_id}")
     return row
@@ -275,7 +281,12 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
     """Requested side: record the request for a supervisor's decision."""
     payload = message.payload
     request_id = str(payload.get("request_id", ""))
-    kind = str(payload.get("kind", ""))
+    if not _REQUEST_ID.match(request_id):
+        # It becomes part of console links: only the form every node generates is accepted.
+        raise ValidationFailed("a follow-up request id must be a lower-case UUID")
+    if _incoming_or_none(session, request_id) is not None:
+        raise Conflict(f"a follow-up request {request_id} was already received")
+    kind = str(payload.get("kind", ""))[:40]
     now = node.clock.now()
     session.add(
         Request(
@@ -283,11 +294,11 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
             direction="in",
             peer=message.sender,
             kind=kind,
-            reference=str(payload.get("reference", "")),
+            reference=str(payload.get("reference", ""))[:100],
             case_ref=message.case_ref,
             purpose=message.purpose,
             legal_basis=message.legal_basis,
-            requested_by=f"{message.sender}:{payload.get('requested_by', '?')}",
+            requested_by=f"{message.sender}:{payload.get('requested_by', '?')}"[:120],
             requested_at=now,
             due_at=_due(kind, bool(payload.get("urgent")), now),
             status="pending",

@@ -35,10 +35,12 @@ class Message(Base):
     The body is encrypted with the node's field key (``bodies``) and erased when its message
     type's body retention ends; the envelope (who, when, which type, which reference, the
     SHA-256 of the body) stays for the accountability period of ``federation_message``.
+    A message is known by its peer and id together: a peer cannot reach another's message (or
+    the reply sent to it) by reusing its id.
     """
 
     __tablename__ = "federation_message"
-    __table_args__ = (UniqueConstraint("message_id", "direction"),)
+    __table_args__ = (UniqueConstraint("peer", "message_id", "direction"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -85,25 +87,42 @@ def public_key(session: Session, code: str) -> Ed25519PublicKey | None:
     return keys.parse_public(peer.public_key) if peer else None
 
 
-_cache: dict[tuple[str, str], tuple[float, Ed25519PublicKey | None]] = {}
+_cache: OrderedDict[tuple[str, str], tuple[float, Ed25519PublicKey | None]] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def cached_public_key(node: Node, code: str) -> Ed25519PublicKey | None:
-    """:func:`public_key`, remembered for ``rules.PEER_KEY_CACHE_SECONDS``."""
+    """:func:`public_key`, remembered for ``rules.PEER_KEY_CACHE_SECONDS``.
+
+    At most ``rules.PEER_KEY_CACHE_SIZE`` entries are kept (least recently used dropped
+    first), unknown codes included, so invented key ids cannot grow the cache.
+    """
     slot = (node.db.url, code)
-    hit = _cache.get(slot)
     now = time.monotonic()
-    if hit is not None and now - hit[0] < rules.PEER_KEY_CACHE_SECONDS:
-        return hit[1]
+    with _cache_lock:
+        hit = _cache.get(slot)
+        if hit is not None and now - hit[0] < rules.PEER_KEY_CACHE_SECONDS:
+            _cache.move_to_end(slot)
+            return hit[1]
     with node.session() as session:
         key = public_key(session, code)
-    _cache[slot] = (now, key)
+    with _cache_lock:
+        _cache[slot] = (now, key)
+        _cache.move_to_end(slot)
+        while len(_cache) > rules.PEER_KEY_CACHE_SIZE:
+            _cache.popitem(last=False)
     return key
+
+
+def cached_key_count() -> int:
+    """How many peer keys the cache holds (for tests and diagnostics)."""
+    return len(_cache)
 
 
 def forget_keys() -> None:
     """Drop cached peer keys (after a change to the registry in this process)."""
-    _cache.clear()
+    with _cache_lock:
+        _cache.clear()
 
 
 def pending_counts(session: Session) -> dict[str, int]:

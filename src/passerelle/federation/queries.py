@@ -84,7 +84,11 @@ def _close_waiting(node: Node, query_id: str) -> None:
             select(Answer).where(Answer.query_id == query_id, Answer.status == "pending")
         ):
             message = session.scalars(
-                select(Message).where(Message.message_id == answer.message_id)
+                select(Message).where(
+                    Message.message_id == answer.message_id,
+                    Message.direction == "out",
+                    Message.peer == answer.peer,
+                )
             ).first()
             error = (message.last_error if message else None) or "no answer"
             answer.status = "timeout" if "did not answer" in error else "unreachable"

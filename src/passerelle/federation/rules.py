@@ -134,6 +134,30 @@ RESPONSE_COMPONENTS = ("@status", "date", "content-digest")
 SIGNATURE_LABEL = "sig1"
 SIGNATURE_ALG = "ed25519"  # RFC 9421 §3.3.6
 
+#: Bounds checked on an inbox request before anything from it is parsed or logged (project
+#: choice, finding 4 of issue #14): the headers a signature uses are short by construction
+#: (``Signature-Input`` is about 120 characters), so anything longer is refused unread.
+SIGNED_HEADER_MAX_CHARS = 1024
+#: All request headers together (bytes of names and values).
+HEADERS_MAX_BYTES = 16 * 1024
+#: A key id is a node code: upper-case ASCII letters, digits, ``-`` and ``_``, at most 32.
+KEYID_PATTERN = r"^[A-Z0-9_-]{1,32}$"
+#: How many peer keys (or "no such peer" answers) the inbox keeps in memory, least recently
+#: used dropped first: a stream of invented key ids cannot grow the cache.
+PEER_KEY_CACHE_SIZE = 256
+#: Refused requests are audited in full at most this many times per source (remote address,
+#: or peer for a refused reply) and error code in each window; the rest are counted and one
+#: summary entry gives their number when the window has passed.
+REFUSAL_AUDIT_PER_WINDOW = 10
+REFUSAL_AUDIT_WINDOW = timedelta(minutes=1)
+#: Sources tracked at once by that limiter (the oldest are summarised and dropped beyond).
+REFUSAL_SOURCES_TRACKED = 1024
+#: Longest refusal reason written to the audit log.
+REFUSAL_REASON_MAX_CHARS = 300
+#: A follow-up request id is a lower-case RFC 9562 UUID, as every node generates them: it is
+#: used in console links, so nothing else (``../../admin``) may be accepted from a peer.
+REQUEST_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
 #: Outbox retry policy (project choice): exponential back-off, capped, then parked as failed
 #: until an operator runs ``passerelle outbox retry``.
 RETRY_FIRST = timedelta(seconds=1)

@@ -98,6 +98,18 @@ def sign(
     }
 
 
+class KeyMismatch(SignatureInvalid):
+    """The signature does not verify: unknown key id or bad signature.
+
+    The message names which, for the verifier's own log; the inbox answers both with the same
+    :data:`NOT_VERIFIED` so a caller cannot learn which node codes are registered.
+    """
+
+
+#: What the inbox tells a caller whose signature does not verify, whatever the reason.
+NOT_VERIFIED = "the signature does not verify with the key of a registered peer"
+
+
 @dataclass(frozen=True)
 class Verified:
     keyid: str
@@ -154,20 +166,23 @@ def verify(
     keyid, created = params.get("keyid"), params.get("created")
     if not isinstance(keyid, str) or not isinstance(created, int):
         raise SignatureInvalid("the signature names no key id or creation time")
-    key = key_for(keyid)
-    if key is None:
-        raise SignatureInvalid(f"unknown key {keyid!r}: not a registered peer")
+    # Everything that does not depend on the key is checked before the key is looked up, so
+    # an unknown key and a bad signature are the last two failures and look alike to a caller
+    # (see :class:`KeyMismatch`).
     digest = message.headers.get("content-digest", "")
     if digest.strip() != content_digest(body):
         raise SignatureInvalid("the body does not match its Content-Digest (altered in transit)")
     sig_match = _SIG.match(signature.strip())
     if not sig_match or sig_match.group(1) != label:
         raise SignatureInvalid("the Signature header is not in the accepted form")
+    key = key_for(keyid)
+    if key is None:
+        raise KeyMismatch(f"unknown key {keyid!r}: not a registered peer")
     try:
         raw = base64.b64decode(sig_match.group(2), validate=True)
         key.verify(raw, signature_base(message, covered, params_value))
     except (InvalidSignature, binascii.Error, ValueError) as exc:
-        raise SignatureInvalid(f"bad signature for key {keyid!r}") from exc
+        raise KeyMismatch(f"bad signature for key {keyid!r}") from exc
     created_at = datetime.fromtimestamp(created, tz=now.tzinfo)
     try:
         dated = parsedate_to_datetime(message.component("date"))

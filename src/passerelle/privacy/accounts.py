@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from passerelle.privacy.rules import (
     LOGIN_FAILURE_WINDOW,
     LOGIN_MAX_FAILURES,
     ROLES,
+    USERNAME_PATTERN,
 )
 
 _hasher = PasswordHasher()
@@ -71,6 +73,22 @@ def ensure_agency(session: Session, code: str, name: str, country: str) -> Agenc
     return agency
 
 
+_USERNAME = re.compile(USERNAME_PATTERN)
+
+
+def check_username(username: str) -> str:
+    """``username`` if it follows :data:`~passerelle.privacy.rules.USERNAME_PATTERN`, else a
+    :class:`ValidationFailed` saying the rule. Every path that creates a user calls this."""
+    if not _USERNAME.match(username):
+        shown = username if len(username) <= 64 else username[:64] + "…"
+        raise ValidationFailed(
+            f"{shown!r} is not a valid username: use 2 to 64 lower-case letters, digits, "
+            "'.', '_' or '-'",
+            field="username",
+        )
+    return username
+
+
 def _check_roles(roles: list[str], allowed: tuple[str, ...]) -> None:
     if not roles:
         raise ValidationFailed("at least one role is required")
@@ -92,6 +110,7 @@ def add_user(
     now: datetime,
 ) -> User:
     """Create a console user with an argon2 password hash."""
+    check_username(username)
     _check_roles(roles, HUMAN_ROLES)
     if len(password) < 10:
         raise ValidationFailed("the password must have at least 10 characters")
@@ -270,6 +289,38 @@ def principal_for_token(session: Session, raw: str, *, now: datetime) -> Princip
         agency=token.agency_code,
         roles=frozenset({token.role}),
     )
+
+
+def principal_for_owner(session: Session, kind: str, owner_id: int, *, now: datetime) -> Principal:
+    """The principal ``kind`` ("user" or "token") number ``owner_id`` is *now*: a disabled user,
+    or a revoked or expired token, is refused. For credentials derived from a principal (a
+    calendar feed token), so they die with their owner and carry its current roles."""
+    if kind == "user":
+        user = session.get(User, owner_id)
+        if user is None or user.disabled_at is not None:
+            raise NotAuthenticated("the account behind this credential is disabled")
+        return Principal(
+            kind="user",
+            id=user.id,
+            name=user.username,
+            agency=user.agency_code,
+            roles=user.role_set,
+            locale=user.locale,
+        )
+    if kind == "token":
+        token = session.get(ApiToken, owner_id)
+        if token is None or token.revoked_at is not None:
+            raise NotAuthenticated("the API token behind this credential is revoked")
+        if token.expires_at is not None and token.expires_at <= now:
+            raise NotAuthenticated("the API token behind this credential has expired")
+        return Principal(
+            kind="token",
+            id=token.id,
+            name=f"token:{token.name}",
+            agency=token.agency_code,
+            roles=frozenset({token.role}),
+        )
+    raise NotAuthenticated(f"a credential cannot belong to a {kind!r}")
 
 
 def set_locale(session: Session, user_id: int, locale: str) -> None:

@@ -45,6 +45,12 @@ ROLES: dict[str, RoleInfo] = {
     )
 }
 
+#: The one rule for usernames, in every entry path (CLI ``user add``, API, console form, demo):
+#: lower-case ASCII letters, digits, ``.``, ``_`` and ``-``, 2 to 64 characters (project choice,
+#: issues #14 and #17). No ``:``, so no user can be named like a token (``token:NAME``) or a peer
+#: (``peer:CODE``) in the audit log, and no case variants of one name.
+USERNAME_PATTERN = r"^[a-z0-9._-]{2,64}$"
+
 HUMAN_ROLES = tuple(code for code, info in ROLES.items() if not info.machine)
 MACHINE_ROLES = tuple(code for code, info in ROLES.items() if info.machine)
 

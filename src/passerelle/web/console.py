@@ -15,7 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from passerelle.bounds import Count
-from passerelle.errors import CsrfFailed, InvalidCredentials, PasserelleError, TooManyRequests
+from passerelle.errors import (
+    Conflict,
+    CsrfFailed,
+    InvalidCredentials,
+    NotFound,
+    PasserelleError,
+    TooManyRequests,
+    ValidationFailed,
+)
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
@@ -224,7 +232,12 @@ def audit_verify(
     return render(request, "core/_verify.html", {"result": result})
 
 
-def _admin_page(request: Request, session: Session, new_token: str | None = None) -> Response:
+def _admin_page(
+    request: Request,
+    session: Session,
+    new_token: str | None = None,
+    user_error: PasserelleError | None = None,
+) -> Response:
     return render(
         request,
         "core/admin.html",
@@ -235,7 +248,9 @@ def _admin_page(request: Request, session: Session, new_token: str | None = None
             "machine_roles": MACHINE_ROLES,
             "role_info": ROLES,
             "new_token": new_token,
+            "user_error": user_error,
         },
+        status=user_error.status if user_error else 200,
     )
 
 
@@ -257,15 +272,19 @@ def admin_add_user(
     principal: Principal = require("admin"),
 ) -> Response:
     node = node_of(request)
-    accounts.add_user(
-        session,
-        username=username,
-        password=password,
-        roles=roles,
-        agency=principal.agency,
-        display_name=display_name,
-        now=node.clock.now(),
-    )
+    try:
+        accounts.add_user(
+            session,
+            username=username,
+            password=password,
+            roles=roles,
+            agency=principal.agency,
+            display_name=display_name,
+            now=node.clock.now(),
+        )
+    except (ValidationFailed, Conflict, NotFound) as exc:
+        # The same rules as the API and the CLI; the form shows what was wrong.
+        return _admin_page(request, session, user_error=exc)
     node.audit_admin(session, principal.actor, "user", username, "add", roles=roles)
     return RedirectResponse("/admin", status_code=303)
 

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from passerelle.errors import ValidationFailed
+from passerelle.privacy import accounts
+
+
+def _username(value: str) -> str:
+    """The privacy layer's one username rule, reported as a field problem."""
+    try:
+        return accounts.check_username(value)
+    except ValidationFailed as exc:
+        raise ValueError(exc.message) from None
 
 
 class Me(BaseModel):
@@ -44,7 +56,11 @@ class VerifyOut(BaseModel):
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9._-]+$")
+    username: Annotated[
+        str,
+        Field(max_length=200, description="2 to 64 of a-z, 0-9, '.', '_', '-'"),
+        AfterValidator(_username),
+    ]
     password: str = Field(min_length=10, max_length=200)
     roles: list[str]
     display_name: str = ""

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "federation_tls_pin"
-down_revision: str | Sequence[str] | None = "federation_0001"
+down_revision: str | Sequence[str] | None = "federation_0002_signer"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
