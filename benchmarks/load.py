@@ -21,8 +21,9 @@ many clients, each sending its next request as soon as the last one answered):
 
 Per row: throughput (answered requests per second), p50 and p99 latency, errors (any status
 other than 2xx, timeouts of 15 s, connection errors), and the p99 of ``GET /health`` polled
-every 50 ms by a separate process during the row (goal < 100 ms). After the rows the server is
-stopped and ``passerelle audit verify`` is run on the node. ``--src`` runs the same load
+every 50 ms by a separate process during the row (goal < 100 ms). Every row starts a fresh server
+process on the same node (so a server wedged by one row does not decide the next); after the
+rows ``passerelle audit verify`` is run on the node. ``--src`` runs the same load
 against another checkout's ``src`` (used for the before/after table in docs/benchmarks/load.md);
 on PostgreSQL a throw-away server is started as the tests do (``tests/pgserver.py``).
 """
@@ -165,7 +166,9 @@ class Target:
         command = [sys.executable, "-m", "passerelle", "serve", "--port", str(self.port)]
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
-        self.server = subprocess.Popen(command, env=self.env)
+        log = Path(self.env["PASSERELLE_DATA_DIR"]).parent / "server.log"
+        with log.open("ab") as handle:  # server tracebacks stay out of the table
+            self.server = subprocess.Popen(command, env=self.env, stdout=handle, stderr=handle)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -179,7 +182,7 @@ class Target:
         if self.server is not None:
             self.server.terminate()
             try:
-                self.server.wait(timeout=30)
+                self.server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.server.kill()
                 self.server.wait()
@@ -329,37 +332,48 @@ async def _run_row(load: Load, scenario: str, concurrency: int, seconds: float, 
     row.p50_ms, row.p99_ms = _pct(latencies, 0.5), _pct(latencies, 0.99)
 
 
-async def _rows(
-    target: Target, database: str, scenarios: list[str], levels: list[int], seconds: float
-) -> list[Row]:
-    rows = []
-    limits = httpx.Limits(max_connections=max(levels) + 4, max_keepalive_connections=max(levels))
+async def _row(target: Target, scenario: str, concurrency: int, row: Row) -> None:
+    limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency)
     async with (
         httpx.AsyncClient(timeout=TIMEOUT, limits=limits) as client,
         httpx.AsyncClient(timeout=TIMEOUT, limits=limits) as browser,
     ):
         load = Load(target, client, browser)
-        await load.login()
-        for scenario in scenarios:
-            for concurrency in levels:
-                row = Row(database, target.workers, scenario, concurrency, seconds)
-                ctx = mp.get_context("fork")
-                ready, stop, out = ctx.Event(), ctx.Event(), ctx.Queue()
-                probe = ctx.Process(target=_probe, args=(target.base, ready, stop, out))
-                probe.start()
-                await asyncio.to_thread(ready.wait, 60)
-                await _run_row(load, scenario, concurrency, seconds, row)
-                stop.set()
-                try:
-                    health, row.health_errors = await asyncio.to_thread(out.get, True, 60)
-                except queue.Empty:
-                    health, row.health_errors = [TIMEOUT], 1
-                probe.join(timeout=30)
-                if probe.is_alive():
-                    probe.kill()
-                row.health_p99_ms = _pct(health, 0.99)
-                print(_line(row), flush=True)
-                rows.append(row)
+        if scenario in ("console", "mixed"):
+            await load.login()
+        ctx = mp.get_context("fork")
+        ready, stop, out = ctx.Event(), ctx.Event(), ctx.Queue()
+        probe = ctx.Process(target=_probe, args=(target.base, ready, stop, out))
+        probe.start()
+        await asyncio.to_thread(ready.wait, 60)
+        await _run_row(load, scenario, concurrency, row.seconds, row)
+        stop.set()
+        try:
+            health, row.health_errors = await asyncio.to_thread(out.get, True, 60)
+        except queue.Empty:
+            health, row.health_errors = [TIMEOUT], 1
+        probe.join(timeout=30)
+        if probe.is_alive():
+            probe.kill()
+        row.health_p99_ms = _pct(health, 0.99)
+
+
+def _rows(
+    target: Target, database: str, scenarios: list[str], levels: list[int], seconds: float
+) -> list[Row]:
+    """Every row on a freshly started server, so that one row's aftermath (a wedged server on
+    the old code) does not decide the next."""
+    rows = []
+    for scenario in scenarios:
+        for concurrency in levels:
+            row = Row(database, target.workers, scenario, concurrency, seconds)
+            target.start()
+            try:
+                asyncio.run(_row(target, scenario, concurrency, row))
+            finally:
+                target.stop()
+            print(_line(row), flush=True)
+            rows.append(row)
     return rows
 
 

@@ -43,6 +43,12 @@ class Node:
         with self.db.session() as session:
             yield session
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read-only unit of work (no write lock on SQLite); see ``Database.read_session``."""
+        with self.db.read_session() as session:
+            yield session
+
     @property
     def cipher(self) -> FieldCipher:
         if self._cipher is None:

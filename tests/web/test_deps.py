@@ -24,9 +24,10 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
-from tests.conftest import START
+from tests.conftest import START, login, make_user
 
 import passerelle
+from passerelle.errors import DatabaseBusy
 from passerelle.node import Node, db_session, open_node
 from passerelle.privacy import accounts
 from passerelle.settings import Settings
@@ -34,7 +35,9 @@ from passerelle.storage.database import BlockingCallOnEventLoop
 from passerelle.web.app import api_routes, create_app
 
 #: Calls that open a database session or read the database directly.
-SESSION_CALLS = frozenset({"session", "read_committed", "db_session", "raw_connection"})
+SESSION_CALLS = frozenset(
+    {"session", "read_session", "read_committed", "db_session", "raw_connection"}
+)
 PACKAGE = Path(passerelle.__file__).parent
 
 
@@ -202,20 +205,32 @@ def test_a_busy_database_answers_503_with_retry_after_at_once(busy_node: Node) -
         token = accounts.create_token(
             session, name="probe", role="analyst", agency="FR", now=busy_node.clock.now()
         )
-    with TestClient(create_app(busy_node)) as client:
+    make_user(busy_node, "fr.analyst", "analyst")
+    screening = {
+        "id": "r1",
+        "full_name": "Jean Dupont",
+        "purpose": "border check",
+        "legal_basis": "test",
+    }
+    with TestClient(create_app(busy_node), follow_redirects=False) as client:
+        assert login(client, "fr.analyst").status_code == 303
         release = _hold_lock(busy_node)
         try:
             started = time.monotonic()
-            api = client.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
-            client.cookies.set("passerelle_session", "whatever")
-            page = client.get("/")
+            api = client.post(
+                "/api/v1/identity/screen",
+                json=screening,
+                headers={"authorization": f"Bearer {token}"},
+            )
+            page = client.get("/exchange/peers")
             elapsed = time.monotonic() - started
-            client.cookies.clear()
             health = client.get("/health")
         finally:
             release()
-        after = client.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
-    assert api.status_code == 503
+        after = client.post(
+            "/api/v1/identity/screen", json=screening, headers={"authorization": f"Bearer {token}"}
+        )
+    assert api.status_code == 503, api.text
     assert api.headers["retry-after"] == "1"
     assert api.json()["error"] == "database_busy"
     assert page.status_code == 503 and page.headers["retry-after"] == "1"
@@ -223,3 +238,21 @@ def test_a_busy_database_answers_503_with_retry_after_at_once(busy_node: Node) -
     assert elapsed < 5, f"two busy requests took {elapsed:.1f} s"
     assert health.status_code == 200
     assert after.status_code == 200, after.text
+
+
+def test_a_read_session_does_not_wait_for_a_writer_on_sqlite(tmp_path: Path) -> None:
+    """Resolving a token or a session cookie reads in a deferred transaction: a writer holding
+    the SQLite write lock does not make every request wait behind it."""
+    node = open_node(Settings(data_dir=tmp_path / "node", node="FR", db_busy_timeout_seconds=2))
+    release = _hold_lock(node)
+    try:
+        started = time.monotonic()
+        with node.read_session() as session:
+            users = accounts.list_users(session)
+        waited = time.monotonic() - started
+        with pytest.raises(DatabaseBusy), node.session() as session:
+            accounts.list_users(session)
+    finally:
+        release()
+        node.close()
+    assert users == [] and waited < 1

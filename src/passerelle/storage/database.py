@@ -99,6 +99,9 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine, busy_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(passerelle_read_only=True), expire_on_commit=False
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -112,8 +115,26 @@ class Database:
             raise BlockingCallOnEventLoop(
                 "a database session was opened on the event loop; run it in the thread pool"
             )
+        with self._unit(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A unit of work that only reads: on SQLite a deferred ``BEGIN`` that takes no write
+        lock, so it never waits for writers (WAL readers see the last committed state).
+        Writing in it is a programming error (SQLite may then refuse with ``database is
+        locked`` at once)."""
+        if serving_request.get() and on_event_loop():
+            raise BlockingCallOnEventLoop(
+                "a database session was opened on the event loop; run it in the thread pool"
+            )
+        with self._unit(self._read_sessions) as session:
+            yield session
+
+    @contextmanager
+    def _unit(self, factory: sessionmaker[Session]) -> Iterator[Session]:
         try:
-            with self._sessions() as session, session.begin():
+            with factory() as session, session.begin():
                 yield session
         except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
             if is_busy(exc):
@@ -212,4 +233,5 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get("passerelle_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -83,8 +83,11 @@ def create_app(node: Node) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 
     @app.get("/health", tags=["node"])
-    def health() -> dict[str, str]:
-        """Liveness and identity of the node; public, carries no personal data."""
+    async def health() -> dict[str, str]:
+        """Liveness and identity of the node; public, carries no personal data.
+
+        Async on purpose: it needs no database and no thread, so it answers even when every
+        worker thread waits for a database lock."""
         return {"status": "ok", "node": node.code, "version": __version__}
 
     app.state.routers = [api.router, console.router, *domains.routers()]

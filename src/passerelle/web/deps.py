@@ -1,7 +1,7 @@
 """Request-level dependencies: who is calling (session cookie or API token), CSRF, language.
 
 Every dependency and route that touches the database is a plain ``def`` (run in the thread
-pool); async ones only read the request.
+pool) or hands its database work to ``run_in_threadpool``; none opens a session on the loop.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import secrets
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import CsrfFailed, NotAuthenticated, PasserelleError
-from passerelle.node import db_session
+from passerelle.node import Node, db_session
 from passerelle.node import node_of as node_of
 from passerelle.privacy import accounts
 from passerelle.web import i18n
@@ -20,37 +21,48 @@ SESSION_COOKIE = "passerelle_session"
 CSRF_COOKIE = "passerelle_csrf"
 LANG_COOKIE = "passerelle_lang"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+#: Paths that never look at credentials: liveness must not wait for the database.
+NO_PRINCIPAL_PATHS = frozenset({"/health"})
 
 
 #: Re-exported for routes: the node and a request-scoped database session.
 db = db_session
 
 
-def authenticate(request: Request) -> None:
+async def authenticate(request: Request) -> None:
     """Run before every route: resolve the principal (session cookie or API token).
 
-    A plain ``def``: FastAPI runs it in the thread pool, so a database lock it waits for never
-    blocks the event loop (a test fails if an ``async def`` route or dependency opens a
-    session). Never refuses on its own: a route that needs a principal says so with
-    ``require``; the resolution error (expired session, revoked token) is kept for it to report.
+    The database lookup runs in the thread pool (:func:`resolve_principal`), never on the event
+    loop: a lock it waits for must not freeze the other requests (a test fails if an
+    ``async def`` route or dependency opens a session itself). A request without credentials,
+    such as ``GET /health``, needs no thread at all. Never refuses on its own: a route that needs
+    a principal says so with ``require``; the resolution error (expired session, revoked token)
+    is kept for it to report.
     """
-    node = node_of(request)
     request.state.principal = None
     request.state.auth_error = None
-    now = node.clock.now()
     authorization = request.headers.get("authorization", "")
+    bearer = authorization[7:].strip() if authorization.lower().startswith("bearer ") else None
     cookie = request.cookies.get(SESSION_COOKIE)
+    if (bearer is not None or cookie) and request.url.path not in NO_PRINCIPAL_PATHS:
+        principal, error = await run_in_threadpool(
+            resolve_principal, node_of(request), bearer, cookie
+        )
+        request.state.principal, request.state.auth_error = principal, error
+
+
+def resolve_principal(
+    node: Node, bearer: str | None, cookie: str | None
+) -> tuple[accounts.Principal | None, NotAuthenticated | None]:
+    """The principal of an API token or a session cookie (in the thread pool)."""
+    now = node.clock.now()
     try:
-        if authorization.lower().startswith("bearer "):
-            with node.session() as session:
-                request.state.principal = accounts.principal_for_token(
-                    session, authorization[7:].strip(), now=now
-                )
-        elif cookie:
-            with node.session() as session:
-                request.state.principal = accounts.principal_for_session(session, cookie, now=now)
+        with node.read_session() as session:  # a pure read: never queues behind writers
+            if bearer is not None:
+                return accounts.principal_for_token(session, bearer, now=now), None
+            return accounts.principal_for_session(session, cookie or "", now=now), None
     except NotAuthenticated as exc:
-        request.state.auth_error = exc
+        return None, exc
 
 
 async def localise_and_check_csrf(request: Request) -> None:
