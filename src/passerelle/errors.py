@@ -117,7 +117,14 @@ class Unavailable(PasserelleError):
     status, code, exit_code = 503, "unavailable", 9
 
 
+class ConfigurationError(PasserelleError):
+    """The node's configuration does not allow a package to start (raised at start-up)."""
+
+    status, code, exit_code = 500, "configuration_error", 10
+
+
 __all__ = [
+    "ConfigurationError",
     "Conflict",
     "CsrfFailed",
     "IntegrityError",

@@ -94,11 +94,12 @@ def open_node(settings: Settings | None = None, *, clock: Clock | None = None) -
     from passerelle import domains  # composition: the list of installed domain packages
 
     settings = settings or get_settings()
+    retention_rules = domains.retention_rules(settings)  # a package may refuse to start here
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.effective_database_url, extra_migrations=domains.migration_dirs())
     db.migrate()
     node = Node(settings=settings, db=db, clock=clock or SystemClock())
-    for rule in [*foundation_rules(), *domains.retention_rules()]:
+    for rule in [*foundation_rules(), *retention_rules]:
         node.retention.register(rule)
     return node

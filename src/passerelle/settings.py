@@ -39,6 +39,7 @@ class Settings:
     bulk_engine: str = "duckdb"
     spark_master: str = "local[*]"
     spark_driver_memory: str = "8g"
+    dna_retention_terms: str = ""
 
     @property
     def sqlite_path(self) -> Path:
@@ -87,6 +88,7 @@ class Settings:
             bulk_engine=_env("BULK_ENGINE", d.bulk_engine),
             spark_master=_env("SPARK_MASTER", d.spark_master),
             spark_driver_memory=_env("SPARK_DRIVER_MEMORY", d.spark_driver_memory),
+            dna_retention_terms=_env("DNA_RETENTION_TERMS", d.dna_retention_terms),
         )
 
 
@@ -112,6 +114,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_SPARK_DRIVER_MEMORY": (
         "Heap of the Spark driver JVM, e.g. 8g (default); with a local master it also runs "
         "the executors."
+    ),
+    "PASSERELLE_DNA_RETENTION_TERMS": (
+        "JSON file with this node's DNA retention terms and their national source; required "
+        "on nodes without built-in terms (all but FR), or the DNA package refuses to start."
     ),
 }
 

@@ -24,6 +24,7 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 
+from passerelle import domains
 from passerelle.federation import keys, kinds, peers
 from passerelle.node import Node, open_node
 from passerelle.privacy import accounts
@@ -151,7 +152,7 @@ def build_net(tmp_path: Path, urls: list[str]) -> Net:
             node=code,
             public_url=f"http://{code.lower()}.test",
             federation_timeout_seconds=2.0,
-        )
+        ).with_(**domains.demo_settings(code))
         keys.generate(settings)
         nodes[code] = open_node(settings, clock=clock)
     net = Net(nodes=nodes, apps={}, clock=clock)
