@@ -34,6 +34,8 @@ from passerelle.web.app import create_app
 from tests.conftest import START
 
 CODES = ("FR", "BE", "ES")
+#: The synthetic test kind names the legal basis it travels under, as every kind must.
+VEHICLE_BASIS = "Synthetic test basis (vehicle registers, no personal data)"
 #: Synthetic stolen-vehicle plates held by each node: plate → record.
 PLATES: dict[str, dict[str, dict[str, str]]] = {
     "FR": {"AB-123-CD": {"plate": "AB-123-CD", "make": "Renault", "colour": "grey"}},
@@ -62,7 +64,7 @@ def _fetch(internal_ref: str, node: Node) -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def vehicle_kind() -> Iterator[None]:
-    kinds.register_kind("vehicle", _search, _fetch, replace=True)
+    kinds.register_kind("vehicle", _search, _fetch, replace=True, legal_basis=VEHICLE_BASIS)
     yield
     kinds.unregister_kind("vehicle")
 
