@@ -43,6 +43,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from passerelle import domains
 from passerelle.federation import demo, inbox, keys, peers, rules, signatures
 from passerelle.federation import envelope as env
 from passerelle.node import open_node
@@ -58,7 +59,11 @@ def serve(data_dir: Path, port: int) -> None:
 
     from passerelle.web.app import create_app
 
-    node = open_node(Settings(data_dir=data_dir, node="BE", public_url=f"http://127.0.0.1:{port}"))
+    node = open_node(
+        Settings(data_dir=data_dir, node="BE", public_url=f"http://127.0.0.1:{port}").with_(
+            **domains.demo_settings("BE")
+        )
+    )
     app = create_app(node)
     app.state.federation_worker = False
 
@@ -74,7 +79,7 @@ def serve(data_dir: Path, port: int) -> None:
 
 def prepare(base: Path) -> tuple[Path, Path]:
     fr = Settings(data_dir=base / "fr", node="FR")
-    be = Settings(data_dir=base / "be", node="BE")
+    be = Settings(data_dir=base / "be", node="BE").with_(**domains.demo_settings("BE"))
     fr_public = keys.public_text(keys.generate(fr))
     keys.generate(be)
     node = open_node(be)

@@ -5,13 +5,16 @@ define any of:
 
 - ``MIGRATIONS``: path of its Alembic version folder (its own branch, ``depends_on`` the
   foundation revision ``0001_foundation``);
-- ``retention_rules() -> list[RetentionRule]``;
+- ``retention_rules() -> list[RetentionRule]``, or ``node_retention_rules(settings)`` when the
+  rules depend on the node (its country's terms); either may raise a typed start-up error;
 - ``routers() -> list[APIRouter]``;
 - ``register_cli(app: typer.Typer) -> None``;
 - ``demo_seed(node: Node) -> None``: synthetic demo data for ``init --demo-data``;
 - ``demo_wiring(nodes: list[Settings]) -> None``: run once every demo node is seeded;
 - ``demo_check(nodes, accounts) -> None``: a cross-border scenario for ``demo --check``.
 - ``NAV``: console menu entries ``[(path, label msgid, roles)]``.
+- ``demo_settings(code) -> dict[str, str]``: Settings fields a demo or test node of that country
+  needs (e.g. the DNA package's synthetic retention terms for BE).
 
 The core never imports a domain anywhere else, so adding one is one line here.
 """
@@ -59,8 +62,15 @@ def migration_dirs() -> list[str]:
     return [str(path) for path in _hooks("MIGRATIONS")]
 
 
-def retention_rules() -> list[RetentionRule]:
-    return [rule for hook in _hooks("retention_rules") for rule in hook()]
+def retention_rules(settings: Settings | None = None) -> list[RetentionRule]:
+    """Every plugin's rules; ``node_retention_rules(settings)`` is preferred when defined."""
+    found: list[RetentionRule] = []
+    for plugin in plugins():
+        if settings is not None and hasattr(plugin, "node_retention_rules"):
+            found.extend(plugin.node_retention_rules(settings))
+        elif hasattr(plugin, "retention_rules"):
+            found.extend(plugin.retention_rules())
+    return found
 
 
 def routers() -> list[APIRouter]:
@@ -86,3 +96,16 @@ def demo_checks() -> list[Callable[..., None]]:
 def nav_links() -> list[tuple[str, str, tuple[str, ...]]]:
     """Console menu entries ``(path, label, roles)`` of the installed packages (``NAV``)."""
     return [link for links in _hooks("NAV") for link in links]
+
+
+def demo_settings(code: str) -> dict[str, str]:
+    """Settings fields (name → value) the installed packages need on a demo/test node ``code``."""
+    found: dict[str, str] = {}
+    for hook in _hooks("demo_settings"):
+        found.update(hook(code))
+    return found
+
+
+def demo_env(code: str) -> dict[str, str]:
+    """:func:`demo_settings` as ``PASSERELLE_*`` environment variables (for subprocesses)."""
+    return {f"PASSERELLE_{k.upper()}": v for k, v in demo_settings(code).items()}

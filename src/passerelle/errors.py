@@ -131,7 +131,14 @@ class DatabaseBusy(Unavailable):
     retry_after: ClassVar[int] = 1
 
 
+class ConfigurationError(PasserelleError):
+    """The node's configuration does not allow a package to start (raised at start-up)."""
+
+    status, code, exit_code = 500, "configuration_error", 10
+
+
 __all__ = [
+    "ConfigurationError",
     "Conflict",
     "CsrfFailed",
     "DatabaseBusy",

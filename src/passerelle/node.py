@@ -107,6 +107,7 @@ def open_node(settings: Settings | None = None, *, clock: Clock | None = None) -
     from passerelle import domains  # composition: the list of installed domain packages
 
     settings = settings or get_settings()
+    retention_rules = domains.retention_rules(settings)  # a package may refuse to start here
     private_dir(settings.data_dir)
     private_dir(settings.quarantine_dir)
     db = Database(
@@ -116,6 +117,6 @@ def open_node(settings: Settings | None = None, *, clock: Clock | None = None) -
     )
     db.migrate()
     node = Node(settings=settings, db=db, clock=clock or SystemClock())
-    for rule in [*foundation_rules(), *domains.retention_rules()]:
+    for rule in [*foundation_rules(), *retention_rules]:
         node.retention.register(rule)
     return node

@@ -48,6 +48,7 @@ class Settings:
     tls_ca: str = ""
     crisis_tile_url: str = ""
     crisis_escalation_poll_seconds: float = 0.5
+    dna_retention_terms: str = ""
 
     @property
     def sqlite_path(self) -> Path:
@@ -109,6 +110,7 @@ class Settings:
             crisis_escalation_poll_seconds=float(
                 _env("CRISIS_ESCALATION_POLL_SECONDS", str(d.crisis_escalation_poll_seconds))
             ),
+            dna_retention_terms=_env("DNA_RETENTION_TERMS", d.dna_retention_terms),
         )
 
 
@@ -164,6 +166,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_CRISIS_ESCALATION_POLL_SECONDS": (
         "How often the server checks crisis acknowledgement deadlines (default 0.5 s; 0 turns "
         "the escalation job off)."
+    ),
+    "PASSERELLE_DNA_RETENTION_TERMS": (
+        "JSON file with this node's DNA retention terms and their national source; required "
+        "on nodes without built-in terms (all but FR), or the DNA package refuses to start."
     ),
 }
 

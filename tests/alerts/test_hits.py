@@ -52,3 +52,14 @@ def test_a_37a_hit_report_uses_the_37b_list(node: Node) -> None:
 def test_the_category_art37b_is_refused(node: Node) -> None:
     with node.session() as session, pytest.raises(ValidationFailed, match="art37b"):
         register.create(session, node, principal(), alert_in(category="art37b"))
+
+
+def test_published_entries_carry_their_category_for_pnr(node: Node) -> None:
+    from passerelle.identity import PersonRecord
+    from passerelle.identity.watchlists import node_watchlists
+
+    with node.session() as session:
+        register.create(session, node, principal(), alert_in(category="art32_d", aliases=[]))
+    record = PersonRecord("c", given_names="Pieter Jan", family_name="Vandenberghe")
+    (match,) = node_watchlists(node.state).screen(record, 0.8)
+    assert match.tags == frozenset({"sis:art32_d"})

@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from passerelle import domains
+
 
 def run(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PASSERELLE_DATA_DIR": str(data_dir), "PASSERELLE_NODE": "BE"}
+    env = {
+        **os.environ,
+        "PASSERELLE_DATA_DIR": str(data_dir),
+        "PASSERELLE_NODE": "BE",
+        **domains.demo_env("BE"),
+    }
     env.pop("PASSERELLE_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "passerelle", *args],

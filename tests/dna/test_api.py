@@ -97,7 +97,7 @@ def test_nothing_importable_answers_422_with_the_report(node: Node, client: Test
     auth = _tokens(node)
     bad = client.post(
         "/api/v1/dna/profiles",
-        content="profile_id,locus,allele_1,allele_2\nX,TH01,6,zz\n",
+        content="profile_id,locus,allele_1,allele_2\nX,TH01,6,9.33\n",
         headers={**auth["analyst"], "content-type": "text/csv"},
     )
     assert bad.status_code == 422
@@ -120,7 +120,9 @@ def test_console_import_search_and_match_list(node: Node, client: TestClient) ->
         "/dna/import",
         data={
             "csrf_token": token,
-            "csv_text": csv_of({"FR-1": {}, "FR-2": {"D3S1358": "15,17"}, "FR-9": {"TH01": "x"}}),
+            "csv_text": csv_of(
+                {"FR-1": {}, "FR-2": {"D3S1358": "15,17"}, "FR-9": {"TH01": "9.33"}}
+            ),
             "sample_type": "crime_stain",
         },
     )

@@ -48,7 +48,7 @@ def test_compare_refuses_an_unknown_engine(files: tuple[Path, Path], tmp_path: P
 def test_compare_names_the_bad_line(files: tuple[Path, Path], tmp_path: Path) -> None:
     a, _ = files
     bad = tmp_path / "bad.csv"
-    bad.write_text("profile_id,locus,allele_1,allele_2\nX,TH01,6,9.3\nX,FGA,21,twenty\n")
+    bad.write_text("profile_id,locus,allele_1,allele_2\nX,TH01,6,9.3\nX,FGA,21,250\n")
     args = ["compare", "--a", str(a), "--b", str(bad), "--out", str(tmp_path / "m.csv")]
     result = runner.invoke(app, args)
     assert isinstance(result.exception, ValidationFailed)

@@ -39,12 +39,12 @@ def _stored() -> dict[str, StoredProfile]:
 
 def test_import_prints_the_report_and_stores_the_good_profiles(tmp_path: Path) -> None:
     path = tmp_path / "stains.csv"
-    path.write_text(csv_of({"FR-S1": {}, "FR-S2": {"FGA": "21,abc"}, "FR-S3": {"TH01": "6,9.2"}}))
+    path.write_text(csv_of({"FR-S1": {}, "FR-S2": {"FGA": "21,9.33"}, "FR-S3": {"TH01": "6,9.2"}}))
     args = ["import", str(path), "--sample-type", "crime_stain", "--laboratory", "LPS Lille"]
     result = runner.invoke(app, [*args, "--kit", "GlobalFiler"])
     assert result.exit_code == 0, result.output
     assert "2 profile(s) accepted (2 new, 0 updated), 1 rejected" in result.output
-    assert "line 21: FR-S2: allele 'abc' at FGA" in result.output
+    assert "line 21: FR-S2: allele '9.33' at FGA" in result.output
     stored = _stored()
     assert set(stored) == {"FR-S1", "FR-S3"}
     assert (stored["FR-S1"].sample_type, stored["FR-S1"].laboratory, stored["FR-S1"].kit) == (

@@ -17,7 +17,13 @@ from passerelle.privacy.model import AuditEntry
 from tests.dna.nodes import OTHER, csv_of
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
 
-FR_PROFILES = {"FR-REF-1": {}, "FR-REF-2": OTHER, "FR-MIX": {"vWA": "17,18,19"}}
+FR_PROFILES = {
+    "FR-REF-1": {},
+    "FR-REF-2": OTHER,
+    "FR-MIX": {"vWA": "17,18,19,20"},
+    # 10 designated loci but only 5 of the 7 original ESS loci: a reference profile never leaves.
+    "FR-ESS5": {"D3S1358": "15,na", "vWA": None, "D2S1338": "17,20", "D19S433": "13,14"},
+}
 #: BE holds a partial stain of FR-REF-1 (quality 1); ES a near match (one allele differs).
 BE_PROFILES = {"BE-STAIN-7": {"D12S391": None, "D22S1045": None, "Amelogenin": None}}
 ES_PROFILES = {"ES-STAIN-3": {"D3S1358": "15,17"}}
@@ -114,6 +120,9 @@ def test_profiles_that_break_the_exchange_rules_never_leave_and_are_refused_by_p
         async with net.running() as c:
             await _load(net, c)
             mixture = await _search(net, c, "FR-MIX")
+            ess = await _search(net, c, "FR-ESS5")
+            assert ess.status_code == 422
+            assert "too_few_ess_loci" in ess.json()["message"]
             # A peer receiving a too-small profile anyway answers with the reason, not NO HIT.
             raw = await c["FR"].post(
                 "/api/v1/federation/queries",

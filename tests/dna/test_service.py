@@ -43,7 +43,7 @@ def test_import_accepts_valid_profiles_and_reports_the_bad_lines() -> None:
     [error] = report.errors
     assert error.line == 2 + len(BASE) + 5  # header, FR-1's rows, then TH01 is FR-2's 6th row
     assert "9.7" in error.message
-    assert report.flagged == {"FR-3": ["too_few_designated_loci"]}
+    assert report.flagged == {"FR-3": ["too_few_designated_loci", "too_few_ess_loci"]}
     with pytest.raises(ValidationFailed, match=f"line {error.line}"):
         report.raise_for_errors()
 
@@ -107,7 +107,7 @@ def test_prum_answer_gives_hit_with_opaque_reference_only(make: Make) -> None:
 def test_prum_answer_refuses_mixtures(make: Make) -> None:
     index = ProfileIndex.from_profiles([make("A")])
     with pytest.raises(ValidationFailed, match="mixture"):
-        prum_answer(make("Q", D3S1358="14,15,16"), index, str)
+        prum_answer(make("Q", D3S1358="14,15,16,17"), index, str)
 
 
 def test_national_search_with_codis_stringency(make: Make) -> None:

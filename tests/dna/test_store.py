@@ -27,13 +27,13 @@ def _import(node: Node, text: str, **defaults: str) -> store.StoreOutcome:
 
 
 def test_import_stores_good_profiles_and_reports_bad_lines_by_number(node: Node) -> None:
-    text = csv_of({"FR-1": {}, "FR-2": {"TH01": "6,banana"}, "FR-3": {"vWA": "17,17,18"}})
+    text = csv_of({"FR-1": {}, "FR-2": {"TH01": "6,9.33"}, "FR-3": {"vWA": "17,17,18,19"}})
     outcome = _import(node, text, sample_type="crime_stain", laboratory="LPS Lyon")
     report = outcome.report
     assert [p.profile_id for p in report.profiles] == ["FR-1", "FR-3"]
     assert report.rejected == ["FR-2"]
     (error,) = report.errors
-    assert error.profile_id == "FR-2" and "banana" in error.message
+    assert error.profile_id == "FR-2" and "9.33" in error.message
     assert error.line == 1 + 13 + 6  # header, FR-1 on 13 lines, TH01 is the 6th line of FR-2
     assert report.flagged == {"FR-3": ["mixture"]}
     with node.session() as session:
@@ -97,7 +97,7 @@ def test_reads_and_writes_are_audited(node: Node) -> None:
     ]
 
 
-def test_retention_deletes_reference_profiles_before_stains(node: Node, clock: FrozenClock) -> None:
+def test_retention_deletes_suspects_profiles_before_stains(node: Node, clock: FrozenClock) -> None:
     _import(node, csv_of({"FR-REF": {}}), sample_type="reference_person")
     _import(node, csv_of({"FR-STAIN": OTHER}), sample_type="crime_stain")
     with node.session() as session:
@@ -112,7 +112,8 @@ def test_retention_deletes_reference_profiles_before_stains(node: Node, clock: F
         with node.session() as session:
             return set(session.scalars(select(StoredProfile.national_reference)))
 
-    clock.advance(timedelta(days=365 * 25 - 2))
+    # CPP R53-14 (2021): a suspect's profile 15 years from registration, a trace 25.
+    clock.advance(timedelta(days=round(365.25 * 15) - 2))
     retention.run(node.db.session, node.retention, node=node.code, now=clock.now())
     assert held() == {"FR-REF", "FR-STAIN"}
     clock.advance(timedelta(days=10))
@@ -121,7 +122,7 @@ def test_retention_deletes_reference_profiles_before_stains(node: Node, clock: F
         for o in retention.run(node.db.session, node.retention, node=node.code, now=clock.now())
     }
     assert held() == {"FR-STAIN"}
-    assert outcomes["dna_profile_reference"].deleted == 1
-    clock.advance(timedelta(days=365 * 15 + 10))
+    assert outcomes["dna_profile_suspect"].deleted == 1
+    clock.advance(timedelta(days=round(365.25 * 10)))
     retention.run(node.db.session, node.retention, node=node.code, now=clock.now())
     assert held() == set()

@@ -24,6 +24,7 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 
+from passerelle import domains
 from passerelle.federation import keys, kinds, peers
 from passerelle.node import Node, open_node
 from passerelle.privacy import accounts
@@ -33,6 +34,8 @@ from passerelle.web.app import create_app
 from tests.conftest import START
 
 CODES = ("FR", "BE", "ES")
+#: The synthetic test kind names the legal basis it travels under, as every kind must.
+VEHICLE_BASIS = "Synthetic test basis (vehicle registers, no personal data)"
 #: Synthetic stolen-vehicle plates held by each node: plate → record.
 PLATES: dict[str, dict[str, dict[str, str]]] = {
     "FR": {"AB-123-CD": {"plate": "AB-123-CD", "make": "Renault", "colour": "grey"}},
@@ -61,7 +64,7 @@ def _fetch(internal_ref: str, node: Node) -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def vehicle_kind() -> Iterator[None]:
-    kinds.register_kind("vehicle", _search, _fetch, replace=True)
+    kinds.register_kind("vehicle", _search, _fetch, replace=True, legal_basis=VEHICLE_BASIS)
     yield
     kinds.unregister_kind("vehicle")
 
@@ -151,7 +154,7 @@ def build_net(tmp_path: Path, urls: list[str]) -> Net:
             node=code,
             public_url=f"http://{code.lower()}.test",
             federation_timeout_seconds=2.0,
-        )
+        ).with_(**domains.demo_settings(code))
         keys.generate(settings)
         nodes[code] = open_node(settings, clock=clock)
     net = Net(nodes=nodes, apps={}, clock=clock)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from passerelle import domains
 from passerelle.federation import demo, keys, peers
 from passerelle.node import Node, open_node
 from passerelle.privacy import accounts
@@ -39,7 +40,9 @@ class Proc:
         return f"http://127.0.0.1:{self.port}"
 
     def settings(self) -> Settings:
-        return Settings(data_dir=self.data_dir, node=self.code, public_url=self.url)
+        return Settings(data_dir=self.data_dir, node=self.code, public_url=self.url).with_(
+            **domains.demo_settings(self.code)
+        )
 
     def open(self) -> Node:
         """The node's database, opened from the test process (WAL: safe beside the server)."""
@@ -54,6 +57,7 @@ class Proc:
             "PASSERELLE_DATABASE_URL": "",
             "PASSERELLE_FEDERATION_TIMEOUT_SECONDS": "3",
             "PASSERELLE_LOG_LEVEL": "warning",
+            **domains.demo_env(self.code),
         }
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "passerelle", "serve", "--port", str(self.port)],

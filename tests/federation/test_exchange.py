@@ -21,7 +21,7 @@ from passerelle.federation.schemas import Envelope, Handling
 from passerelle.node import Node
 from passerelle.privacy import audit
 from passerelle.privacy.model import AuditEntry
-from tests.federation.conftest import PLATES, Net
+from tests.federation.conftest import PLATES, VEHICLE_BASIS, Net
 
 QUERY = {
     "kind": "vehicle",
@@ -223,6 +223,7 @@ def _with_hooks(on_answer: kinds.OnAnswer = _audit_answer) -> None:
         on_hit=_audit_hit,
         on_answer=on_answer,
         replace=True,
+        legal_basis=VEHICLE_BASIS,
     )
 
 
@@ -283,7 +284,7 @@ def test_a_kind_that_tries_to_forge_the_reference_answers_an_error_not_a_hit(net
     def forging(query: Mapping[str, Any], node: Node) -> kinds.SearchResult:
         return kinds.SearchResult(True, "1-ABC-234", extra={"reference": "1-ABC-234"})
 
-    kinds.register_kind("vehicle", forging, _fetch_vehicle, replace=True)
+    kinds.register_kind("vehicle", forging, _fetch_vehicle, replace=True, legal_basis=VEHICLE_BASIS)
 
     async def scenario() -> dict[str, Any]:
         async with net.running() as c:
@@ -556,26 +557,51 @@ def test_deadline_is_tracked_per_kind_and_shown_overdue(net: Net) -> None:
     assert later["overdue"] is True
 
 
-def test_urgent_followup_is_due_in_eight_hours(net: Net) -> None:
-    async def scenario() -> dict[str, Any]:
+def test_urgent_followup_is_due_in_eight_hours_or_three_days(net: Net) -> None:
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
         async with net.running() as c:
             result = await _query(net, c)
             be = next(a for a in result["answers"] if a["peer"] == "BE")
-            r = await c["FR"].post(
-                "/api/v1/federation/followups",
-                json={
-                    "query_id": result["id"],
-                    "peer": "BE",
-                    "reference": be["reference"],
-                    "urgent": True,
-                    **ASK,
-                },
-                headers=net.auth("FR", "analyst"),
+            asked = []
+            for direct in (True, False):
+                r = await c["FR"].post(
+                    "/api/v1/federation/followups",
+                    json={
+                        "query_id": result["id"],
+                        "peer": "BE",
+                        "reference": be["reference"],
+                        "urgent": True,
+                        "directly_accessible": direct,
+                        **ASK,
+                    },
+                    headers=net.auth("FR", "analyst"),
+                )
+                asked.append(r.json())
+            theirs = await c["BE"].get(
+                "/api/v1/federation/followups", headers=net.auth("BE", "supervisor")
             )
-            data: dict[str, Any] = r.json()
+            return asked[0], asked[1], theirs.json()
+
+    direct, indirect, theirs = run(scenario())
+    assert direct["due_at"].startswith("2026-03-02T17:00")  # art. 5(1)(a): 8 hours
+    assert indirect["due_at"].startswith("2026-03-05T09:00")  # art. 5(1)(b): 3 calendar days
+    received = sorted(r["due_at"][:16] for r in theirs if r["direction"] == "in")
+    assert received == ["2026-03-02T17:00", "2026-03-05T09:00"]  # the peer tracks the same
+
+
+def test_every_kind_names_the_legal_basis_it_travels_under(net: Net) -> None:
+    async def scenario() -> list[dict[str, str]]:
+        async with net.running() as c:
+            r = await c["FR"].get("/api/v1/federation/kinds", headers=net.auth("FR", "analyst"))
+            data: list[dict[str, str]] = r.json()
             return data
 
-    assert run(scenario())["due_at"].startswith("2026-03-02T17:00")
+    listed = {k["kind"]: k["legal_basis"] for k in run(scenario())}
+    assert listed["vehicle"] == VEHICLE_BASIS
+    assert "2008/615/JHA" in listed["dna"] and "2016/681" in listed["pnr"]
+    assert all(listed.values())
+    with pytest.raises(ValidationFailed, match="legal basis"):
+        kinds.register_kind("unbased", _search_telling_the_colour, _fetch_vehicle)
 
 
 def test_case_history_lists_every_message_both_ways(net: Net) -> None:

@@ -16,6 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from passerelle import domains
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -46,6 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         "PASSERELLE_DATA_DIR": str(data_dir),
         "PASSERELLE_NODE": "BE",
         "PASSERELLE_LOG_LEVEL": "warning",
+        **domains.demo_env("BE"),
     }
     env.pop("PASSERELLE_DATABASE_URL", None)
     subprocess.run(

@@ -38,6 +38,8 @@ class DemoNode:
         return f"http://127.0.0.1:{self.port}"
 
     def settings(self) -> Settings:
+        from passerelle import domains
+
         return get_settings().with_(
             data_dir=self.data_dir,
             node=self.code,
@@ -45,9 +47,12 @@ class DemoNode:
             public_url=self.url,
             port=self.port,
             database_url="",
+            **domains.demo_settings(self.code),
         )
 
     def env(self) -> dict[str, str]:
+        from passerelle import domains
+
         s = self.settings()
         return {
             **os.environ,
@@ -58,6 +63,7 @@ class DemoNode:
             "PASSERELLE_PORT": str(s.port),
             "PASSERELLE_DATABASE_URL": "",
             "PASSERELLE_LOG_LEVEL": "warning",
+            **domains.demo_env(s.node),
         }
 
 

@@ -36,6 +36,11 @@ def json_rows(data: schemas.ImportIn) -> Iterator[tuple[int, dict[str, str]]]:
             "kit": p.kit or data.kit or "",
             "laboratory": p.laboratory or data.laboratory or "",
             "single_source": "true" if p.single_source else "false",
+            "person_status": p.person_status or "",
+            "minor": "true" if p.minor else "false",
+            "listed_offence": "true" if p.listed_offence else "false",
+            "registered_on": p.registered_on.isoformat() if p.registered_on else "",
+            "final_decision_on": p.final_decision_on.isoformat() if p.final_decision_on else "",
         }
         for locus, alleles in p.loci.items():
             row = {**common, "locus": locus}

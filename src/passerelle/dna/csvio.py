@@ -1,7 +1,9 @@
 """CSV in long form: ``profile_id,locus,allele_1,allele_2`` (empty ``allele_2`` = homozygous).
 
 Optional columns: ``allele_3``… (mixtures held nationally), ``sample_type``, ``kit``,
-``laboratory``, ``national_reference``, ``single_source`` (``true``/``false``). The match list is
+``laboratory``, ``national_reference``, ``single_source`` (``true``/``false``), and the retention
+facts ``person_status`` (``suspect``/``convicted``), ``minor``, ``listed_offence`` (``true``/
+``false``), ``registered_on`` and ``final_decision_on`` (``YYYY-MM-DD``). The match list is
 written as ``a_id,b_id,matching_loci,mismatched_alleles,quality``.
 
 Files are written through :mod:`passerelle.csvsafe` (a text cell starting with ``=``, ``+``,

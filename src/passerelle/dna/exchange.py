@@ -27,7 +27,7 @@ from passerelle import federation
 from passerelle.dna import rules, store
 from passerelle.dna.harmonise import exchange_flags, make_profile, prum_genotype
 from passerelle.dna.model import CrossBorderSearch, MatchRecord, StoredProfile
-from passerelle.dna.rules import NEEDS_LAB_CONFIRMATION, Quality
+from passerelle.dna.rules import NEEDS_LAB_CONFIRMATION, Quality, SampleType
 from passerelle.dna.service import prum_answer
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.federation.model import Answer, Reference
@@ -54,8 +54,13 @@ def peer_search(payload: Mapping[str, Any], node: Node) -> federation.SearchResu
         raw = {
             str(k): [str(a) for a in (v if isinstance(v, list) else [v])] for k, v in loci.items()
         }
+        # The requester applied the reference-profile rule (6 of the 7 ESS loci) before sending;
+        # a query carries no sample type, so here only the general rules apply.
         query = make_profile(
-            "peer-query", raw, single_source=payload.get("single_source", True) is not False
+            "peer-query",
+            raw,
+            single_source=payload.get("single_source", True) is not False,
+            sample_type=SampleType.CRIME_STAIN,
         )
         indexed = _peer_index(node)
         answer = prum_answer(query, indexed.index, lambda ref: ref)

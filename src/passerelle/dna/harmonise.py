@@ -16,9 +16,11 @@ from passerelle.errors import ValidationFailed
 
 _NUMERIC = re.compile(r"^([0-9]{1,3})(?:\.([0-9]))?$")
 _STRIP = re.compile(r"[\s\-_]+")
+_DIGITS_AND_DOTS = re.compile(r"^[\d.]+$")
 
 FLAG_MIXTURE = "mixture"
 FLAG_TOO_FEW_LOCI = "too_few_designated_loci"
+FLAG_TOO_FEW_ESS = "too_few_ess_loci"
 
 
 def locus_key(name: str) -> str:
@@ -50,18 +52,24 @@ def repeat_bases(locus: str) -> int:
 def parse_allele(raw: str, locus: str) -> Allele:
     """Validate and normalise one raw allele value at a canonical locus.
 
-    Raises :class:`ValidationFailed` for values that are not an allele of that locus.
+    Any non-numeric value (``OL``, ``na``, ``f`` …) and the values 0, 1 and 99 become the
+    wildcard (``rules.WILDCARD_SOURCE``), except at amelogenin (X or Y). Raises
+    :class:`ValidationFailed` for a number that cannot be an allele of that locus.
     """
     text = raw.strip()
-    if text.lower() in rules.WILDCARD_VALUES:
+    if text == rules.WILDCARD or text in rules.NUMERIC_WILDCARDS:
         return WILDCARD_ALLELE
     if locus == rules.AMELOGENIN:
         if text.upper() in {"X", "Y"}:
             return Allele(text.upper())
+        if text.lower() in rules.WILDCARD_VALUES:
+            return WILDCARD_ALLELE
         raise ValidationFailed(f"amelogenin allele must be X or Y, got {raw!r}", locus=locus)
     match = _NUMERIC.match(text)
     if match is None:
-        raise ValidationFailed(f"allele {raw!r} at {locus} is not a number like 9 or 9.3")
+        if _DIGITS_AND_DOTS.match(text):
+            raise ValidationFailed(f"allele {raw!r} at {locus} is not a number like 9 or 9.3")
+        return WILDCARD_ALLELE  # non-numeric ("OL", "na", "<8"): the annex's wildcard
     repeats, extra = int(match.group(1)), int(match.group(2) or 0)
     if not rules.MIN_REPEATS <= repeats <= rules.MAX_REPEATS:
         raise ValidationFailed(f"allele {raw!r} at {locus} is outside the plausible range")
@@ -75,7 +83,9 @@ def parse_allele(raw: str, locus: str) -> Allele:
 
 
 def make_genotype(raw_alleles: Iterable[str], locus: str) -> Genotype:
-    """Parse a locus' alleles; one allele (or an empty second one) means homozygous."""
+    """Parse a locus' alleles; one allele (or an empty second one) means homozygous. Three or
+    more alleles are kept as given for national (CODIS) searches; for Prüm comparison and
+    exchange :func:`prum_genotype` keeps the first and makes the others wildcards."""
     alleles = [parse_allele(a, locus) for a in raw_alleles if a.strip()]
     if not alleles:
         raise ValidationFailed(f"locus {locus} has no allele")
@@ -110,8 +120,8 @@ def make_profile(
 
 
 def prum_genotype(genotype: Genotype) -> tuple[Allele, Allele]:
-    """The two-allele form used for exchange: with three or more alleles the first is kept and
-    the rest become a wildcard (reference notes on Decision 2008/616/JHA)."""
+    """The two-allele form used for exchange: with three alleles the first is kept and the other
+    two become wildcards (``rules.WILDCARD_SOURCE``), i.e. (first, wildcard)."""
     if len(genotype) == 1:
         return genotype[0], genotype[0]
     if len(genotype) == 2:
@@ -122,10 +132,15 @@ def prum_genotype(genotype: Genotype) -> tuple[Allele, Allele]:
 def exchange_flags(profile: Profile) -> list[str]:
     """Reasons why a profile may not be offered for cross-border comparison (empty when fine)."""
     flags: list[str] = []
-    if not profile.single_source or any(len(g) > 2 for g in profile.loci.values()):
+    if not profile.single_source or any(len(g) > 3 for g in profile.loci.values()):
         flags.append(FLAG_MIXTURE)
-    if len(profile.designated_loci()) < rules.MIN_DESIGNATED_LOCI:
+    designated = profile.designated_loci()
+    if len(designated) < rules.MIN_DESIGNATED_LOCI:
         flags.append(FLAG_TOO_FEW_LOCI)
+    if profile.sample_type == rules.SampleType.REFERENCE_PERSON:
+        ess = [locus for locus in rules.ESS_ORIGINAL.loci if locus in designated]
+        if len(ess) < rules.MIN_ESS_ORIGINAL_LOCI_REFERENCE:
+            flags.append(FLAG_TOO_FEW_ESS)
     return flags
 
 
@@ -136,6 +151,7 @@ def exchangeable(profile: Profile) -> bool:
 
 __all__ = [
     "FLAG_MIXTURE",
+    "FLAG_TOO_FEW_ESS",
     "FLAG_TOO_FEW_LOCI",
     "canonical_locus",
     "exchange_flags",

@@ -3,10 +3,10 @@ between a cross-border search and the profile it was made for."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passerelle.storage import Base, UtcDateTime
@@ -34,6 +34,13 @@ class StoredProfile(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    #: Retention facts (``rules.RetentionTerms``): the count starts at ``registered_at`` (set
+    #: once, never moved by a re-import) or, for a convicted person, at ``final_decision_on``.
+    person_status: Mapped[str | None] = mapped_column(String(12), default=None)
+    minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    listed_offence: Mapped[bool] = mapped_column(Boolean, default=False)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    final_decision_on: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class MatchRecord(Base):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from passerelle.node import Node
     from passerelle.privacy.retention import RetentionRule
+    from passerelle.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -27,9 +28,31 @@ exchange.register()
 
 
 def retention_rules() -> list[RetentionRule]:
+    """The rules under the French terms (no node at hand, e.g. documentation)."""
     from passerelle.dna.retention import retention_rules as rules
 
     return rules()
+
+
+def node_retention_rules(settings: Settings) -> list[RetentionRule]:
+    """The rules under this node's terms; raises ``DnaRetentionTermsMissing`` (the package does
+    not start) on a node whose country has no built-in terms and none configured."""
+    from passerelle.dna.retention import node_terms, retention_rules
+
+    return retention_rules(node_terms(settings))
+
+
+#: Synthetic demo terms shipped for the demo and test nodes without built-in terms.
+DEMO_TERMS = {
+    c: Path(__file__).parent / "data" / f"retention-terms.demo-{c}.json" for c in ("BE", "ES")
+}
+
+
+def demo_settings(code: str) -> dict[str, str]:
+    """Settings a demo or test node of country ``code`` needs: the synthetic DNA terms (never
+    used on a real node, which sets its national terms)."""
+    path = DEMO_TERMS.get(code.upper())
+    return {"dna_retention_terms": str(path)} if path is not None else {}
 
 
 def routers() -> list[APIRouter]:

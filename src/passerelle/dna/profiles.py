@@ -62,15 +62,27 @@ class Profile:
     national_reference: str = ""
     single_source: bool = True
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    #: Retention facts (CPP R53-14 and the node's terms): a person's status (``suspect`` or
+    #: ``convicted``), minor at registration, listed serious offence, the registration date in
+    #: the national database and, for a convicted person, the date the decision became final
+    #: (ISO dates; empty: unknown).
+    person_status: str = field(default="", compare=False)
+    minor: bool = field(default=False, compare=False)
+    listed_offence: bool = field(default=False, compare=False)
+    registered_on: str = field(default="", compare=False)
+    final_decision_on: str = field(default="", compare=False)
 
     def typed_loci(self) -> list[str]:
         """The loci used for comparison (amelogenin excluded), in a stable order."""
         return sorted(locus for locus in self.loci if locus != AMELOGENIN)
 
     def designated_loci(self) -> list[str]:
-        """Typed loci whose alleles are all designated (no wildcard)."""
+        """Typed loci fully designated in the Prüm form: at most two alleles, no wildcard (a
+        third allele turns the others into wildcards, Decision 2008/616/JHA annex)."""
         return [
-            locus for locus in self.typed_loci() if not any(a.wildcard for a in self.loci[locus])
+            locus
+            for locus in self.typed_loci()
+            if len(self.loci[locus]) <= 2 and not any(a.wildcard for a in self.loci[locus])
         ]
 
 

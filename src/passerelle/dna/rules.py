@@ -166,9 +166,15 @@ PENTANUCLEOTIDE_LOCI: Final = frozenset({"Penta D", "Penta E", "CD4"})
 TETRA_REPEAT: Final = 4
 PENTA_REPEAT: Final = 5
 
-# Raw allele values that are wildcards and match any allele (compared case-insensitively).
-# Source: issue #7, after Council Decision 2008/616/JHA, Annex, Chapter 1, point 1.2.
+# Wildcards (match any allele). Council Decision 2008/616/JHA, Annex, Chapter 1: ANY non-numeric
+# allele value except at amelogenin (e.g. o, f, r, na, nr, un, "OL") becomes the wildcard, as do
+# the values 0, 1 and 99; with three alleles at a locus the first is kept and the other two
+# become wildcards [read: annex quoted at http://basarctic.blogg.se/2022/november/
+# true-code-for-renault-327.html; checked 2026-12-03]. The set lists the usual values (examples;
+# the rule is "not a number"); the numeric ones are the annex's.
 WILDCARD_VALUES: Final = frozenset({"*", "o", "f", "r", "na", "nr", "un", "0", "1", "99"})
+NUMERIC_WILDCARDS: Final = frozenset({"0", "1", "99"})
+WILDCARD_SOURCE: Final = "Council Decision 2008/616/JHA, Annex, Chapter 1 (checked 2026-12-03)"
 WILDCARD: Final = "*"
 
 # Plausible allele range (repeats) for validation; observed STR alleles lie within 2–60 repeats
@@ -184,6 +190,12 @@ MAX_MISMATCHED_ALLELES: Final = 1
 # Exchange rules. Source: issue #7 ("single source, at least 6 designated loci besides
 # amelogenin"); Council Decision 2008/616/JHA, Annex, Chapter 1, point 1.1.
 MIN_DESIGNATED_LOCI: Final = 6
+# Reference profiles of persons also need at least 6 of the 7 original ESS loci (ESS_ORIGINAL)
+# fully designated, or they are not exchanged: "Les profils ADN de référence doivent comporter
+# au moins 6 des 7 loci de l'ESS" — Decision 2008/616/JHA, Annex, Chapter 1, point 1.1 [read,
+# OJ L 210 of 6.8.2008, FR text; checked 2026-12-03].
+MIN_ESS_ORIGINAL_LOCI_REFERENCE: Final = 6
+ESS_REFERENCE_SOURCE: Final = "Council Decision 2008/616/JHA, Annex, Chapter 1, point 1.1"
 
 
 class Quality(IntEnum):
@@ -253,42 +265,69 @@ LEGAL_BASIS: Final = (
 PRUM_LEGAL_BASIS: Final = "Council Decision 2008/615/JHA arts. 3-5 (automated DNA search)"
 
 
-@dataclass(frozen=True)
-class Retention:
-    """How long one class of DNA data is kept, counted from the profile's last update."""
+class PersonStatus(StrEnum):
+    """Why a person's reference profile is held: as a suspect (``mis en cause``, CPP R53-10 I 2°)
+    or convicted (R53-10 II). Traces, missing persons and remains have no person status."""
 
-    data_class: str
+    SUSPECT = "suspect"
+    CONVICTED = "convicted"
+
+
+@dataclass(frozen=True)
+class Term:
+    """How long one class of profiles is kept: ``years`` by default, ``listed_years`` for the
+    listed serious offences, and the same two for minors; counted from the profile's
+    registration or, for convicted persons, from the date the decision became final. A
+    re-import never restarts the count."""
+
     years: int
-    sample_types: tuple[SampleType, ...]
+    listed_years: int
+    minor_years: int
+    minor_listed_years: int
+    counts_from: str  # "registration" or "final_decision"
+
+    def for_(self, *, minor: bool, listed: bool) -> int:
+        if minor:
+            return self.minor_listed_years if listed else self.minor_years
+        return self.listed_years if listed else self.years
+
+
+@dataclass(frozen=True)
+class RetentionTerms:
+    """A node's DNA retention terms with their national source (one per node country)."""
+
+    country: str
+    trace: Term
+    suspect: Term
+    convicted: Term
     source: str
     verified: bool
 
 
-# Retention is a national parameter: Prüm data may be kept only as long as the law of the
-# supplying State allows (Council Decision 2008/615/JHA art. 28(3)(b)). The defaults follow the
-# French FNAEG (the longer of the two first partners), so no profile is erased earlier than a
-# partner may expect. UNVERIFIED: checked against secondary sources only; the lead (or each
-# node's DPO) must confirm the current wording of CPP art. R53-14 before production use.
-RETENTION_REFERENCE = Retention(
-    data_class="dna_profile_reference",
-    years=25,
-    sample_types=(SampleType.REFERENCE_PERSON,),
-    source="CPP art. R53-14 (FNAEG: profiles of persons, 25 years, the shortest term for "
-    "suspects; longer terms for convicted persons are not modelled) — unverified",
-    verified=False,
+#: French FNAEG terms: CPP art. R53-14 as amended by décret n° 2021-1402 (in force 31 Oct 2021)
+#: [read: https://www.doctrine.fr/l/texts/codes/LEGITEXT000006071154/articles/
+#: LEGIARTI000006517590 ; EN: https://french-business-law.com/french-legislation-art/
+#: article-r53-14-of-the-french-code-of-criminal-procedure ; checked 2026-12-03]. Traces 25 years
+#: from registration, 40 for the listed offences; persons under R53-10 I 2° (suspects) 15 years
+#: from registration, 25 for the listed offences (minors 10, or 15); convicted persons (R53-10
+#: II) 25 years from the date the conviction became final, 40 for the listed offences (minors 15,
+#: or 25). Missing persons and unidentified remains are kept as traces pending identification —
+#: that assimilation is the project's, UNVERIFIED (listed in docs/privacy.md).
+FR_TERMS: Final = RetentionTerms(
+    country="FR",
+    trace=Term(25, 40, 25, 40, "registration"),
+    suspect=Term(15, 25, 10, 15, "registration"),
+    convicted=Term(25, 40, 15, 25, "final_decision"),
+    source="CPP art. R53-14 (décret 2021-1402), checked 2026-12-03",
+    verified=True,
 )
-RETENTION_TRACES = Retention(
-    data_class="dna_profile_trace",
-    years=40,
-    sample_types=(
-        SampleType.CRIME_STAIN,
-        SampleType.MISSING_PERSON,
-        SampleType.UNIDENTIFIED_REMAINS,
-    ),
-    source="CPP art. R53-14 (FNAEG: stains and unidentified traces, 40 years) — unverified; "
-    "missing persons and remains are kept as stains, pending identification",
-    verified=False,
-)
+#: Built-in terms by node country. Any other node (Belgium: loi du 22 mars 1999, terms not found
+#: by the legal review) must configure its own with their national source
+#: (``PASSERELLE_DNA_RETENTION_TERMS``); without them the DNA package refuses to start rather
+#: than inherit the French ones (Decision 2008/615/JHA art. 28(3)(b): the supplying State's law).
+BUILT_IN_TERMS: Final[dict[str, RetentionTerms]] = {"FR": FR_TERMS}
+TERMS_SOURCE: Final = "Council Decision 2008/615/JHA art. 28(3)(b) (national law of the holder)"
+
 #: Match records (national and cross-border) live as long as federation messages: five years,
 #: so a match never outlives the exchange that produced it.
 MATCH_RETENTION_YEARS: Final = 5
@@ -299,13 +338,16 @@ MATCH_RETENTION_SOURCE: Final = (
 
 __all__ = [
     "AMELOGENIN",
+    "BUILT_IN_TERMS",
     "CODIS_CORE",
     "CODIS_MIN_LOCI",
     "DEFAULT_POPULATION",
     "DEFAULT_THETA",
     "ESS",
     "ESS_ORIGINAL",
+    "ESS_REFERENCE_SOURCE",
     "FREQUENCY_TABLE_LOCI",
+    "FR_TERMS",
     "LEGAL_BASIS",
     "LOCI_LISTS",
     "LOCUS_ALIASES",
@@ -313,19 +355,23 @@ __all__ = [
     "MATCH_RETENTION_YEARS",
     "MAX_MISMATCHED_ALLELES",
     "MIN_DESIGNATED_LOCI",
+    "MIN_ESS_ORIGINAL_LOCI_REFERENCE",
     "MIN_MATCHING_LOCI",
     "NEEDS_LAB_CONFIRMATION",
+    "NUMERIC_WILDCARDS",
     "PENTANUCLEOTIDE_LOCI",
     "POPULATIONS",
     "PRUM",
     "PRUM_LEGAL_BASIS",
     "PURPOSE",
-    "RETENTION_REFERENCE",
-    "RETENTION_TRACES",
+    "TERMS_SOURCE",
+    "WILDCARD_SOURCE",
     "WILDCARD_VALUES",
     "LociList",
+    "PersonStatus",
     "Quality",
-    "Retention",
+    "RetentionTerms",
     "SampleType",
     "Stringency",
+    "Term",
 ]

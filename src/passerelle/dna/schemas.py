@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,15 @@ class ProfileIn(BaseModel):
     kit: str | None = Field(default=None, max_length=100)
     laboratory: str | None = Field(default=None, max_length=200)
     single_source: bool = True
+    person_status: str | None = Field(default=None, pattern="^(suspect|convicted)$")
+    minor: bool = False
+    listed_offence: bool = False
+    registered_on: date | None = Field(
+        default=None, description="registration in the national database (default: today)"
+    )
+    final_decision_on: date | None = Field(
+        default=None, description="convicted: date the decision became final"
+    )
 
 
 class ImportIn(BaseModel):

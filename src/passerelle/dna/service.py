@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from passerelle.digits import is_digits
@@ -76,11 +77,27 @@ def _attributes(row: Mapping[str, str], line: int) -> dict[str, object]:
     for name in ("kit", "laboratory", "national_reference"):
         if row.get(name):
             attributes[name] = row[name]
-    flag = row.get("single_source", "").lower()
-    if flag:
-        if flag not in _TRUE | _FALSE:
-            raise ValidationFailed(f"single_source must be true or false, got {flag!r}")
-        attributes["single_source"] = flag in _TRUE
+    for name in ("single_source", "minor", "listed_offence"):
+        flag = row.get(name, "").strip().lower()
+        if flag:
+            if flag not in _TRUE | _FALSE:
+                raise ValidationFailed(f"{name} must be true or false, got {flag!r}")
+            attributes[name] = flag in _TRUE
+    status = row.get("person_status", "").strip().lower()
+    if status:
+        if status not in {s.value for s in rules.PersonStatus}:
+            raise ValidationFailed(
+                f"person_status must be suspect or convicted, got {status!r}", line=line
+            )
+        attributes["person_status"] = status
+    for name in ("registered_on", "final_decision_on"):
+        value = row.get(name, "").strip()
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise ValidationFailed(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+            attributes[name] = value
     return attributes
 
 

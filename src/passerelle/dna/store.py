@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -90,6 +91,14 @@ def _loci_json(profile: Profile) -> dict[str, list[str]]:
     return {locus: [a.value for a in alleles] for locus, alleles in sorted(profile.loci.items())}
 
 
+def _registered(profile: Profile, now: datetime) -> datetime:
+    """When the profile was registered: the given date (national database), else now."""
+    if not profile.registered_on:
+        return now
+    given = datetime.combine(date.fromisoformat(profile.registered_on), time(), tzinfo=UTC)
+    return min(given, now)
+
+
 def store_profiles(
     session: Session,
     node: Node,
@@ -120,10 +129,14 @@ def store_profiles(
                 national_reference=profile.profile_id,
                 created_by=access.principal.name,
                 created_at=now,
+                registered_at=_registered(profile, now),
             )
             session.add(row)
             outcome.created.append(profile.profile_id)
         else:
+            # A re-import replaces the alleles; it never restarts the retention count: the
+            # earlier of the stored and the given registration stays.
+            row.registered_at = min(row.registered_at, _registered(profile, now))
             outcome.updated.append(profile.profile_id)
         row.sample_type = profile.sample_type.value
         row.kit = profile.kit
@@ -133,6 +146,11 @@ def store_profiles(
         row.flags = list(flags)
         row.exchangeable = not flags
         row.updated_at = now
+        row.person_status = profile.person_status or row.person_status or None
+        row.minor = profile.minor or bool(row.minor)
+        row.listed_offence = profile.listed_offence or bool(row.listed_offence)
+        if profile.final_decision_on:
+            row.final_decision_on = date.fromisoformat(profile.final_decision_on)
     if refs and audited:
         access.trace(
             session,

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from passerelle.federation import delivery, followups, inbox, outbox, rules, service, tls
+from passerelle.federation import delivery, followups, inbox, kinds, outbox, rules, service, tls
 from passerelle.federation.schemas import (
     ApproveIn,
     FollowupIn,
@@ -100,6 +100,15 @@ def list_peers(
 ) -> list[PeerOut]:
     """Partner nodes and their status (last success, last error, undelivered messages)."""
     return service.peer_status(session)
+
+
+@router.get("/kinds")
+def list_kinds(principal: Principal = require("admin", *READERS)) -> list[dict[str, str]]:
+    """The message kinds this node answers, each with the legal basis it travels under."""
+    return [
+        {"kind": k.name, "description": k.description, "legal_basis": k.legal_basis}
+        for k in (kinds.get_kind(name) for name in kinds.registered_kinds())
+    ]
 
 
 @router.post("/queries")

@@ -118,6 +118,7 @@ async def create_followup(
     purpose: Annotated[str, Form()],
     legal_basis: Annotated[str, Form()],
     urgent: Annotated[bool, Form()] = False,
+    indirect: Annotated[bool, Form()] = False,
     principal: Principal = require("analyst"),
 ) -> Response:
     data = _build(
@@ -130,6 +131,7 @@ async def create_followup(
             "purpose": purpose,
             "legal_basis": legal_basis,
             "urgent": urgent,
+            "directly_accessible": not indirect,
         },
     )
     out = await service.request_followup(node_of(request), client_of(request.app), principal, data)

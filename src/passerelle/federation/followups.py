@@ -35,8 +35,8 @@ OPEN = ("queued", "pending")
 _REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)
 
 
-def _due(kind: str, urgent: bool, now: datetime) -> datetime:
-    deadline = rules.FOLLOWUP_DEADLINES["urgent"] if urgent else rules.deadline_for(kind)
+def _due(kind: str, urgent: bool, now: datetime, directly_accessible: bool = True) -> datetime:
+    deadline = rules.deadline_for(kind, urgent=urgent, directly_accessible=directly_accessible)
     return now + deadline.answer_within
 
 
@@ -66,7 +66,7 @@ def request(
             legal_basis=data.legal_basis,
             requested_by=principal.name,
             requested_at=now,
-            due_at=_due(query.kind, data.urgent, now),
+            due_at=_due(query.kind, data.urgent, now, data.directly_accessible),
             status="queued",
         )
     )
@@ -82,6 +82,7 @@ def request(
             "kind": query.kind,
             "reference": data.reference,
             "urgent": data.urgent,
+            "directly_accessible": data.directly_accessible,
             "requested_by": principal.name,
         },
     )
@@ -300,7 +301,12 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
             legal_basis=message.legal_basis,
             requested_by=f"{message.sender}:{payload.get('requested_by', '?')}"[:120],
             requested_at=now,
-            due_at=_due(kind, bool(payload.get("urgent")), now),
+            due_at=_due(
+                kind,
+                bool(payload.get("urgent")),
+                now,
+                payload.get("directly_accessible", True) is not False,
+            ),
             status="pending",
         )
     )

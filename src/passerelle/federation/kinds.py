@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from passerelle.errors import Conflict, NotFound, ValidationFailed
+from passerelle.federation import rules
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -94,6 +95,8 @@ class Kind:
     description: str = ""
     on_hit: OnHit | None = None
     on_answer: OnAnswer | None = None
+    #: The legal basis messages of this kind travel under (``rules.KIND_LEGAL_BASES``).
+    legal_basis: str = ""
 
 
 _KINDS: dict[str, Kind] = {}
@@ -116,6 +119,7 @@ def register_kind(
     on_hit: OnHit | None = None,
     on_answer: OnAnswer | None = None,
     replace: bool = False,
+    legal_basis: str = "",
 ) -> Kind:
     """Make ``name`` searchable by peers; ``replace`` swaps an existing handler (tests, reload).
 
@@ -124,6 +128,12 @@ def register_kind(
     """
     if name in _KINDS and not replace:
         raise Conflict(f"the kind {name!r} is already registered")
+    basis = legal_basis or rules.kind_legal_basis(name)
+    if not basis:
+        raise ValidationFailed(
+            f"the kind {name!r} names no legal basis: pass legal_basis= or add it to "
+            "federation.rules.KIND_LEGAL_BASES (each message kind travels under one)"
+        )
     kind = Kind(
         name,
         search,
@@ -131,6 +141,7 @@ def register_kind(
         description or KNOWN_KINDS.get(name, ""),
         on_hit=on_hit,
         on_answer=on_answer,
+        legal_basis=basis,
     )
     _KINDS[name] = kind
     return kind

@@ -111,13 +111,52 @@ FOLLOWUP_DEADLINES: dict[str, Deadline] = {
             "Directive (EU) 2023/977 art. 5(1)(a): urgent requests, directly accessible data, "
             "8 hours",
         ),
+        Deadline(
+            "urgent_indirect",
+            timedelta(days=3),
+            "Directive (EU) 2023/977 art. 5(1)(b): urgent requests for information that is not "
+            "directly accessible, 3 calendar days (checked 2026-12-03)",
+        ),
     )
 }
 
 
-def deadline_for(kind: str) -> Deadline:
-    """The answer deadline of a follow-up request on ``kind``."""
+def deadline_for(kind: str, *, urgent: bool = False, directly_accessible: bool = True) -> Deadline:
+    """The answer deadline of a follow-up request on ``kind``: 8 hours when urgent and the
+    information is directly accessible, 3 calendar days when urgent and it is not, else the
+    kind's (7 calendar days by default) — Directive (EU) 2023/977 art. 5(1)(a)-(c)."""
+    if urgent:
+        return FOLLOWUP_DEADLINES["urgent" if directly_accessible else "urgent_indirect"]
     return FOLLOWUP_DEADLINES.get(kind, DEFAULT_DEADLINE)
+
+
+#: The channel (Directive (EU) 2023/977 art. 13(1) [read: https://gesetze.legal/eu/rl_2023_977_eu/
+#: 13, checked 2026-12-03]): requests between the single points of contact and competent
+#: authorities of EU member states under that directive travel over SIENA; exceptions are third
+#: countries, urgency and technical incidents. Passerelle's signed channel serves bilateral
+#: exchange under other legal bases and with partner countries; it is not the 2023/977 channel.
+CHANNEL_SOURCE = "Directive (EU) 2023/977 art. 13 (SIENA between EU member states)"
+
+#: The legal basis each message kind travels under, for the kinds the protocol knows by name or
+#: by prefix; a domain may name its own when it registers a kind (``register_kind``).
+KIND_LEGAL_BASES: dict[str, str] = {
+    "person": "Bilateral police cooperation agreement between the two nodes' countries "
+    "(UNVERIFIED: name it per peer); Directive (EU) 2016/680 art. 8",
+    "dna": "Council Decision 2008/615/JHA arts. 3-5 (automated DNA search, Prüm)",
+    "pnr": "Directive (EU) 2016/681 art. 9(2)-(3) (requests between PIUs)",
+    "pnr.": "Directive (EU) 2016/681 art. 9(1) (results to other PIUs)",
+    "alerts.": "Bilateral exchange on person alerts modelled on Reg. (EU) 2018/1862 "
+    "(FR-BE declaration of 11 June 2018); not the SIS/SIRENE channel",
+    "demo.": "Synthetic demo data (no personal data)",
+}
+
+
+def kind_legal_basis(name: str) -> str:
+    """The legal basis the protocol knows for ``name`` (exact name, then prefix), or ''."""
+    if name in KIND_LEGAL_BASES:
+        return KIND_LEGAL_BASES[name]
+    prefixes = [p for p in KIND_LEGAL_BASES if p.endswith(".") and name.startswith(p)]
+    return KIND_LEGAL_BASES[max(prefixes, key=len)] if prefixes else ""
 
 
 #: Largest accepted difference between a signed message's date and the receiver's clock.

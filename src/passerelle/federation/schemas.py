@@ -147,6 +147,11 @@ class FollowupIn(BaseModel):
     purpose: str = Field(min_length=1, max_length=200)
     legal_basis: str = Field(min_length=1, max_length=200)
     urgent: bool = False
+    directly_accessible: bool = Field(
+        default=True,
+        description="urgent only: False when the requested node must obtain the information "
+        "(3 calendar days instead of 8 hours, Directive (EU) 2023/977 art. 5(1)(b))",
+    )
 
 
 class ApproveIn(BaseModel):

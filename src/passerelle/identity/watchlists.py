@@ -23,6 +23,9 @@ class ListedMatch:
     match: Match
     #: The node that owns the entry (None: this node's own list, owner not recorded).
     owner: str | None = None
+    #: What the entry is about, as its publisher tagged it (e.g. ``sis:art32``), so a screening
+    #: purpose can leave out entries it may not use (PNR: terrorism and serious crime only).
+    tags: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, object]:
         return {"list": self.list_name, **self.match.to_dict()}
@@ -32,9 +35,17 @@ class NodeWatchlists:
     def __init__(self) -> None:
         self._lists: dict[str, Watchlist] = {}
         self._owners: dict[tuple[str, str], str] = {}
+        self._tags: dict[tuple[str, str], frozenset[str]] = {}
         self._lock = threading.RLock()
 
-    def publish(self, list_name: str, entry: PersonRecord, *, owner: str | None = None) -> None:
+    def publish(
+        self,
+        list_name: str,
+        entry: PersonRecord,
+        *,
+        owner: str | None = None,
+        tags: frozenset[str] = frozenset(),
+    ) -> None:
         """Add or replace an entry (same id) on a list.
 
         ``owner`` names the node that issued the entry when it is a copy of another node's
@@ -42,6 +53,10 @@ class NodeWatchlists:
         """
         with self._lock:
             self._lists.setdefault(list_name, Watchlist()).add(entry, replace=True)
+            if tags:
+                self._tags[(list_name, entry.id)] = frozenset(tags)
+            else:
+                self._tags.pop((list_name, entry.id), None)
             if owner is None:
                 self._owners.pop((list_name, entry.id), None)
             else:
@@ -58,6 +73,7 @@ class NodeWatchlists:
             except NotFound:
                 return False
             self._owners.pop((list_name, entry_id), None)
+            self._tags.pop((list_name, entry_id), None)
             return True
 
     def get(self, list_name: str, entry_id: str) -> PersonRecord:
@@ -78,7 +94,12 @@ class NodeWatchlists:
         """Matches on every list, best first."""
         with self._lock:
             found = [
-                ListedMatch(name, match, self._owners.get((name, match.entry_id)))
+                ListedMatch(
+                    name,
+                    match,
+                    self._owners.get((name, match.entry_id)),
+                    self._tags.get((name, match.entry_id), frozenset()),
+                )
                 for name, watchlist in self._lists.items()
                 for match in screen(record, watchlist, threshold)
             ]

@@ -19,7 +19,16 @@ from passerelle.node import Node, db_session, node_of
 from passerelle.pnr import rules, schemas
 from passerelle.pnr.ingest import PushRefused, detect_format
 from passerelle.pnr.model import Repersonalisation, ScopeDecision
-from passerelle.pnr.service import criteria, exchange, masking, review, scope, store, views
+from passerelle.pnr.service import (
+    criteria,
+    exchange,
+    grounds,
+    masking,
+    review,
+    scope,
+    store,
+    views,
+)
 from passerelle.privacy import audit
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -119,9 +128,15 @@ def link_case(
     session: DbSession,
     principal: Principal = require(*PIU),
 ) -> dict[str, Any]:
-    """Link a booking to a case (kept after six months under the CJEU policy)."""
-    row = masking.link_case(session, node_of(request), principal, booking_id, body.case_ref)
-    return {"booking_id": row.id, "case_ref": row.case_ref}
+    """Record the objective ground that keeps the booking past six months, until its review."""
+    row = grounds.link_case(
+        session, node_of(request), principal, booking_id, body.case_ref,
+        ground=body.ground or "", review_on=body.review_on, hit_id=body.hit_id,
+        judicial_reference=body.judicial_reference,
+        investigation_number=body.investigation_number, approver=body.approver,
+        approver_agency=body.approver_agency,
+    )  # fmt: skip
+    return {"booking_id": row.id, "case_ref": row.case_ref, "ground": row.retention_ground}
 
 
 @router.get("/hits")
@@ -284,7 +299,7 @@ def decide_repersonalisation(
     """Approve or refuse (a judicial authority of another agency than the requester's PIU)."""
     row = masking.decide_repersonalisation(
         session, node_of(request), principal, request_id,
-        approve=body.decision == "approve", reason=body.reason,
+        approve=body.decision == "approve", reason=body.reason, basis=body.basis,
     )  # fmt: skip
     return _reperso_out(row)
 

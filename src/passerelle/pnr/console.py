@@ -4,7 +4,7 @@ service, render a template."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,7 +16,7 @@ from passerelle.bounds import RowId
 from passerelle.errors import ValidationFailed
 from passerelle.federation.api import client_of
 from passerelle.pnr import rules
-from passerelle.pnr.service import criteria, exchange, masking, review, scope, views
+from passerelle.pnr.service import criteria, exchange, grounds, masking, review, scope, views
 from passerelle.privacy import audit
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -92,9 +92,25 @@ def booking_case(
     booking_id: RowId,
     session: DbSession,
     case_ref: Annotated[str, Form()],
+    ground: Annotated[str, Form()] = "",
+    review_on: Annotated[str, Form()] = "",
+    hit_id: Annotated[str, Form()] = "",
+    judicial_reference: Annotated[str, Form()] = "",
+    investigation_number: Annotated[str, Form()] = "",
+    approver: Annotated[str, Form()] = "",
+    approver_agency: Annotated[str, Form()] = "",
     principal: Principal = require(*PIU),
 ) -> Response:
-    masking.link_case(session, node_of(request), principal, booking_id, case_ref)
+    try:
+        review = date.fromisoformat(review_on) if review_on else None
+    except ValueError:
+        raise ValidationFailed("the review date is YYYY-MM-DD", field="review_on") from None
+    grounds.link_case(
+        session, node_of(request), principal, booking_id, case_ref,
+        ground=ground, review_on=review, hit_id=int(hit_id) if hit_id.isdigit() else None,
+        judicial_reference=judicial_reference, investigation_number=investigation_number,
+        approver=approver, approver_agency=approver_agency,
+    )  # fmt: skip
     return RedirectResponse(f"/pnr/bookings/{booking_id}", status_code=303)
 
 
@@ -257,11 +273,12 @@ def repersonalisation_decide(
     session: DbSession,
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form()],
+    basis: Annotated[str, Form()] = "judicial",
     principal: Principal = require("judicial"),
 ) -> Response:
     masking.decide_repersonalisation(
         session, node_of(request), principal, request_id,
-        approve=decision == "approve", reason=reason,
+        approve=decision == "approve", reason=reason, basis=basis,
     )  # fmt: skip
     return RedirectResponse("/pnr/repersonalisations", status_code=303)
 

@@ -8,9 +8,10 @@ opens. Versions keep the history of repeated pushes without personal data.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passerelle.storage import Base, UtcDateTime
@@ -71,6 +72,10 @@ class Booking(Base):
     sealed: Mapped[str] = mapped_column(Text)
     masked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     case_ref: Mapped[str] = mapped_column(String(100), default="")
+    #: The objective ground that keeps the booking past six months (``grounds.link_case``):
+    #: kind, references, approver, who recorded it; kept while ``ground_review_on`` is ahead.
+    retention_ground: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ground_review_on: Mapped[date | None] = mapped_column(Date, default=None, index=True)
 
 
 class BookingVersion(Base):
@@ -181,3 +186,6 @@ class Repersonalisation(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text, default=None)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    #: Who approved: ``judicial`` (art. 12(3)(b)(i)) or ``competent_authority`` ((ii): the DPO
+    #: is informed).
+    approval_basis: Mapped[str | None] = mapped_column(String(24), default=None)

@@ -9,15 +9,17 @@ the official text.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 __all__ = [
     "ANNEX_I",
     "CRITERIA_ATTRIBUTES",
     "CRITERIA_MAX_REVIEW",
+    "EU_MEMBER_STATES",
+    "EXCLUDED_LIST_TAGS",
     "FORBIDDEN_ATTRIBUTES",
     "GARBAGE_MIN_ITEMS",
     "GARBAGE_SHARE",
@@ -32,14 +34,15 @@ __all__ = [
     "QUARANTINE_RAW_SHOWN",
     "QUARANTINE_RETENTION",
     "RETENTION",
-    "RETENTION_POLICIES",
-    "RETENTION_POLICY_ENV",
+    "RETENTION_GROUNDS",
+    "RETENTION_POLICY_SOURCE",
     "SCREEN_THRESHOLD",
     "SENSITIVE_TEXT",
     "UIC_COUNTRIES",
     "UMNR_SSR",
     "AnnexItem",
-    "retention_policy",
+    "airport_country",
+    "intra_eu_place",
     "sensitive_ssr_category",
     "sensitive_text_category",
     "uic_country",
@@ -237,17 +240,28 @@ MASK_SOURCE = "Directive (EU) 2016/681 art. 12(2)"
 RETENTION = timedelta(days=5 * 365 + 1)
 RETENTION_SOURCE = "Directive (EU) 2016/681 art. 12(1), (4)"
 
-#: Retention policies. "cjeu" (default): after six months only bookings with an objective link
-#: to a risk (a confirmed hit or a case) are kept, masked, up to five years (CJEU C-817/19,
-#: Ligue des droits humains, paras. 255-262). "national": every booking is masked at six months
-#: and kept five years, as the directive's text alone allows (a national choice).
-RETENTION_POLICIES: dict[str, str] = {
-    "cjeu": "CJEU C-817/19 paras. 255-262: after six months, keep only bookings linked to a "
-    "confirmed hit or a case",
-    "national": "Directive (EU) 2016/681 art. 12 read alone: keep every booking five years",
+#: Retention after six months: only bookings with an objective link to a risk are kept, masked,
+#: up to five years (CJEU C-817/19, Ligue des droits humains: a general 5-year retention of all
+#: passengers is precluded [press release 105/2022; paragraph numbers UNVERIFIED]). The former
+#: "national" policy (every booking five years, ``PASSERELLE_PNR_RETENTION_POLICY``) was removed
+#: on 2026-12-03 (issue #16); bookings kept under it are re-evaluated at the next retention run.
+RETENTION_POLICY_SOURCE = (
+    "CJEU C-817/19: after six months keep only bookings with objective evidence of a risk"
+)
+
+#: The objective grounds that keep a booking past six months (``link_case``). Each is recorded
+#: with who, when and a review date; free text alone keeps nothing.
+RETENTION_GROUNDS: dict[str, str] = {
+    "confirmed_hit": "a confirmed hit on the booking (art. 6(5) review done)",
+    "judicial_case": "a case with a judicial reference (investigating judge, prosecutor)",
+    "investigation": "an ongoing investigation, with its number and the approval of a person "
+    "of another agency",
 }
-#: Environment variable choosing the policy (documented in docs/settings.md).
-RETENTION_POLICY_ENV = "PASSERELLE_PNR_RETENTION_POLICY"
+#: A ground carries a review date at most this far ahead; once it passes without a renewal the
+#: ground no longer keeps the booking (project choice; CJEU C-817/19 requires the link to stay
+#: objective).
+RETENTION_GROUND_MAX_REVIEW = timedelta(days=366)
+RETENTION_GROUND_SOURCE = "CJEU C-817/19 (objective link to a risk); project review period"
 
 #: Quarantined raw input may hold sensitive codes that were never filtered: kept only long
 #: enough for the carrier to be told and to resend (project choice under art. 6(1), 13(4)).
@@ -281,21 +295,59 @@ BASIS_RESULTS = "Directive (EU) 2016/681 art. 9(1) (results to other PIUs)"
 BASIS_SENSITIVE = "Directive (EU) 2016/681 art. 13(4) (sensitive data deleted on receipt)"
 BASIS_OUTSIDE_ANNEX = "Directive (EU) 2016/681 art. 6(1) (data outside Annex I deleted)"
 BASIS_REVIEW = "Directive (EU) 2016/681 art. 6(5) (individual review by non-automated means)"
-BASIS_SCOPE = "CJEU C-817/19 paras. 163-174 (intra-EU transport only on selected routes)"
+BASIS_SCOPE = "CJEU C-817/19 (intra-EU flights and rail only on selected routes or under a threat)"
+#: Re-personalisation approved by another competent national authority (12(3)(b)(ii)): the DPO
+#: is informed (and reviews afterwards) — an audit entry the DPO sees in the audit viewer.
+BASIS_DPO_INFORMED = "Directive (EU) 2016/681 art. 12(3)(b)(ii) (data protection officer informed)"
+APPROVAL_BASES: dict[str, str] = {
+    "judicial": "Directive (EU) 2016/681 art. 12(3)(b)(i) (judicial authority)",
+    "competent_authority": "Directive (EU) 2016/681 art. 12(3)(b)(ii) (other competent "
+    "national authority; DPO informed, ex-post review)",
+}
+
+#: PNR is compared only with databases on persons or objects sought or under alert for terrorism
+#: and serious crime (art. 6(3)(a) read with CJEU C-817/19 [team: secondary sources; judgment
+#: paragraph UNVERIFIED]). Watchlist entries tagged with these purposes are never screened:
+#: missing or vulnerable persons (SIS art. 32) and witnesses or persons sought for a judicial
+#: procedure (SIS art. 34). Checked 2026-12-03 (legal review P15).
+EXCLUDED_LIST_TAGS: dict[str, str] = {
+    "sis:art32": "Reg. 2018/1862 art. 32 (missing or vulnerable persons)",
+    "sis:art32_c": "Reg. 2018/1862 art. 32(1)(c) (children at risk of abduction)",
+    "sis:art32_d": "Reg. 2018/1862 art. 32(1)(d) (children to be prevented from travelling)",
+    "sis:art32_e": "Reg. 2018/1862 art. 32(1)(e) (vulnerable adults)",
+    "sis:art34": "Reg. 2018/1862 art. 34 (witnesses, persons sought for a judicial procedure)",
+}
+EXCLUDED_LISTS_SOURCE = (
+    "Directive (EU) 2016/681 art. 6(3)(a); CJEU C-817/19: only terrorism and serious crime"
+)
 
 #: Art. 6(5): watchlist candidates at or above this identity score enter the review queue.
 SCREEN_THRESHOLD = 0.85
 
-#: Rail: UIC country codes (first two digits of a UIC station code, UIC leaflet 920-2 (verify))
-#: and whether the country is an EU member state (intra-EU traffic needs a scope decision).
+#: EU member states (ISO 3166-1 alpha-2): intra-EU transport needs a scope decision.
+_EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
+EU_MEMBER_STATES: frozenset[str] = frozenset(_EU.split())
+
+#: Rail: UIC country codes (first two digits of a UIC station code) from UIC leaflet 920-14
+#: [read: https://uic.org/support-activities/it/article/country-codes; list incl. 24 LT, 25 LV,
+#: 26 EE, 52 BG, 60 IE, 78 HR read at https://wikimili.com/en/List_of_UIC_country_codes;
+#: checked 2026-12-03]: every EU member state with a railway (CY and MT have none), and the
+#: non-EU neighbours. A code missing here counts as intra-EU (fail closed: never collected
+#: without a decision). Non-EU entries other than GB, NO and CH are UNVERIFIED (team recollection).
 UIC_COUNTRIES: dict[str, tuple[str, bool]] = {
-    "10": ("FI", True), "51": ("PL", True), "53": ("RO", True), "54": ("CZ", True),
-    "55": ("HU", True), "56": ("SK", True), "70": ("GB", False), "71": ("ES", True),
-    "73": ("GR", True), "74": ("SE", True), "76": ("NO", False), "79": ("SI", True),
+    "10": ("FI", True), "24": ("LT", True), "25": ("LV", True), "26": ("EE", True),
+    "51": ("PL", True), "52": ("BG", True), "53": ("RO", True), "54": ("CZ", True),
+    "55": ("HU", True), "56": ("SK", True), "60": ("IE", True), "71": ("ES", True),
+    "73": ("GR", True), "74": ("SE", True), "78": ("HR", True), "79": ("SI", True),
     "80": ("DE", True), "81": ("AT", True), "82": ("LU", True), "83": ("IT", True),
-    "84": ("NL", True), "85": ("CH", False), "86": ("DK", True), "87": ("FR", True),
-    "88": ("BE", True), "94": ("PT", True),
+    "84": ("NL", True), "86": ("DK", True), "87": ("FR", True), "88": ("BE", True),
+    "94": ("PT", True),
+    "70": ("GB", False), "76": ("NO", False), "85": ("CH", False),
+    "20": ("RU", False), "21": ("BY", False), "22": ("UA", False), "23": ("MD", False),
+    "41": ("AL", False), "62": ("ME", False), "65": ("MK", False), "72": ("RS", False),
+    "75": ("TR", False),
 }  # fmt: skip
+UIC_SOURCE = "UIC leaflet 920-14 (country codes), checked 2026-12-03"
 
 #: Criteria review: every criterion carries a review date at most this far ahead, and is not
 #: applied once it has passed (art. 6(4) "regularly reviewed"; CJEU C-817/19 para. 201).
@@ -349,19 +401,37 @@ FORBIDDEN_ATTRIBUTES: dict[str, str] = {
 }
 
 
-def retention_policy() -> str:
-    """The configured retention policy (``cjeu`` unless the environment says ``national``)."""
-    value = os.environ.get(RETENTION_POLICY_ENV, "cjeu").strip().lower() or "cjeu"
-    if value not in RETENTION_POLICIES:
-        raise ValueError(
-            f"{RETENTION_POLICY_ENV} must be one of {', '.join(RETENTION_POLICIES)}, not {value!r}"
-        )
-    return value
+def uic_station(station: str) -> bool:
+    """Whether ``station`` has the shape of a UIC station code (``urn:uic:stn:8727100``)."""
+    code = station.rsplit(":", 1)[-1]
+    return len(code) >= 7 and code.isdigit()
 
 
 def uic_country(station: str) -> tuple[str, bool] | None:
-    """``(ISO country, EU member)`` of a UIC station (``urn:uic:stn:8727100`` or ``8727100``)."""
-    code = station.rsplit(":", 1)[-1]
-    if len(code) < 7 or not code.isdigit():
+    """``(ISO country, EU member)`` of a UIC station (``urn:uic:stn:8727100`` or ``8727100``);
+    None when the code is malformed or its country is missing from the table."""
+    if not uic_station(station):
         return None
-    return UIC_COUNTRIES.get(code[:2])
+    return UIC_COUNTRIES.get(station.rsplit(":", 1)[-1][:2])
+
+
+def airport_country(code: str) -> str | None:
+    """ISO country of an IATA airport code (OurAirports data via ``airportsdata``, MIT)."""
+    return _airports().get(code.strip().upper())
+
+
+@lru_cache(maxsize=1)
+def _airports() -> dict[str, str]:
+    import airportsdata
+
+    return {iata: str(info["country"]) for iata, info in airportsdata.load("IATA").items()}
+
+
+def intra_eu_place(place: str, mode: str) -> bool:
+    """Whether one airport or station is in an EU member state; an unknown code counts as
+    intra-EU (fail closed: never collected without a decision)."""
+    if mode == "rail":
+        country = uic_country(place)
+        return country is None or country[1]
+    iso = airport_country(place)
+    return iso is None or iso in EU_MEMBER_STATES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -65,7 +65,18 @@ class DecisionIn(BaseModel):
 
 
 class CaseIn(BaseModel):
+    """The objective ground that keeps a booking past six months (CJEU C-817/19)."""
+
     case_ref: str = Field(min_length=1, max_length=100)
+    ground: Literal["confirmed_hit", "judicial_case", "investigation"] | None = Field(
+        default=None, description="required: a case reference alone keeps nothing"
+    )
+    review_on: date | None = Field(default=None, description="review date (≤ 366 days ahead)")
+    hit_id: int | None = Field(default=None, description="confirmed_hit: the confirmed hit")
+    judicial_reference: str | None = Field(default=None, max_length=200)
+    investigation_number: str | None = Field(default=None, max_length=200)
+    approver: str | None = Field(default=None, max_length=200)
+    approver_agency: str | None = Field(default=None, max_length=60)
 
 
 class CriterionIn(BaseModel):
@@ -122,6 +133,11 @@ class RepersonalisationIn(BaseModel):
 class RepersonalisationDecisionIn(BaseModel):
     decision: Literal["approve", "refuse"]
     reason: str = Field(min_length=3, max_length=2000)
+    basis: Literal["judicial", "competent_authority"] = Field(
+        default="judicial",
+        description="art. 12(3)(b)(i) judicial authority, or (ii) another competent authority "
+        "(the DPO is informed)",
+    )
 
 
 class RepersonalisationOut(BaseModel):
@@ -135,6 +151,7 @@ class RepersonalisationOut(BaseModel):
     decided_by: str | None
     decider_agency: str | None
     valid_until: datetime | None
+    approval_basis: str | None = None
 
 
 class QuarantineOut(BaseModel):

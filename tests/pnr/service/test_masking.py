@@ -1,10 +1,9 @@
-"""Masking at six months, retention by policy, re-personalisation approved by a judicial
-authority of another agency — with the clock moved forward."""
+"""Masking at six months, retention only with an objective ground (CJEU C-817/19),
+re-personalisation approved by an authority of another agency — with the clock moved forward."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,15 +13,14 @@ from sqlalchemy import select
 from passerelle.errors import PermissionDenied, ValidationFailed
 from passerelle.identity.schemas import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
-from passerelle.node import Node, open_node
+from passerelle.node import Node
 from passerelle.pnr.model import Booking, Hit
-from passerelle.pnr.service import masking, review
+from passerelle.pnr.service import grounds, masking, review
 from passerelle.pnr.service.records import MASK
 from passerelle.privacy import accounts, retention
 from passerelle.privacy.accounts import Principal
 from passerelle.privacy.clock import FrozenClock
 from passerelle.privacy.model import AuditEntry
-from passerelle.settings import Settings
 from tests.conftest import login, make_user
 from tests.pnr.service.conftest import open_threat_period, push, rail_doc
 
@@ -55,7 +53,11 @@ def _three_bookings(node: Node) -> None:
     with node.session() as session:
         hit = session.scalars(select(Hit)).one()
         review.decide(session, node, ANALYST, hit.id, confirm=True, reason="Same person")
-        masking.link_case(session, node, ANALYST, case_id, "FR-2026-17")
+        grounds.link_case(
+            session, node, ANALYST, case_id, "FR-2026-17", ground="judicial_case",
+            review_on=(node.clock.now() + timedelta(days=365)).date(),
+            judicial_reference="TJ Paris, JI 2026/0042 (synthetic)",
+        )  # fmt: skip
 
 
 def test_cjeu_policy_keeps_only_linked_bookings_masked(node: Node, clock: FrozenClock) -> None:
@@ -79,36 +81,67 @@ def test_cjeu_policy_keeps_only_linked_bookings_masked(node: Node, clock: Frozen
     assert _bookings(node) == {}
 
 
-@pytest.fixture
-def national(
-    settings: Settings, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Node]:
-    monkeypatch.setenv("PASSERELLE_PNR_RETENTION_POLICY", "national")
-    node = open_node(settings.with_(data_dir=settings.data_dir.parent / "national"), clock=clock)
-    with node.session() as session:
-        accounts.ensure_agency(session, "FR", "France", "FR")
-    yield node
-    node.close()
-
-
-def test_national_policy_keeps_every_booking_masked_five_years(
-    national: Node, clock: FrozenClock
+def test_the_national_policy_is_gone_and_what_it_kept_goes_at_the_next_run(
+    node: Node, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    open_threat_period(national, days=3000)
-    push(national, rail_doc("PLAIN"))
+    monkeypatch.setenv("PASSERELLE_PNR_RETENTION_POLICY", "national")  # no longer read
+    open_threat_period(node, days=3000)
+    push(node, rail_doc("PLAIN"))
+    push(node, rail_doc("TEXT", given="Lotte", family="Maes"))
+    with node.session() as session:  # a free-text case reference, as the old link_case wrote
+        session.get(Booking, _bookings(node)["TEXT"].id).case_ref = "FR-2026-17"  # type: ignore[union-attr]
+    (rule,) = [r for r in masking.retention_rules() if r.data_class == "pnr_booking"]
+    assert rule.delete_after == masking.rules.MASK_AFTER and "national" not in rule.description
     clock.advance(SIX_MONTHS)
-    _retention(national)
-    (plain,) = _bookings(national).values()
-    assert plain.personal is None
-    clock.advance(FIVE_YEARS - SIX_MONTHS)
-    _retention(national)
-    assert _bookings(national) == {}
+    _retention(node)
+    assert _bookings(node) == {}
 
 
-def test_unknown_policy_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PASSERELLE_PNR_RETENTION_POLICY", "forever")
-    with pytest.raises(ValueError, match="cjeu, national"):
-        masking.retention_rules()
+def test_link_case_needs_an_objective_ground_with_a_review_date(
+    node: Node, clock: FrozenClock
+) -> None:
+    open_threat_period(node, days=3000)
+    push(node, rail_doc("CASE", given="Lotte", family="Maes"))
+    booking_id = _bookings(node)["CASE"].id
+    review_on = (clock.now() + timedelta(days=200)).date()
+    with node.session() as session:
+        with pytest.raises(ValidationFailed, match="objective ground"):
+            grounds.link_case(session, node, ANALYST, booking_id, "FR-2026-17")
+        with pytest.raises(ValidationFailed, match="review date"):
+            grounds.link_case(
+                session, node, ANALYST, booking_id, "FR-2026-17", ground="judicial_case",
+                judicial_reference="TJ Paris 2026/1",
+            )  # fmt: skip
+        with pytest.raises(ValidationFailed, match="another agency"):
+            grounds.link_case(
+                session, node, ANALYST, booking_id, "FR-2026-17", ground="investigation",
+                review_on=review_on, investigation_number="PV 2026/778",
+                approver="cdt.x", approver_agency="FR",
+            )  # fmt: skip
+        with pytest.raises(ValidationFailed, match="confirmed hit"):
+            grounds.link_case(
+                session, node, ANALYST, booking_id, "FR-2026-17", ground="confirmed_hit",
+                review_on=review_on, hit_id=1,
+            )  # fmt: skip
+        grounds.link_case(
+            session, node, ANALYST, booking_id, "FR-2026-17", ground="investigation",
+            review_on=review_on, investigation_number="PV 2026/778",
+            approver="cdt.x", approver_agency="BE-PJF",
+        )  # fmt: skip
+        trace = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.object_type == "pnr.booking", AuditEntry.action == "write")
+            .order_by(AuditEntry.seq)
+        ).all()[-1]
+    details = json.loads(trace.details)
+    assert (details["kind"], details["investigation_number"]) == ("investigation", "PV 2026/778")
+    assert details["approver_agency"] == "BE-PJF" and details["review_on"] == str(review_on)
+    clock.advance(SIX_MONTHS)
+    _retention(node)
+    assert list(_bookings(node)) == ["CASE"]  # the ground keeps it until its review date
+    clock.advance(timedelta(days=20))
+    _retention(node)
+    assert _bookings(node) == {}  # review date passed without a renewal
 
 
 def test_repersonalisation_needs_an_independent_judicial_approval(
@@ -182,3 +215,32 @@ def test_booking_page_masked_then_unmasked(
         ]
         == "Ouali"
     )
+
+
+def test_an_approval_by_another_competent_authority_informs_the_dpo(
+    node: Node, clock: FrozenClock, client: TestClient
+) -> None:
+    _three_bookings(node)
+    clock.advance(SIX_MONTHS)
+    _retention(node)
+    booking_id = _bookings(node)["CASE"].id
+    with node.session() as session:
+        request = masking.request_repersonalisation(
+            session, node, ANALYST, booking_id,
+            grounds="Travel companion of the suspect in case FR-2026-17", case_ref="FR-2026-17",
+        )  # fmt: skip
+        masking.decide_repersonalisation(
+            session, node, JUDGE, request.id, approve=True, reason="Necessary for the case",
+            basis="competent_authority",
+        )  # fmt: skip
+        assert request.approval_basis == "competent_authority"
+        token = accounts.create_token(
+            session, name="dpo", role="dpo", agency="FR", now=node.clock.now()
+        )
+    page = client.get(
+        "/api/v1/audit?object_type=pnr.dpo_notification",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert page.status_code == 200, page.text
+    (entry,) = page.json()["entries"]
+    assert entry["object_id"] == str(request.id) and "12(3)(b)(ii)" in entry["legal_basis"]

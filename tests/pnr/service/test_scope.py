@@ -1,21 +1,30 @@
-"""Rail scope (CJEU C-817/19): intra-EU rail data only on decided routes/stations or during a
-threat period; the rest refused at receipt and counted."""
+"""Scope (CJEU C-817/19): intra-EU flight and rail data only on decided routes, airports or
+stations or during a threat period; the rest refused at receipt, counted and audited."""
 
 from __future__ import annotations
 
+import json
+import random
+import re
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
+from passerelle.pnr import rules
 from passerelle.pnr.service import scope
+from passerelle.pnr.service.store import ingest_bytes
 from passerelle.pnr.service.views import statistics
+from passerelle.pnr.synth import pnrgov_message
 from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy.model import AuditEntry
 from tests.conftest import csrf_of, login, make_user
 from tests.pnr.service.conftest import (
     BRUSSELS,
+    CARRIER,
     LIEGE,
     LONDON,
     PARIS,
@@ -101,3 +110,43 @@ def test_console_shows_decisions_and_their_expiry(node: Node, client: TestClient
     assert "2026-03-01" in page
     listed = client.get("/api/v1/pnr/scope").json()
     assert listed[0]["targets"] == [f"{PARIS}-{BRUSSELS}"]
+
+
+def _flight(origin: str, destination: str, seed: int = 7) -> bytes:
+    """A synthetic PNRGOV push for one flight from ``origin`` to ``destination``."""
+    text, _ = pnrgov_message(random.Random(seed), 2, ref=seed)
+    text = re.sub(r"(TVL\+[^+']*\+)[A-Z]{3}\+[A-Z]{3}", rf"\g<1>{origin}+{destination}", text)
+    return text.encode()
+
+
+def test_an_intra_eu_flight_without_a_decision_is_refused_counted_and_audited(node: Node) -> None:
+    outcome = ingest_bytes(node, _flight("CDG", "BRU"), "cdg-bru.edi", CARRIER)
+    assert (outcome.stored, outcome.refused_out_of_scope) == (0, 2)
+    with node.session() as session:
+        assert statistics(session)["refused_out_of_scope"] == 2
+        (entry,) = session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "pnr.scope")
+        ).all()
+    assert entry.action == "refuse" and json.loads(entry.details)["refused_bookings"] == 2
+    assert "C-817/19" in entry.legal_basis and "flight" in entry.purpose
+    # Leaving the EU needs no decision; an airport route decision admits that route.
+    assert ingest_bytes(node, _flight("CDG", "CMN", 8), "cdg-cmn.edi", CARRIER).stored == 2
+    _decide(node, "routes", ["CDG-BRU"])
+    assert ingest_bytes(node, _flight("BRU", "CDG", 9), "bru-cdg.edi", CARRIER).stored == 2
+    assert ingest_bytes(node, _flight("BRU", "AMS", 10), "bru-ams.edi", CARRIER).stored == 0
+
+
+def test_the_uic_table_is_leaflet_920_14_and_unknown_codes_count_as_intra_eu() -> None:
+    for code, country in (("24", "LT"), ("25", "LV"), ("26", "EE"), ("52", "BG"), ("60", "IE"),
+                          ("78", "HR")):  # fmt: skip
+        assert rules.uic_country(f"{code}00001") == (country, True)
+    assert rules.intra_eu_place("urn:uic:stn:7015400", "rail") is False  # London
+    assert rules.intra_eu_place("urn:uic:stn:9900001", "rail") is True  # unknown country code
+    assert rules.intra_eu_place("ZZZ", "air") is True  # unknown airport: fail closed
+    assert rules.intra_eu_place("JFK", "air") is False
+    assert "920-14" in rules.UIC_SOURCE
+
+
+def test_rail_from_an_unknown_country_code_is_refused_without_a_decision(node: Node) -> None:
+    outcome = push(node, rail_doc("UNKNOWN", start=PARIS, end="9900001"))
+    assert (outcome.stored, outcome.refused_out_of_scope) == (0, 1)

@@ -126,8 +126,9 @@ def _publish(state: dict[str, Any], alert: Alert) -> None:
     _withdraw(state, alert.id)
     lists = node_watchlists(state)
     records = _records(alert)
+    tags = frozenset({f"sis:{alert.category}"})  # PNR leaves out art. 32 and 34 alerts
     for record in records:
-        lists.publish(LIST_NAME, record, owner=alert.issuing_node)
+        lists.publish(LIST_NAME, record, owner=alert.issuing_node, tags=tags)
     state.setdefault(_ENTRIES, {})[alert.id] = [r.id for r in records]
     state.setdefault(_ISSUERS, {})[alert.id] = alert.issuing_node
 

@@ -1,7 +1,8 @@
 """The passenger-data service layer: the only place with business logic.
 
 - :mod:`.store`: ingestion (digest dedupe, scope, storage, screening) in batch transactions;
-- :mod:`.scope`: rail scope decisions (CJEU C-817/19);
+- :mod:`.scope`: intra-EU flight and rail scope decisions (CJEU C-817/19);
+- :mod:`.grounds`: objective grounds that keep a booking past six months;
 - :mod:`.criteria`: the pre-determined criteria language and its versions;
 - :mod:`.screening`: watchlists and criteria → candidate hits;
 - :mod:`.review`: the human review queue;
@@ -10,10 +11,10 @@
 - :mod:`.views`: journeys, statistics, quarantine.
 """
 
+from passerelle.pnr.service.grounds import link_case
 from passerelle.pnr.service.masking import (
     booking_view,
     decide_repersonalisation,
-    link_case,
     request_repersonalisation,
     retention_rules,
     unmasked_view,

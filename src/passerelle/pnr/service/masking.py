@@ -21,6 +21,7 @@ from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, BookingVersion, Hit, PushMessage, QuarantineItem
 from passerelle.pnr.model import Repersonalisation as Request
 from passerelle.pnr.service.records import merge
+from passerelle.privacy import audit
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
 from passerelle.privacy.retention import RetentionRule
@@ -28,7 +29,6 @@ from passerelle.privacy.retention import RetentionRule
 __all__ = [
     "booking_view",
     "decide_repersonalisation",
-    "link_case",
     "request_repersonalisation",
     "retention_rules",
     "unmasked_view",
@@ -53,22 +53,24 @@ def mask_bookings(session: Session, cutoff: datetime) -> int:
     return _count(result)
 
 
-def _linked() -> Any:
-    """Bookings with an objective link to a risk: a confirmed hit or a case."""
+def _linked(now: datetime) -> Any:
+    """Bookings with an objective link to a risk: a confirmed hit, or a structured ground
+    (``grounds.link_case``) whose review date has not passed. A free-text case reference alone
+    keeps nothing."""
     confirmed = exists().where(Hit.booking_id == Booking.id, Hit.status == "confirmed")
-    return confirmed | (Booking.case_ref != "")
+    grounded = Booking.ground_review_on.is_not(None) & (Booking.ground_review_on >= now.date())
+    return confirmed | grounded  # never NULL: NOT(NULL) would keep unlinked bookings
 
 
 def delete_bookings(session: Session, cutoff: datetime) -> int:
-    """Delete what the policy no longer allows to keep (``cutoff`` = now - delete_after)."""
-    if rules.retention_policy() == "cjeu":
-        # cutoff is now - 6 months: unlinked bookings go; linked ones stay up to 5 years.
-        five_years = cutoff + rules.MASK_AFTER - rules.RETENTION
-        doomed = select(Booking.id).where(
-            ((Booking.received_at < cutoff) & ~_linked()) | (Booking.received_at < five_years)
-        )
-    else:
-        doomed = select(Booking.id).where(Booking.received_at < cutoff)
+    """Delete what the CJEU policy no longer allows to keep (``cutoff`` = now - 6 months):
+    unlinked bookings go at six months, linked ones at five years. Bookings kept under the
+    removed "national" policy are re-evaluated here at the next run."""
+    now = cutoff + rules.MASK_AFTER
+    five_years = now - rules.RETENTION
+    doomed = select(Booking.id).where(
+        ((Booking.received_at < cutoff) & ~_linked(now)) | (Booking.received_at < five_years)
+    )
     ids = list(session.scalars(doomed))
     if not ids:
         return 0
@@ -85,23 +87,18 @@ def _delete_before(table: type[PushMessage] | type[QuarantineItem]) -> Any:
 
 
 def retention_rules() -> list[RetentionRule]:
-    """Bookings (masked at 6 months; deleted per policy), push log and quarantine."""
-    policy = rules.retention_policy()
+    """Bookings (masked at 6 months; then kept only with an objective link), push log and
+    quarantine."""
     return [
         RetentionRule(
             data_class="pnr_booking",
-            description="PNR and rail bookings: art. 12(2) fields masked at six months; "
-            + (
-                "then only bookings linked to a confirmed hit or a case are kept, up to five "
-                "years (policy cjeu)"
-                if policy == "cjeu"
-                else "every booking kept five years (policy national)"
-            ),
-            source=f"{rules.MASK_SOURCE}; {rules.RETENTION_SOURCE}; "
-            f"{rules.RETENTION_POLICIES[policy]}",
+            description="PNR and rail bookings: art. 12(2) fields masked at six months; then "
+            "only bookings with a confirmed hit or a recorded objective ground (before its "
+            "review date) are kept, up to five years",
+            source=f"{rules.MASK_SOURCE}; {rules.RETENTION_SOURCE}; CJEU C-817/19",
             mask_after=rules.MASK_AFTER,
             mask=mask_bookings,
-            delete_after=rules.MASK_AFTER if policy == "cjeu" else rules.RETENTION,
+            delete_after=rules.MASK_AFTER,
             delete=delete_bookings,
         ),
         RetentionRule(
@@ -146,21 +143,6 @@ def booking_view(
     return merge(json.loads(row.core), personal)
 
 
-def link_case(
-    session: Session, node: Node, principal: Principal, booking_id: int, case_ref: str
-) -> Booking:
-    """Link a booking to a case: under the CJEU policy it is then kept after six months."""
-    row = get_booking(session, booking_id)
-    if not case_ref.strip():
-        raise ValidationFailed("a case reference is required")
-    row.case_ref = case_ref.strip()[:100]
-    Access(principal, node.code, rules.PURPOSE_REQUEST, rules.BASIS_REQUEST).trace(
-        session, "write", "pnr.booking", str(row.id), now=node.clock.now(),
-        details={"case": row.case_ref},
-    )  # fmt: skip
-    return row
-
-
 def request_repersonalisation(
     session: Session,
     node: Node,
@@ -203,8 +185,13 @@ def decide_repersonalisation(
     *,
     approve: bool,
     reason: str,
+    basis: str = "judicial",
 ) -> Request:
-    """A judicial authority of another agency than the requester's PIU approves or refuses."""
+    """An approving authority of another agency than the requester's PIU approves or refuses:
+    ``basis`` ``judicial`` (art. 12(3)(b)(i)) or ``competent_authority`` ((ii)); an approval
+    under (ii) informs the DPO (an audit entry the DPO reviews in the audit viewer)."""
+    if basis not in rules.APPROVAL_BASES:
+        raise ValidationFailed(f"basis is one of {', '.join(rules.APPROVAL_BASES)}")
     request = session.get(Request, request_id)
     if request is None:
         raise NotFound(f"no re-personalisation request {request_id}")
@@ -223,10 +210,29 @@ def decide_repersonalisation(
     request.decided_by, request.decider_agency = principal.name, principal.agency
     request.decision_reason, request.decided_at = reason.strip(), now
     request.valid_until = now + rules.REPERSONALISATION_VALIDITY if approve else None
-    Access(principal, node.code, rules.PURPOSE_REQUEST, rules.REPERSONALISATION_SOURCE).trace(
+    request.approval_basis = basis
+    Access(principal, node.code, rules.PURPOSE_REQUEST, rules.APPROVAL_BASES[basis]).trace(
         session, "write", "pnr.repersonalisation", str(request.id), now=now,
-        outcome=request.status, details={"booking": request.booking_id},
+        outcome=request.status, details={"booking": request.booking_id, "basis": basis},
     )  # fmt: skip
+    if approve and basis == "competent_authority":
+        node.audit(
+            session,
+            audit.SYSTEM,
+            action="disclose",
+            object_type="pnr.dpo_notification",
+            object_id=str(request.id),
+            purpose="data protection officer informed of a re-personalisation approval",
+            legal_basis=rules.BASIS_DPO_INFORMED,
+            details={
+                "booking": request.booking_id,
+                "case": request.case_ref,
+                "requested_by": f"{request.requested_by} ({request.requester_agency})",
+                "approved_by": f"{principal.name} ({principal.agency})",
+                "reason": request.decision_reason,
+                "recipient": "dpo",
+            },
+        )
     return request
 
 

@@ -1,7 +1,9 @@
-"""Rail scope (CJEU C-817/19): intra-EU rail data only on selected routes/stations or during a
-declared threat period, each a recorded decision with justification, authority and end date.
+"""Scope (CJEU C-817/19): intra-EU flight and rail data only on selected routes, airports or
+stations, or during a declared threat period, each a recorded decision with justification,
+authority and end date. Without one, intra-EU data is refused on receipt, counted and audited.
 
-Traffic with one end outside the EU (Paris–London) is not intra-EU and needs no decision.
+Traffic with one end outside the EU (Paris–London, Paris–Casablanca) is not intra-EU and needs
+no decision. An airport or UIC country code the tables do not know counts as intra-EU.
 """
 
 from __future__ import annotations
@@ -25,15 +27,15 @@ KINDS = ("routes", "stations", "threat")
 
 
 def is_intra_eu(booking: Booking) -> bool:
-    """True for a rail booking whose every station is in an EU member state."""
-    if booking.mode != "rail" or not booking.legs:
+    """True for a flight or rail booking whose every airport or station is in an EU member
+    state (or unknown: fail closed)."""
+    if not booking.legs:
         return False
-    for leg in booking.legs:
-        for station in (leg.origin, leg.destination):
-            country = rules.uic_country(station)
-            if country is None or not country[1]:
-                return False
-    return True
+    return all(
+        rules.intra_eu_place(place, leg.mode)
+        for leg in booking.legs
+        for place in (leg.origin, leg.destination)
+    )
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class ActiveScope:
     stations: frozenset[str]
 
     def allows(self, booking: Booking) -> bool:
-        """Whether intra-EU rail data of ``booking`` may be collected now."""
+        """Whether the data of ``booking`` may be collected now (always when not intra-EU)."""
         if self.threat or not is_intra_eu(booking):
             return True
         for leg in booking.legs:
@@ -85,16 +87,19 @@ def _targets(kind: str, targets: list[str]) -> list[str]:
         return []
     if not clean:
         raise ValidationFailed(f"a {kind} decision names at least one target")
+    clean = [t.upper() for t in clean]
     for target in clean:
         parts = target.split("-") if kind == "routes" else [target]
-        if len(parts) != (2 if kind == "routes" else 1) or not all(
-            rules.uic_country(p) for p in parts
-        ):
+        if len(parts) != (2 if kind == "routes" else 1) or not all(_place(p) for p in parts):
             raise ValidationFailed(
-                f"{target!r} is not a {'route STATION-STATION' if kind == 'routes' else 'station'}"
-                " of UIC station codes (e.g. 8727100-8814001)"
+                f"{target!r} is not a {'route A-B' if kind == 'routes' else 'station or airport'}"
+                " of UIC station codes or IATA airport codes (e.g. 8727100-8814001, CDG-BRU)"
             )
     return clean
+
+
+def _place(code: str) -> bool:
+    return rules.uic_station(code) or rules.airport_country(code) is not None
 
 
 def decide_scope(

@@ -1,5 +1,8 @@
 """Screening every traveller against the node's watchlists and the pre-determined criteria.
 
+Only entries about terrorism and serious crime are used: entries tagged as SIS art. 32 or 34
+alerts are left out by rule (``rules.EXCLUDED_LIST_TAGS``, ``rules.EXCLUDED_LISTS_SOURCE``).
+
 Matches are candidates (art. 6(5)): they enter the review queue unless the same match was
 dismissed before (its fingerprint), in which case it is counted as suppressed.
 """
@@ -51,6 +54,9 @@ class Screener:
     threshold: float = rules.SCREEN_THRESHOLD
     suppressed: int = 0
     created: int = 0
+    #: Matches left out because their list entry is not about terrorism or serious crime
+    #: (``rules.EXCLUDED_LIST_TAGS``: SIS art. 32 and 34 alerts).
+    excluded: int = 0
     _pending: list[tuple[str, Candidate]] = field(default_factory=list)
 
     def screen(self, key: str, booking: Booking, passengers: list[dict[str, Any]]) -> None:
@@ -66,6 +72,9 @@ class Screener:
                 record.document_number or "",
             )
             for listed in self.watchlists.screen(record, self.threshold):
+                if listed.tags & rules.EXCLUDED_LIST_TAGS.keys():
+                    self.excluded += 1  # rules.EXCLUDED_LISTS_SOURCE: never screened by PNR
+                    continue
                 match = listed.match
                 self._pending.append(
                     (

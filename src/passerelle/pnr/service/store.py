@@ -377,7 +377,7 @@ def _audit(batch: _Batch, fresh: list[tuple[FileOutcome, list[_Prepared]]]) -> N
             action="refuse",
             object_type="pnr.scope",
             object_id=object_id,
-            purpose="intra-EU rail data outside the decided scope",
+            purpose="intra-EU flight or rail data outside the decided scope",
             legal_basis=rules.BASIS_SCOPE,
             details={"refused_bookings": batch.refused},
         )

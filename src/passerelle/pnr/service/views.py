@@ -122,7 +122,7 @@ def statistics(session: Session) -> dict[str, Any]:
         "by_mode": by_mode,
         "hits": hits,
         "masked_bookings": int(masked or 0),
-        "retention_policy": rules.retention_policy(),
+        "retention_policy": "cjeu",  # the only policy (CJEU C-817/19), kept for clients
     }
 
 
