@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from passerelle.identity import rules
@@ -67,6 +67,7 @@ _ARABIC_OPTIONAL = frozenset({"bn", "bnt", "ld"})
 _ARABIC_JOINING = frozenset({"bd", "b"})
 _ARABIC_ARTICLES = frozenset({"l"})
 _ARABIC_ARTICLE = "ال"
+_INNER_DIN = re.compile(r"(?<=.)ال(?=د[يی]ن$)")
 _ARABIC_ARTICLE_FORMS = frozenset({"ال", "آل", "أل", "اَل"})
 
 
@@ -130,9 +131,12 @@ def _part(
     role: str,
     original: str,
     patronymic: bool = False,
+    pieces: tuple[str, ...] = (),
 ) -> Part:
     key = "" if arabic else phonetic_key(text)
-    sk = skeleton(text, arabic)
+    # A part joined from pieces ("Abd" + "Hirzallah") takes its skeleton piece by piece, so
+    # that letters meeting at the join ("d" + "h") are not read as one digraph ("dh").
+    sk = skeleton(" ".join(pieces) if len(pieces) > 1 else text, arabic)
     alt = _alternative_skeleton(original) if arabic else _latin_alternative(text, sk, original)
     weight = _weight(text, key, sk, arabic, patronymic)
     return Part(
@@ -176,6 +180,9 @@ def _raw_tokens(name: str) -> list[str]:
 def _fold(token: str) -> tuple[str, bool]:
     if token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
         token = token[2:]
+    # "X الدين" written as one word (نورالدين): Latin spellings (Nuruddin, Nour Eddine) do not
+    # write the article's l, so it is dropped as when the compound is written apart.
+    token = _INNER_DIN.sub("", token)
     return fold_part(token)
 
 
@@ -206,7 +213,7 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             joined = prev.text + text
             parts.append(
                 _part(joined, joined, prev.arabic or arabic, False, prev.role,
-                      f"{prev.original} {raw}")
+                      f"{prev.original} {raw}", pieces=(prev.text, text))
             )  # fmt: skip
             continue
         if parts and not pending and not arabic and text in TURKIC_PATRONYMIC_MARKERS:
@@ -228,11 +235,12 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             pending.append((raw, text, arabic))
             continue
         if pending:
-            joined = "".join(p[1] for p in pending) + text
+            pieces = (*(p[1] for p in pending), text)
+            joined = "".join(pieces)
             original = " ".join([*(p[0] for p in pending), raw])
             core = joined if joining else text
             is_arabic = arabic or any(p[2] for p in pending)
-            parts.append(_part(joined, core, is_arabic, False, role, original))
+            parts.append(_part(joined, core, is_arabic, False, role, original, pieces=pieces))
             pending, joining = [], False
             continue
         parts.append(_part(text, text, arabic, len(text) == 1 and not arabic, role, raw))
@@ -254,4 +262,8 @@ def name_parts(
 def merge_parts(a: Part, b: Part) -> Part:
     """Two adjacent parts as one ("Hasan" + "Ali" → "hasanali"), for names written joined."""
     text = a.text + b.text
-    return _part(text, text, a.arabic or b.arabic, False, a.role, f"{a.original} {b.original}")
+    original = f"{a.original} {b.original}"
+    part = _part(text, text, a.arabic or b.arabic, False, a.role, original, pieces=(a.text, b.text))
+    # Two given names written as one are still a given name: the pieces' weight, not the
+    # whole's (which no reference list knows).
+    return replace(part, weight=max(a.weight, b.weight))
