@@ -177,3 +177,11 @@ def test_ukrainian_and_belarusian_letters_get_a_second_skeleton() -> None:
     # г is "h" and ў is "v"/"w" in Ukrainian and Belarusian Latin spellings.
     [part] = split_name("Гриценко")
     assert part.skeleton_alt == split_name("Hrytsenko")[0].skeleton
+
+
+def test_a_trailing_abd_belongs_to_the_first_part_of_a_reordered_name() -> None:
+    assert [p.text for p in split_name("Rahim Karimzadeh Abdul")] == [
+        "abdulrahim",
+        "karimzadeh",
+    ]
+    assert [p.text for p in split_name("Karimzadeh Abdul")] == ["karimzadeh", "abdul"]

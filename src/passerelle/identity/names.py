@@ -244,7 +244,19 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             pending, joining = [], False
             continue
         parts.append(_part(text, text, arabic, len(text) == 1 and not arabic, role, raw))
+    if len(parts) > 2 and _joining(parts[-1]):
+        # "Rahman Yasin, Abd": a trailing Abd/Abu cannot start a name; the name was re-ordered
+        # and it belongs to the part now first.
+        particle, first = parts.pop(), parts[0]
+        joined = particle.text + first.text
+        parts[0] = _part(joined, joined, particle.arabic or first.arabic, False, first.role,
+                         f"{particle.original} {first.original}",
+                         pieces=(particle.text, first.text))  # fmt: skip
     return tuple(parts[: rules.MAX_NAME_PARTS])
+
+
+def _joining(part: Part) -> bool:
+    return part.text in (_ARABIC_JOINING if part.arabic else JOINING_PARTICLES)
 
 
 def name_parts(

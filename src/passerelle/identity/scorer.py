@@ -112,6 +112,8 @@ def _information(pa: Part, pb: Part, sim: float, rule: str) -> float:
     weight = (pa.weight + pb.weight) / 2
     if rule.startswith("consonant skeleton"):
         n = min(len(pa.skeleton), len(pb.skeleton))
+        if not (pa.arabic or pb.arabic):
+            n -= 1  # two Latin spellings that agree only on consonants disagree on vowels
     else:  # spelt alike: the vowels count too, so length is what limits the information
         n = min(len(pa.text), len(pb.text)) - 2
     if n < 3:
