@@ -64,7 +64,8 @@ TITLES = frozenset(
 # Arabic-script particles folded to consonants: بن/ابن → "bn", بنت → "bnt", ولد → "ld",
 # عبد → "bd", أبو → "b", and the family prefix آل → "l".
 _ARABIC_OPTIONAL = frozenset({"bn", "bnt", "ld"})
-_ARABIC_JOINING = frozenset({"bd", "b"})
+# عبد and أبو as written: other words fold to the same consonants (ایوب, عبيد).
+_ARABIC_JOINING_FORMS = frozenset({"عبد", "أبو", "ابو", "آبو", "أبي", "ابي", "ابی"})
 _ARABIC_ARTICLES = frozenset({"l"})
 _ARABIC_ARTICLE = "ال"
 _INNER_DIN = re.compile(r"(?<=.)ال(?=د[يی]ن$)")
@@ -223,7 +224,7 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
                       f"{prev.original} {raw}", patronymic=True)
             )  # fmt: skip
             continue
-        if not last and (text in JOINING_PARTICLES if not arabic else text in _ARABIC_JOINING):
+        if not last and (raw in _ARABIC_JOINING_FORMS if arabic else text in JOINING_PARTICLES):
             pending.append((raw, text, arabic))
             joining = True
             continue
@@ -256,7 +257,9 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
 
 
 def _joining(part: Part) -> bool:
-    return part.text in (_ARABIC_JOINING if part.arabic else JOINING_PARTICLES)
+    if part.arabic:
+        return part.original in _ARABIC_JOINING_FORMS
+    return part.text in JOINING_PARTICLES
 
 
 def name_parts(
