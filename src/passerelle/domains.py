@@ -27,14 +27,44 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from passerelle.privacy.retention import RetentionRule
-
 if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
 
     from passerelle.node import Node
+    from passerelle.privacy.retention import RetentionRule
     from passerelle.settings import Settings
+
+#: Commands the installed packages add to ``passerelle``, imported only when used (start-up
+#: time): name -> ("module:attribute", one-line help). Each package's ``register_cli`` adds
+#: the same commands to a Typer app; ``tests/cli/test_lazy.py`` checks that both agree.
+CLI_COMMANDS: dict[str, tuple[str, str]] = {
+    "screen": (
+        "passerelle.identity.cli:screen",
+        "Screen every record against the watchlist; write record_id,entry_id,score,explanation.",
+    ),
+    "keys": ("passerelle.federation.cli:keys_app", "This node's Ed25519 signing key pair."),
+    "peers": ("passerelle.federation.cli:peers_app", "Partner nodes this node exchanges with."),
+    "outbox": ("passerelle.federation.cli:outbox_app", "Outgoing messages waiting for delivery."),
+    "sharing": (
+        "passerelle.federation.cli:sharing_app",
+        "Sharing policies: which message type goes to which peer (automatic, approval, never).",
+    ),
+    "dna": (
+        "passerelle.dna.cli:app",
+        "DNA profiles: harmonised STR profiles and Prüm-rule comparison.",
+    ),
+    "pnr": (
+        "passerelle.pnr.cli:app",
+        "Passenger data: air PNR (PNRGOV), API (PAXLST), rail (OSDM).",
+    ),
+    "bulk": (
+        "passerelle.bulk.cli:app",
+        "Bulk jobs on DuckDB or Spark: screening and DNA comparison, resumable.",
+    ),
+    "alerts": ("passerelle.alerts.cli:app", "Alerts, the release calendar and returnees."),
+    "crisis": ("passerelle.crisis.cli:app", "CAP 1.2 alerts between crisis centres."),
+}
 
 #: Plugged-in packages, in start-up order.
 INSTALLED: tuple[str, ...] = (

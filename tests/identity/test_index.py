@@ -115,3 +115,16 @@ def test_candidates_do_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def test_a_compound_written_as_one_word_finds_the_entry_that_writes_it_apart() -> None:
+    from passerelle.identity import PersonRecord, Watchlist, screen
+
+    # Twenty entries share the family name and come first: only the compound's own key
+    # lifts the right entry among the few weak candidates that are scored.
+    watchlist = Watchlist(
+        [PersonRecord(f"D{k}", full_name=f"Tahmasebi Karim{k}") for k in range(20)]
+        + [PersonRecord("W1", full_name="Mohammad Reza Tahmasebi")]
+    )
+    matches = screen(PersonRecord("R1", full_name="محمدرضا تهماسبی"), watchlist)
+    assert matches and matches[0].entry_id == "W1"

@@ -177,3 +177,18 @@ def test_ukrainian_and_belarusian_letters_get_a_second_skeleton() -> None:
     # г is "h" and ў is "v"/"w" in Ukrainian and Belarusian Latin spellings.
     [part] = split_name("Гриценко")
     assert part.skeleton_alt == split_name("Hrytsenko")[0].skeleton
+
+
+def test_a_trailing_abd_belongs_to_the_first_part_of_a_reordered_name() -> None:
+    assert [p.text for p in split_name("Rahim Karimzadeh Abdul")] == [
+        "abdulrahim",
+        "karimzadeh",
+    ]
+    assert [p.text for p in split_name("Karimzadeh Abdul")] == ["karimzadeh", "abdul"]
+
+
+def test_only_abd_and_abu_as_written_join_the_next_arabic_word() -> None:
+    # ایوب (Ayyub) and عبيد (Ubayd) fold to the same consonants as أبو and عبد.
+    assert len(split_name("ایوب کریمزاده")) == 2
+    assert len(split_name("عبيد کریمزاده")) == 2
+    assert len(split_name("عبد الکریم")) == 1

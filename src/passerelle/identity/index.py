@@ -30,7 +30,7 @@ from passerelle.identity.documents import ocr_fold
 from passerelle.identity.features import Features, prepare
 from passerelle.identity.names import Part
 from passerelle.identity.schemas import PersonRecord
-from passerelle.identity.variants import skeleton
+from passerelle.identity.variants import finish_skeleton, skeleton
 
 # Parts of a name that take part in pair keys (a name rarely has more that matter).
 _PAIR_PARTS = 4
@@ -65,6 +65,13 @@ def index_keys(f: Features, ordered: bool = True) -> tuple[list[str], list[str]]
     singles: set[str] = set()
     for p in f.parts:
         singles.update(_part_keys(p))
+    # A compound with a short second part (Mohammad Reza, Hasan Ali) is often written as one
+    # word on the other side: its merged skeleton is a one-part key too.
+    for a, b in zip(f.parts, f.parts[1:], strict=False):
+        if not (a.initial or b.initial) and 0 < min(len(a.skeleton), len(b.skeleton)) <= 2:
+            merged = finish_skeleton(a.skeleton + " " + b.skeleton)
+            if len(merged) > max(len(a.skeleton), len(b.skeleton)):
+                singles.add("s" + merged)
     pairs: set[str] = set()
     full = [
         p

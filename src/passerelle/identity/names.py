@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from passerelle.identity import rules
@@ -64,9 +64,11 @@ TITLES = frozenset(
 # Arabic-script particles folded to consonants: بن/ابن → "bn", بنت → "bnt", ولد → "ld",
 # عبد → "bd", أبو → "b", and the family prefix آل → "l".
 _ARABIC_OPTIONAL = frozenset({"bn", "bnt", "ld"})
-_ARABIC_JOINING = frozenset({"bd", "b"})
+# عبد and أبو as written: other words fold to the same consonants (ایوب, عبيد).
+_ARABIC_JOINING_FORMS = frozenset({"عبد", "أبو", "ابو", "آبو", "أبي", "ابي", "ابی"})
 _ARABIC_ARTICLES = frozenset({"l"})
 _ARABIC_ARTICLE = "ال"
+_INNER_DIN = re.compile(r"(?<=.)ال(?=د[يی]ن$)")
 _ARABIC_ARTICLE_FORMS = frozenset({"ال", "آل", "أل", "اَل"})
 
 
@@ -130,9 +132,12 @@ def _part(
     role: str,
     original: str,
     patronymic: bool = False,
+    pieces: tuple[str, ...] = (),
 ) -> Part:
     key = "" if arabic else phonetic_key(text)
-    sk = skeleton(text, arabic)
+    # A part joined from pieces ("Abd" + "Hirzallah") takes its skeleton piece by piece, so
+    # that letters meeting at the join ("d" + "h") are not read as one digraph ("dh").
+    sk = skeleton(" ".join(pieces) if len(pieces) > 1 else text, arabic)
     alt = _alternative_skeleton(original) if arabic else _latin_alternative(text, sk, original)
     weight = _weight(text, key, sk, arabic, patronymic)
     return Part(
@@ -176,6 +181,9 @@ def _raw_tokens(name: str) -> list[str]:
 def _fold(token: str) -> tuple[str, bool]:
     if token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
         token = token[2:]
+    # "X الدين" written as one word (نورالدين): Latin spellings (Nuruddin, Nour Eddine) do not
+    # write the article's l, so it is dropped as when the compound is written apart.
+    token = _INNER_DIN.sub("", token)
     return fold_part(token)
 
 
@@ -206,7 +214,7 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             joined = prev.text + text
             parts.append(
                 _part(joined, joined, prev.arabic or arabic, False, prev.role,
-                      f"{prev.original} {raw}")
+                      f"{prev.original} {raw}", pieces=(prev.text, text))
             )  # fmt: skip
             continue
         if parts and not pending and not arabic and text in TURKIC_PATRONYMIC_MARKERS:
@@ -216,7 +224,7 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
                       f"{prev.original} {raw}", patronymic=True)
             )  # fmt: skip
             continue
-        if not last and (text in JOINING_PARTICLES if not arabic else text in _ARABIC_JOINING):
+        if not last and (raw in _ARABIC_JOINING_FORMS if arabic else text in JOINING_PARTICLES):
             pending.append((raw, text, arabic))
             joining = True
             continue
@@ -228,15 +236,30 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             pending.append((raw, text, arabic))
             continue
         if pending:
-            joined = "".join(p[1] for p in pending) + text
+            pieces = (*(p[1] for p in pending), text)
+            joined = "".join(pieces)
             original = " ".join([*(p[0] for p in pending), raw])
             core = joined if joining else text
             is_arabic = arabic or any(p[2] for p in pending)
-            parts.append(_part(joined, core, is_arabic, False, role, original))
+            parts.append(_part(joined, core, is_arabic, False, role, original, pieces=pieces))
             pending, joining = [], False
             continue
         parts.append(_part(text, text, arabic, len(text) == 1 and not arabic, role, raw))
+    if len(parts) > 2 and _joining(parts[-1]):
+        # "Rahman Yasin, Abd": a trailing Abd/Abu cannot start a name; the name was re-ordered
+        # and it belongs to the part now first.
+        particle, first = parts.pop(), parts[0]
+        joined = particle.text + first.text
+        parts[0] = _part(joined, joined, particle.arabic or first.arabic, False, first.role,
+                         f"{particle.original} {first.original}",
+                         pieces=(particle.text, first.text))  # fmt: skip
     return tuple(parts[: rules.MAX_NAME_PARTS])
+
+
+def _joining(part: Part) -> bool:
+    if part.arabic:
+        return part.original in _ARABIC_JOINING_FORMS
+    return part.text in JOINING_PARTICLES
 
 
 def name_parts(
@@ -254,4 +277,8 @@ def name_parts(
 def merge_parts(a: Part, b: Part) -> Part:
     """Two adjacent parts as one ("Hasan" + "Ali" → "hasanali"), for names written joined."""
     text = a.text + b.text
-    return _part(text, text, a.arabic or b.arabic, False, a.role, f"{a.original} {b.original}")
+    original = f"{a.original} {b.original}"
+    part = _part(text, text, a.arabic or b.arabic, False, a.role, original, pieces=(a.text, b.text))
+    # Two given names written as one are still a given name: the pieces' weight, not the
+    # whole's (which no reference list knows).
+    return replace(part, weight=max(a.weight, b.weight))

@@ -64,7 +64,12 @@ WEAK_PAIR_CREDIT = 0.5
 # names-dev).
 INFO_SHORT_SKELETON = (0.0, 0.4, 0.7)
 INFO_MIN = 1.25
-LOW_INFORMATION_CAP = 0.8
+# Each rare part (weight 1) left unmatched on either side asks for this much more, for at
+# most INFO_EXTRA_PARTS_MAX parts (calibrated on names-dev: a short listed name of common
+# parts inside a longer record, or two names sharing only given names).
+INFO_PER_EXTRA_PART = 0.25
+INFO_EXTRA_PARTS_MAX = 2
+LOW_INFORMATION_CAP = 0.83  # + a year of birth that agrees (+0.02) reaches 0.85
 # Adjacent parts are tried merged ("Hasan Ali" ~ حسنعلی) when the name score is below
 # MERGE_TRY_BELOW and the merged part matches a part of the other name at SIM_MERGE.
 MERGE_TRY_BELOW = 0.97

@@ -112,6 +112,8 @@ def _information(pa: Part, pb: Part, sim: float, rule: str) -> float:
     weight = (pa.weight + pb.weight) / 2
     if rule.startswith("consonant skeleton"):
         n = min(len(pa.skeleton), len(pb.skeleton))
+        if not (pa.arabic or pb.arabic):
+            n -= 1  # two Latin spellings that agree only on consonants disagree on vowels
     else:  # spelt alike: the vowels count too, so length is what limits the information
         n = min(len(pa.text), len(pb.text)) - 2
     if n < 3:
@@ -154,7 +156,7 @@ def _pair(
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: Pairs = []
-    matched = info = 0.0
+    matched_a = matched_b = info = 0.0
     for neg, _lo, _hi, i, j, rule in candidates:
         if i in used_a or j in used_b:
             continue
@@ -165,32 +167,51 @@ def _pair(
         pa, pb = a[i], b[j]
         # A poorly matched pair is closer to a contradiction than to half a match.
         credit = sim if sim >= rules.SIM_WEAK else sim * rules.WEAK_PAIR_CREDIT
-        weight = (pa.weight + pb.weight) / 2
-        matched += credit * weight * (rules.INITIAL_WEIGHT if pa.initial or pb.initial else 1.0)
+        credit *= rules.INITIAL_WEIGHT if pa.initial or pb.initial else 1.0
+        # Each name's coverage counts its own parts' weights: a rare part matched by a part
+        # the other side calls a given name still covers the rare part fully.
+        matched_a += credit * pa.weight
+        matched_b += credit * pb.weight
         info += _information(pa, pb, sim, rule)
-    wa = _total_weight(a)
-    wb = _total_weight(b)
-    short, long_ = (wa, wb) if wa < wb else (wb, wa)
-    score = (
-        rules.COVERAGE_SHORT_WEIGHT * matched / short + rules.COVERAGE_LONG_WEIGHT * matched / long_
-    )
+    cover_a = matched_a / _total_weight(a)
+    cover_b = matched_b / _total_weight(b)
+    high, low = (cover_a, cover_b) if cover_a > cover_b else (cover_b, cover_a)
+    score = rules.COVERAGE_SHORT_WEIGHT * high + rules.COVERAGE_LONG_WEIGHT * low
     if len(a) == 1 and len(b) == 1:
         score = min(score, rules.MONONYM_CAP)
     elif len(a) == 1 or len(b) == 1:
         score = min(score, rules.SINGLE_PART_CAP)
-    elif info < rules.INFO_MIN:
+    elif info < information_needed(a, b, pairs):
         score = min(score, rules.LOW_INFORMATION_CAP)
     return min(score, 1.0), info, pairs
+
+
+def information_needed(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -> float:
+    """Information a name match must carry: more when rare parts stay unmatched.
+
+    A rare part (weight 1, e.g. a family name) that is unpaired or poorly paired is an extra
+    part; the matched parts must then say more to outweigh it (a listed name inside a longer
+    one, or two names that agree only on given names)."""
+    good_a = {i for i, _, sim, _ in pairs if sim >= rules.SIM_WEAK}
+    good_b = {j for _, j, sim, _ in pairs if sim >= rules.SIM_WEAK}
+    extra = sum(p.weight == 1.0 and not p.initial and k not in good_a for k, p in enumerate(a))
+    extra += sum(p.weight == 1.0 and not p.initial and k not in good_b for k, p in enumerate(b))
+    return rules.INFO_MIN + rules.INFO_PER_EXTRA_PART * min(extra, rules.INFO_EXTRA_PARTS_MAX)
 
 
 @lru_cache(maxsize=1 << 16)
 def _merge_options(side: tuple[Part, ...]) -> tuple[tuple[int, Part], ...]:
     """Each two adjacent full parts of a name, merged (cached per name: names are shared)."""
-    return tuple(
-        (i, merge_parts(x, y))
-        for i, (x, y) in enumerate(pairwise(side))
-        if not x.initial and not y.initial
-    )
+    # Only merges to which both parts bring consonants ("Mohamed" + "Awad" would collapse
+    # into the skeleton of "Mohamed" alone).
+    out = []
+    for i, (x, y) in enumerate(pairwise(side)):
+        if x.initial or y.initial:
+            continue
+        merged = merge_parts(x, y)
+        if len(merged.skeleton) > max(len(x.skeleton), len(y.skeleton)):
+            out.append((i, merged))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -367,7 +388,7 @@ def _evidence(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs, info: floa
     strong = [f"{pa.original}~{pb.original} ({_kind(pb)})" for w, pa, pb in ranked if w > 0]
     text = "carried by " + (", ".join(strong) if strong else "no well-matched part")
     text += f" (information {info:.2f})"
-    if len(a) > 1 and len(b) > 1 and info < rules.INFO_MIN:
+    if len(a) > 1 and len(b) > 1 and info < information_needed(a, b, pairs):
         text += f"; too little information: name capped at {rules.LOW_INFORMATION_CAP:.2f}"
     return text
 

@@ -96,10 +96,10 @@ def skeleton_from_latin(text: str) -> str:
 @lru_cache(maxsize=1 << 17)
 def finish_skeleton(consonants: str) -> str:
     """Shared tail of the skeleton rules for Latin and Arabic-script parts."""
-    s = re.sub(r"(.)\1+", r"\1", consonants)
+    s = re.sub(r"(.)\1+", r"\1", consonants.replace(" ", ""))
     if len(s) > 1 and s.endswith("h"):
         s = s[:-1]  # Fatima/Fatimah, tāʾ marbūṭa
-    if len(s) > 4:
+    if len(s) >= 4:
         # "Abd al-Qadir", "Abdelkader", عبد القادر: the article after Abd is often not written.
         s = _ABD_ARTICLE.sub("bd", s)
     return s

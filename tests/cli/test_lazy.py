@@ -1,0 +1,60 @@
+"""Start-up: ``passerelle`` imports a command's module only when that command is used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer
+
+from passerelle import domains
+from passerelle.cli import CORE_COMMANDS, app
+from passerelle.cli.lazy import load_command
+
+
+def _imported_after(*args: str) -> set[str]:
+    code = (
+        "import sys\n"
+        "from passerelle.cli import app\n"
+        "try:\n"
+        f"    app({list(args)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_help_lists_every_command_without_importing_any() -> None:
+    modules = _imported_after("--help")
+    heavy = {"sqlalchemy", "fastapi", "passerelle.node", "passerelle.identity", "duckdb"}
+    assert not heavy & modules
+    assert not {m for m in modules if m.startswith("passerelle.") and m.endswith(".cli")} - {
+        "passerelle.cli"
+    }
+    assert "passerelle.cli.core" not in modules
+
+
+def test_screen_imports_the_identity_engine_but_not_the_node() -> None:
+    modules = _imported_after("screen", "--help")
+    assert "passerelle.identity.cli" in modules
+    assert not {"sqlalchemy", "fastapi", "passerelle.node", "passerelle.federation"} & modules
+
+
+def test_the_lazy_table_gives_each_command_its_own_help() -> None:
+    for name, (target, short_help) in {**CORE_COMMANDS, **domains.CLI_COMMANDS}.items():
+        command = load_command(name, target)
+        assert (command.help or "").strip().splitlines()[0] == short_help, name
+
+
+def test_the_lazy_table_has_what_the_packages_register() -> None:
+    registered = typer.Typer()
+    for register in domains.cli_registrars():
+        register(registered)
+    group = typer.main.get_group(registered)
+    assert set(group.commands) == set(domains.CLI_COMMANDS)
+    top = typer.main.get_command(app)
+    assert set(top.commands) == set(CORE_COMMANDS) | set(domains.CLI_COMMANDS)  # type: ignore[attr-defined]
