@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from passerelle.alerts import load_watchlist
+from tests.alerts.conftest import allow
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
 
 PERSON = {"family_name": "Vandenberghe", "given_names": "Pieter Jan", "date_of_birth": "1991-04-17"}
@@ -38,6 +39,7 @@ def net(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Net]:
     built = build_net(tmp_path, urls)
     for node in built.nodes.values():
         load_watchlist(node)  # what the server's start-up (the router's lifespan) does
+    allow(built, "automatic")  # approvals have their own tests (test_sharing.py)
     yield built
     for node in built.nodes.values():
         node.close()
@@ -305,7 +307,7 @@ async def _a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> Non
         client = net.apps["FR"].state.federation_client
         assert await delivery.deliver_due(net.nodes["FR"], client) == 1
         (later,) = (await api["FR"].get("/api/v1/alert-checks/hits", headers=fr)).json()
-        assert (later["delivery"], later["delivery_detail"]) == ("delivered", "accepted by BE")
+        assert (later["delivery"], later["delivery_detail"]) == ("delivered", "")
         received = (
             await api["BE"].get("/api/v1/alert-checks/hits", headers=net.auth("BE", "analyst"))
         ).json()
@@ -318,7 +320,7 @@ def test_a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> None:
 
 async def _a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
     from passerelle.alerts.model import Alert
-    from passerelle.alerts.service import sharing
+    from passerelle.alerts.service import acts, register
     from tests.alerts.conftest import principal
 
     async with net.running() as api:
@@ -331,7 +333,9 @@ async def _a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
             assert row is not None
             row.issuing_node, row.reference, row.family_name = "ES", "ES-A-2026-9", "Forged"
         client = net.apps["ES"].state.federation_client
-        await sharing.share(net.nodes["ES"], client, principal(), alert["id"])
+        await acts.alert(
+            net.nodes["ES"], client, principal(), lambda s: register.get(s, alert["id"])
+        )
         fr_copy = (
             await api["FR"].get(f"/api/v1/alerts/{alert['id']}", headers=net.auth("FR", "analyst"))
         ).json()
@@ -358,22 +362,27 @@ async def _nobody_speaks_in_another_nodes_name(net: Net) -> None:
         "reviewed_at": "2026-03-02T09:00:00Z",
         "valid_until": "2026-12-31T00:00:00Z",
     }
+    from passerelle import federation
+    from passerelle.privacy import audit
+
+    fr = net.nodes["FR"]
     async with net.running() as api:
-        sent = await api["FR"].post(
-            "/api/v1/federation/queries",
-            headers=net.auth("FR", "analyst"),
-            json={
-                "kind": "alerts.alert",
-                "peers": ["BE"],
-                "payload": {"alert": forged_alert, "from": "ES"},
-                "case_ref": "FORGED",
-                "purpose": "test",
-                "legal_basis": "test",
-            },
-        )
-        (answer,) = sent.json()["answers"]
-        assert answer["status"] == "error"
-        assert "not the node that signed it" in answer["detail"]
+        # FR signs an alert claiming ES issued it: BE refuses it, stores nothing.
+        with fr.session() as session:
+            sent = federation.send_message(
+                session,
+                fr,
+                audit.Actor("mallory", "FR"),
+                "alerts.alert",
+                peer="BE",
+                payload={"alert": forged_alert},
+                case_ref="FORGED",
+                purpose="test",
+            )
+        client = net.apps["FR"].state.federation_client
+        (state,) = await federation.deliver_messages(fr, client, [sent.message_id])
+        assert state.status == "failed"
+        assert "a node shares only the alerts it issued" in state.detail
         listed = (await api["BE"].get("/api/v1/alerts", headers=net.auth("BE", "analyst"))).json()
         assert listed == []
 

@@ -15,15 +15,14 @@ from sqlalchemy.orm import Session
 from passerelle.alerts import rules
 from passerelle.alerts.schemas import AlertIn, DocumentIn, HitReportIn, PersonCheckIn
 from passerelle.alerts.service import (
+    acts,
     criteria,
     detainees,
     exchange,
     hits,
     register,
     returnees,
-    sharing,
 )
-from passerelle.alerts.service.hooks import run_in_session as _act
 from passerelle.errors import MalformedInput
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
@@ -115,8 +114,10 @@ async def create_alert(
     except ValidationError as exc:
         raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
     node = node_of(request)
-    alert_id = await _act(node, lambda s: register.create(s, node, principal, data).id)
-    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    client = exchange.client_of(request.app)
+    alert_id = await acts.alert(
+        node, client, principal, lambda s: register.create(s, node, principal, data)
+    )
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
 
@@ -137,8 +138,10 @@ async def withdraw_alert(
     request: Request, alert_id: str, principal: Principal = require("supervisor")
 ) -> Response:
     node = node_of(request)
-    await _act(node, lambda s: register.withdraw(s, node, principal, alert_id))
-    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    client = exchange.client_of(request.app)
+    await acts.alert(
+        node, client, principal, lambda s: register.withdraw(s, node, principal, alert_id)
+    )
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
 
@@ -147,8 +150,10 @@ async def review_alert(
     request: Request, alert_id: str, principal: Principal = require("supervisor")
 ) -> Response:
     node = node_of(request)
-    await _act(node, lambda s: register.review(s, node, principal, alert_id))
-    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    client = exchange.client_of(request.app)
+    await acts.alert(
+        node, client, principal, lambda s: register.review(s, node, principal, alert_id)
+    )
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
 
@@ -210,9 +215,7 @@ async def report_hit(
         )
     except ValidationError as exc:
         raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
-    node = node_of(request)
-    report_id = await _act(node, lambda s: hits.report(s, node, principal, data).id)
-    await hits.send_report(node, exchange.client_of(request.app), principal, report_id)
+    await acts.report_hit(node_of(request), exchange.client_of(request.app), principal, data)
     return RedirectResponse("/alerts/hits", status_code=303)
 
 
@@ -233,9 +236,8 @@ async def answer_hit(
     answer: Annotated[str, Form()],
     principal: Principal = require(*USERS),
 ) -> Response:
-    node = node_of(request)
-    await _act(node, lambda s: hits.answer(s, node, principal, report_id, answer))
-    await hits.send_answer(node, exchange.client_of(request.app), principal, report_id)
+    client = exchange.client_of(request.app)
+    await acts.answer_hit(node_of(request), client, principal, report_id, answer)
     return RedirectResponse("/alerts/hits", status_code=303)
 
 

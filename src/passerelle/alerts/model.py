@@ -69,9 +69,9 @@ class HitReport(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     answer: Mapped[str | None] = mapped_column(Text, default=None)
     delivery: Mapped[str] = mapped_column(String(12), default="pending")
+    #: Where the report's federation message stands (``exchange.outcome``), refreshed from
+    #: federation's outbox (``hits.refresh``).
     delivery_detail: Mapped[str] = mapped_column(String(300), default="")
-    #: The federation query carrying the report, to follow a delivery that completes later.
-    query_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
 class CatalogueVersion(Base):

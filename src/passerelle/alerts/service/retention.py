@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
 from passerelle.alerts.model import Alert, Detainee, HitReport, Release, Returnee
-from passerelle.alerts.service import hooks, register
+from passerelle.alerts.service import commit, register
 from passerelle.privacy.retention import RetentionRule
 
 
@@ -32,7 +32,7 @@ def _expire(category: str, period: timedelta) -> RetentionRule:
         if not ids:
             return 0
         session.execute(delete(Alert).where(Alert.id.in_(ids)))
-        state = hooks.state_of(session)
+        state = commit.state_of(session)
         if state is not None:
             for alert_id in ids:
                 register.withdraw_after_commit(session, state, alert_id)
