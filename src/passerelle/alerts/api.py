@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from passerelle.alerts.schemas import (
     PersonCheckIn,
 )
 from passerelle.alerts.service import acts, criteria, exchange, hits, register
+from passerelle.alerts.service import checks as checks_of
 from passerelle.alerts.service.exchange import run_in_session as _act
 from passerelle.node import Node, db_session, node_of
 from passerelle.privacy.access import require
@@ -146,6 +147,21 @@ def check_person(
 ) -> list[CandidateOut]:
     """Screen a checked person against the alerts; candidates for a human to confirm."""
     return hits.check(session, node_of(request), principal, body)
+
+
+@checks.get("/lookup")
+def lookup_checks(
+    request: Request,
+    session: DbSession,
+    family_name: str,
+    given_names: str | None = None,
+    date_of_birth: str | None = None,
+    principal: Principal = require("dpo"),
+) -> list[dict[str, Any]]:
+    """Was this person checked, and by whom? (the audit keeps keyed hashes, not names)"""
+    return checks_of.lookup(
+        session, node_of(request), principal, family_name, given_names, date_of_birth
+    )
 
 
 @checks.post("/hits", status_code=201)

@@ -25,7 +25,7 @@ from passerelle.alerts.schemas import (
     HitReportOut,
     PersonCheckIn,
 )
-from passerelle.alerts.service import exchange, register
+from passerelle.alerts.service import checks, exchange, register
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node
@@ -68,9 +68,21 @@ def check(
         "alert",
         "*",
         now=node.clock.now(),
-        details={"check": data.family_name, "candidates": sorted(best)},
+        details=_check_details(node, data, sorted(best)),
     )
     return sorted(best.values(), key=lambda c: -c.score)
+
+
+def _check_details(node: Node, data: PersonCheckIn, candidates: list[str]) -> dict[str, Any]:
+    """What the audit keeps of a check: keyed hashes of the query (``checks.lookup``), and the
+    name only when the check found candidates."""
+    details: dict[str, Any] = {
+        "checked": checks.hashes(node, data.family_name, data.given_names, data.date_of_birth),
+        "candidates": candidates,
+    }
+    if candidates:
+        details["check"] = data.family_name
+    return details
 
 
 def _content(data: HitReportIn) -> dict[str, Any]:
