@@ -389,3 +389,58 @@ async def _nobody_speaks_in_another_nodes_name(net: Net) -> None:
 
 def test_nobody_speaks_in_another_nodes_name(net: Net) -> None:
     asyncio.run(_nobody_speaks_in_another_nodes_name(net))
+
+
+async def _bodies_go_with_the_alert_and_the_report(net: Net) -> None:
+    async with net.running() as api:
+        alert = (
+            await api["BE"].post("/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst"))
+        ).json()
+        sent = await api["FR"].post(
+            "/api/v1/alert-checks/hits",
+            json=_report(alert["id"]),
+            headers=net.auth("FR", "analyst"),
+        )
+        assert sent.json()["delivery"] == "delivered"
+
+
+def _bodies(net: Net, code: str, message_type: str) -> set[bool]:
+    """For each message of the type on the node (at least one): is its body still kept?"""
+    from sqlalchemy import select
+
+    from passerelle.federation.model import Message
+
+    with net.nodes[code].session() as session:
+        rows = session.scalars(select(Message).where(Message.type == message_type)).all()
+        assert rows and all(r.body_hash for r in rows)  # the envelope stays, with the hash
+        return {r.body is not None for r in rows}
+
+
+def test_message_bodies_go_with_the_alert_and_the_report_and_the_envelope_stays(
+    net: Net,
+) -> None:
+    from passerelle.alerts import rules
+    from passerelle.privacy import audit, retention
+
+    asyncio.run(_bodies_go_with_the_alert_and_the_report(net))
+
+    def run_all() -> None:
+        for code, node in net.nodes.items():
+            retention.run(node.session, node.retention, node=code, now=node.clock.now())
+
+    run_all()  # protocol bodies (acks) go at once; the alert and the report are still held
+    for code in ("BE", "FR"):
+        assert _bodies(net, code, "alerts.alert") == {True}, code
+        assert _bodies(net, code, "alerts.hit_report") == {True}, code
+        assert _bodies(net, code, "ack") == {False}, code
+    net.clock.advance(rules.CATEGORIES["art36_inquiry"].review_within + timedelta(days=1))
+    run_all()  # the alert expired and left both nodes: so did the bodies that carried it
+    for code in ("BE", "FR"):
+        assert _bodies(net, code, "alerts.alert") == {False}, code
+        assert _bodies(net, code, "alerts.hit_report") == {True}, code
+    net.clock.advance(rules.HIT_REPORT_RETENTION)
+    run_all()
+    for code in ("BE", "FR"):
+        assert _bodies(net, code, "alerts.hit_report") == {False}, code
+        with net.nodes[code].session() as session:
+            assert audit.verify(session).ok
