@@ -222,7 +222,7 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
                     f"BE: hit report received from {found['executing_node']} on "
                     f"{found['alert_reference']}, answer due {found['answer_due_at']}"
                 )
-                return
+                break
             time.sleep(0.25)
         else:
             raise PasserelleError("BE: the hit report never arrived")
