@@ -4,10 +4,29 @@ two-node tests reuse ``tests.federation.conftest.build_net`` (nodes talking thro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from passerelle.alerts.schemas import AlertIn
+from passerelle.federation import message_types, policies
+from passerelle.privacy import audit
 from passerelle.privacy.accounts import Principal
+
+if TYPE_CHECKING:
+    from tests.federation.conftest import Net
+
+
+def allow(net: Net, policy: str, *types: str) -> None:
+    """As each node's admin: set ``policy`` for the alerts message types (all by default)
+    towards every peer."""
+    names = types or tuple(t.name for t in message_types() if t.name.startswith("alerts."))
+    for code, node in net.nodes.items():
+        with node.session() as session:
+            for name in names:
+                for peer in net.nodes:
+                    if peer != code:
+                        policies.set_policy(
+                            session, node, audit.Actor("root", code), name, peer, policy, "test"
+                        )
 
 
 def principal(*roles: str, name: str = "ana") -> Principal:

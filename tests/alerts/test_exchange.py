@@ -18,6 +18,7 @@ from sqlalchemy import select
 from passerelle.alerts import load_watchlist
 from passerelle.alerts.service import register
 from passerelle.privacy.model import AuditEntry
+from tests.alerts.conftest import allow
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
 from tests.federation.test_dispatch import Forger, patient
 
@@ -43,6 +44,7 @@ def net(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Net]:
     built = build_net(tmp_path, urls)
     for node in built.nodes.values():
         load_watchlist(node)  # what the server's start-up (the router's lifespan) does
+    allow(built, "automatic")  # approvals have their own tests (test_sharing.py)
     yield built
     for node in built.nodes.values():
         node.close()
@@ -310,7 +312,7 @@ async def _a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> Non
         client = net.apps["FR"].state.federation_client
         assert await delivery.deliver_due(net.nodes["FR"], client) == 1
         (later,) = (await api["FR"].get("/api/v1/alert-checks/hits", headers=fr)).json()
-        assert (later["delivery"], later["delivery_detail"]) == ("delivered", "accepted by BE")
+        assert (later["delivery"], later["delivery_detail"]) == ("delivered", "")
         received = (
             await api["BE"].get("/api/v1/alert-checks/hits", headers=net.auth("BE", "analyst"))
         ).json()
@@ -323,7 +325,7 @@ def test_a_report_to_an_unreachable_issuer_is_delivered_later(net: Net) -> None:
 
 async def _a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
     from passerelle.alerts.model import Alert
-    from passerelle.alerts.service import sharing
+    from passerelle.alerts.service import acts, register
     from tests.alerts.conftest import principal
 
     async with net.running() as api:
@@ -336,7 +338,9 @@ async def _a_peer_cannot_overwrite_another_nodes_alert(net: Net) -> None:
             assert row is not None
             row.issuing_node, row.reference, row.family_name = "ES", "ES-A-2026-9", "Forged"
         client = net.apps["ES"].state.federation_client
-        await sharing.share(net.nodes["ES"], client, principal(), alert["id"])
+        await acts.alert(
+            net.nodes["ES"], client, principal(), lambda s: register.get(s, alert["id"])
+        )
         fr_copy = (
             await api["FR"].get(f"/api/v1/alerts/{alert['id']}", headers=net.auth("FR", "analyst"))
         ).json()
@@ -363,51 +367,33 @@ async def _nobody_speaks_in_another_nodes_name(net: Net) -> None:
         "reviewed_at": "2026-03-02T09:00:00Z",
         "valid_until": "2026-12-31T00:00:00Z",
     }
+    from passerelle import federation
+    from passerelle.privacy import audit
+
+    fr = net.nodes["FR"]
     async with net.running() as api:
-        sent = await api["FR"].post(
-            "/api/v1/federation/queries",
-            headers=net.auth("FR", "analyst"),
-            json={
-                "kind": "alerts.alert",
-                "peers": ["BE"],
-                "payload": {"alert": forged_alert, "from": "ES"},
-                "case_ref": "FORGED",
-                "purpose": "test",
-                "legal_basis": "test",
-            },
-        )
-        (answer,) = sent.json()["answers"]
-        assert answer["status"] == "error"
-        assert "not the node that signed it" in answer["detail"]
+        # FR signs an alert claiming ES issued it: BE refuses it, stores nothing.
+        with fr.session() as session:
+            sent = federation.send_message(
+                session,
+                fr,
+                audit.Actor("mallory", "FR"),
+                "alerts.alert",
+                peer="BE",
+                payload={"alert": forged_alert},
+                case_ref="FORGED",
+                purpose="test",
+            )
+        client = net.apps["FR"].state.federation_client
+        (state,) = await federation.deliver_messages(fr, client, [sent.message_id])
+        assert state.status == "failed"
+        assert "a node shares only the alerts it issued" in state.detail
         listed = (await api["BE"].get("/api/v1/alerts", headers=net.auth("BE", "analyst"))).json()
         assert listed == []
 
 
 def test_nobody_speaks_in_another_nodes_name(net: Net) -> None:
     asyncio.run(_nobody_speaks_in_another_nodes_name(net))
-
-
-async def _a_malformed_payload_is_refused_with_its_reason(net: Net) -> None:
-    async with net.running() as api:
-        sent = await api["FR"].post(
-            "/api/v1/federation/queries",
-            headers=net.auth("FR", "analyst"),
-            json={
-                "kind": "alerts.release_notice",
-                "peers": ["BE"],
-                "payload": {"from": "FR", "detainee": {}, "release": {"release_date": "²⁰²⁶"}},
-                "case_ref": "MALFORMED",
-                "purpose": "test",
-                "legal_basis": "test",
-            },
-        )
-        (answer,) = sent.json()["answers"]
-        assert answer["status"] == "error"
-        assert "alerts.release_notice payload cannot be read" in answer["detail"]
-
-
-def test_a_malformed_payload_is_refused_with_its_reason(net: Net) -> None:
-    asyncio.run(_a_malformed_payload_is_refused_with_its_reason(net))
 
 
 async def _a_peer_cannot_rewrite_another_nodes_alert_in_a_reply(net: Net) -> None:
@@ -464,3 +450,58 @@ def _writes_as_be(net: Net) -> int:
 
 def test_a_peer_cannot_rewrite_another_nodes_alert_in_a_reply(net: Net) -> None:
     asyncio.run(_a_peer_cannot_rewrite_another_nodes_alert_in_a_reply(net))
+
+
+async def _bodies_go_with_the_alert_and_the_report(net: Net) -> None:
+    async with net.running() as api:
+        alert = (
+            await api["BE"].post("/api/v1/alerts", json=ALERT, headers=net.auth("BE", "analyst"))
+        ).json()
+        sent = await api["FR"].post(
+            "/api/v1/alert-checks/hits",
+            json=_report(alert["id"]),
+            headers=net.auth("FR", "analyst"),
+        )
+        assert sent.json()["delivery"] == "delivered"
+
+
+def _bodies(net: Net, code: str, message_type: str) -> set[bool]:
+    """For each message of the type on the node (at least one): is its body still kept?"""
+    from sqlalchemy import select
+
+    from passerelle.federation.model import Message
+
+    with net.nodes[code].session() as session:
+        rows = session.scalars(select(Message).where(Message.type == message_type)).all()
+        assert rows and all(r.body_hash for r in rows)  # the envelope stays, with the hash
+        return {r.body is not None for r in rows}
+
+
+def test_message_bodies_go_with_the_alert_and_the_report_and_the_envelope_stays(
+    net: Net,
+) -> None:
+    from passerelle.alerts import rules
+    from passerelle.privacy import audit, retention
+
+    asyncio.run(_bodies_go_with_the_alert_and_the_report(net))
+
+    def run_all() -> None:
+        for code, node in net.nodes.items():
+            retention.run(node.session, node.retention, node=code, now=node.clock.now())
+
+    run_all()  # protocol bodies (acks) go at once; the alert and the report are still held
+    for code in ("BE", "FR"):
+        assert _bodies(net, code, "alerts.alert") == {True}, code
+        assert _bodies(net, code, "alerts.hit_report") == {True}, code
+        assert _bodies(net, code, "ack") == {False}, code
+    net.clock.advance(rules.CATEGORIES["art36_inquiry"].review_within + timedelta(days=1))
+    run_all()  # the alert expired and left both nodes: so did the bodies that carried it
+    for code in ("BE", "FR"):
+        assert _bodies(net, code, "alerts.alert") == {False}, code
+        assert _bodies(net, code, "alerts.hit_report") == {True}, code
+    net.clock.advance(rules.HIT_REPORT_RETENTION)
+    run_all()
+    for code in ("BE", "FR"):
+        assert _bodies(net, code, "alerts.hit_report") == {False}, code
+        with net.nodes[code].session() as session:
+            assert audit.verify(session).ok

@@ -29,6 +29,12 @@ def test_demo_check_runs_both_nodes_and_verifies_audit_chains(tmp_path: Path) ->
     for code in ("FR", "BE"):
         assert f"{code}: console login as {code.lower()}.dpo ok" in lines
         assert any(line.startswith(f"{code}: audit chain ok") for line in lines)
+    # Sharing decided by people: one approved alert share, one approved and received notice.
+    assert (
+        len([x for x in lines if "approved sharing" in x and x.startswith("BE: supervisor")]) == 1
+    )
+    assert any(x.startswith("FR: supervisor") and "release notice to BE" in x for x in lines)
+    assert any(x.startswith("BE: release notice received from FR") for x in lines)
     # Each node kept its own data directory and SQLite file.
     assert (tmp_path / "demo-check" / "fr" / "passerelle.sqlite3").exists()
     assert (tmp_path / "demo-check" / "be" / "passerelle.sqlite3").exists()

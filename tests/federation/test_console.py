@@ -172,3 +172,80 @@ def test_h3_without_its_text_is_refused_in_the_form(
     )
     assert r.status_code == 422
     assert "H3 needs its restrictions" in r.text
+
+
+def test_policies_are_shown_changed_by_an_admin_and_approved_by_a_supervisor(
+    net: Net, browsers: dict[str, TestClient]
+) -> None:
+    from passerelle.federation import approvals, message_types
+    from passerelle.privacy import audit
+
+    alerts_type = next(t.name for t in message_types() if t.name == "alerts.alert")
+    admin = as_user(browsers["FR"], "fr.admin")
+    page = admin.get("/exchange/sharing")
+    assert page.status_code == 200
+    assert "alerts.alert" in page.text and "not decided" in page.text
+    token = csrf(admin, "/exchange/sharing")
+    changed = admin.post(
+        "/exchange/sharing",
+        data={
+            "csrf_token": token,
+            "message_type": alerts_type,
+            "peer": "BE",
+            "policy": "approval",
+            "reason": "joint declaration 2018",
+        },
+    )
+    assert changed.status_code == 303
+    assert "joint declaration 2018" in admin.get("/exchange/sharing").text
+    fr = net.nodes["FR"]
+    with fr.session() as session:
+        from passerelle.alerts.service.sharing import SharedAlert  # noqa: F401  (schema in use)
+        from passerelle.federation import send_message
+
+        draft = send_message(
+            session,
+            fr,
+            audit.Actor("ana", "FR"),
+            "alerts.withdrawal",
+            peer="BE",
+            payload={"alert_id": "a1", "reference": "FR-A-1", "withdrawn_at": START.isoformat()},
+            case_ref="FR-A-1",
+            purpose="test",
+        )
+        assert draft.status == "queued"  # no personal data: the recommended policy applies
+        pending = send_message(
+            session,
+            fr,
+            audit.Actor("ana", "FR"),
+            "alerts.release_notice",
+            peer="BE",
+            payload={
+                "detainee": {
+                    "id": "d1",
+                    "family_name": "Lambert",
+                    "date_of_birth": "1994-09-03",
+                    "scope": "violent_radicalised",
+                },
+                "release": {"id": "r1", "kind": "leave", "release_date": "2026-09-01"},
+            },
+            case_ref="RELEASE-r1",
+            purpose="test",
+        )
+        assert pending.status == "never"  # personal data, nobody decided for BE
+    second = TestClient(net.apps["FR"], base_url="http://fr.test", follow_redirects=False)
+    second.cookies.set("passerelle_lang", "en")
+    sup = as_user(second, "fr.supervisor")
+    assert sup.get("/exchange/sharing").status_code == 200
+    assert (
+        sup.post(
+            "/exchange/sharing", data={"csrf_token": csrf(sup, "/exchange/sharing")}
+        ).status_code
+        == 403
+    )
+    listing = sup.get("/exchange/approvals")
+    assert listing.status_code == 200 and "alerts.release_notice" in listing.text
+    with fr.session() as session:
+        (stopped,) = approvals.listing(session, status="never")
+    assert "never (policy)" in sup.get(f"/exchange/approvals/{stopped.id}").text
+    second.close()

@@ -281,3 +281,33 @@ def test_bodies_go_with_their_data_and_the_envelope_and_chain_stay(net: Net) -> 
         assert len(rows) == 3 and all(r.body is None and r.body_hash for r in rows)
         with net.nodes[code].session() as session:
             assert audit.verify(session).ok
+
+
+def test_query_bodies_are_erased_once_answered_and_the_envelope_stays(net: Net) -> None:
+    """A query's criteria (a DNA profile, a person) are deleted once compared."""
+
+    async def ask() -> None:
+        async with net.running() as c:
+            r = await c["FR"].post(
+                "/api/v1/federation/queries",
+                json={
+                    "kind": "vehicle",
+                    "payload": {"plate": "1-ABC-234"},
+                    "peers": ["BE"],
+                    "case_ref": "C-9",
+                    "purpose": "test",
+                    "legal_basis": "test",
+                },
+                headers=net.auth("FR", "analyst"),
+            )
+            assert r.json()["answers"][0]["status"] == "hit"
+
+    asyncio.run(ask())
+    for code in ("FR", "BE"):
+        node = net.nodes[code]
+        retention.run(node.session, node.retention, node=code, now=node.clock.now())
+        with node.session() as session:
+            rows = session.scalars(select(Message).where(Message.type == "query")).all()
+            assert rows and all(r.body is None and r.body_hash for r in rows), code
+            assert all(r.body_erased_at is not None for r in rows)
+            assert audit.verify(session).ok

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -25,3 +26,11 @@ def test_ciphertext_moved_to_another_row_does_not_decrypt(tmp_path: Path) -> Non
     token = cipher.encrypt("secret", "row:1")
     with pytest.raises(IntegrityError):
         cipher.decrypt(token, "row:2")
+
+
+def test_keyed_hashes_are_stable_per_key_and_purpose_and_useless_without_the_key() -> None:
+    mine, theirs = FieldCipher(os.urandom(32)), FieldCipher(os.urandom(32))
+    assert mine.keyed_hash("lefebvre", "checks") == mine.keyed_hash("lefebvre", "checks")
+    assert mine.keyed_hash("lefebvre", "checks") != theirs.keyed_hash("lefebvre", "checks")
+    assert mine.keyed_hash("lefebvre", "checks") != mine.keyed_hash("lefebvre", "other")
+    assert "lefebvre" not in mine.keyed_hash("lefebvre", "checks")

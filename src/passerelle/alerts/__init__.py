@@ -3,12 +3,12 @@ the issuing node, the harmonised criteria catalogue, the release calendar of det
 scope ("les sortants") and returnees (foreign terrorist fighters and minors).
 
 Other packages screen against the alerts through ``passerelle.identity`` (list ``alerts``);
-they never import this package. The CLI, the API and the demo use the names below.
+they never import this package. The CLI, the API and the demo use the names below. Importing
+the package registers its federation message types (``alerts.alert``, ``alerts.withdrawal``,
+``alerts.hit_report``, ``alerts.hit_answer``, ``alerts.catalogue``, ``alerts.release_notice``).
 """
 
-from passerelle.alerts.service.exchange import register_kinds
-from passerelle.alerts.service.hooks import after_commit
 from passerelle.alerts.service.ics import calendar as ics_calendar
 from passerelle.alerts.service.register import LIST_NAME, load_watchlist
 
-__all__ = ["LIST_NAME", "after_commit", "ics_calendar", "load_watchlist", "register_kinds"]
+__all__ = ["LIST_NAME", "ics_calendar", "load_watchlist"]

@@ -4,9 +4,9 @@ shape the answer. Acts that tell peers commit first, then send through federatio
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from passerelle.alerts import rules
 from passerelle.alerts.api_followup import back, calendar, prison
+from passerelle.alerts.model import Alert, CatalogueVersion
 from passerelle.alerts.schemas import (
     AlertIn,
     AlertOut,
@@ -26,17 +27,11 @@ from passerelle.alerts.schemas import (
     HitReportOut,
     PersonCheckIn,
 )
-from passerelle.alerts.service import (
-    criteria,
-    exchange,
-    hits,
-    periods,
-    register,
-    sharing,
-)
-from passerelle.alerts.service.hooks import run_in_session as _act
+from passerelle.alerts.service import acts, criteria, exchange, hits, periods, register
+from passerelle.alerts.service import checks as checks_of
+from passerelle.alerts.service.exchange import run_in_session as _act
 from passerelle.bounds import Count
-from passerelle.node import db_session, node_of
+from passerelle.node import Node, db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
@@ -58,15 +53,21 @@ router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], lifespan=lifespan)
 # ---- alerts ---------------------------------------------------------------------------------
 
 
+async def _alert(
+    request: Request, principal: Principal, act: Callable[[Session, Node], Alert]
+) -> AlertOut:
+    node = node_of(request)
+    client = exchange.client_of(request.app)
+    alert_id = await acts.alert(node, client, principal, lambda s: act(s, node))
+    return await _act(node, lambda s: register.to_out(register.get(s, alert_id)))
+
+
 @router.post("", status_code=201)
 async def create_alert(
     request: Request, body: AlertIn, principal: Principal = require(*USERS)
 ) -> AlertOut:
     """Enter a person alert; it is screened against at once and shared with the peers."""
-    node = node_of(request)
-    out = await _act(node, lambda s: register.to_out(register.create(s, node, principal, body)))
-    await sharing.share(node, exchange.client_of(request.app), principal, out.id)
-    return out
+    return await _alert(request, principal, lambda s, n: register.create(s, n, principal, body))
 
 
 @router.get("")
@@ -125,12 +126,9 @@ async def update_alert(
     request: Request, alert_id: str, body: AlertIn, principal: Principal = require(*USERS)
 ) -> AlertOut:
     """Change an alert issued here; screening and peers see the change at once."""
-    node = node_of(request)
-    out = await _act(
-        node, lambda s: register.to_out(register.update(s, node, principal, alert_id, body))
+    return await _alert(
+        request, principal, lambda s, n: register.update(s, n, principal, alert_id, body)
     )
-    await sharing.share(node, exchange.client_of(request.app), principal, out.id)
-    return out
 
 
 @router.post("/{alert_id}/withdraw")
@@ -138,12 +136,9 @@ async def withdraw_alert(
     request: Request, alert_id: str, principal: Principal = require("supervisor")
 ) -> AlertOut:
     """Withdraw an alert issued here; it leaves every watchlist at once."""
-    node = node_of(request)
-    out = await _act(
-        node, lambda s: register.to_out(register.withdraw(s, node, principal, alert_id))
+    return await _alert(
+        request, principal, lambda s, n: register.withdraw(s, n, principal, alert_id)
     )
-    await sharing.share(node, exchange.client_of(request.app), principal, out.id)
-    return out
 
 
 @router.post("/{alert_id}/review")
@@ -154,12 +149,9 @@ async def review_alert(
     principal: Principal = require("supervisor"),
 ) -> AlertOut:
     """Extend the alert after a recorded individual assessment (art. 53(6))."""
-    node = node_of(request)
-    out = await _act(
-        node, lambda s: register.to_out(periods.review(s, node, principal, alert_id, body))
+    return await _alert(
+        request, principal, lambda s, n: periods.review(s, n, principal, alert_id, body)
     )
-    await sharing.share(node, exchange.client_of(request.app), principal, out.id)
-    return out
 
 
 # ---- checks and hit reports -----------------------------------------------------------------
@@ -178,15 +170,29 @@ def check_person(
     return hits.check(session, node_of(request), principal, body)
 
 
+@checks.get("/lookup")
+def lookup_checks(
+    request: Request,
+    session: DbSession,
+    family_name: str,
+    given_names: str | None = None,
+    date_of_birth: str | None = None,
+    principal: Principal = require("dpo"),
+) -> list[dict[str, Any]]:
+    """Was this person checked, and by whom? (the audit keeps keyed hashes, not names)"""
+    return checks_of.lookup(
+        session, node_of(request), principal, family_name, given_names, date_of_birth
+    )
+
+
 @checks.post("/hits", status_code=201)
 async def report_hit(
     request: Request, body: HitReportIn, principal: Principal = require(*USERS)
 ) -> HitReportOut:
     """Record a confirmed hit with its art. 37(1) content and send it to the issuing node."""
     node = node_of(request)
-    report_id = await _act(node, lambda s: hits.report(s, node, principal, body).id)
-    row = await hits.send_report(node, exchange.client_of(request.app), principal, report_id)
-    return hits.to_out(row, node.clock.now())
+    report_id = await acts.report_hit(node, exchange.client_of(request.app), principal, body)
+    return await _act(node, lambda s: hits.to_out(hits.current(s, report_id), node.clock.now()))
 
 
 @checks.get("/hits")
@@ -210,8 +216,8 @@ async def answer_hit(
 ) -> HitReportOut:
     """Answer a received hit report (SIRENE, within 12 hours); the answer goes back signed."""
     node = node_of(request)
-    await _act(node, lambda s: hits.answer(s, node, principal, report_id, body.answer))
-    await hits.send_answer(node, exchange.client_of(request.app), principal, report_id)
+    client = exchange.client_of(request.app)
+    await acts.answer_hit(node, client, principal, report_id, body.answer)
     return await _act(node, lambda s: hits.to_out(hits.get(s, report_id), node.clock.now()))
 
 
@@ -235,14 +241,20 @@ async def publish_catalogue(
 ) -> CatalogueOut:
     """Publish a new catalogue version here and send it to the peers for adoption."""
     node = node_of(request)
-    out = await _act(
+    published: list[int] = []
+
+    def act(s: Session) -> CatalogueVersion:
+        row = criteria.publish(s, node, principal, body)
+        published.append(row.version)
+        return row
+
+    await acts.publish_catalogue(node, exchange.client_of(request.app), principal, act)
+    return await _act(
         node,
         lambda s: criteria.to_out(
-            criteria.publish(s, node, principal, body), criteria.current(s, node.clock.now().date())
+            criteria.get(s, node.code, published[0]), criteria.current(s, node.clock.now().date())
         ),
     )
-    await criteria.send(node, exchange.client_of(request.app), principal, out.version)
-    return out
 
 
 @catalogue.post("/{publisher}/{version}/adopt")

@@ -20,8 +20,8 @@ from passerelle.alerts.schemas import (
     ReturneeIn,
     ReturneeOut,
 )
-from passerelle.alerts.service import detainees, exchange, feeds, ics, notices, returnees
-from passerelle.alerts.service.hooks import run_in_session as _act
+from passerelle.alerts.service import acts, detainees, exchange, feeds, ics, returnees
+from passerelle.alerts.service.exchange import run_in_session as _act
 from passerelle.errors import NotAuthenticated
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import RoleRequirement, require
@@ -88,10 +88,12 @@ async def add_release(
 ) -> DetaineeOut:
     """Plan a release with its steps; peers the detainee has links with are notified."""
     node = node_of(request)
-    release_id = await _act(
-        node, lambda s: detainees.add_release(s, node, principal, detainee_id, body).id
+    await acts.plan_release(
+        node,
+        exchange.client_of(request.app),
+        principal,
+        lambda s: detainees.add_release(s, node, principal, detainee_id, body),
     )
-    await notices.notify_release(node, exchange.client_of(request.app), principal, release_id)
     return await _act(node, lambda s: detainees.detail(s, node, principal, detainee_id))
 
 

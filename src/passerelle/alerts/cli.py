@@ -1,4 +1,5 @@
-"""``passerelle alerts …``: the release calendar (table or iCalendar) and the alert list."""
+"""``passerelle alerts …``: the release calendar (table or iCalendar), the alert list and the
+DPO's lookup of checks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 
 from passerelle.alerts import rules
-from passerelle.alerts.service import detainees, ics, register
+from passerelle.alerts.service import checks, detainees, ics, register
 from passerelle.node import open_node
 from passerelle.privacy.accounts import Principal
 from passerelle.settings import get_settings
@@ -81,3 +82,25 @@ def list_alerts(
                 )
     finally:
         node.close()
+
+
+@app.command()
+def checked(
+    family_name: str,
+    given_names: Annotated[str, typer.Option("--given-names", help="Narrow to these.")] = "",
+    birth_date: Annotated[str, typer.Option("--birth-date", help="YYYY-MM-DD.")] = "",
+) -> None:
+    """Was this person checked against the alerts, and by whom? (data-protection officer)"""
+    node = open_node(get_settings())
+    try:
+        with node.session() as session:
+            found = checks.lookup(
+                session, node, _principal(), family_name, given_names or None, birth_date or None
+            )
+    finally:
+        node.close()
+    for f in found:
+        result = ", ".join(f["candidates"]) or "no candidate"
+        typer.echo(f"{f['at']:%Y-%m-%d %H:%M}  {f['by']} ({f['agency']})  {result}")
+    if not found:
+        typer.echo("no check of this person in the audit log")

@@ -21,6 +21,7 @@ from passerelle.alerts.schemas import (
     PersonCheckIn,
 )
 from passerelle.alerts.service import (
+    acts,
     criteria,
     detainees,
     exchange,
@@ -28,9 +29,7 @@ from passerelle.alerts.service import (
     periods,
     register,
     returnees,
-    sharing,
 )
-from passerelle.alerts.service.hooks import run_in_session as _act
 from passerelle.bounds import Count
 from passerelle.errors import MalformedInput
 from passerelle.node import db_session, node_of
@@ -123,8 +122,10 @@ async def create_alert(
     except ValidationError as exc:
         raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
     node = node_of(request)
-    alert_id = await _act(node, lambda s: register.create(s, node, principal, data).id)
-    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    client = exchange.client_of(request.app)
+    alert_id = await acts.alert(
+        node, client, principal, lambda s: register.create(s, node, principal, data)
+    )
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
 
@@ -145,8 +146,10 @@ async def withdraw_alert(
     request: Request, alert_id: str, principal: Principal = require("supervisor")
 ) -> Response:
     node = node_of(request)
-    await _act(node, lambda s: register.withdraw(s, node, principal, alert_id))
-    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    client = exchange.client_of(request.app)
+    await acts.alert(
+        node, client, principal, lambda s: register.withdraw(s, node, principal, alert_id)
+    )
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
 
@@ -160,8 +163,10 @@ async def review_alert(
 ) -> Response:
     node = node_of(request)
     body = ExtensionIn(reason=reason, assessment=assessment)
-    await _act(node, lambda s: periods.review(s, node, principal, alert_id, body))
-    await sharing.share(node, exchange.client_of(request.app), principal, alert_id)
+    client = exchange.client_of(request.app)
+    await acts.alert(
+        node, client, principal, lambda s: periods.review(s, node, principal, alert_id, body)
+    )
     return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
 
 
@@ -225,9 +230,7 @@ async def report_hit(
         )
     except ValidationError as exc:
         raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
-    node = node_of(request)
-    report_id = await _act(node, lambda s: hits.report(s, node, principal, data).id)
-    await hits.send_report(node, exchange.client_of(request.app), principal, report_id)
+    await acts.report_hit(node_of(request), exchange.client_of(request.app), principal, data)
     return RedirectResponse("/alerts/hits", status_code=303)
 
 
@@ -248,9 +251,8 @@ async def answer_hit(
     answer: Annotated[str, Form()],
     principal: Principal = require(*USERS),
 ) -> Response:
-    node = node_of(request)
-    await _act(node, lambda s: hits.answer(s, node, principal, report_id, answer))
-    await hits.send_answer(node, exchange.client_of(request.app), principal, report_id)
+    client = exchange.client_of(request.app)
+    await acts.answer_hit(node_of(request), client, principal, report_id, answer)
     return RedirectResponse("/alerts/hits", status_code=303)
 
 

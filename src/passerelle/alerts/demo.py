@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from contextlib import closing
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -167,6 +167,13 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
             "BE: alert",
         )
         print(f"BE: alert {alert['reference']} ({alert['category']}) on {person.full_name}")
+    be_boss = next(a for a in accounts["BE"] if "supervisor" in a.roles)
+    with closing(console_login(be, be_boss.username, be_boss.password)) as client:
+        approved = _approve(client, "alerts.alert", alert["id"], "FR", ["alert.aliases"])
+        print(
+            f"BE: supervisor {be_boss.username} approved sharing {alert['reference']} with FR "
+            f"({approved['handling']['code']}, {approved['evaluation']})"
+        )
     with closing(console_login(fr, fr_user.username, fr_user.password)) as client:
         headers = _csrf(client)
         candidates = _ok(
@@ -215,6 +222,99 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
                     f"BE: hit report received from {found['executing_node']} on "
                     f"{found['alert_reference']}, answer due {found['answer_due_at']}"
                 )
+                break
+            time.sleep(0.25)
+        else:
+            raise PasserelleError("BE: the hit report never arrived")
+    _release_notice(fr, be, accounts)
+
+
+def _approve(
+    client: httpx.Client, message_type: str, reference: str, peer: str, fields: list[str]
+) -> dict[str, Any]:
+    """As a supervisor: approve the message of ``message_type`` about ``reference`` to ``peer``."""
+    for _ in range(20):
+        waiting = _ok(client.get("/api/v1/federation/approvals?status=awaiting"), "approvals")
+        found = next(
+            (
+                w
+                for w in waiting
+                if (w["message_type"], w["reference"], w["peer"]) == (message_type, reference, peer)
+            ),
+            None,
+        )
+        if found is not None:
+            break
+        time.sleep(0.25)
+    else:
+        raise PasserelleError(f"no {message_type} about {reference} awaits approval for {peer}")
+    decided: dict[str, Any] = _ok(
+        client.post(
+            f"/api/v1/federation/approvals/{found['id']}/approve",
+            headers=_csrf(client),
+            json={
+                "fields": fields,
+                "handling": {"code": "H0"},
+                "evaluation": {"source": "B", "information": "2"},
+            },
+        ),
+        "approval",
+    )
+    return decided
+
+
+def _release_notice(fr: Any, be: Any, accounts: dict[str, list[Any]]) -> None:
+    """FR plans a release of a detainee linked with BE; a FR supervisor approves the notice
+    (withholding the offences); BE sees the release in its calendar."""
+    from passerelle.cli.demo import console_login
+
+    fr_user = next(a for a in accounts["FR"] if "analyst" in a.roles)
+    fr_boss = next(a for a in accounts["FR"] if "supervisor" in a.roles)
+    be_user = next(a for a in accounts["BE"] if "analyst" in a.roles)
+    person = generate_people(1, seed=778, locales=("fr_FR",))[0]
+    with closing(console_login(fr, fr_user.username, fr_user.password)) as client:
+        headers = _csrf(client)
+        detainee = _ok(
+            client.post(
+                "/api/v1/detainees",
+                headers=headers,
+                json={
+                    "family_name": person.family_name,
+                    "given_names": person.given_names,
+                    "date_of_birth": person.date_of_birth,
+                    "scope": "violent_radicalised",
+                    "institution": "Synthetic prison A",
+                    "offences": ["synthetic offence"],
+                    "links": [{"country": "BE", "kind": "family"}],
+                },
+            ),
+            "FR: detainee",
+        )
+        planned = _ok(
+            client.post(
+                f"/api/v1/detainees/{detainee['id']}/releases",
+                headers=headers,
+                json={"kind": "conditional_release", "release_date": _in_days(120)},
+            ),
+            "FR: release",
+        )
+        release = planned["releases"][0]
+        print(f"FR: release of {person.full_name} on {release['release_date']} planned")
+    with closing(console_login(fr, fr_boss.username, fr_boss.password)) as client:
+        _approve(client, "alerts.release_notice", release["id"], "BE", ["detainee.links"])
+        print(f"FR: supervisor {fr_boss.username} approved the release notice to BE")
+    with closing(console_login(be, be_user.username, be_user.password)) as client:
+        for _ in range(40):
+            calendar = _ok(client.get("/api/v1/release-calendar"), "BE: calendar")
+            found = next((r for r in calendar if r["id"] == release["id"]), None)
+            if found:
+                print(
+                    f"BE: release notice received from {found['origin']}: {found['release_date']}"
+                )
                 return
             time.sleep(0.25)
-    raise PasserelleError("BE: the hit report never arrived")
+    raise PasserelleError("BE: the release notice never arrived")
+
+
+def _in_days(days: int) -> str:
+    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()

@@ -74,9 +74,9 @@ class HitReport(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     answer: Mapped[str | None] = mapped_column(Text, default=None)
     delivery: Mapped[str] = mapped_column(String(12), default="pending")
+    #: Where the report's federation message stands (``exchange.outcome``), refreshed from
+    #: federation's outbox (``hits.refresh``).
     delivery_detail: Mapped[str] = mapped_column(String(300), default="")
-    #: The federation query carrying the report, to follow a delivery that completes later.
-    query_id: Mapped[str | None] = mapped_column(String(36), default=None)
     #: When the related alert left this node's table: the report goes one year later (64(2)).
     alert_deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from passerelle.alerts.service import exchange
+from passerelle.alerts import service  # registers the alerts message types with federation
 from passerelle.alerts.service.retention import retention_rules as _rules
 
 if TYPE_CHECKING:
@@ -24,8 +24,7 @@ NAV = [
     ("/alerts/returnees", "Returnees", ("analyst", "supervisor", "minors")),
 ]
 
-# Peers' alerts messages are accepted as soon as the package is installed.
-exchange.register_kinds()
+del service  # imported for its registrations: peers' alerts messages are accepted at once
 
 
 def retention_rules() -> list[RetentionRule]:

@@ -9,6 +9,7 @@ Other packages use this façade only. A domain makes its records searchable by p
 from passerelle.federation import followups as _followups  # registers message handlers
 from passerelle.federation import queries as _queries  # registers message handlers
 from passerelle.federation.approvals import send as send_message
+from passerelle.federation.approvals import sent_about
 from passerelle.federation.approvals import state as message_state
 from passerelle.federation.kinds import Kind, SearchResult, register_kind, registered_kinds
 from passerelle.federation.messages import (
@@ -71,6 +72,7 @@ __all__ = [
     "request_followup",
     "send_message",
     "send_query",
+    "sent_about",
 ]
 
 del _followups, _queries

@@ -274,3 +274,25 @@ def state(session: Session, message_id: str) -> DeliveryState:
         status=row.status,
         detail=detail,
     )
+
+
+def sent_about(session: Session, message_type: str, reference: str) -> list[DeliveryState]:
+    """Every message of ``message_type`` about ``reference`` this node sent or tried to send
+    (stopped, under approval, queued, delivered), oldest first."""
+    ids = [
+        *session.scalars(
+            select(Outgoing.message_id)
+            .where(Outgoing.message_type == message_type, Outgoing.reference == reference)
+            .order_by(Outgoing.requested_at)
+        ),
+        *session.scalars(
+            select(Message.message_id)
+            .where(
+                Message.type == message_type,
+                Message.reference == reference,
+                Message.direction == "out",
+            )
+            .order_by(Message.id)
+        ),
+    ]
+    return [state(session, i) for i in dict.fromkeys(ids)]

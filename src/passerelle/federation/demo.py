@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from passerelle.errors import PasserelleError
-from passerelle.federation import keys, kinds, peers
+from passerelle.federation import keys, kinds, peers, policies
 from passerelle.node import Node, open_node
+from passerelle.privacy import audit
 from passerelle.settings import Settings
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ def seed(node: Node) -> None:
 
 
 def wire(settings_list: list[Settings]) -> None:
-    """Every demo node gets a key pair and knows every other one as a peer."""
+    """Every demo node gets a key pair, knows every other one as a peer, and applies the
+    recommended sharing policy of every message type towards it (as an admin would)."""
     public = {s.node: keys.public_text(keys.ensure(s)) for s in settings_list}
     for s in settings_list:
         node = open_node(s)
@@ -110,6 +112,13 @@ def wire(settings_list: list[Settings]) -> None:
                             public[other.node],
                             now=node.clock.now(),
                             insecure_http=True,  # the demo runs on loopback
+                        )
+                        policies.apply_defaults(
+                            session,
+                            node,
+                            audit.Actor("demo:admin", s.node),
+                            other.node,
+                            "demo: the recommended policy of each message type",
                         )
         finally:
             node.close()

@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
 #: Console menu entries: (path, label msgid, roles).
-NAV = [("/exchange", "Exchange", ("analyst", "supervisor"))]
+NAV = [
+    ("/exchange", "Exchange", ("analyst", "supervisor")),
+    ("/exchange/approvals", "Approvals", ("supervisor",)),
+    ("/exchange/sharing", "Sharing policies", ("admin", "supervisor", "dpo")),
+]
 
 demo.register_demo_kind()
 
@@ -60,9 +64,15 @@ def retention_rules() -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.federation import api, api_sharing, console
+    from passerelle.federation import api, api_sharing, console, console_sharing
 
-    return [api.inbox_router, api.router, api_sharing.router, console.router]
+    return [
+        api.inbox_router,
+        api.router,
+        api_sharing.router,
+        console.router,
+        console_sharing.router,
+    ]
 
 
 def register_cli(app: typer.Typer) -> None:

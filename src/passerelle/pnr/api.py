@@ -158,22 +158,11 @@ async def decide_hit(
     principal: Principal = require(*PIU),
 ) -> dict[str, Any]:
     """Confirm or dismiss a hit; a confirmed hit on another node's alert is pushed to it."""
-    node: Node = node_of(request)
-
-    def act() -> dict[str, Any]:
-        with node.session() as session:
-            hit = review.decide(
-                session, node, principal, hit_id, confirm=body.decision == "confirm",
-                reason=body.reason,
-            )  # fmt: skip
-            return asdict(review.hit_view(session, hit))
-
-    view = await run_in_threadpool(act)
-    pushed = None
-    if body.decision == "confirm":
-        query = await exchange.push_result(node, client_of(request.app), principal, hit_id)
-        pushed = query.model_dump(mode="json") if query else None
-    return {**view, "pushed": pushed}
+    view, pushed = await exchange.decide(
+        node_of(request), client_of(request.app), principal, hit_id,
+        confirm=body.decision == "confirm", reason=body.reason,
+    )  # fmt: skip
+    return {**view, "pushed": pushed.model_dump(mode="json") if pushed else None}
 
 
 def _criterion_out(row: Any) -> schemas.CriterionOut:

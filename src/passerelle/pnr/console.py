@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
 from passerelle.errors import ValidationFailed
@@ -148,17 +147,14 @@ async def review_decide(
     reason: Annotated[str, Form()],
     principal: Principal = require(*PIU),
 ) -> Response:
-    node = node_of(request)
-
-    def act() -> None:
-        with node.session() as session:
-            review.decide(
-                session, node, principal, hit_id, confirm=decision == "confirm", reason=reason
-            )
-
-    await run_in_threadpool(act)
-    if decision == "confirm":
-        await exchange.push_result(node, client_of(request.app), principal, hit_id)
+    await exchange.decide(
+        node_of(request),
+        client_of(request.app),
+        principal,
+        hit_id,
+        confirm=decision == "confirm",
+        reason=reason,
+    )
     return RedirectResponse("/pnr/review", status_code=303)
 
 

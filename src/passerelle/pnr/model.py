@@ -189,3 +189,25 @@ class Repersonalisation(Base):
     #: Who approved: ``judicial`` (art. 12(3)(b)(i)) or ``competent_authority`` ((ii): the DPO
     #: is informed).
     approval_basis: Mapped[str | None] = mapped_column(String(24), default=None)
+
+
+class ReceivedResult(Base):
+    """A confirmed hit another PIU pushed to this node (art. 9(1)): masked and erased on the
+    dates of the booking it reports on, which the sending PIU states."""
+
+    __tablename__ = "pnr_received_result"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)  # the sender's hit id
+    sender: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    list_name: Mapped[str] = mapped_column(String(100), default="")
+    entry_id: Mapped[str] = mapped_column(String(200), default="")
+    record_locator: Mapped[str] = mapped_column(String(60), default="")
+    journey: Mapped[str] = mapped_column(String(200), default="")
+    passenger: Mapped[str | None] = mapped_column(String(300), default=None)  # None once masked
+    score: Mapped[float | None] = mapped_column(default=None)
+    reviewed_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    mask_on: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    delete_on: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    masked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

@@ -22,11 +22,11 @@ NAV = [
     ("/pnr/repersonalisations", "Re-personalisation", ("judicial",)),
 ]
 
-exchange.register_kinds()
+exchange.register_kinds()  # importing exchange registered the pnr.result message type
 
 
 def retention_rules() -> list[RetentionRule]:
-    return masking.retention_rules()
+    return [*masking.retention_rules(), *exchange.retention_rules()]
 
 
 def routers() -> list[APIRouter]:

@@ -7,6 +7,8 @@ re-personalisation, which the domain services check before calling :meth:`FieldC
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -20,6 +22,8 @@ class FieldCipher:
         if len(key) != 32:
             raise ValueError("field key must be 32 bytes")
         self._aead = AESGCM(key)
+        # A separate key for keyed hashes, derived so it never doubles as the encryption key.
+        self._mac_key = hmac.new(key, b"passerelle keyed hash v1", hashlib.sha256).digest()
 
     @classmethod
     def from_key_file(cls, path: Path) -> FieldCipher:
@@ -38,6 +42,12 @@ class FieldCipher:
         nonce = os.urandom(12)
         sealed = self._aead.encrypt(nonce, clear.encode(), context.encode())
         return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def keyed_hash(self, text: str, purpose: str) -> str:
+        """HMAC-SHA-256 of ``text`` under this node's key, for ``purpose``: equal inputs give
+        equal hashes on this node only, and nobody without the key can test a guess."""
+        message = f"{purpose}\x00{text}".encode()
+        return hmac.new(self._mac_key, message, hashlib.sha256).hexdigest()
 
     def decrypt(self, token: str, context: str) -> str:
         raw = base64.urlsafe_b64decode(token.encode())

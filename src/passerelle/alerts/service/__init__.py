@@ -2,10 +2,13 @@
 ``sharing`` (alerts shared with peers), ``hits`` (checks, hit reports, answers), ``criteria``
 (the harmonised catalogue), ``detainees`` (follow-up and release calendar), ``notices``
 (releases told to peers), ``ics`` (iCalendar), ``returnees``, ``feeds`` (calendar feed
-tokens), ``retention`` and ``exchange`` (messages). Importing this package registers the
+tokens), ``retention``, ``checks`` (who checked whom, by keyed hash), ``exchange`` (message
+types) and ``acts`` (acts that tell peers). Importing this package registers the
 receivers of every alerts message."""
 
 from passerelle.alerts.service import (
+    acts,
+    checks,
     criteria,
     detainees,
     exchange,
@@ -20,6 +23,8 @@ from passerelle.alerts.service import (
 )
 
 __all__ = [
+    "acts",
+    "checks",
     "criteria",
     "detainees",
     "exchange",

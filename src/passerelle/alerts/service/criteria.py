@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-import httpx
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from passerelle import federation
 from passerelle.alerts import rules
 from passerelle.alerts.model import CatalogueVersion
 from passerelle.alerts.schemas import CatalogueIn, CatalogueOut, CriterionIn
 from passerelle.alerts.service import exchange, register
-from passerelle.alerts.service.hooks import run_in_session
 from passerelle.digits import to_int
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.node import Node
@@ -152,28 +152,29 @@ def publish(
     return row
 
 
-async def send(
-    node: Node, client: httpx.AsyncClient, principal: Principal, version: int
-) -> dict[str, str]:
+CATALOGUE = "alerts.catalogue"
 
-    def load(session: Session) -> dict[str, Any]:
-        return {"catalogue": to_out(get(session, node.code, version)).model_dump(mode="json")}
 
-    payload = await run_in_session(node, load)
-    result = await exchange.send(
+class CatalogueMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    catalogue: CatalogueOut
+
+
+def send(
+    session: Session, node: Node, principal: Principal, row: CatalogueVersion
+) -> list[federation.DeliveryState]:
+    """In the publication's transaction: send the version to every peer for adoption."""
+    message = CatalogueMessage(catalogue=to_out(row))
+    return exchange.send(
+        session,
         node,
-        client,
         principal,
-        kind="alerts.catalogue",
-        payload=payload,
-        peers=None,
-        case_ref=f"CATALOGUE-{node.code}-{version}",
+        CATALOGUE,
+        peers=exchange.peer_codes(session),
+        payload=message,
+        case_ref=f"CATALOGUE-{node.code}-{row.version}",
         purpose=PURPOSE,
-    )
-    return (
-        {}
-        if result is None
-        else {a.peer: exchange.outcome(result, a.peer)[0] for a in result.answers}
     )
 
 
@@ -274,33 +275,54 @@ def catalogue_from_payload(data: Mapping[str, Any]) -> tuple[CatalogueIn, int]:
     return checked, number
 
 
-@exchange.receiver("alerts.catalogue", "A version of the harmonised criteria catalogue.")
-def _receive(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
-    sender = exchange.sender(payload)
-    data = payload.get("catalogue")
-    if not isinstance(data, dict) or str(data.get("publisher", "")).upper() != sender:
+def _receive(session: Session, node: Node, received: federation.Received) -> None:
+    message = received.payload
+    assert isinstance(message, CatalogueMessage)
+    data, sender = message.catalogue, received.sender
+    if data.publisher.upper() != sender:
         raise ValidationFailed("a node publishes only its own catalogue versions")
-    checked, version = catalogue_from_payload(data)
-    criteria = _validate(checked)
-
-    def write(session: Session) -> None:
-        exists = session.scalars(
-            select(CatalogueVersion).where(
-                CatalogueVersion.publisher == sender, CatalogueVersion.version == version
-            )
-        ).first()
-        if exists is not None:
-            return
-        session.add(
-            CatalogueVersion(
-                publisher=sender,
-                version=version,
-                effective_from=checked.effective_from,
-                criteria=criteria,
-                note=checked.note,
-                status="received",
-                created_at=node.clock.now(),
-            )
+    try:
+        checked = CatalogueIn(
+            effective_from=data.effective_from,
+            criteria=[CriterionIn(**c) for c in data.criteria],
+            note=data.note,
         )
+    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+        raise ValidationFailed(f"the catalogue cannot be read: {str(exc)[:200]}") from None
+    criteria = _validate(checked)
+    exists = session.scalars(
+        select(CatalogueVersion).where(
+            CatalogueVersion.publisher == sender, CatalogueVersion.version == data.version
+        )
+    ).first()
+    if exists is not None:
+        raise ValidationFailed(f"version {data.version} of {sender} was already received")
+    session.add(
+        CatalogueVersion(
+            publisher=sender,
+            version=data.version,
+            effective_from=checked.effective_from,
+            criteria=criteria,
+            note=checked.note,
+            status="received",
+            created_at=node.clock.now(),
+        )
+    )
 
-    return f"{sender}/{version}", write
+
+exchange.register(
+    CATALOGUE,
+    CatalogueMessage,
+    _receive,
+    description="A version of the harmonised criteria catalogue (no personal data).",
+    personal=False,
+    received="criteria catalogue received",
+    reference=lambda m: f"{m.catalogue.publisher}/{m.catalogue.version}",
+    retention=federation.BodyRetention(
+        keep_for=timedelta(days=5 * 365 + 1),
+        source="project default: no personal data; kept as long as the audit trail of the "
+        "exchange (Directive (EU) 2016/680 art. 25)",
+        description="Bodies of catalogue versions (no personal data) are kept five years.",
+    ),
+    default_policy="automatic",
+)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from passerelle import federation
 from passerelle.alerts import rules
 from passerelle.alerts.model import Detainee, Proposal, Release, ReleaseStep
 from passerelle.alerts.schemas import (
@@ -33,6 +34,8 @@ from passerelle.privacy.accounts import Principal
 
 PURPOSE = "follow-up of detainees before release"
 LEGAL_BASIS = "Joint declaration FR-BE 11 June 2018; Directive (EU) 2016/680 art. 8"
+#: The federation message type of a release notice (``notices``).
+NOTICE = "alerts.release_notice"
 
 
 def _access(principal: Principal, node: Node) -> Access:
@@ -287,6 +290,12 @@ def calendar(
     return out
 
 
+def notified(session: Session, release: Release) -> list[str]:
+    """The peers that received the notice of ``release`` (from federation's outbox)."""
+    sent = federation.sent_about(session, NOTICE, release.id)
+    return sorted({s.peer for s in sent if s.status == "delivered"} | set(release.notified))
+
+
 def _release_out(session: Session, release: Release, detainee: Detainee, today: date) -> ReleaseOut:
     steps = session.scalars(
         select(ReleaseStep)
@@ -303,7 +312,7 @@ def _release_out(session: Session, release: Release, detainee: Detainee, today: 
         institution=detainee.institution,
         kind=release.kind,
         release_date=release.release_date,
-        notified=release.notified,
+        notified=notified(session, release),
         steps=[
             StepOut(
                 id=s.id,

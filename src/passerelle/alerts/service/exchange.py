@@ -1,126 +1,127 @@
-"""Alerts' messages between nodes, carried by federation's signed hit/no-hit queries.
+"""Alerts' messages between nodes, as federation message types of their own.
 
-Federation's envelope has a fixed set of message types, so each alerts message is a query of a
-kind registered by this package (``alerts.alert``, ``alerts.hit_report``, ``alerts.hit_answer``,
-``alerts.catalogue``, ``alerts.release_notice``). The receiving node validates the payload in
-the kind's ``search`` function, answers HIT (accepted, with an opaque reference) or an error
-detail, and stores it right after the inbox transaction commits (see ``hooks``). Delivery,
-signatures, retries and the audit of the exchange stay federation's.
+Each concept module registers the type it owns (``sharing``: ``alerts.alert`` and
+``alerts.withdrawal``; ``hits``: ``alerts.hit_report`` and ``alerts.hit_answer``; ``criteria``:
+``alerts.catalogue``; ``notices``: ``alerts.release_notice``) with :func:`register`. A message
+is sent inside the transaction of the act that causes it, under the sharing policy of its type
+and peer (:func:`send`); delivery is attempted once the act has committed (:func:`deliver`).
+On the receiving node the type's handler stores the message in federation's inbox
+transaction, with the verified sender, so the acknowledgement means "stored".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
-from passerelle.alerts.service import hooks
-from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation import QueryIn, QueryOut
+from passerelle.alerts import rules
 from passerelle.node import Node
+from passerelle.privacy import audit
 from passerelle.privacy.accounts import Principal
+
+T = TypeVar("T")
 
 LEGAL_BASIS = "Regulation (EU) 2018/1862 arts. 8 and 37; joint declaration FR-BE 11 June 2018"
 
-#: What a receiving node does with a validated payload: (payload, node) -> internal reference
-#: and the write to run once the inbox transaction has committed.
-Receiver = Callable[[Mapping[str, Any], Node], tuple[str, Callable[[Session], None]]]
-_RECEIVERS: dict[str, tuple[str, Receiver]] = {}
+#: Delivery of an alerts message as shown to users: federation's state → (label, detail).
+_LABELS = {
+    "delivered": "delivered",
+    "queued": "queued",
+    "awaiting": "awaiting",  # a supervisor approves it first
+    "refused": "not approved",
+    "never": "not shared",
+    "failed": "refused",
+}
 
 
-def receiver(kind: str, description: str) -> Callable[[Receiver], Receiver]:
-    def register(fn: Receiver) -> Receiver:
-        _RECEIVERS[kind] = (description, fn)
-        return fn
-
-    return register
-
-
-def _search(kind: str) -> Callable[[Mapping[str, Any], Node], federation.SearchResult]:
-    def search(payload: Mapping[str, Any], node: Node) -> federation.SearchResult:
-        _, fn = _RECEIVERS[kind]
-        try:
-            internal_ref, write = fn(payload, node)
-        except ValidationFailed as exc:
-            # federation passes NotFound's message back to the sender, other errors generically
-            raise NotFound(f"refused: {exc.message}") from exc
-        except (KeyError, TypeError, ValueError) as exc:
-            # A payload missing a field or holding a bad date is the peer's input, not a bug.
-            raise NotFound(
-                f"refused: the {kind} payload cannot be read ({type(exc).__name__}: "
-                f"{str(exc)[:100]})"
-            ) from exc
-        hooks.defer_write(node, write)
-        return federation.SearchResult(True, internal_ref)
-
-    return search
-
-
-def _fetch(internal_ref: str, node: Node) -> dict[str, str]:
-    # Nothing is released behind these references: the message itself was the data.
-    return {}
-
-
-def register_kinds() -> None:
-    """Make this node accept alerts messages from its peers (idempotent)."""
-    for kind, (description, _) in _RECEIVERS.items():
-        federation.register_kind(kind, _search(kind), _fetch, description=description, replace=True)
-
-
-def sender(payload: Mapping[str, Any]) -> str:
-    """The sending node: the payload's ``from``, which must be the node that signed the
-    message (a user cannot send an alerts message in another node's name)."""
-    claimed = str(payload.get("from", "")).upper()
-    verified = hooks.verified_sender()
-    if not claimed or claimed != verified:
-        raise ValidationFailed("the message's sending node is not the node that signed it")
-    return claimed
-
-
-async def send(
-    node: Node,
-    client: httpx.AsyncClient,
-    principal: Principal,
+def register(
+    name: str,
+    schema: type[BaseModel],
+    handler: federation.messages.Handler,
     *,
-    kind: str,
-    payload: dict[str, Any],
-    peers: list[str] | None,
+    description: str,
+    personal: bool,
+    received: str,
+    reference: Callable[[Any], str],
+    retention: federation.BodyRetention,
+    default_policy: str,
+    legal_basis: str = LEGAL_BASIS,
+    source: str = rules.SIS,
+    optional_fields: Sequence[str] = (),
+) -> None:
+    """Register one alerts message type with federation (idempotent)."""
+    federation.register_message_type(
+        name,
+        schema,
+        handler,
+        description=description,
+        carries_personal_data=personal,
+        legal_basis=legal_basis,
+        source=source,
+        retention=retention,
+        default_policy=default_policy,
+        received=received,
+        reference=reference,
+        optional_fields=optional_fields,
+        replace=True,
+    )
+
+
+def actor(principal: Principal) -> audit.Actor:
+    return audit.Actor(principal.name, principal.agency)
+
+
+def peer_codes(session: Session) -> list[str]:
+    return [p.code for p in federation.peer_status(session)]
+
+
+def send(
+    session: Session,
+    node: Node,
+    principal: Principal,
+    message_type: str,
+    *,
+    peers: Sequence[str],
+    payload: BaseModel,
     case_ref: str,
     purpose: str,
-) -> QueryOut | None:
-    """Send one alerts message to ``peers`` (all when None); None when there is nobody to tell."""
-    known = await hooks.run_in_session(
-        node, lambda session: [p.code for p in federation.peer_status(session)]
-    )
-    targets = [p for p in (peers if peers is not None else known) if p in known]
-    if not targets:
-        return None
-    query = QueryIn(
-        kind=kind,
-        payload={**payload, "from": node.code},
-        peers=targets,
-        case_ref=case_ref[:100],
-        purpose=purpose,
-        legal_basis=LEGAL_BASIS,
-    )
-    return await federation.send_query(node, client, principal, query)
+) -> list[federation.DeliveryState]:
+    """Send one message to each of ``peers`` (registered ones) as its policy says."""
+    known = set(peer_codes(session))
+    return [
+        federation.send_message(
+            session,
+            node,
+            actor(principal),
+            message_type,
+            peer=peer,
+            payload=payload,
+            case_ref=case_ref,
+            purpose=purpose,
+            legal_basis=LEGAL_BASIS,
+        )
+        for peer in peers
+        if peer in known and peer != node.code
+    ]
 
 
-def outcome(result: QueryOut | None, peer: str) -> tuple[str, str]:
-    """Delivery state of a message to ``peer``: (delivered|queued|refused, detail)."""
-    if result is None:
-        return "local", ""
-    answer = next((a for a in result.answers if a.peer == peer), None)
-    if answer is None:
-        return "queued", "not sent"
-    if answer.status == "hit":
-        return "delivered", f"accepted by {peer}"
-    if answer.status in ("error", "no_hit"):
-        return "refused", answer.detail or answer.status
-    return "queued", answer.detail or answer.status
+async def deliver(
+    node: Node, client: httpx.AsyncClient, states: Sequence[federation.DeliveryState]
+) -> dict[str, str]:
+    """Try to deliver now what :func:`send` queued; returns the delivery label per peer."""
+    done = await federation.deliver_messages(node, client, [s.message_id for s in states])
+    return {s.peer: outcome(s)[0] for s in done}
+
+
+def outcome(state: federation.DeliveryState) -> tuple[str, str]:
+    """(label, detail) of a message's delivery, for users."""
+    return _LABELS.get(state.status, state.status), state.detail
 
 
 def client_of(app: Any) -> httpx.AsyncClient:
@@ -130,3 +131,14 @@ def client_of(app: Any) -> httpx.AsyncClient:
         client = httpx.AsyncClient()
         app.state.federation_client = client
     return client
+
+
+async def run_in_session(node: Node, fn: Callable[[Session], T]) -> T:
+    """Run ``fn`` in its own committed transaction, off the event loop (for async routes that
+    commit an act before delivering its messages)."""
+
+    def run() -> T:
+        with node.session() as session:
+            return fn(session)
+
+    return await run_in_threadpool(run)

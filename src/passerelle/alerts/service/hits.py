@@ -8,11 +8,11 @@ human. A confirmed hit becomes a hit report sent to the issuing node, which has
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import httpx
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,8 +25,7 @@ from passerelle.alerts.schemas import (
     HitReportOut,
     PersonCheckIn,
 )
-from passerelle.alerts.service import exchange, register
-from passerelle.alerts.service.hooks import run_in_session
+from passerelle.alerts.service import checks, exchange, register
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node
@@ -69,9 +68,21 @@ def check(
         "alert",
         "*",
         now=node.clock.now(),
-        details={"check": data.family_name, "candidates": sorted(best)},
+        details=_check_details(node, data, sorted(best)),
     )
     return sorted(best.values(), key=lambda c: -c.score)
+
+
+def _check_details(node: Node, data: PersonCheckIn, candidates: list[str]) -> dict[str, Any]:
+    """What the audit keeps of a check: keyed hashes of the query (``checks.lookup``), and the
+    name only when the check found candidates."""
+    details: dict[str, Any] = {
+        "checked": checks.hashes(node, data.family_name, data.given_names, data.date_of_birth),
+        "candidates": candidates,
+    }
+    if candidates:
+        details["check"] = data.family_name
+    return details
 
 
 def _content(data: HitReportIn, category: str) -> dict[str, Any]:
@@ -133,59 +144,57 @@ def report(session: Session, node: Node, principal: Principal, data: HitReportIn
     return row
 
 
-async def send_report(
-    node: Node, client: httpx.AsyncClient, principal: Principal, report_id: str
-) -> HitReport:
-    """Send a hit report to the issuing node and record whether it was accepted."""
+REPORT = "alerts.hit_report"
+ANSWER = "alerts.hit_answer"
 
-    def load(session: Session) -> tuple[HitReport, dict[str, Any] | None]:
-        row = get(session, report_id)
-        if row.direction != "out" or row.delivery == "delivered":
-            return row, None
-        return row, {"report": to_out(row, node.clock.now()).model_dump(mode="json")}
 
-    row, payload = await run_in_session(node, load)
-    if payload is None:
-        return row
-    peer, case = row.issuing_node, f"HIT-{row.alert_reference}"
-    result = await exchange.send(
+class HitReportMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report: HitReportOut
+
+
+class HitAnswerMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_id: str = Field(max_length=36)
+    answer: str = Field(max_length=4000)
+    answered_at: datetime
+
+
+def send_report(
+    session: Session, node: Node, principal: Principal, row: HitReport
+) -> list[federation.DeliveryState]:
+    """In the report's transaction: send it to the issuing node (its policy decides how)."""
+    if row.direction != "out" or row.delivery == "delivered":
+        return []
+    message = HitReportMessage(report=to_out(row, node.clock.now()))
+    states = exchange.send(
+        session,
         node,
-        client,
         principal,
-        kind="alerts.hit_report",
-        payload=payload,
-        peers=[peer],
-        case_ref=case,
+        REPORT,
+        peers=[row.issuing_node],
+        payload=message,
+        case_ref=f"HIT-{row.alert_reference}",
         purpose=PURPOSE,
     )
-
-    def record(session: Session) -> HitReport:
-        row = get(session, report_id)
-        if result is None:
-            row.delivery, row.delivery_detail = "queued", f"{peer} is not a registered peer"
-        else:
-            row.query_id = result.id
-            row.delivery, detail = exchange.outcome(result, peer)
-            row.delivery_detail = detail[:300]
-        return row
-
-    return await run_in_session(node, record)
+    if not states:
+        row.delivery, row.delivery_detail = "queued", f"{row.issuing_node} is not a registered peer"
+    for state in states:
+        row.delivery, detail = exchange.outcome(state)
+        row.delivery_detail = detail[:300]
+    return states
 
 
 def refresh(session: Session, row: HitReport) -> None:
-    """Take in an acceptance (or refusal) that came after the report left the outbox late."""
-    if row.direction != "out" or row.delivery != "queued" or row.query_id is None:
+    """Take in where the report's message stands now (approved, delivered, refused later)."""
+    if row.direction != "out" or row.delivery in ("local", "delivered"):
         return
-    try:
-        query = federation.get_query(session, row.query_id)
-    except NotFound:
-        return
-    answer = next((a for a in query.answers if a.peer == row.issuing_node), None)
-    if answer is not None and answer.status in ("hit", "error", "no_hit"):
-        row.delivery = "delivered" if answer.status == "hit" else "refused"
-        row.delivery_detail = (
-            f"accepted by {answer.peer}" if answer.status == "hit" else answer.detail
-        )[:300]
+    states = federation.sent_about(session, REPORT, row.id)
+    if states:
+        label, detail = exchange.outcome(states[-1])
+        row.delivery, row.delivery_detail = label[:12], detail[:300]
 
 
 def answer(
@@ -209,33 +218,34 @@ def answer(
     return row
 
 
-async def send_answer(
-    node: Node, client: httpx.AsyncClient, principal: Principal, report_id: str
-) -> None:
-
-    def load(session: Session) -> tuple[HitReport, dict[str, Any]]:
-        row = get(session, report_id)
-        payload = {
-            "report_id": row.id,
-            "answer": row.answer or "",
-            "answered_at": (row.answered_at or node.clock.now()).isoformat(),
-        }
-        return row, payload
-
-    row, payload = await run_in_session(node, load)
+def send_answer(
+    session: Session, node: Node, principal: Principal, row: HitReport
+) -> list[federation.DeliveryState]:
+    """In the answer's transaction: send it back to the node that reported the hit."""
     if row.executing_node == node.code:
-        return
-    peer, case = row.executing_node, f"HIT-{row.alert_reference}"
-    await exchange.send(
+        return []
+    message = HitAnswerMessage(
+        report_id=row.id,
+        answer=row.answer or "",
+        answered_at=row.answered_at or node.clock.now(),
+    )
+    return exchange.send(
+        session,
         node,
-        client,
         principal,
-        kind="alerts.hit_answer",
-        payload=payload,
-        peers=[peer],
-        case_ref=case,
+        ANSWER,
+        peers=[row.executing_node],
+        payload=message,
+        case_ref=f"HIT-{row.alert_reference}",
         purpose=PURPOSE,
     )
+
+
+def current(session: Session, report_id: str) -> HitReport:
+    """A report with its delivery brought up to date."""
+    row = get(session, report_id)
+    refresh(session, row)
+    return row
 
 
 def get(session: Session, report_id: str) -> HitReport:
@@ -277,71 +287,80 @@ def to_out(row: HitReport, now: datetime) -> HitReportOut:
 # ---- receiving ------------------------------------------------------------------------------
 
 
-@exchange.receiver("alerts.hit_report", "An art. 37(1) hit report on an alert issued here.")
-def _receive_report(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
-    sender = exchange.sender(payload)
-    data = payload.get("report")
-    if not isinstance(data, dict):
-        raise ValidationFailed("the hit report is missing")
-    issuer = register.issuer_of(node, str(data.get("alert_id", "")))
-    if issuer not in (node.code, "?"):
-        raise ValidationFailed(f"no active alert {data.get('alert_reference')} issued here")
-    received = node.clock.now()
-
-    def write(session: Session) -> None:
-        if session.get(HitReport, data["id"]) is not None:
-            return
-        alert = session.get(Alert, data["alert_id"])
-        if alert is None or alert.issuing_node != node.code:
-            return  # only reachable before the watchlist is loaded; nothing to record
-        row = HitReport(
-            id=data["id"],
+def _receive_report(session: Session, node: Node, received: federation.Received) -> None:
+    message = received.payload
+    assert isinstance(message, HitReportMessage)
+    data, sender = message.report, received.sender
+    alert = session.get(Alert, data.alert_id)
+    if alert is None or alert.issuing_node != node.code or alert.status != "active":
+        raise ValidationFailed(f"no active alert {data.alert_reference} issued here")
+    if session.get(HitReport, data.id) is not None:
+        raise ValidationFailed(f"hit report {data.id} was already received")
+    now = node.clock.now()
+    session.add(
+        HitReport(
+            id=data.id,
             direction="in",
-            alert_id=data["alert_id"],
-            alert_reference=data["alert_reference"],
+            alert_id=alert.id,
+            alert_reference=alert.reference,
             issuing_node=node.code,
             executing_node=sender,
-            source=str(data.get("source", "api")),
-            score=data.get("score"),
-            content=dict(data.get("content") or {}),
-            created_at=received,
-            created_by=f"peer:{sender}:{data.get('created_by', '')}"[:100],
-            answer_due_at=received + rules.SIRENE_ANSWER_WITHIN,
+            source=data.source,
+            score=data.score,
+            content=dict(data.content),
+            created_at=now,
+            created_by=f"peer:{sender}:{data.created_by}"[:100],
+            answer_due_at=now + rules.SIRENE_ANSWER_WITHIN,
             delivery="received",
         )
-        session.add(row)
-        node.audit(
-            session,
-            register.peer_actor(sender),
-            action="write",
-            object_type="alert.hit_report",
-            object_id=row.id,
-            purpose=PURPOSE,
-            legal_basis=rules.HIT_REPORT_SOURCE,
-        )
-
-    return str(data["id"]), write
+    )
 
 
-@exchange.receiver("alerts.hit_answer", "The issuing node's answer to a hit report.")
-def _receive_answer(payload: Mapping[str, Any], node: Node) -> tuple[str, Any]:
-    sender = exchange.sender(payload)
-    report_id = str(payload.get("report_id", ""))
-
-    def write(session: Session) -> None:
-        row = session.get(HitReport, report_id)
-        if row is None or row.issuing_node != sender or row.answered_at is not None:
-            return
+def _receive_answer(session: Session, node: Node, received: federation.Received) -> None:
+    message = received.payload
+    assert isinstance(message, HitAnswerMessage)
+    row = session.get(HitReport, message.report_id)
+    if row is None or row.issuing_node != received.sender or row.direction != "out":
+        raise ValidationFailed(f"no hit report {message.report_id} sent to {received.sender}")
+    if row.answered_at is None:
         row.answered_at = node.clock.now()
-        row.answer = str(payload.get("answer", ""))[:4000]
-        node.audit(
-            session,
-            register.peer_actor(sender),
-            action="write",
-            object_type="alert.hit_report",
-            object_id=row.id,
-            purpose=PURPOSE,
-            legal_basis=rules.SIRENE_ANSWER_SOURCE,
-        )
+        row.answer = message.answer
 
-    return report_id, write
+
+def held(session: Session, report_ids: Sequence[str]) -> set[str]:
+    """The hit reports among ``report_ids`` this node still holds."""
+    return set(session.scalars(select(HitReport.id).where(HitReport.id.in_(list(report_ids)))))
+
+
+_REPORT_RETENTION = federation.BodyRetention(
+    keep_for=rules.HIT_REPORT_RETENTION,
+    source=rules.RETENTION_SOURCE,
+    description="Bodies of hit reports and answers are erased when the report leaves this node.",
+    held=held,
+)
+exchange.register(
+    REPORT,
+    HitReportMessage,
+    _receive_report,
+    description="An art. 37(1) hit report on an alert issued by the receiving node.",
+    personal=True,
+    received="hit report received",
+    reference=lambda m: m.report.id,
+    retention=_REPORT_RETENTION,
+    default_policy="automatic",
+    legal_basis=rules.HIT_REPORT_SOURCE,
+    source=rules.HIT_REPORT_SOURCE,
+)
+exchange.register(
+    ANSWER,
+    HitAnswerMessage,
+    _receive_answer,
+    description="The issuing node's answer to a hit report (SIRENE, 12 hours).",
+    personal=True,
+    received="hit answer received",
+    reference=lambda m: m.report_id,
+    retention=_REPORT_RETENTION,
+    default_policy="automatic",
+    legal_basis=rules.SIRENE_ANSWER_SOURCE,
+    source=rules.SIRENE_ANSWER_SOURCE,
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from passerelle.alerts import rules
 from passerelle.alerts.model import Alert
 from passerelle.alerts.schemas import AlertIn, AlertOut
-from passerelle.alerts.service import hooks
+from passerelle.alerts.service import commit
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.identity import PersonRecord, parse_date
 from passerelle.identity.watchlists import node_watchlists
@@ -102,6 +103,9 @@ def _fields(data: AlertIn) -> dict[str, Any]:
 
 
 # ---- watchlist ------------------------------------------------------------------------------
+#
+# The watchlist is in memory: it changes only once the alert row is committed (or a rolled-back
+# act would leave a phantom entry), by a callback on this session's own commit (``commit``).
 
 
 def _records(alert: Alert) -> list[PersonRecord]:
@@ -142,11 +146,11 @@ def _withdraw(state: dict[str, Any], alert_id: str) -> None:
 
 def publish_after_commit(session: Session, node: Node, alert: Alert) -> None:
     snapshot = Alert(**{c: getattr(alert, c) for c in _COLUMNS})
-    hooks.after_commit(session, lambda: _publish(node.state, snapshot))
+    commit.after_commit(session, lambda: _publish(node.state, snapshot))
 
 
 def withdraw_after_commit(session: Session, state: dict[str, Any], alert_id: str) -> None:
-    hooks.after_commit(session, lambda: _withdraw(state, alert_id))
+    commit.after_commit(session, lambda: _withdraw(state, alert_id))
 
 
 def load_watchlist(node: Node, *, force: bool = False) -> int:
@@ -161,7 +165,7 @@ def ensure_loaded(session: Session, node: Node, *, force: bool = False) -> int:
     """Build the watchlist with ``session`` (the caller's transaction) unless already built."""
     if node.state.get(_LOADED) and not force:
         return len(node.state.get(_ENTRIES, {}))
-    hooks.register_state(node)
+    commit.keep_state(node)
     for alert_id in list(node.state.get(_ENTRIES, {})):
         _withdraw(node.state, alert_id)
     active = session.scalars(
@@ -173,14 +177,9 @@ def ensure_loaded(session: Session, node: Node, *, force: bool = False) -> int:
     return len(active)
 
 
-def issuer_of(node: Node, alert_id: str) -> str | None:
-    """The issuing node of a listed (active) alert, from the live watchlist, without touching
-    the database (this runs inside federation's inbox transaction); "?" when the watchlist is
-    not loaded in this process yet."""
-    if not node.state.get(_LOADED):
-        return "?"
-    issuers: dict[str, str] = node.state.get(_ISSUERS, {})
-    return issuers.get(alert_id)
+def held(session: Session, alert_ids: Sequence[str]) -> set[str]:
+    """The alerts among ``alert_ids`` this node still holds (for federation's body retention)."""
+    return set(session.scalars(select(Alert.id).where(Alert.id.in_(list(alert_ids)))))
 
 
 def alert_of_entry(entry_id: str) -> str:

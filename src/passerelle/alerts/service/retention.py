@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
 from passerelle.alerts.model import Alert, Detainee, HitReport, Release, Returnee
-from passerelle.alerts.service import hooks, periods, register
+from passerelle.alerts.service import commit, periods, register
 from passerelle.privacy.retention import RetentionRule
 
 
@@ -30,7 +30,7 @@ def _delete_alerts(session: Session, ids: list[str], now: datetime) -> int:
         .where(HitReport.alert_id.in_(ids), HitReport.alert_deleted_at.is_(None))
         .values(alert_deleted_at=now)
     )
-    state = hooks.state_of(session)
+    state = commit.state_of(session)
     if state is not None:
         for alert_id in ids:
             register.withdraw_after_commit(session, state, alert_id)

@@ -1,58 +1,68 @@
 """PIU-to-PIU exchange over the federation (art. 9).
 
-- Results (art. 9(1)): a confirmed hit on another node's alert is pushed to that node as a
-  federation query of kind ``pnr.result``; the receiving node files it (the signed message is
-  kept in its federation log) and answers HIT with a reference for follow-up.
+- Results (art. 9(1)): a confirmed hit on another node's alert is sent to that node as a
+  federation message of type ``pnr.result`` (under the sharing policy towards that PIU); the
+  receiving node files it in ``pnr_received_result`` in the inbox's transaction. The result
+  carries the masking and deletion dates of the booking it reports on: the filed result and
+  the message bodies on both nodes are masked and erased on those dates.
 - Reasoned requests (art. 9(2)) and emergency requests (art. 9(3)): a query of kind ``pnr``
   (record locator, or family name and date of birth) answered HIT/NO HIT; the data follow only
   through a federation follow-up request (``urgent`` for emergencies) that a person on the
   other side approves. Masked bookings are never found (art. 12(3) needs a judge there).
-
-The federation envelope has a closed set of message types, so both flows use its public
-``query``/``followup`` façade rather than a message type of their own.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation import QueryIn, QueryOut, SearchResult, register_kind, send_query
-from passerelle.federation.model import Message
+from passerelle.federation import (
+    BodyRetention,
+    DeliveryState,
+    QueryIn,
+    QueryOut,
+    Received,
+    SearchResult,
+    deliver_messages,
+    peer_status,
+    register_kind,
+    register_message_type,
+    send_message,
+    send_query,
+)
 from passerelle.node import Node
 from passerelle.pnr import rules
-from passerelle.pnr.model import Booking, Hit
+from passerelle.pnr.model import Booking, Hit, ReceivedResult
+from passerelle.pnr.service import review
 from passerelle.pnr.service.review import entry_owner, hit_view
+from passerelle.privacy import audit
 from passerelle.privacy.accounts import Principal
+from passerelle.privacy.retention import RetentionRule
 
 __all__ = ["push_result", "reasoned_request", "received_results", "register_kinds"]
 
-RESULT_KIND = "pnr.result"
+RESULT_TYPE = "pnr.result"
 SEARCH_KIND = "pnr"
 
 
 def register_kinds() -> None:
-    """Make PNR searchable by partner PIUs and let them push results here."""
+    """Make PNR searchable by partner PIUs (results have their own message type)."""
     register_kind(
         SEARCH_KIND,
         _search,
         _fetch,
         description="A PNR or rail booking, by record_locator, or by family_name and "
         "date_of_birth (unmasked bookings only).",
-        replace=True,
-    )
-    register_kind(
-        RESULT_KIND,
-        _file_result,
-        _fetch_result,
-        description="A confirmed PNR hit pushed by another PIU (art. 9(1)).",
         replace=True,
     )
 
@@ -108,76 +118,154 @@ def _fetch(ref: str, node: Node) -> dict[str, str]:
     return fields
 
 
-def _file_result(payload: Mapping[str, Any], node: Node) -> SearchResult:
-    if not payload.get("hit"):
-        return SearchResult.no_hit()
-    return SearchResult(True, f"result:{payload['hit']}")
+class PnrResult(BaseModel):
+    """A confirmed hit sent to the PIU owning the alert, with its booking's dates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hit: str = Field(max_length=60)
+    list: str = Field(default="", max_length=100)
+    entry_id: str = Field(default="", max_length=200)
+    record_locator: str = Field(default="", max_length=60)
+    journey: str = Field(default="", max_length=200)
+    passenger: str | None = Field(default=None, max_length=300)
+    score: float | None = None
+    reviewed_by: str | None = Field(default=None, max_length=120)
+    reason: str | None = None
+    mask_on: datetime
+    delete_on: datetime
 
 
-def _fetch_result(ref: str, node: Node) -> dict[str, str]:
-    return {"result": ref}
-
-
-def result_payload(session: Session, node: Node, hit: Hit) -> dict[str, Any]:
-    """What is sent with a confirmed hit: the match, the journey and the reviewer's reason."""
+def result_payload(session: Session, node: Node, hit: Hit) -> PnrResult:
+    """What is sent with a confirmed hit: the match, the journey, the reviewer's reason, and
+    when the booking is masked (art. 12(2)) and deleted (art. 12(4)) here."""
     view = hit_view(session, hit)
-    return {
-        "hit": f"{node.code}-{hit.id}",
-        "list": hit.list_name,
-        "entry_id": hit.entry_id,
-        "record_locator": view.record_locator,
-        "journey": view.journey,
-        "passenger": view.passenger_name,
-        "score": view.score,
-        "reviewed_by": hit.reviewer,
-        "reason": hit.reason,
-    }
+    booking = session.get(Booking, hit.booking_id)
+    assert booking is not None
+    return PnrResult(
+        hit=f"{node.code}-{hit.id}",
+        list=hit.list_name,
+        entry_id=hit.entry_id,
+        record_locator=view.record_locator,
+        journey=view.journey,
+        passenger=view.passenger_name,
+        score=view.score,
+        reviewed_by=hit.reviewer,
+        reason=hit.reason,
+        mask_on=booking.received_at + rules.MASK_AFTER,
+        delete_on=booking.received_at + rules.RETENTION,
+    )
 
 
-async def push_result(
-    node: Node, client: httpx.AsyncClient, principal: Principal, hit_id: int
-) -> QueryOut | None:
-    """Send a confirmed watchlist hit to the node owning the alert (None: our own alert)."""
+def push_result(
+    session: Session, node: Node, principal: Principal, hit_id: int
+) -> DeliveryState | None:
+    """In the decision's transaction: send a confirmed watchlist hit to the node owning the
+    alert (None: our own alert, or not a confirmed watchlist hit)."""
+    hit = session.get(Hit, hit_id)
+    if hit is None or hit.status != "confirmed" or hit.kind != "watchlist":
+        return None
+    owner = entry_owner(hit.list_name, hit.entry_id, node.code, node.state)
+    if owner == node.code:
+        return None
+    if owner not in {p.code for p in peer_status(session)}:
+        hit.passed_to = f"{hit.passed_to} — not sent: {owner} is not a registered peer"[:200]
+        return None
+    return send_message(
+        session,
+        node,
+        audit.Actor(principal.name, principal.agency),
+        RESULT_TYPE,
+        peer=owner,
+        payload=result_payload(session, node, hit),
+        case_ref=f"pnr-hit-{node.code}-{hit_id}",
+        purpose="results of PNR processing to the PIU owning the alert",
+        legal_basis=rules.BASIS_RESULTS,
+    )
 
-    def load() -> tuple[str, dict[str, Any]] | None:
+
+async def decide(
+    node: Node,
+    client: httpx.AsyncClient,
+    principal: Principal,
+    hit_id: int,
+    *,
+    confirm: bool,
+    reason: str,
+) -> tuple[dict[str, Any], DeliveryState | None]:
+    """Confirm or dismiss a hit; a confirmed hit on another node's alert is sent to that node
+    in the same transaction, then delivered. Returns the hit's view and where the result is."""
+
+    def act() -> tuple[dict[str, Any], DeliveryState | None]:
         with node.session() as session:
-            hit = session.get(Hit, hit_id)
-            if hit is None or hit.status != "confirmed" or hit.kind != "watchlist":
-                return None
-            owner = entry_owner(hit.list_name, hit.entry_id, node.code, node.state)
-            if owner == node.code:
-                return None
-            return owner, result_payload(session, node, hit)
+            hit = review.decide(session, node, principal, hit_id, confirm=confirm, reason=reason)
+            pushed = push_result(session, node, principal, hit.id) if confirm else None
+            return asdict(hit_view(session, hit)), pushed
 
-    loaded = await run_in_threadpool(load)
-    if loaded is None:
-        return None
-    owner, payload = loaded
-    try:
-        return await send_query(
-            node,
-            client,
-            principal,
-            QueryIn(
-                kind=RESULT_KIND,
-                payload=payload,
-                peers=[owner],
-                case_ref=f"pnr-hit-{node.code}-{hit_id}",
-                purpose="results of PNR processing to the PIU owning the alert",
-                legal_basis=rules.BASIS_RESULTS,
-            ),
+    view, pushed = await run_in_threadpool(act)
+    if pushed is not None:
+        (pushed,) = await deliver_messages(node, client, [pushed.message_id])
+    return view, pushed
+
+
+def _file_result(session: Session, node: Node, received: Received) -> None:
+    result = received.payload
+    assert isinstance(result, PnrResult)
+    if not result.hit.startswith(f"{received.sender}-"):
+        raise ValidationFailed("a PIU sends only the results of its own hits")
+    if session.get(ReceivedResult, result.hit) is not None:
+        raise ValidationFailed(f"result {result.hit} was already received")
+    session.add(
+        ReceivedResult(
+            id=result.hit,
+            sender=received.sender,
+            received_at=node.clock.now(),
+            list_name=result.list,
+            entry_id=result.entry_id,
+            record_locator=result.record_locator,
+            journey=result.journey,
+            passenger=result.passenger,
+            score=result.score,
+            reviewed_by=result.reviewed_by,
+            reason=result.reason,
+            mask_on=result.mask_on,
+            delete_on=result.delete_on,
         )
-    except ValidationFailed as exc:  # the owner is not a registered peer of this node
-        note = f" — not sent: {exc.message}"
+    )
 
-        def record() -> None:
-            with node.session() as session:
-                row = session.get(Hit, hit_id)
-                if row is not None:
-                    row.passed_to = f"{row.passed_to}{note}"[:200]
 
-        await run_in_threadpool(record)
-        return None
+def _dates(payload: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    return (
+        datetime.fromisoformat(str(payload["mask_on"])),
+        datetime.fromisoformat(str(payload["delete_on"])),
+    )
+
+
+def _masked(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "passenger": None}
+
+
+register_message_type(
+    RESULT_TYPE,
+    PnrResult,
+    _file_result,
+    description="A confirmed PNR hit sent to the PIU owning the alert (art. 9(1)).",
+    carries_personal_data=True,
+    legal_basis=rules.BASIS_RESULTS,
+    source=rules.BASIS_RESULTS,
+    retention=BodyRetention(
+        keep_for=rules.RETENTION,
+        source=f"{rules.MASK_SOURCE}; {rules.RETENTION_SOURCE}",
+        description="Bodies of PNR results are masked and erased with the booking they "
+        "report on (the dates travel with the result).",
+        dates=_dates,
+        mask=_masked,
+    ),
+    default_policy="automatic",
+    received="PNR result received",
+    reference=lambda r: r.hit,  # type: ignore[attr-defined]
+    replace=True,
+)
 
 
 async def reasoned_request(
@@ -214,19 +302,61 @@ async def reasoned_request(
 
 
 def received_results(session: Session, *, limit: int = 100) -> list[dict[str, Any]]:
-    """Confirmed hits other PIUs pushed to this node, newest first (from the federation log)."""
+    """Confirmed hits other PIUs sent to this node, newest first (passenger masked with the
+    booking it reports on)."""
     rows = session.scalars(
-        select(Message)
-        .where(Message.direction == "in", Message.type == "query")
-        .order_by(Message.created_at.desc())
-        .limit(limit * 5)
+        select(ReceivedResult).order_by(ReceivedResult.received_at.desc()).limit(limit)
     )
-    found: list[dict[str, Any]] = []
+    return [
+        {
+            "from": r.sender,
+            "received_at": r.received_at,
+            "hit": r.id,
+            "list": r.list_name,
+            "entry_id": r.entry_id,
+            "record_locator": r.record_locator,
+            "journey": r.journey,
+            "passenger": r.passenger,
+            "score": r.score,
+            "reviewed_by": r.reviewed_by,
+            "reason": r.reason,
+            "masked": r.masked_at is not None,
+            "mask_on": r.mask_on,
+            "delete_on": r.delete_on,
+        }
+        for r in rows
+    ]
+
+
+def mask_results(session: Session, cutoff: datetime) -> int:
+    """Mask received results whose booking is masked by now (``cutoff``: mask_after is 0)."""
+    rows = session.scalars(
+        select(ReceivedResult).where(
+            ReceivedResult.mask_on <= cutoff, ReceivedResult.masked_at.is_(None)
+        )
+    ).all()
     for row in rows:
-        body = json.loads(row.body or "{}")  # moved to a pnr table in the next commit
-        payload = body.get("payload") or {}
-        if payload.get("kind") == RESULT_KIND:
-            found.append(
-                {"from": row.peer, "received_at": row.created_at, **(payload.get("query") or {})}
-            )
-    return found[:limit]
+        row.passenger, row.masked_at = None, cutoff
+    return len(rows)
+
+
+def delete_results(session: Session, cutoff: datetime) -> int:
+    result = session.execute(delete(ReceivedResult).where(ReceivedResult.delete_on <= cutoff))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def retention_rules() -> list[RetentionRule]:
+    """Results received from other PIUs follow the booking they report on."""
+    return [
+        RetentionRule(
+            data_class="pnr_received_result",
+            description="Results from other PIUs: the passenger is masked when the booking is "
+            "masked on the sending PIU, and the result deleted when the booking is deleted there "
+            "(both dates travel with the result).",
+            source=f"{rules.MASK_SOURCE}; {rules.RETENTION_SOURCE}",
+            mask_after=timedelta(0),
+            mask=mask_results,
+            delete_after=timedelta(0),
+            delete=delete_results,
+        )
+    ]

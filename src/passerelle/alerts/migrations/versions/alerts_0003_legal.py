@@ -21,7 +21,7 @@ from alembic import op
 from passerelle.storage.base import UtcDateTime
 
 revision: str = "alerts_0003_legal"
-down_revision: str | Sequence[str] | None = "alerts_0002"
+down_revision: str | Sequence[str] | None = "alerts_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

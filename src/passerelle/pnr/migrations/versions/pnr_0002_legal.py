@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "pnr_0002_legal"
-down_revision: str | Sequence[str] | None = "pnr_0001"
+down_revision: str | Sequence[str] | None = "pnr_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,128 @@
+"""Console pages of sharing policies and of outgoing messages under approval (/exchange)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from passerelle.federation import approvals, policies, rules, service
+from passerelle.federation.api import client_of
+from passerelle.federation.api_sharing import actor
+from passerelle.federation.console import _build
+from passerelle.federation.schemas import MessageApproveIn, RefuseIn
+from passerelle.privacy.access import require
+from passerelle.privacy.accounts import Principal
+from passerelle.web.console import render
+from passerelle.web.deps import db, node_of
+
+router = APIRouter(prefix="/exchange", include_in_schema=False)
+DbSession = Annotated[Session, Depends(db)]
+
+
+@router.get("/sharing")
+def sharing_page(
+    request: Request,
+    session: DbSession,
+    principal: Principal = require("admin", "supervisor", "dpo"),
+) -> Response:
+    return render(
+        request,
+        "federation/sharing.html",
+        {
+            "rows": policies.listing(session),
+            "policies": rules.POLICIES,
+            "can_change": "admin" in principal.roles,
+        },
+    )
+
+
+@router.post("/sharing")
+def change_policy(
+    request: Request,
+    session: DbSession,
+    message_type: Annotated[str, Form()],
+    peer: Annotated[str, Form()],
+    policy: Annotated[str, Form()],
+    reason: Annotated[str, Form()],
+    principal: Principal = require("admin"),
+) -> Response:
+    policies.set_policy(
+        session, node_of(request), actor(principal), message_type, peer, policy, reason
+    )
+    return RedirectResponse("/exchange/sharing", status_code=303)
+
+
+@router.get("/approvals")
+def approvals_page(
+    request: Request, session: DbSession, principal: Principal = require("supervisor")
+) -> Response:
+    return render(
+        request,
+        "federation/approvals.html",
+        {
+            "awaiting": approvals.listing(session, status="awaiting"),
+            "decided": [o for o in approvals.listing(session, limit=50) if o.status != "awaiting"],
+        },
+    )
+
+
+@router.get("/approvals/{message_id}")
+def approval_page(
+    request: Request,
+    message_id: str,
+    session: DbSession,
+    principal: Principal = require("supervisor"),
+) -> Response:
+    item = approvals.read(session, node_of(request), actor(principal), message_id)
+    return render(
+        request,
+        "federation/approval.html",
+        {
+            "item": item,
+            "handling_codes": rules.HANDLING_CODES,
+            "reliability": rules.SOURCE_RELIABILITY,
+            "accuracy": rules.INFORMATION_ACCURACY,
+        },
+    )
+
+
+@router.post("/approvals/{message_id}/approve")
+async def approve_message(
+    request: Request,
+    message_id: str,
+    handling_code: Annotated[str, Form()],
+    source: Annotated[str, Form()],
+    information: Annotated[str, Form()],
+    field: Annotated[list[str] | None, Form()] = None,
+    handling_text: Annotated[str, Form()] = "",
+    principal: Principal = require("supervisor"),
+) -> Response:
+    data = _build(
+        MessageApproveIn,
+        {
+            "fields": field or [],
+            "handling": {"code": handling_code, "text": handling_text or None},
+            "evaluation": {"source": source, "information": information},
+        },
+    )
+    await service.decide_message(
+        node_of(request), client_of(request.app), principal, message_id, data
+    )
+    return RedirectResponse(f"/exchange/approvals/{message_id}", status_code=303)
+
+
+@router.post("/approvals/{message_id}/refuse")
+async def refuse_message(
+    request: Request,
+    message_id: str,
+    reason: Annotated[str, Form()],
+    principal: Principal = require("supervisor"),
+) -> Response:
+    data = _build(RefuseIn, {"reason": reason})
+    await service.decide_message(
+        node_of(request), client_of(request.app), principal, message_id, data
+    )
+    return RedirectResponse(f"/exchange/approvals/{message_id}", status_code=303)
