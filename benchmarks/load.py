@@ -171,7 +171,7 @@ class Target:
         log = Path(self.env["PASSERELLE_DATA_DIR"]).parent / "server.log"
         with log.open("ab") as handle:  # server tracebacks stay out of the table
             self.server = subprocess.Popen(command, env=self.env, stdout=handle, stderr=handle)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # a shared machine can be very slow
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.base + "/health", timeout=2).status_code == 200:
