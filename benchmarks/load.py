@@ -163,13 +163,15 @@ class Target:
         self.node_public = keys.load(Settings(data_dir=data_dir)).public_key()
 
     def start(self) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "passerelle", "serve", "--port", str(self.port)]
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
         log = Path(self.env["PASSERELLE_DATA_DIR"]).parent / "server.log"
         with log.open("ab") as handle:  # server tracebacks stay out of the table
             self.server = subprocess.Popen(command, env=self.env, stdout=handle, stderr=handle)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # a shared machine can be very slow
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.base + "/health", timeout=2).status_code == 200:
@@ -359,21 +361,34 @@ async def _row(target: Target, scenario: str, concurrency: int, row: Row) -> Non
 
 
 def _rows(
-    target: Target, database: str, scenarios: list[str], levels: list[int], seconds: float
+    target: Target,
+    database: str,
+    scenarios: list[str],
+    levels: list[int],
+    seconds: float,
+    restart: str,
 ) -> list[Row]:
-    """Every row on a freshly started server, so that one row's aftermath (a wedged server on
-    the old code) does not decide the next."""
+    """With ``restart="row"`` every row runs on a freshly started server, so that one row's
+    aftermath (a wedged server on the old code) does not decide the next; ``"scenario"``
+    starts one server per scenario."""
     rows = []
     for scenario in scenarios:
-        for concurrency in levels:
-            row = Row(database, target.workers, scenario, concurrency, seconds)
+        if restart == "scenario":
             target.start()
-            try:
-                asyncio.run(_row(target, scenario, concurrency, row))
-            finally:
-                target.stop()
-            print(_line(row), flush=True)
-            rows.append(row)
+        try:
+            for concurrency in levels:
+                row = Row(database, target.workers, scenario, concurrency, seconds)
+                if restart == "row":
+                    target.start()
+                try:
+                    asyncio.run(_row(target, scenario, concurrency, row))
+                finally:
+                    if restart == "row":
+                        target.stop()
+                print(_line(row), flush=True)
+                rows.append(row)
+        finally:
+            target.stop()
     return rows
 
 
@@ -416,9 +431,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                 target = Target(args.src, Path(tmp) / "node", url, workers)
                 try:
                     target.setup()
-                    target.start()
-                    rows = asyncio.run(_rows(target, database, scenarios, levels, args.seconds))
-                    target.stop()
+                    rows = _rows(target, database, scenarios, levels, args.seconds, args.restart)
                     verdict = target.audit_verify()
                     print(f"audit verify ({database}, workers {workers}): {verdict}", flush=True)
                     results += [{**asdict(r), "audit_verify": verdict} for r in rows]
@@ -438,6 +451,12 @@ def main() -> None:
     parser.add_argument("--workers", default="1", help="uvicorn workers, e.g. 1,2")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="code to load")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--restart",
+        choices=("row", "scenario"),
+        default="row",
+        help="start a fresh server for every row (default) or once per scenario",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     started = time.time()
