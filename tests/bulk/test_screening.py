@@ -204,7 +204,7 @@ def test_bad_rows_never_abort_a_bulk_run_and_are_reported_beside_the_output(
     args = ["--watchlist", str(watchlist), "--records", str(records)]
     bulk = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "b.csv"), "--engine", engine])
     memory = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "m.csv")])
-    assert bulk.exit_code == memory.exit_code == 3
+    assert bulk.exit_code == memory.exit_code == 3, (bulk.output, memory.output)
     hits = list(csv.DictReader((tmp_path / "b.csv").read_text("utf-8").splitlines()))
     assert {(h["record_id"], h["entry_id"]) for h in hits} == {("R1", "W1"), ("R3", "W2")}
     report = (tmp_path / "b.rejects.csv").read_text("utf-8").splitlines()

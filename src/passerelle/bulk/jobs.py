@@ -26,7 +26,7 @@ from passerelle.bulk import blocking
 from passerelle.bulk.engine import BulkEngine, check_engine, open_engine
 from passerelle.bulk.people import write_people
 from passerelle.bulk.progress import JobProgress
-from passerelle.bulk.scoring import HIT_SCHEMA, score_candidates
+from passerelle.bulk.scoring import HIT_SCHEMA, clear_entry_cache, score_candidates
 from passerelle.csvsafe import SafeWriter
 from passerelle.errors import Conflict, ValidationFailed
 from passerelle.identity.csvio import (
@@ -311,6 +311,7 @@ def screen_job(
     )
     runner = open_engine(engine, settings, workers)
     bar = progress or JobProgress(enabled=False)
+    clear_entry_cache()
     try:
         with bar:
             rows = _prepare_screening(job, runner, watchlist, records, strict)

@@ -33,9 +33,16 @@ HIT_SCHEMA = pa.schema(
 )
 
 # Prepared watchlist entries kept per worker process (entries recur across batches and
-# partitions): room for a whole national watchlist (≈ 1 GB per million entries).
-_ENTRY_CACHE: dict[int, Features] = {}
+# partitions): room for a whole national watchlist (≈ 1 GB per million entries). Keyed by
+# slot and checked against the entry id, and cleared when a job starts (clear_entry_cache):
+# a process that runs several jobs must never score against another job's entry.
+_ENTRY_CACHE: dict[int, tuple[str, Features]] = {}
 _ENTRY_CACHE_SIZE = 3_000_000
+
+
+def clear_entry_cache() -> None:
+    """Forget the prepared entries of earlier jobs (called when a screening job starts)."""
+    _ENTRY_CACHE.clear()
 
 
 def _people(batch: pa.RecordBatch, prefix: str, rows: list[int]) -> list[PersonRecord]:
@@ -59,12 +66,13 @@ def score_candidates(threshold: float, batch: pa.RecordBatch) -> pa.RecordBatch:
         _ENTRY_CACHE.clear()
     first_rows: dict[int, int] = {}
     missing: dict[int, int] = {}
-    for row, (ordinal, slot) in enumerate(zip(ords, slots, strict=True)):
+    for row, (ordinal, slot, entry_id) in enumerate(zip(ords, slots, entry_ids, strict=True)):
         first_rows.setdefault(ordinal, row)
-        if slot not in _ENTRY_CACHE:
+        cached = _ENTRY_CACHE.get(slot)
+        if cached is None or cached[0] != entry_id:
             missing.setdefault(slot, row)
     for slot, entry in zip(missing, _people(batch, "e_", list(missing.values())), strict=True):
-        _ENTRY_CACHE[slot] = prepare(entry)
+        _ENTRY_CACHE[slot] = (entry.id, prepare(entry))
     queries: dict[int, tuple[PersonRecord, Features, Memo]] = {
         ordinal: (record, prepare(record), {})
         for ordinal, record in zip(
@@ -74,7 +82,7 @@ def score_candidates(threshold: float, batch: pa.RecordBatch) -> pa.RecordBatch:
     out: dict[str, list[object]] = {name: [] for name in HIT_SCHEMA.names}
     for ordinal, slot, entry_id in zip(ords, slots, entry_ids, strict=True):
         record, features, memo = queries[ordinal]
-        value, explanation = compare(features, _ENTRY_CACHE[slot], memo, floor=threshold)
+        value, explanation = compare(features, _ENTRY_CACHE[slot][1], memo, floor=threshold)
         if value >= threshold and explanation is not None:
             cells = hit_row(record, Match(entry_id, value, explanation))
             for name, cell in zip(HIT_SCHEMA.names, (ordinal, value, *cells), strict=True):

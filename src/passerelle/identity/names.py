@@ -135,7 +135,7 @@ def _part(
     pieces: tuple[str, ...] = (),
 ) -> Part:
     key = "" if arabic else phonetic_key(text)
-    # A part joined from pieces ("Abd" + "Hirzallah") takes its skeleton piece by piece, so
+    # A part joined from pieces ("Abd" + "Hakim") takes its skeleton piece by piece, so
     # that letters meeting at the join ("d" + "h") are not read as one digraph ("dh").
     sk = skeleton(" ".join(pieces) if len(pieces) > 1 else text, arabic)
     alt = _alternative_skeleton(original) if arabic else _latin_alternative(text, sk, original)
@@ -246,7 +246,7 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             continue
         parts.append(_part(text, text, arabic, len(text) == 1 and not arabic, role, raw))
     if len(parts) > 2 and _joining(parts[-1]):
-        # "Rahman Yasin, Abd": a trailing Abd/Abu cannot start a name; the name was re-ordered
+        # "Rahim Karimzadeh, Abd": a trailing Abd/Abu cannot start a name; the name was re-ordered
         # and it belongs to the part now first.
         particle, first = parts.pop(), parts[0]
         joined = particle.text + first.text

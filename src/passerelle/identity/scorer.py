@@ -202,7 +202,7 @@ def information_needed(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -
 @lru_cache(maxsize=1 << 16)
 def _merge_options(side: tuple[Part, ...]) -> tuple[tuple[int, Part], ...]:
     """Each two adjacent full parts of a name, merged (cached per name: names are shared)."""
-    # Only merges to which both parts bring consonants ("Mohamed" + "Awad" would collapse
+    # Only merges to which both parts bring consonants ("Mohamed" + "Dia" would collapse
     # into the skeleton of "Mohamed" alone).
     out = []
     for i, (x, y) in enumerate(pairwise(side)):
