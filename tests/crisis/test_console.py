@@ -8,6 +8,7 @@ import re
 from fastapi.testclient import TestClient
 
 from passerelle.node import Node
+from passerelle.privacy import audit
 from tests.conftest import login, make_user
 from tests.crisis.conftest import cap_xml
 
@@ -54,6 +55,9 @@ def test_an_alert_composed_in_the_form_is_shown_on_the_situation_page(
     assert 'lang="nl-BE"' in detail.text
     page = client.get("/crisis")
     assert "Fire in Halluin" in page.text and 'id="crisis-map"' in page.text
+    with node.session() as session:
+        reads, _ = audit.search(session, audit.AuditQuery(object_type="crisis.situation"))
+        assert [e.actor for e in reads] == ["fr.duty"]
     assert "/static/vendor/leaflet-1.9.4/leaflet.js" in page.text
     geo = client.get("/api/v1/crisis/situation").json()
     assert {f["geometry"]["type"] for f in geo["features"]} == {"Polygon", "Point"}

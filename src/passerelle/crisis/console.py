@@ -52,6 +52,14 @@ def situation_page(
 ) -> Response:
     node = node_of(request)
     active = situation.active(session, now=node.clock.now())
+    store.access(principal, node).trace(
+        session,
+        "read",
+        "crisis.situation",
+        "*",
+        now=node.clock.now(),
+        details={"incidents": len(active)},
+    )
     timeline = store.search(session, node, principal, limit=30)
     return render(
         request,
