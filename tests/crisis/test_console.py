@@ -102,3 +102,24 @@ def test_tiles_are_not_served_while_the_map_is_offline(node: Node, client: TestC
     login(client, "fr.duty")
     assert client.get("/crisis/tiles/3/4/2.png").status_code == 404
     assert 'data-tiles=""' in client.get("/crisis").text
+
+
+def test_an_update_from_the_detail_page_joins_the_incident_timeline(
+    node: Node, client: TestClient
+) -> None:
+    make_user(node, "fr.duty", "analyst")
+    login(client, "fr.duty")
+    client.headers["Accept-Language"] = "en"
+    token = _csrf(client)
+    created = client.post("/crisis/new", data={**FORM, "csrf_token": token})
+    alert_id = created.headers["location"].rsplit("/", 1)[1]
+    form_page = client.get("/crisis/new", params={"msg_type": "Update", "ref": alert_id})
+    assert "Update an alert" in form_page.text and f'value="{alert_id}"' in form_page.text
+    update = {**FORM, "msg_type": "Update", "ref": alert_id, "headline_en": "=HYPERLINK(1)"}
+    updated = client.post("/crisis/new", data={**update, "csrf_token": token})
+    assert updated.status_code == 303, updated.text
+    detail = client.get(updated.headers["location"]).text
+    assert detail.count('<span class="tag">Update</span>') == 1
+    assert detail.count('<span class="tag">Alert</span>') == 1
+    exported = client.get("/crisis/messages.csv").text
+    assert "'=HYPERLINK(1)" in exported and ",=HYPERLINK" not in exported
