@@ -76,3 +76,31 @@ def test_a_peer_ack_closes_its_recipient_and_resolves_escalations(
         assert [e.peer for e in fired] == ["LU"]
         open_ = acks.open_escalations(session)
         assert {e.peer for e, _ in open_} == {"LU"}
+
+
+def test_the_server_runs_the_escalation_job_in_the_background(
+    node: Node, clock: FrozenClock
+) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from passerelle.node import open_node
+    from passerelle.web.app import create_app
+
+    message_id, _ = _sent(node, severity="Minor")
+    server_node = open_node(node.settings.with_(crisis_escalation_poll_seconds=0.05), clock=clock)
+    try:
+        with TestClient(create_app(server_node)):
+            clock.advance(rules.ACK_WITHIN["Minor"] + timedelta(seconds=1))
+            deadline = time.monotonic() + 20
+            fired = 0
+            while fired < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+                with node.session() as session:
+                    fired = session.query(Escalation).count()
+    finally:
+        server_node.close()
+    assert fired == 2
+    with node.session() as session:
+        assert {r.escalation_level for r in acks.recipients(session, message_id)} == {1}

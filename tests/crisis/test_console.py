@@ -8,6 +8,7 @@ import re
 from fastapi.testclient import TestClient
 
 from passerelle.node import Node
+from passerelle.privacy import audit
 from tests.conftest import login, make_user
 from tests.crisis.conftest import cap_xml
 
@@ -54,6 +55,9 @@ def test_an_alert_composed_in_the_form_is_shown_on_the_situation_page(
     assert 'lang="nl-BE"' in detail.text
     page = client.get("/crisis")
     assert "Fire in Halluin" in page.text and 'id="crisis-map"' in page.text
+    with node.session() as session:
+        reads, _ = audit.search(session, audit.AuditQuery(object_type="crisis.situation"))
+        assert [e.actor for e in reads] == ["fr.duty"]
     assert "/static/vendor/leaflet-1.9.4/leaflet.js" in page.text
     geo = client.get("/api/v1/crisis/situation").json()
     assert {f["geometry"]["type"] for f in geo["features"]} == {"Polygon", "Point"}
@@ -98,3 +102,24 @@ def test_tiles_are_not_served_while_the_map_is_offline(node: Node, client: TestC
     login(client, "fr.duty")
     assert client.get("/crisis/tiles/3/4/2.png").status_code == 404
     assert 'data-tiles=""' in client.get("/crisis").text
+
+
+def test_an_update_from_the_detail_page_joins_the_incident_timeline(
+    node: Node, client: TestClient
+) -> None:
+    make_user(node, "fr.duty", "analyst")
+    login(client, "fr.duty")
+    client.headers["Accept-Language"] = "en"
+    token = _csrf(client)
+    created = client.post("/crisis/new", data={**FORM, "csrf_token": token})
+    alert_id = created.headers["location"].rsplit("/", 1)[1]
+    form_page = client.get("/crisis/new", params={"msg_type": "Update", "ref": alert_id})
+    assert "Update an alert" in form_page.text and f'value="{alert_id}"' in form_page.text
+    update = {**FORM, "msg_type": "Update", "ref": alert_id, "headline_en": "=HYPERLINK(1)"}
+    updated = client.post("/crisis/new", data={**update, "csrf_token": token})
+    assert updated.status_code == 303, updated.text
+    detail = client.get(updated.headers["location"]).text
+    assert detail.count('<span class="tag">Update</span>') == 1
+    assert detail.count('<span class="tag">Alert</span>') == 1
+    exported = client.get("/crisis/messages.csv").text
+    assert "'=HYPERLINK(1)" in exported and ",=HYPERLINK" not in exported

@@ -222,8 +222,23 @@ def _check_semantics(tree: etree._ElementTree) -> None:
 # ---- reading --------------------------------------------------------------------------------
 
 
-def _text(el: Any, name: str) -> str:
-    return (el.findtext(_Q + name) or "").strip()
+_NS_LEN = len(_Q)
+
+
+def _children(el: Any) -> tuple[dict[str, str], dict[str, list[Any]]]:
+    """One pass over an element's children: first text by local name, and every child by name
+    (the schema has already fixed which may repeat)."""
+    texts: dict[str, str] = {}
+    every: dict[str, list[Any]] = {}
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or not tag.startswith(_Q):
+            continue  # comments, processing instructions, xmldsig signatures
+        name = tag[_NS_LEN:]
+        every.setdefault(name, []).append(child)
+        if name not in texts:
+            texts[name] = (child.text or "").strip()
+    return texts, every
 
 
 def _time(text: str) -> datetime | None:
@@ -236,45 +251,52 @@ def _time(text: str) -> datetime | None:
 
 
 def _area(el: Any) -> Area:
+    texts, every = _children(el)
+    geocodes = []
+    for g in every.get("geocode", []):
+        pair, _ = _children(g)
+        geocodes.append((pair.get("valueName", ""), pair.get("value", "")))
     return Area(
-        desc=_text(el, "areaDesc"),
-        polygons=[polygon_points((p.text or "").strip()) for p in el.findall(_Q + "polygon")],
-        circles=[circle_value((c.text or "").strip()) for c in el.findall(_Q + "circle")],
-        geocodes=[(_text(g, "valueName"), _text(g, "value")) for g in el.findall(_Q + "geocode")],
+        desc=texts.get("areaDesc", ""),
+        polygons=[polygon_points((p.text or "").strip()) for p in every.get("polygon", [])],
+        circles=[circle_value((c.text or "").strip()) for c in every.get("circle", [])],
+        geocodes=geocodes,
     )
 
 
 def _info(el: Any) -> Info:
+    t, every = _children(el)
     return Info(
-        language=_text(el, "language") or "en-US",
-        categories=[(c.text or "").strip() for c in el.findall(_Q + "category")],
-        event=_text(el, "event"),
-        urgency=_text(el, "urgency"),
-        severity=_text(el, "severity"),
-        certainty=_text(el, "certainty"),
-        headline=_text(el, "headline"),
-        description=_text(el, "description"),
-        instruction=_text(el, "instruction"),
-        sender_name=_text(el, "senderName"),
-        onset=_time(_text(el, "onset")),
-        expires=_time(_text(el, "expires")),
-        areas=[_area(a) for a in el.findall(_Q + "area")],
+        language=t.get("language") or "en-US",
+        categories=[(c.text or "").strip() for c in every.get("category", [])],
+        event=t.get("event", ""),
+        urgency=t.get("urgency", ""),
+        severity=t.get("severity", ""),
+        certainty=t.get("certainty", ""),
+        headline=t.get("headline", ""),
+        description=t.get("description", ""),
+        instruction=t.get("instruction", ""),
+        sender_name=t.get("senderName", ""),
+        onset=_time(t.get("onset", "")),
+        expires=_time(t.get("expires", "")),
+        areas=[_area(a) for a in every.get("area", [])],
     )
 
 
 def _read(root: Any) -> CapMessage:
-    refs = _text(root, "references")
+    t, every = _children(root)
+    refs = t.get("references", "")
     return CapMessage(
-        identifier=_text(root, "identifier"),
-        sender=_text(root, "sender"),
-        sent=_time(_text(root, "sent")) or datetime.min,
-        status=_text(root, "status"),
-        msg_type=_text(root, "msgType"),
-        scope=_text(root, "scope"),
-        restriction=_text(root, "restriction"),
-        addresses=_text(root, "addresses"),
-        note=_text(root, "note"),
+        identifier=t.get("identifier", ""),
+        sender=t.get("sender", ""),
+        sent=_time(t.get("sent", "")) or datetime.min,
+        status=t.get("status", ""),
+        msg_type=t.get("msgType", ""),
+        scope=t.get("scope", ""),
+        restriction=t.get("restriction", ""),
+        addresses=t.get("addresses", ""),
+        note=t.get("note", ""),
         references=reference_list(refs) if refs else [],
-        incidents=_text(root, "incidents"),
-        infos=[_info(i) for i in root.findall(_Q + "info")],
+        incidents=t.get("incidents", ""),
+        infos=[_info(i) for i in every.get("info", [])],
     )

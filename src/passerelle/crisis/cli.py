@@ -102,7 +102,13 @@ def send(
         )
         for r in results:
             typer.echo(
-                f"{r.peer}: {r.status}  ack due {r.ack_due_at:%Y-%m-%d %H:%M:%S}Z  {message_id}"
+                f"{r.peer}: {r.status}  "
+                + (
+                    f"ack due {r.ack_due_at:%Y-%m-%d %H:%M:%S}Z"
+                    if r.ack_due_at
+                    else "no ack expected (not sent)"
+                )
+                + f"  {message_id}"
             )
     finally:
         node.close()

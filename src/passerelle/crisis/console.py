@@ -25,7 +25,7 @@ from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 from passerelle.web.console import render
-from passerelle.web.i18n import N_
+from passerelle.web.i18n import N_, current_locale
 
 router = APIRouter(prefix="/crisis", include_in_schema=False)
 DbSession = Annotated[Session, Depends(db_session)]
@@ -52,6 +52,14 @@ def situation_page(
 ) -> Response:
     node = node_of(request)
     active = situation.active(session, now=node.clock.now())
+    store.access(principal, node).trace(
+        session,
+        "read",
+        "crisis.situation",
+        "*",
+        now=node.clock.now(),
+        details={"incidents": len(active)},
+    )
     timeline = store.search(session, node, principal, limit=30)
     return render(
         request,
@@ -104,6 +112,11 @@ def messages_page(
     )
 
 
+def _cell(value: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (text from peers and feeds)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @router.get("/messages.csv")
 def messages_export(
     request: Request,
@@ -121,15 +134,18 @@ def messages_export(
     for m in rows:
         writer.writerow(
             [
-                m.id,
-                m.sent.isoformat(),
-                m.msg_type,
-                m.status,
-                m.severity,
-                m.sender,
-                m.origin,
-                m.thread,
-                m.headline,
+                _cell(v)
+                for v in (
+                    m.id,
+                    m.sent.isoformat(),
+                    m.msg_type,
+                    m.status,
+                    m.severity,
+                    m.sender,
+                    m.origin,
+                    m.thread,
+                    m.headline_in(current_locale()),
+                )
             ]
         )
     return Response(

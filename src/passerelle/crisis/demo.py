@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 
+from passerelle.crisis import compose
 from passerelle.crisis.schemas import AreaIn, CapIn, CircleIn, InfoText
-from passerelle.crisis.service import feeds, issue
+from passerelle.crisis.service import feeds, issue, store
 from passerelle.errors import PasserelleError
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
@@ -93,8 +94,17 @@ def seed(node: Node) -> None:
     """A local exercise alert, not yet sent, and a malformed feed document in quarantine."""
     principal = _principal(node)
     code = node.code if node.code in INCIDENTS else "FR"
+    raw = compose.alert(
+        cap_in(code, expires_from=node.clock.now()),
+        identifier=issue.new_identifier(node),
+        sender=issue.sender_of(node),
+        sent=node.clock.now(),
+        references=[],
+    )
+    # Written without audit entries, like the other domains' seeds: seeding synthetic data is
+    # nobody's access to data.
     with node.session() as session:
-        issue.create(session, node, principal, cap_in(code, expires_from=node.clock.now()))
+        store.store(session, node, raw, origin="local", created_by=principal.name)
         feeds.import_document(
             session, node, MALFORMED_SAMPLE, source="demo-feed.xml", by=principal.name
         )
