@@ -41,6 +41,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.pnr",
     "passerelle.bulk",
     "passerelle.alerts",
+    "passerelle.precursors",
 )
 
 

@@ -39,6 +39,7 @@ class Settings:
     bulk_engine: str = "duckdb"
     spark_master: str = "local[*]"
     spark_driver_memory: str = "8g"
+    precursors_regimes: str = ""
 
     @property
     def sqlite_path(self) -> Path:
@@ -87,6 +88,7 @@ class Settings:
             bulk_engine=_env("BULK_ENGINE", d.bulk_engine),
             spark_master=_env("SPARK_MASTER", d.spark_master),
             spark_driver_memory=_env("SPARK_DRIVER_MEMORY", d.spark_driver_memory),
+            precursors_regimes=_env("PRECURSORS_REGIMES", d.precursors_regimes),
         )
 
 
@@ -112,6 +114,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_SPARK_DRIVER_MEMORY": (
         "Heap of the Spark driver JVM, e.g. 8g (default); with a local master it also runs "
         "the executors."
+    ),
+    "PASSERELLE_PRECURSORS_REGIMES": (
+        "Licensing regime per country for Annex I precursors above the limit value, e.g. "
+        "`BE=licence,FR=prohibited` (empty: the defaults of precursors/rules.py)."
     ),
 }
 
