@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -43,8 +43,12 @@ class Customer(BaseModel):
         if value:
             try:
                 parse_date(value)
+                if len(value) == 10:
+                    date.fromisoformat(value)
             except MalformedInput as exc:
                 raise ValueError(exc.message) from None
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date that exists") from None
         return value
 
     @model_validator(mode="after")

@@ -84,7 +84,7 @@ WITH w AS (
   SELECT key, cas, count(*) OVER win AS n, sum(kg) OVER win AS total
   FROM tx WHERE dob <> ''
   WINDOW win AS (PARTITION BY key, cas ORDER BY ts
-                 RANGE BETWEEN INTERVAL (?) SECOND PRECEDING AND CURRENT ROW)
+                 RANGE BETWEEN INTERVAL {seconds} SECOND PRECEDING AND CURRENT ROW)
 ), f AS (SELECT DISTINCT key, cas FROM w WHERE n >= ? AND total > ?)
 SELECT list(t.ref ORDER BY t.ts) FROM tx t JOIN f USING (key, cas) GROUP BY t.key, t.cas
 """
@@ -210,14 +210,9 @@ def _people(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _splits(con: duckdb.DuckDBPyConnection) -> list[Found]:
-    groups = con.execute(
-        _SPLIT_SQL,
-        [
-            int(rules.PATTERN_WINDOW.total_seconds()),
-            rules.SPLIT_MIN_PURCHASES,
-            rules.SPLIT_TOTAL_KG,
-        ],
-    ).fetchall()
+    # The window length is a constant of rules.py, written into the SQL as an integer.
+    sql = _SPLIT_SQL.replace("{seconds}", str(int(rules.PATTERN_WINDOW.total_seconds())))
+    groups = con.execute(sql, [rules.SPLIT_MIN_PURCHASES, rules.SPLIT_TOTAL_KG]).fetchall()
     data = _members(con, (r for (refs,) in groups for r in refs))
     found = []
 
