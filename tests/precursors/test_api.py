@@ -66,7 +66,7 @@ def test_only_a_seller_token_may_check_and_sellers_read_nothing(
         )
     assert (
         client.post("/api/v1/precursors/check", headers=bearer(other), content=body).status_code
-        == 403
+        == 404
     )
 
 

@@ -274,10 +274,6 @@ def watched_add(
     }
     try:
         data = WatchedIn(**values)
-        if date_of_birth:
-            from passerelle.precursors.schemas import Customer
-
-            Customer(type="public", family_name=family_name or "x", date_of_birth=date_of_birth)
     except ValidationError as exc:
         errors = {str(e["loc"][-1]): str(e["msg"]) for e in exc.errors()}
         return render(

@@ -16,6 +16,20 @@ _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 CAS_PATTERN = r"^\d{2,7}-\d{2}-\d$"
 
 
+def check_date_of_birth(value: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a day that exists."""
+    if value:
+        try:
+            parse_date(value)
+            if len(value) == 10:
+                date.fromisoformat(value)
+        except MalformedInput as exc:
+            raise ValueError(exc.message) from None
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date that exists") from None
+    return value
+
+
 class Professional(BaseModel):
     model_config = _STRICT
 
@@ -40,16 +54,7 @@ class Customer(BaseModel):
     @field_validator("date_of_birth")
     @classmethod
     def _dob(cls, value: str) -> str:
-        if value:
-            try:
-                parse_date(value)
-                if len(value) == 10:
-                    date.fromisoformat(value)
-            except MalformedInput as exc:
-                raise ValueError(exc.message) from None
-            except ValueError:
-                raise ValueError(f"{value!r} is not a date that exists") from None
-        return value
+        return check_date_of_birth(value)
 
     @model_validator(mode="after")
     def _professional(self) -> Customer:
@@ -210,6 +215,11 @@ class WatchedIn(BaseModel):
     date_of_birth: str = Field(default="", max_length=10)
     document_number: str = Field(default="", max_length=40)
     reason: str = Field(min_length=1, max_length=300)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _dob(cls, value: str) -> str:
+        return check_date_of_birth(value)
 
 
 class ReportIn(BaseModel):

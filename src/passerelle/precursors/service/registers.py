@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from passerelle.errors import Conflict, NotFound, PermissionDenied
+from passerelle.errors import Conflict, NotFound
 from passerelle.identity import PersonRecord, Watchlist
 from passerelle.node import Node
 from passerelle.precursors.model import Licence, Product, Seller, Watched
@@ -48,7 +48,8 @@ def seller_of(session: Session, principal: Principal) -> Seller:
     name = principal.name.removeprefix("token:")
     seller = session.scalars(select(Seller).where(Seller.token_name == name)).first()
     if principal.kind != "token" or seller is None:
-        raise PermissionDenied("only a registered seller's token may submit transactions")
+        # The role was checked already: this token is simply not a registered seller's.
+        raise NotFound("no seller is registered for this token; see `precursors seller add`")
     return seller
 
 
