@@ -154,6 +154,8 @@ def seed(node: Node) -> None:
                     valid_until=now + timedelta(days=335),
                 ),
             )
+        if not tokens:
+            return
         registers.add_watched(
             session,
             node,

@@ -67,6 +67,15 @@ def rows(session: Session, since: datetime, until: datetime) -> list[tuple[objec
     return out
 
 
+def _channel(session: Session, local: list[dict[str, object]]) -> str:
+    """Online when one of this node's purchases in the pattern was made online (art. 19)."""
+    refs = [str(m["ref"]) for m in local]
+    channels = set(
+        session.scalars(select(Transaction.channel).where(Transaction.reference.in_(refs)))
+    )
+    return "online" if "online" in channels else "offline"
+
+
 def record(session: Session, node: Node, found: patterns.Found, actor: str) -> Pattern | None:
     """Store a pattern and its report, unless the same pattern was recorded before."""
     exists = session.scalars(
@@ -92,7 +101,7 @@ def record(session: Session, node: Node, found: patterns.Found, actor: str) -> P
             id=str(uuid.uuid4()),
             reference=new_reference("STR", node),
             kind="suspicious",
-            channel="online" if not local else "offline",
+            channel=_channel(session, local),
             seller=str(local[0]["seller"]) if local else "",
             pattern_id=row.id,
             occurred_at=max(first, now - rules.REPORT_DEADLINE),

@@ -133,8 +133,7 @@ def _members(con: duckdb.DuckDBPyConnection, refs: Iterable[str]) -> dict[str, d
     wanted = sorted(set(refs))
     if not wanted:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE wanted (ref VARCHAR)")
-    con.executemany("INSERT INTO wanted VALUES (?)", [(r,) for r in wanted])
+    con.register("wanted", pa.table({"ref": pa.array(wanted, type=pa.string())}))
     names = [c for c, _ in COLUMNS]
     rows = con.execute(
         f"SELECT {', '.join(names)} FROM tx SEMI JOIN wanted USING (ref)"  # noqa: S608
