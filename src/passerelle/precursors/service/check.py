@@ -103,46 +103,45 @@ def earlier_purchases(
     session: Session, key: str, since: datetime, until: datetime
 ) -> list[tuple[str, str, float, str, str, str, str, str]]:
     """(cas, place, kg, family, given, dob, document, reference) of purchases sharing the
-    customer's blocking key in the window, here and notified by peers."""
+    customer's blocking key in the window, here and notified by peers (columns only: this
+    runs in every check)."""
+    t, n = Transaction, Notice
     rows: list[tuple[str, str, float, str, str, str, str, str]] = []
-    for t in session.scalars(
-        select(Transaction).where(
-            Transaction.identity_key == key,
-            Transaction.occurred_at >= since,
-            Transaction.occurred_at <= until,
-            Transaction.decision != "refused",
-        )
-    ):
-        place = f"{t.city or t.seller} ({t.country})"
-        rows.append(
-            (
+    with session.no_autoflush:
+        for cas, city, seller, country, kg, fam, given, dob, doc, ref in session.execute(
+            select(
                 t.cas,
-                place,
+                t.city,
+                t.seller,
+                t.country,
                 t.quantity_kg,
                 t.family_name,
                 t.given_names,
                 t.date_of_birth,
                 t.document_number,
                 t.reference,
+            ).where(
+                t.identity_key == key,
+                t.occurred_at >= since,
+                t.occurred_at <= until,
+                t.decision != "refused",
             )
-        )
-    for n in session.scalars(
-        select(Notice).where(
-            Notice.identity_key == key, Notice.occurred_at >= since, Notice.occurred_at <= until
-        )
-    ):
-        rows.append(
-            (
+        ):
+            rows.append((cas, f"{city or seller} ({country})", kg, fam, given, dob, doc, ref))
+        for cas, city, country, kg, fam, given, dob, doc, ref in session.execute(
+            select(
                 n.cas,
-                f"{n.city} ({n.country})",
+                n.city,
+                n.country,
                 n.quantity_kg,
                 n.family_name,
                 n.given_names,
                 n.date_of_birth,
                 n.document_number,
                 n.reference,
-            )
-        )
+            ).where(n.identity_key == key, n.occurred_at >= since, n.occurred_at <= until)
+        ):
+            rows.append((cas, f"{city} ({country})", kg, fam, given, dob, doc, ref))
     return rows
 
 
