@@ -187,6 +187,7 @@ def seed(node: Node) -> None:
                         occurred_at=(now - timedelta(days=3 + i)).isoformat(),
                     ),
                     notify=False,
+                    audited=False,
                 )
     if tokens:
         path = node.settings.data_dir / TOKENS_FILE

@@ -179,7 +179,10 @@ def check(
     data: TransactionIn,
     *,
     notify: bool = True,
+    audited: bool = True,
 ) -> Outcome:
+    """Check and record one transaction. ``audited=False`` only for seeding synthetic demo
+    data, which is nobody's act on personal data."""
     now = node.clock.now()
     when = data.occurred_at or now
     res = resolve(session, seller.code, data)
@@ -261,17 +264,18 @@ def check(
     session.flush()
     if decision.suspicious:
         reports.file_for_transaction(session, node, principal, row, details)
-    audit_trace(
-        session,
-        node,
-        principal,
-        "write",
-        "precursors.transaction",
-        row.reference,
-        now=now,
-        outcome=decision.decision,
-        details={"seller": seller.code},
-    )
+    if audited:
+        audit_trace(
+            session,
+            node,
+            principal,
+            "write",
+            "precursors.transaction",
+            row.reference,
+            now=now,
+            outcome=decision.decision,
+            details={"seller": seller.code},
+        )
     ids: list[str] = []
     if notify and is_covered and res.cas in rules.combination_substances():
         from passerelle.precursors.service import exchange
