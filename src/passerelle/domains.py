@@ -64,6 +64,10 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "alerts": ("passerelle.alerts.cli:app", "Alerts, the release calendar and returnees."),
     "crisis": ("passerelle.crisis.cli:app", "CAP 1.2 alerts between crisis centres."),
+    "precursors": (
+        "passerelle.precursors.cli:app",
+        "Explosive precursors: sales checks and reports.",
+    ),
 }
 
 #: Plugged-in packages, in start-up order.
@@ -75,6 +79,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.bulk",
     "passerelle.alerts",
     "passerelle.crisis",
+    "passerelle.precursors",
 )
 
 

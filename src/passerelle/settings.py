@@ -49,6 +49,7 @@ class Settings:
     crisis_tile_url: str = ""
     crisis_escalation_poll_seconds: float = 0.5
     dna_retention_terms: str = ""
+    precursors_regimes: str = ""
 
     @property
     def sqlite_path(self) -> Path:
@@ -111,6 +112,7 @@ class Settings:
                 _env("CRISIS_ESCALATION_POLL_SECONDS", str(d.crisis_escalation_poll_seconds))
             ),
             dna_retention_terms=_env("DNA_RETENTION_TERMS", d.dna_retention_terms),
+            precursors_regimes=_env("PRECURSORS_REGIMES", d.precursors_regimes),
         )
 
 
@@ -170,6 +172,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_DNA_RETENTION_TERMS": (
         "JSON file with this node's DNA retention terms and their national source; required "
         "on nodes without built-in terms (all but FR), or the DNA package refuses to start."
+    ),
+    "PASSERELLE_PRECURSORS_REGIMES": (
+        "Licensing regime per country for Annex I precursors above the limit value, e.g. "
+        "`BE=licence,FR=prohibited` (empty: the defaults of precursors/rules.py)."
     ),
 }
 

@@ -1,0 +1,196 @@
+"""Registers: sellers with their API token, product catalogues, the licence register and the
+watched persons (kept in an identity-engine watchlist for screening)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passerelle.errors import Conflict, NotFound
+from passerelle.identity import PersonRecord, Watchlist
+from passerelle.node import Node
+from passerelle.precursors.model import Licence, Product, Seller, Watched
+from passerelle.precursors.schemas import LicenceIn, ProductRow, SellerIn, WatchedIn
+from passerelle.precursors.service.common import fold
+from passerelle.privacy import accounts
+from passerelle.privacy.accounts import Principal
+
+WATCH_STATE = "precursors.watched"
+#: A running server re-reads the watched persons changed by another process at most this often.
+WATCH_REFRESH_SECONDS = 2.0
+
+
+def add_seller(session: Session, node: Node, data: SellerIn) -> tuple[Seller, str]:
+    """Register a seller and create its API token (role ``marketplace``); the clear token is
+    returned once."""
+    if session.get(Seller, data.code) is not None:
+        raise Conflict(f"a seller {data.code!r} already exists")
+    now = node.clock.now()
+    accounts.ensure_agency(session, node.code, node.settings.node_name or node.code, node.code)
+    token_name = f"precursors-{data.code}"
+    raw = accounts.create_token(
+        session, name=token_name, role="marketplace", agency=node.code, now=now
+    )
+    seller = Seller(**data.model_dump(), token_name=token_name, created_at=now)
+    session.add(seller)
+    session.flush()
+    return seller, raw
+
+
+def seller_of(session: Session, principal: Principal) -> Seller:
+    """The seller a ``marketplace`` token belongs to."""
+    name = principal.name.removeprefix("token:")
+    seller = session.scalars(select(Seller).where(Seller.token_name == name)).first()
+    if principal.kind != "token" or seller is None:
+        # The role was checked already: this token is simply not a registered seller's.
+        raise NotFound("no seller is registered for this token; see `precursors seller add`")
+    return seller
+
+
+def get_seller(session: Session, code: str) -> Seller:
+    seller = session.get(Seller, code)
+    if seller is None:
+        raise NotFound(f"no seller {code!r}")
+    return seller
+
+
+def list_sellers(session: Session) -> list[Seller]:
+    return list(session.scalars(select(Seller).order_by(Seller.code)))
+
+
+def load_catalogue(session: Session, seller: str, rows: Iterable[ProductRow]) -> int:
+    """Add or replace a seller's products (by sku); returns how many were written."""
+    count = 0
+    for row in rows:
+        product = session.scalars(
+            select(Product).where(Product.seller == seller, Product.sku == row.sku)
+        ).first() or Product(seller=seller, sku=row.sku)
+        product.trade_name = row.trade_name
+        product.synonyms = row.synonyms
+        product.cas = row.cas
+        product.concentration = row.concentration
+        product.particle_um = row.particle_um
+        session.add(product)
+        count += 1
+    session.flush()
+    return count
+
+
+def find_product(session: Session, seller: str, *, sku: str = "", name: str = "") -> Product:
+    """A seller's product by sku, else by trade name or synonym (case and accents ignored)."""
+    if sku:
+        found = session.scalars(
+            select(Product).where(Product.seller == seller, Product.sku == sku)
+        ).first()
+        if found is not None:
+            return found
+    wanted = fold(name)
+    if wanted:
+        for product in session.scalars(select(Product).where(Product.seller == seller)):
+            if wanted in {fold(product.trade_name), *(fold(s) for s in product.synonyms)}:
+                return product
+    raise NotFound(f"product {sku or name!r} is not in seller {seller}'s catalogue")
+
+
+def catalogue(session: Session, seller: str) -> list[Product]:
+    return list(
+        session.scalars(select(Product).where(Product.seller == seller).order_by(Product.sku))
+    )
+
+
+def add_licence(session: Session, data: LicenceIn) -> Licence:
+    exists = session.scalars(
+        select(Licence).where(Licence.country == data.country, Licence.number == data.number)
+    ).first()
+    if exists is not None:
+        raise Conflict(f"licence {data.country} {data.number} is already registered")
+    licence = Licence(**data.model_dump())
+    session.add(licence)
+    session.flush()
+    return licence
+
+
+def find_licence(session: Session, country: str, number: str) -> Licence | None:
+    return session.scalars(
+        select(Licence).where(Licence.country == country, Licence.number == number)
+    ).first()
+
+
+def revoke_licence(session: Session, country: str, number: str, *, now: datetime) -> Licence:
+    licence = find_licence(session, country, number)
+    if licence is None:
+        raise NotFound(f"no licence {country} {number}")
+    licence.revoked_at = licence.revoked_at or now
+    return licence
+
+
+def _record(row: Watched) -> PersonRecord:
+    return PersonRecord(
+        row.id,
+        given_names=row.given_names or None,
+        family_name=row.family_name,
+        date_of_birth=row.date_of_birth or None,
+        document_number=row.document_number or None,
+    )
+
+
+class WatchIndex:
+    """The watched persons as an identity-engine watchlist, refreshed when the table changes."""
+
+    def __init__(self) -> None:
+        self.watchlist = Watchlist()
+        self.signature: tuple[int, object] | None = None
+        self.checked = 0.0
+        self.lock = threading.Lock()
+
+    def current(self, session: Session) -> Watchlist:
+        with self.lock:
+            if time.monotonic() - self.checked < WATCH_REFRESH_SECONDS:
+                return self.watchlist
+            count, last = session.execute(
+                select(func.count(Watched.id), func.max(Watched.added_at))
+            ).one()
+            signature = (int(count), last)
+            if signature != self.signature:
+                self.watchlist = Watchlist(_record(r) for r in session.scalars(select(Watched)))
+                self.signature = signature
+            self.checked = time.monotonic()
+            return self.watchlist
+
+    def invalidate(self) -> None:
+        with self.lock:
+            self.checked = 0.0
+
+
+def watch_index(node: Node) -> WatchIndex:
+    index = node.state.setdefault(WATCH_STATE, WatchIndex())
+    assert isinstance(index, WatchIndex)
+    return index
+
+
+def add_watched(session: Session, node: Node, principal: Principal, data: WatchedIn) -> Watched:
+    row = Watched(
+        id=str(uuid.uuid4()),
+        **data.model_dump(),
+        added_at=node.clock.now(),
+        added_by=principal.name,
+    )
+    session.add(row)
+    session.flush()
+    watch_index(node).invalidate()
+    return row
+
+
+def remove_watched(session: Session, node: Node, watched_id: str) -> None:
+    row = session.get(Watched, watched_id)
+    if row is None:
+        raise NotFound(f"no watched person {watched_id!r}")
+    session.delete(row)
+    session.flush()
+    watch_index(node).invalidate()

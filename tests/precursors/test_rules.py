@@ -1,0 +1,26 @@
+"""The Annex tables are complete and every fact names its source."""
+
+from __future__ import annotations
+
+from passerelle.precursors import rules
+
+
+def test_annex_i_has_the_nine_restricted_substances_with_limits_and_sources() -> None:
+    assert len(rules.ANNEX_I) == 9
+    h2o2 = rules.SUBSTANCES["7722-84-1"]
+    assert (h2o2.limit, h2o2.licence_upper, h2o2.cn_pure) == (12.0, 35.0, "2847 00 00")
+    assert rules.SUBSTANCES["3811-04-9"].licence_upper is None  # potassium chlorate
+    assert all(s.source.startswith("Regulation (EU) 2019/1148 Annex I") for s in rules.ANNEX_I)
+
+
+def test_annex_ii_has_the_nine_reportable_substances() -> None:
+    assert len(rules.ANNEX_II) == 9
+    assert rules.SUBSTANCES["67-64-1"].name == "acetone"
+    assert all(s.limit is None and s.annex == "II" for s in rules.ANNEX_II)
+
+
+def test_combinations_are_symmetric() -> None:
+    assert rules.combination_of("7722-84-1", "67-64-1") == rules.combination_of(
+        "67-64-1", "7722-84-1"
+    )
+    assert rules.combination_of("67-64-1", "67-64-1") is None
