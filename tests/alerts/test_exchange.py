@@ -499,7 +499,8 @@ def test_message_bodies_go_with_the_alert_and_the_report_and_the_envelope_stays(
     for code in ("BE", "FR"):
         assert _bodies(net, code, "alerts.alert") == {False}, code
         assert _bodies(net, code, "alerts.hit_report") == {True}, code
-    net.clock.advance(rules.HIT_REPORT_RETENTION)
+    # Reports go one year after their alert left the node (art. 64(2)).
+    net.clock.advance(rules.HIT_REPORT_RETENTION + timedelta(days=1))
     run_all()
     for code in ("BE", "FR"):
         assert _bodies(net, code, "alerts.hit_report") == {False}, code

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from passerelle import domains
 from passerelle.alerts import load_watchlist
 from passerelle.federation import keys, peers
 from passerelle.node import open_node
@@ -46,7 +47,7 @@ def _add_nl(net: Net, tmp_path: Path) -> None:
         node="NL",
         public_url="http://nl.test",
         federation_timeout_seconds=2.0,
-    )
+    ).with_(**domains.demo_settings("NL"))
     keys.generate(settings)
     nl = open_node(settings, clock=net.clock)
     load_watchlist(nl)
@@ -54,7 +55,12 @@ def _add_nl(net: Net, tmp_path: Path) -> None:
     with nl.session() as session:
         ensure_agency(session, "NL", "NL test node", "NL")
         peers.add(
-            session, "BE", "http://be.test", keys.public_text(keys.load(be.settings)), now=START
+            session,
+            "BE",
+            "http://be.test",
+            keys.public_text(keys.load(be.settings)),
+            now=START,
+            insecure_http=True,
         )
         net.tokens[("NL", "analyst")] = create_token(
             session, name="NL-analyst", role="analyst", agency="NL", now=START
@@ -66,6 +72,7 @@ def _add_nl(net: Net, tmp_path: Path) -> None:
             "http://nl.test",
             keys.public_text(keys.load(settings)),
             now=net.clock.now(),
+            insecure_http=True,
         )
     net.nodes["NL"] = nl
     app = create_app(nl)

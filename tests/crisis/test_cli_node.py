@@ -48,7 +48,9 @@ def test_send_to_an_unreachable_peer_queues_it_with_its_ack_deadline(tmp_path: P
     node = open_node(settings)
     with node.session() as session:
         public = keys.public_text(keys.generate(settings.with_(data_dir=tmp_path / "be")))
-        peers.add(session, "BE", "http://127.0.0.1:9", public, now=node.clock.now())
+        peers.add(
+            session, "BE", "http://127.0.0.1:9", public, now=node.clock.now(), insecure_http=True
+        )
     node.close()
     doc = tmp_path / "alert.xml"
     doc.write_bytes(cap_xml(identifier="FR.file.1", sender="cic@fr"))

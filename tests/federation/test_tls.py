@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from passerelle import domains
 from passerelle.federation import demo, keys, peers, rules, signatures, tls
 from passerelle.node import Node, open_node
 from passerelle.privacy import accounts
@@ -157,7 +158,7 @@ def two_nodes(tmp_path: Path, pki: Pki) -> Iterator[dict[str, TlsNode]]:
             tls_key=key,
             tls_client_ca=pki.ca_file,
             tls_ca=pki.ca_file,
-        )
+        ).with_(**domains.demo_settings(code))
         keys.generate(settings[code])
         node = open_node(settings[code])
         config = uvicorn.Config(create_app(node), **uvicorn_options(settings[code]))

@@ -189,7 +189,10 @@ def run_check() -> None:
                 print(f"{n.code}: console login as {dpo.username} ok")
                 page = client.get("/audit")
                 if page.status_code != 200 or dpo.username not in page.text:
-                    raise PasserelleError(f"{n.code}: audit log page did not show the login")
+                    raise PasserelleError(
+                        f"{n.code}: audit log page did not show the login "
+                        f"(HTTP {page.status_code}: {page.text[:300]})"
+                    )
                 print(f"{n.code}: audited action (audit log consulted by the DPO) ok")
         from passerelle import domains
 

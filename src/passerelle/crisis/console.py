@@ -5,7 +5,6 @@ form, call a service, render; bad input comes back inline in the form."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated, Any
 
@@ -17,9 +16,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
+from passerelle.bounds import Count
 from passerelle.crisis import cap, rules
 from passerelle.crisis.schemas import AreaIn, CapIn, CircleIn, InfoText
 from passerelle.crisis.service import acks, exchange, feeds, issue, situation, store
+from passerelle.csvsafe import SafeWriter
 from passerelle.errors import NotFound, PasserelleError, Unavailable, ValidationFailed
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
@@ -75,7 +76,7 @@ def situation_page(
 
 @router.get("/tiles/{z}/{x}/{y}.png")
 def tile(
-    z: int, x: int, y: int, request: Request, principal: Principal = require(*USERS)
+    z: Count, x: Count, y: Count, request: Request, principal: Principal = require(*USERS)
 ) -> Response:
     """Map tiles from the configured source, fetched by the node so the browser talks to this
     node only (same-origin policy, and no third party learns where operators look)."""
@@ -112,11 +113,6 @@ def messages_page(
     )
 
 
-def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (text from peers and feeds)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @router.get("/messages.csv")
 def messages_export(
     request: Request,
@@ -127,25 +123,20 @@ def messages_export(
 ) -> Response:
     rows = store.search(session, node_of(request), principal, text=q, msg_type=msg_type)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["id", "sent", "msg_type", "status", "severity", "sender", "origin", "thread", "headline"]
-    )
+    header = ["id", "sent", "msg_type", "status", "severity", "sender", "origin", "thread"]
+    writer = SafeWriter(out, [*header, "headline"])
     for m in rows:
         writer.writerow(
             [
-                _cell(v)
-                for v in (
-                    m.id,
-                    m.sent.isoformat(),
-                    m.msg_type,
-                    m.status,
-                    m.severity,
-                    m.sender,
-                    m.origin,
-                    m.thread,
-                    m.headline_in(current_locale()),
-                )
+                m.id,
+                m.sent.isoformat(),
+                m.msg_type,
+                m.status,
+                m.severity,
+                m.sender,
+                m.origin,
+                m.thread,
+                m.headline_in(current_locale()),
             ]
         )
     return Response(

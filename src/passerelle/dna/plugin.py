@@ -44,7 +44,7 @@ def node_retention_rules(settings: Settings) -> list[RetentionRule]:
 
 #: Synthetic demo terms shipped for the demo and test nodes without built-in terms.
 DEMO_TERMS = {
-    c: Path(__file__).parent / "data" / f"retention-terms.demo-{c}.json" for c in ("BE", "ES")
+    c: Path(__file__).parent / "data" / f"retention-terms.demo-{c}.json" for c in ("BE", "ES", "NL")
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
+from passerelle.bounds import Count
 from passerelle.errors import PasserelleError
 from passerelle.node import Node, db_session, node_of
 from passerelle.precursors import rules
@@ -24,6 +25,7 @@ from passerelle.precursors.schemas import (
     ReportIn,
     ReportOut,
     WatchedIn,
+    Year,
 )
 from passerelle.precursors.service import check, detection, parse, registers, reports
 from passerelle.privacy.access import require
@@ -226,7 +228,7 @@ def list_patterns(
 
 @router.post("/patterns/run")
 def run_patterns(
-    request: Request, session: DbSession, days: int = 7, principal: Principal = require(*STAFF)
+    request: Request, session: DbSession, days: Count = 7, principal: Principal = require(*STAFF)
 ) -> list[PatternOut]:
     """Detect patterns over the last ``days`` days (new ones are recorded and reported)."""
     node = node_of(request)
@@ -249,7 +251,7 @@ def pattern_out(p: Any) -> PatternOut:
 
 @router.get("/statistics")
 def statistics(
-    request: Request, session: DbSession, year: int = 0, principal: Principal = require(*STAFF)
+    request: Request, session: DbSession, year: Year = 0, principal: Principal = require(*STAFF)
 ) -> dict[str, Any]:
     """Art. 19 annual statistics, split online/offline."""
     year = year or node_of(request).clock.now().year

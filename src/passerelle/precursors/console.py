@@ -5,7 +5,6 @@ parse the form, call a service, render."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
@@ -16,9 +15,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from passerelle.csvsafe import SafeWriter
 from passerelle.node import db_session, node_of
 from passerelle.precursors import rules
-from passerelle.precursors.schemas import WatchedIn
+from passerelle.precursors.schemas import FoundCount, WatchedIn, Year
 from passerelle.precursors.service import check, detection, registers, reports
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -48,11 +48,8 @@ LABELS = (
 
 def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        # A cell starting with = + - @ is neutralised so a spreadsheet does not run it.
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    # csvsafe neutralises cells a spreadsheet would run (= + - @, tab, CR…).
+    SafeWriter(out, header).writerows(rows)
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -220,7 +217,7 @@ def patterns_page(
     request: Request,
     session: DbSession,
     kind: str = "",
-    found: int = -1,
+    found: FoundCount = -1,
     principal: Principal = require(*STAFF),
 ) -> Response:
     rows = detection.search(session, node_of(request), principal, kind=kind)
@@ -298,7 +295,7 @@ def watched_add(
 
 @router.get("/statistics")
 def statistics_page(
-    request: Request, session: DbSession, year: int = 0, principal: Principal = require(*STAFF)
+    request: Request, session: DbSession, year: Year = 0, principal: Principal = require(*STAFF)
 ) -> Response:
     year = year or node_of(request).clock.now().year
     return render(

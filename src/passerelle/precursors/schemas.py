@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -258,3 +258,9 @@ class PatternOut(BaseModel):
     countries: list[str]
     summary: str
     members: list[dict[str, object]]
+
+
+#: A statistics year (0: the current one); bounded so a huge number is a 400, not a 500.
+Year = Annotated[int, Field(ge=0, le=9999)]
+#: How many patterns a run found (-1: no run yet), as shown after a detection run.
+FoundCount = Annotated[int, Field(ge=-1, le=2**31 - 1)]

@@ -332,9 +332,11 @@ def held(session: Session, report_ids: Sequence[str]) -> set[str]:
     return set(session.scalars(select(HitReport.id).where(HitReport.id.in_(list(report_ids)))))
 
 
+#: A report is kept while its alert exists and one year after (art. 64(2)): its body never
+#: outlives the longest alert period plus that year, and goes earlier with the report (``held``).
 _REPORT_RETENTION = federation.BodyRetention(
-    keep_for=rules.HIT_REPORT_RETENTION,
-    source=rules.RETENTION_SOURCE,
+    keep_for=max(c.review_within for c in rules.CATEGORIES.values()) + rules.HIT_REPORT_RETENTION,
+    source=rules.HIT_REPORT_RETENTION_SOURCE,
     description="Bodies of hit reports and answers are erased when the report leaves this node.",
     held=held,
 )
