@@ -91,7 +91,12 @@ def node_of(request: Request) -> Node:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a database session for the request, committed when the route returns."""
+    """FastAPI dependency: a database session for the request, committed when the route returns.
+
+    Declare it with ``Depends(db_session, scope="function")``: the commit must happen before the
+    response is sent, or a client's next request (whose credentials are read without waiting
+    for writers) may not see what the answer said was stored, and a crash between the two would
+    lose an acknowledged write."""
     with node_of(request).session() as session:
         yield session
 

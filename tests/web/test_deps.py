@@ -105,6 +105,22 @@ def test_no_async_route_or_dependency_opens_a_session(app: FastAPI) -> None:
     assert _offenders(app) == []
 
 
+def test_every_route_commits_before_it_answers(app: FastAPI) -> None:
+    """The request's session is committed before the response is sent (``scope="function"``):
+    a client that acts on an answer (log in, then call the API) must find what it said was
+    stored, even though credentials are read without waiting for writers."""
+    late = sorted(
+        route.path
+        for route in api_routes(app)
+        for dep in _walk(route.dependant)
+        if dep.call is db_session and dep.scope != "function"
+    )
+    assert any(
+        dep.call is db_session for route in api_routes(app) for dep in _walk(route.dependant)
+    )
+    assert late == []
+
+
 def test_the_walk_catches_an_async_dependency_that_opens_a_session(node: Node) -> None:
     """The check itself can fail: an ``async def`` dependency like the old ``authenticate``."""
     from fastapi import Depends, Request

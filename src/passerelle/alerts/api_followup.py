@@ -27,7 +27,7 @@ from passerelle.node import db_session, node_of
 from passerelle.privacy.access import RoleRequirement, require
 from passerelle.privacy.accounts import Principal
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 RETURNEES = ("analyst", "supervisor", "minors")
 

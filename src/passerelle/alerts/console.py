@@ -38,7 +38,7 @@ from passerelle.privacy.accounts import Principal
 from passerelle.web.console import render
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 
 

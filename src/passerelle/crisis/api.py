@@ -30,7 +30,7 @@ from passerelle.node import Node, db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 
 

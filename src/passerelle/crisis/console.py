@@ -29,7 +29,7 @@ from passerelle.web.console import render
 from passerelle.web.i18n import N_, current_locale
 
 router = APIRouter(prefix="/crisis", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 #: Words the templates translate with ``_()`` from data (menu label, delivery states, import
 #: outcomes), marked here so they reach the catalogues.

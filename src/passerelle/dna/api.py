@@ -22,7 +22,7 @@ from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/dna", tags=["dna"])
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 LAB = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 

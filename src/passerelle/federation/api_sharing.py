@@ -21,7 +21,7 @@ from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 from passerelle.web.deps import db, node_of
 
-DbSession = Annotated[Session, Depends(db)]
+DbSession = Annotated[Session, Depends(db, scope="function")]
 router = APIRouter(prefix="/api/v1/federation", tags=["federation"])
 
 

@@ -27,7 +27,7 @@ from passerelle.web.console import render
 from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/exchange", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db)]
+DbSession = Annotated[Session, Depends(db, scope="function")]
 READERS = ("analyst", "supervisor")
 
 

@@ -46,7 +46,7 @@ class ScreenOut(BaseModel):
 def screen_record(
     request: Request,
     body: ScreenIn,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Principal = require("analyst", "supervisor"),
 ) -> ScreenOut:
     """Screen one person against every watchlist of the node.

@@ -34,7 +34,7 @@ from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/pnr", tags=["pnr"])
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 PIU = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 

@@ -23,7 +23,7 @@ from passerelle.web.console import render
 from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/pnr", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db)]
+DbSession = Annotated[Session, Depends(db, scope="function")]
 PIU = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 

@@ -32,7 +32,7 @@ from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/precursors", tags=["precursors"])
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 STAFF = ("analyst", "supervisor")
 SELLER = ("marketplace",)
 

@@ -26,7 +26,7 @@ from passerelle.web.console import render
 from passerelle.web.i18n import N_
 
 router = APIRouter(prefix="/precursors", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 STAFF = ("analyst", "supervisor")
 #: Words the templates translate from data (menu label, decisions, kinds, states).
 LABELS = (

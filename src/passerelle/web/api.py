@@ -18,7 +18,7 @@ from passerelle.web import schemas
 from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/api/v1", tags=["node"])
-DbSession = Annotated[Session, Depends(db)]
+DbSession = Annotated[Session, Depends(db, scope="function")]
 ANYONE = tuple(ROLES)
 
 

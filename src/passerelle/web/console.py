@@ -33,7 +33,7 @@ from passerelle.web.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, db, no
 
 router = APIRouter(include_in_schema=False)
 ANY_HUMAN = HUMAN_ROLES
-DbSession = Annotated[Session, Depends(db)]
+DbSession = Annotated[Session, Depends(db, scope="function")]
 
 
 def render(
