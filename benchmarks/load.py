@@ -62,6 +62,9 @@ sys.path.insert(0, str(ROOT))
 from tests.pgserver import PostgresServer  # noqa: E402
 
 NODE, PEER = "BE", "FR"
+DEMO_DNA_TERMS = (
+    Path(__file__).resolve().parents[1] / "src/passerelle/dna/data/retention-terms.demo-BE.json"
+)
 PASSWORD = "load test password 1"
 TIMEOUT = 15.0
 SCENARIOS = ("screening", "console", "inbox", "pnr", "mixed")
@@ -142,6 +145,8 @@ class Target:
             "PASSERELLE_NODE": NODE,
             "PASSERELLE_RETENTION_INTERVAL_SECONDS": "0",
             "PASSERELLE_LOG_LEVEL": "warning",
+            # a BE node starts only with BE DNA retention terms: the synthetic demo ones
+            "PASSERELLE_DNA_RETENTION_TERMS": str(DEMO_DNA_TERMS),
         }
         self.peer_key = Ed25519PrivateKey.generate()
         self.node_public: Any = None
