@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy.orm import Session
 
 from passerelle.privacy import audit
@@ -82,23 +81,6 @@ class Node:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def node_of(request: Request) -> Node:
-    """FastAPI dependency: the node serving this request."""
-    node: Node = request.app.state.node
-    return node
-
-
-def db_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a database session for the request, committed when the route returns.
-
-    Declare it with ``Depends(db_session, scope="function")``: the commit must happen before the
-    response is sent, or a client's next request (whose credentials are read without waiting
-    for writers) may not see what the answer said was stored, and a crash between the two would
-    lose an acknowledged write."""
-    with node_of(request).session() as session:
-        yield session
 
 
 def private_dir(path: Path) -> None:

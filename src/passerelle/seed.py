@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from passerelle import domains
+from passerelle.kit.demo import DemoAccount
 from passerelle.node import Node
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.model import User
@@ -30,13 +30,6 @@ COUNTRY_NAMES = {
     "UK": "United Kingdom",
 }
 DEMO_ACCOUNTS_FILE = "demo-accounts.json"
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    password: str
-    roles: tuple[str, ...]
 
 
 def init_node(node: Node) -> None:

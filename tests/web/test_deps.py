@@ -28,7 +28,8 @@ from tests.conftest import START, login, make_user
 
 import passerelle
 from passerelle.errors import DatabaseBusy
-from passerelle.node import Node, db_session, open_node
+from passerelle.kit.web import db_session
+from passerelle.node import Node, open_node
 from passerelle.privacy import accounts
 from passerelle.settings import Settings
 from passerelle.storage.database import BlockingCallOnEventLoop

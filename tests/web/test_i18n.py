@@ -8,20 +8,26 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from passerelle.kit import i18n
 from passerelle.privacy.rules import ROLES
-from passerelle.web import i18n
 
-WEB = Path(i18n.__file__).parent
+WEB = i18n.LOCALES_DIR.parent
+#: The route kit (role names) and the web app (templates, foundation pages).
+SOURCES = (WEB, Path(i18n.__file__).parent)
 
 
 def _msgids() -> set[str]:
-    found = extract_from_dir(
-        str(WEB),
-        method_map=[("templates/**.html", "jinja2"), ("**.py", "python")],
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-        keywords={"_": None, "N_": None, "gettext": None},
-    )
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    found = [
+        message
+        for source in SOURCES
+        for _, _, message, _, _ in extract_from_dir(
+            str(source),
+            method_map=[("templates/**.html", "jinja2"), ("**.py", "python")],
+            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+            keywords={"_": None, "N_": None, "gettext": None},
+        )
+    ]
+    return {message for message in found if isinstance(message, str)}
 
 
 @pytest.mark.parametrize("locale", ["fr", "nl"])

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -31,11 +31,11 @@ from passerelle.alerts.service import acts, criteria, exchange, hits, periods, r
 from passerelle.alerts.service import checks as checks_of
 from passerelle.alerts.service.exchange import run_in_session as _act
 from passerelle.bounds import Count
-from passerelle.node import Node, db_session, node_of
+from passerelle.kit.web import DbSession, node_of
+from passerelle.node import Node
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 RETURNEES = ("analyst", "supervisor", "minors")
 

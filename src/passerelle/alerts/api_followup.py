@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from passerelle.alerts.schemas import (
     AssessmentIn,
@@ -23,11 +22,10 @@ from passerelle.alerts.schemas import (
 from passerelle.alerts.service import acts, detainees, exchange, feeds, ics, returnees
 from passerelle.alerts.service.exchange import run_in_session as _act
 from passerelle.errors import NotAuthenticated
-from passerelle.node import db_session, node_of
+from passerelle.kit.web import DbSession, node_of
 from passerelle.privacy.access import RoleRequirement, require
 from passerelle.privacy.accounts import Principal
 
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 RETURNEES = ("analyst", "supervisor", "minors")
 

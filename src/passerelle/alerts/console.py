@@ -7,10 +7,9 @@ import calendar as month_grid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
 from passerelle.alerts.schemas import (
@@ -32,13 +31,11 @@ from passerelle.alerts.service import (
 )
 from passerelle.bounds import Count
 from passerelle.errors import MalformedInput
-from passerelle.node import db_session, node_of
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.console import render
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 
 

@@ -142,7 +142,7 @@ def _ok(response: httpx.Response, what: str) -> Any:
 
 
 def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
-    from passerelle.cli.demo import console_login
+    from passerelle.kit.demo import console_login
 
     fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
     be_user = next(a for a in accounts["BE"] if "analyst" in a.roles)
@@ -266,7 +266,7 @@ def _approve(
 def _release_notice(fr: Any, be: Any, accounts: dict[str, list[Any]]) -> None:
     """FR plans a release of a detainee linked with BE; a FR supervisor approves the notice
     (withholding the offences); BE sees the release in its calendar."""
-    from passerelle.cli.demo import console_login
+    from passerelle.kit.demo import console_login
 
     fr_user = next(a for a in accounts["FR"] if "analyst" in a.roles)
     fr_boss = next(a for a in accounts["FR"] if "supervisor" in a.roles)

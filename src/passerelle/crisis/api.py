@@ -7,9 +7,9 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -26,11 +26,11 @@ from passerelle.crisis.schemas import (
 )
 from passerelle.crisis.service import acks, exchange, feeds, issue, situation, store
 from passerelle.errors import PayloadTooLarge
-from passerelle.node import Node, db_session, node_of
+from passerelle.kit.web import DbSession, node_of
+from passerelle.node import Node
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 
 

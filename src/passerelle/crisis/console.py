@@ -9,10 +9,9 @@ import io
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
@@ -22,14 +21,12 @@ from passerelle.crisis.schemas import AreaIn, CapIn, CircleIn, InfoText
 from passerelle.crisis.service import acks, exchange, feeds, issue, situation, store
 from passerelle.csvsafe import SafeWriter
 from passerelle.errors import NotFound, PasserelleError, Unavailable, ValidationFailed
-from passerelle.node import db_session, node_of
+from passerelle.kit.i18n import N_, current_locale
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.console import render
-from passerelle.web.i18n import N_, current_locale
 
 router = APIRouter(prefix="/crisis", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 USERS = ("analyst", "supervisor")
 #: Words the templates translate with ``_()`` from data (menu label, delivery states, import
 #: outcomes), marked here so they reach the catalogues.

@@ -127,7 +127,7 @@ def _ok(response: httpx.Response, what: str) -> Any:
 def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     """FR composes a CAP alert and sends it to BE; BE finds it and acknowledges it; FR sees
     the acknowledgement on its recipient."""
-    from passerelle.cli.demo import console_login
+    from passerelle.kit.demo import console_login
 
     fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
     fr_user = next(a for a in accounts["FR"] if "analyst" in a.roles)

@@ -4,12 +4,11 @@ the work."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
@@ -17,12 +16,11 @@ from passerelle.dna import csvio, exchange, schemas, store
 from passerelle.dna.model import MatchRecord, StoredProfile
 from passerelle.errors import MalformedInput
 from passerelle.federation.api import client_of
-from passerelle.node import db_session, node_of
+from passerelle.kit.web import DbSession, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/dna", tags=["dna"])
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 LAB = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
@@ -16,13 +15,11 @@ from passerelle.dna.stats import Method
 from passerelle.errors import MalformedInput
 from passerelle.federation import recent_queries
 from passerelle.federation.api import client_of
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.console import render
-from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/dna", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db, scope="function")]
 LAB = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 

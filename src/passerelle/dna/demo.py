@@ -21,8 +21,7 @@ from passerelle.node import Node
 from passerelle.synth.dna import draw_columns, long_rows
 
 if TYPE_CHECKING:
-    from passerelle.cli.demo import DemoNode
-    from passerelle.seed import DemoAccount
+    from passerelle.kit.demo import DemoAccount, DemoNode
 
 PROFILES_PER_NODE = 200
 #: The French reference profile that one Belgian stain matches.
@@ -77,7 +76,7 @@ def seed(node: Node) -> None:
 
 def check(nodes: list[DemoNode], accounts_by_node: dict[str, list[DemoAccount]]) -> None:
     """FR searches its reference profile across borders: HIT on BE with the quality class."""
-    from passerelle.cli.demo import console_login
+    from passerelle.kit.demo import console_login
 
     fr = next(n for n in nodes if n.code == "FR")
     analyst = next(a for a in accounts_by_node["FR"] if "analyst" in a.roles)

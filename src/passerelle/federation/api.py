@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Literal
+from typing import Literal
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.federation import delivery, followups, inbox, kinds, outbox, rules, service, tls
@@ -28,12 +27,11 @@ from passerelle.federation.schemas import (
     QueryOut,
     RefuseIn,
 )
+from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.deps import db, node_of
 
-DbSession = Annotated[Session, Depends(db, scope="function")]
 READERS = ("analyst", "supervisor")
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Request
 
 from passerelle.federation import approvals, policies, service
 from passerelle.federation.api import client_of
@@ -16,12 +15,11 @@ from passerelle.federation.schemas import (
     PolicyOut,
     RefuseIn,
 )
+from passerelle.kit.web import DbSession, node_of
 from passerelle.privacy import audit
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.deps import db, node_of
 
-DbSession = Annotated[Session, Depends(db, scope="function")]
 router = APIRouter(prefix="/api/v1/federation", tags=["federation"])
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import ValidationFailed
@@ -21,13 +20,11 @@ from passerelle.federation.schemas import (
     QueryIn,
     RefuseIn,
 )
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.console import render
-from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/exchange", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db, scope="function")]
 READERS = ("analyst", "supervisor")
 
 

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from passerelle.federation import approvals, policies, rules, service
 from passerelle.federation.api import client_of
 from passerelle.federation.api_sharing import actor
 from passerelle.federation.console import _build
 from passerelle.federation.schemas import MessageApproveIn, RefuseIn
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.console import render
-from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/exchange", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db, scope="function")]
 
 
 @router.get("/sharing")

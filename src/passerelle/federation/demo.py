@@ -23,8 +23,7 @@ from passerelle.privacy import audit
 from passerelle.settings import Settings
 
 if TYPE_CHECKING:
-    from passerelle.cli.demo import DemoNode
-    from passerelle.seed import DemoAccount
+    from passerelle.kit.demo import DemoAccount, DemoNode
 
 DEMO_KIND = "demo.person"
 DEMO_FILE = "federation-demo-persons.json"
@@ -143,7 +142,7 @@ def _wait(client: httpx.Client, path: str, done: str, what: str) -> dict[str, An
 
 @contextmanager
 def _logged_in(node: DemoNode, username: str, password: str) -> Iterator[httpx.Client]:
-    from passerelle.cli.demo import console_login
+    from passerelle.kit.demo import console_login
 
     client = console_login(node, username, password)
     try:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from passerelle.identity.rules import DEFAULT_THRESHOLD
 from passerelle.identity.schemas import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
-from passerelle.node import Node, db_session
+from passerelle.kit.web import DbSession
+from passerelle.node import Node
 from passerelle.privacy.access import Access, require
 from passerelle.privacy.accounts import Principal
 
@@ -46,7 +46,7 @@ class ScreenOut(BaseModel):
 def screen_record(
     request: Request,
     body: ScreenIn,
-    session: Annotated[Session, Depends(db_session, scope="function")],
+    session: DbSession,
     principal: Principal = require("analyst", "supervisor"),
 ) -> ScreenOut:
     """Screen one person against every watchlist of the node.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
@@ -15,7 +14,8 @@ from passerelle.digits import MAX_DIGITS, to_int
 from passerelle.errors import MalformedInput, PayloadTooLarge
 from passerelle.federation import QueryOut
 from passerelle.federation.api import client_of
-from passerelle.node import Node, db_session, node_of
+from passerelle.kit.web import DbSession, node_of
+from passerelle.node import Node
 from passerelle.pnr import rules, schemas
 from passerelle.pnr.ingest import PushRefused, detect_format
 from passerelle.pnr.model import Repersonalisation, ScopeDecision
@@ -34,7 +34,6 @@ from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/pnr", tags=["pnr"])
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 PIU = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 

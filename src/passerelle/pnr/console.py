@@ -7,23 +7,20 @@ import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from passerelle.bounds import RowId
 from passerelle.errors import ValidationFailed
 from passerelle.federation.api import client_of
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.pnr import rules
 from passerelle.pnr.service import criteria, exchange, grounds, masking, review, scope, views
 from passerelle.privacy import audit
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.console import render
-from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/pnr", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db, scope="function")]
 PIU = ("analyst", "supervisor")
 OVERSIGHT = ("analyst", "supervisor", "dpo")
 

@@ -24,8 +24,7 @@ from passerelle.pnr.synth import osdm_booking
 from passerelle.privacy import accounts
 
 if TYPE_CHECKING:
-    from passerelle.cli.demo import DemoNode
-    from passerelle.seed import DemoAccount
+    from passerelle.kit.demo import DemoAccount, DemoNode
 
 TOKEN_FILE = "pnr-demo-carrier.token"  # noqa: S105 (a file name)
 #: The synthetic Belgian alert, published on FR's watchlists by this demo (the alerts package is
@@ -117,7 +116,7 @@ def _csrf(client: httpx.Client, path: str) -> str:
 
 def check(nodes: list[DemoNode], accounts_by_node: dict[str, list[DemoAccount]]) -> None:
     """Push on FR, review on FR, result received on BE."""
-    from passerelle.cli.demo import console_login
+    from passerelle.kit.demo import console_login
 
     fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
     token = (fr.data_dir / TOKEN_FILE).read_text().strip()

@@ -5,17 +5,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 import httpx
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
 from passerelle.bounds import Count
 from passerelle.errors import PasserelleError
-from passerelle.node import Node, db_session, node_of
+from passerelle.kit.web import DbSession, node_of
+from passerelle.node import Node
 from passerelle.precursors import rules
 from passerelle.precursors.schemas import (
     CheckOut,
@@ -32,7 +33,6 @@ from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/precursors", tags=["precursors"])
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 STAFF = ("analyst", "supervisor")
 SELLER = ("marketplace",)
 

@@ -10,23 +10,20 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from passerelle.csvsafe import SafeWriter
-from passerelle.node import db_session, node_of
+from passerelle.kit.i18n import N_
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.precursors import rules
 from passerelle.precursors.schemas import FoundCount, WatchedIn, Year
 from passerelle.precursors.service import check, detection, registers, reports
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web.console import render
-from passerelle.web.i18n import N_
 
 router = APIRouter(prefix="/precursors", include_in_schema=False)
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
 STAFF = ("analyst", "supervisor")
 #: Words the templates translate from data (menu label, decisions, kinds, states).
 LABELS = (

@@ -217,7 +217,7 @@ def _csrf(client: httpx.Client) -> dict[str, str]:
 
 
 def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
-    from passerelle.cli.demo import console_login
+    from passerelle.kit.demo import console_login
 
     fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Request
 
 from passerelle.bounds import Count
+from passerelle.kit.web import DbSession, node_of
 from passerelle.privacy import accounts, audit, retention
 from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
 from passerelle.privacy.model import User
 from passerelle.privacy.rules import ROLES
 from passerelle.web import schemas
-from passerelle.web.deps import db, node_of
 
 router = APIRouter(prefix="/api/v1", tags=["node"])
-DbSession = Annotated[Session, Depends(db, scope="function")]
 ANYONE = tuple(ROLES)
 
 

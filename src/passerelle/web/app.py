@@ -15,9 +15,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from passerelle import __version__, domains
+from passerelle.kit import i18n
 from passerelle.node import Node
 from passerelle.privacy import retention
-from passerelle.web import api, console, deps, errors, i18n
+from passerelle.web import api, console, deps, errors
 from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware, ServingMiddleware
 
 WEB_DIR = Path(__file__).parent

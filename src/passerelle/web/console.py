@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -24,32 +24,16 @@ from passerelle.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from passerelle.kit import i18n
+from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
 from passerelle.privacy.rules import AUDIT_ACTIONS, HUMAN_ROLES, MACHINE_ROLES, ROLES
-from passerelle.web import i18n
-from passerelle.web.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, db, node_of
+from passerelle.web.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
 ANY_HUMAN = HUMAN_ROLES
-DbSession = Annotated[Session, Depends(db, scope="function")]
-
-
-def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
-) -> HTMLResponse:
-    principal: Principal | None = request.state.principal
-    base = {
-        "principal": principal,
-        "csrf_token": principal.csrf_token if principal else None,
-        "node": node_of(request).code,
-        "node_name": node_of(request).settings.node_name,
-    }
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, {**base, **(context or {})}, status_code=status
-    )
-    return response
 
 
 def _safe_next(target: str | None) -> str:

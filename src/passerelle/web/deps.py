@@ -12,10 +12,10 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import CsrfFailed, NotAuthenticated, PasserelleError
-from passerelle.node import Node, db_session
-from passerelle.node import node_of as node_of
+from passerelle.kit import i18n
+from passerelle.kit.web import node_of
+from passerelle.node import Node
 from passerelle.privacy import accounts
-from passerelle.web import i18n
 
 SESSION_COOKIE = "passerelle_session"
 CSRF_COOKIE = "passerelle_csrf"
@@ -23,10 +23,6 @@ LANG_COOKIE = "passerelle_lang"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 #: Paths that never look at credentials: liveness must not wait for the database.
 NO_PRINCIPAL_PATHS = frozenset({"/health"})
-
-
-#: Re-exported for routes: the node and a request-scoped database session.
-db = db_session
 
 
 async def authenticate(request: Request) -> None:

@@ -1,7 +1,8 @@
 """Console translations: French, Dutch and English from Babel message catalogues.
 
-The ``.po`` catalogues under ``web/locales`` are compiled in memory at start-up (no build step),
-and the current request's language is held in a context variable that the Jinja2 ``_()`` reads.
+The ``.po`` catalogues under ``web/locales`` (beside the templates) are compiled in memory at
+start-up (no build step), and the current request's language is held in a context variable
+that the Jinja2 ``_()`` reads.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-LOCALES_DIR = Path(__file__).parent / "locales"
+LOCALES_DIR = Path(__file__).parent.parent / "web" / "locales"
 LANGUAGES: dict[str, str] = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 _current: ContextVar[str] = ContextVar("passerelle_locale", default="fr")
 
