@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 #: the same commands to a Typer app; ``tests/cli/test_lazy.py`` checks that both agree.
 CLI_COMMANDS: dict[str, tuple[str, str]] = {
     "screen": (
-        "passerelle.identity.cli:screen",
+        "passerelle.bulk.screen:screen",
         "Screen every record against the watchlist; write record_id,entry_id,score,explanation.",
     ),
     "keys": ("passerelle.federation.cli:keys_app", "This node's Ed25519 signing key pair."),

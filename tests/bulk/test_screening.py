@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from passerelle.bulk import blocking, screen_job
 from passerelle.bulk.jobs import default_job_dir
+from passerelle.bulk.screen import screen
 from passerelle.errors import Conflict, UsageError
 from passerelle.identity import rules
-from passerelle.identity.cli import screen
 
 app = typer.Typer()
 app.command("screen")(screen)

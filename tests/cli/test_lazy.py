@@ -40,7 +40,7 @@ def test_help_lists_every_command_without_importing_any() -> None:
 
 def test_screen_imports_the_identity_engine_but_not_the_node() -> None:
     modules = _imported_after("screen", "--help")
-    assert "passerelle.identity.cli" in modules
+    assert "passerelle.bulk.screen" in modules
     assert not {"sqlalchemy", "fastapi", "passerelle.node", "passerelle.federation"} & modules
 
 

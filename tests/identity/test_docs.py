@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from passerelle.identity.cli import screen
+from passerelle.bulk.screen import screen
 
 DOC = Path(__file__).parents[2] / "docs" / "identity.md"
 

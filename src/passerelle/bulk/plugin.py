@@ -39,5 +39,7 @@ def retention_rules() -> list[RetentionRule]:
 
 def register_cli(app: typer.Typer) -> None:
     from passerelle.bulk.cli import app as bulk_app
+    from passerelle.bulk.screen import screen
 
+    app.command("screen")(screen)
     app.add_typer(bulk_app, name="bulk")

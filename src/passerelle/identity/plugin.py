@@ -1,8 +1,7 @@
-"""How the identity engine plugs into a node: the ``screen`` command and the screening API."""
+"""How the identity engine plugs into a node: peer search and the screening API."""
 
 from __future__ import annotations
 
-import typer
 from fastapi import APIRouter
 
 
@@ -13,12 +12,6 @@ def _register_kinds() -> None:
 
 
 _register_kinds()
-
-
-def register_cli(app: typer.Typer) -> None:
-    from passerelle.identity.cli import screen
-
-    app.command("screen")(screen)
 
 
 def routers() -> list[APIRouter]:

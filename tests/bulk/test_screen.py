@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from passerelle.bulk.screen import screen
 from passerelle.errors import MalformedInput
-from passerelle.identity.cli import screen
 
 app = typer.Typer()
 app.command("screen")(screen)

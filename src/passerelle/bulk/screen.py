@@ -1,4 +1,8 @@
-"""``passerelle screen``: screen a CSV file of records against a CSV watchlist."""
+"""``passerelle screen``: screen a CSV file of records against a CSV watchlist.
+
+In memory with the identity package's index, or as a bulk job on DuckDB or Spark; it lives in
+``bulk`` because it composes both (identity sits below bulk and never imports it).
+"""
 
 from __future__ import annotations
 
@@ -59,7 +63,7 @@ def screen(
 ) -> None:
     """Screen every record against the watchlist; write record_id,entry_id,score,explanation."""
     if engine is not Engine.memory:
-        from passerelle.bulk.cli import run_screen
+        from passerelle.bulk.cli import run_screen  # the job machinery, only when used
 
         run_screen(watchlist, records, out, threshold, engine.value, strict=strict)
         return
