@@ -34,8 +34,8 @@ from bulk_screen import measure
 
 def prepare(args: argparse.Namespace) -> Path:
     from dna_search import draw, row_profile, variant
-    from passerelle.bulk.profiles import write_columns, write_wide
     from passerelle.dna.stats import load_population
+    from passerelle.dna.wide import write_columns, write_wide
 
     data: Path = args.data
     marker = data / "sizes.json"
@@ -64,8 +64,8 @@ def prepare(args: argparse.Namespace) -> Path:
 
 
 def child(args: argparse.Namespace) -> dict[str, Any]:
-    from passerelle.bulk.dna_job import compare_prepared
     from passerelle.bulk.jobs import JobDir
+    from passerelle.dna.bulk_compare import compare_prepared
     from passerelle.settings import Settings
 
     data: Path = args.data

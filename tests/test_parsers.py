@@ -316,10 +316,12 @@ PARSERS: list[Parser] = [
     Parser("passerelle.bulk.review:read_hits", files(".csv", [HITS_CSV]), (Malformed,)),
     Parser("passerelle.bulk.review:read_hits", files(".parquet", [HITS_CSV]), (Malformed,)),
     Parser(
-        "passerelle.bulk.dna_job:load_any_profiles", files(".csv", [DNA_CSV]), (Malformed, Invalid)
+        "passerelle.dna.bulk_compare:load_any_profiles",
+        files(".csv", [DNA_CSV]),
+        (Malformed, Invalid),
     ),
     Parser(
-        "passerelle.bulk.dna_job:load_any_profiles",
+        "passerelle.dna.bulk_compare:load_any_profiles",
         files(".parquet", [DNA_CSV]),
         (Malformed, Invalid),
     ),
@@ -411,7 +413,7 @@ NOT_PARSERS = {
     "passerelle.alerts.service.register:load_watchlist": "reads the node's own database",
     "passerelle.alerts.service.register:read": "reads one alert row by id (access-checked)",
     "passerelle.bulk.review:load_candidates": "stores what read_hits (listed) parsed",
-    "passerelle.bulk.scoring:load_database": "indexes a dataset this node wrote itself",
+    "passerelle.dna.bulk_compare:load_database": "indexes a dataset this node wrote itself",
     "passerelle.dna.api:import_profiles": "route: the body goes through read_rows (listed)",
     "passerelle.dna.cli:import_": "CLI command: the file goes through read_rows (listed)",
     "passerelle.dna.console:import_page": "console route rendering the import form",

@@ -13,6 +13,8 @@ define any of:
 - ``demo_wiring(nodes: list[Settings]) -> None``: run once every demo node is seeded;
 - ``demo_check(nodes, accounts) -> None``: a cross-border scenario for ``demo --check``.
 - ``NAV``: console menu entries ``[(path, label msgid, roles)]``.
+- ``BULK_COMMANDS``: commands it adds to ``passerelle bulk``, name -> ``"module:function"``
+  (e.g. the DNA package's ``dna-compare``), imported when ``passerelle bulk`` runs.
 - ``demo_settings(code) -> dict[str, str]``: Settings fields a demo or test node of that country
   needs (e.g. the DNA package's synthetic retention terms for BE).
 
@@ -126,6 +128,11 @@ def demo_wirings() -> list[Callable[[list[Settings]], None]]:
 
 def demo_checks() -> list[Callable[..., None]]:
     return _hooks("demo_check")
+
+
+def bulk_commands() -> dict[str, str]:
+    """``passerelle bulk`` sub-commands of the installed packages: name -> ``module:function``."""
+    return {name: target for found in _hooks("BULK_COMMANDS") for name, target in found.items()}
 
 
 def nav_links() -> list[tuple[str, str, tuple[str, ...]]]:

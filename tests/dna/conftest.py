@@ -12,6 +12,7 @@ import pytest
 
 from passerelle.dna.harmonise import make_profile
 from passerelle.dna.profiles import Profile
+from tests.bulk.conftest import engine, spark_session
 
 # A synthetic single-source profile at the 12 ESS loci plus amelogenin.
 BASE: dict[str, str] = {
@@ -47,3 +48,7 @@ def make() -> Make:
         return build(profile_id, merged)
 
     return _make
+
+
+#: The bulk engines' fixtures, for the DNA comparison job (``test_bulk_compare.py``).
+__all__ = ["engine", "spark_session"]

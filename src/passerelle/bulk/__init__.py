@@ -1,23 +1,37 @@
-"""Bulk jobs: screen millions of records against watchlists and compare DNA databases.
+"""Bulk jobs: screen millions of records against watchlists, and run other packages' jobs.
 
 One small engine interface (:class:`BulkEngine`) with two engines — DuckDB (embedded, the
-default) and Apache Spark (scale-out) — plus the in-memory reference path of the identity and
-DNA packages. Every engine gives byte-identical output on the same input. Jobs are partitioned
-and resumable: rerun an interrupted job and it continues from its last finished partition.
+default) and Apache Spark (scale-out) — plus the in-memory reference path of the identity
+package. Every engine gives byte-identical output on the same input. Jobs are partitioned and
+resumable (:class:`JobDir`, :func:`run_partitions`): rerun an interrupted job and it continues
+from its last finished partition. Domains build their own jobs on these pieces (the DNA
+comparison is :mod:`passerelle.dna.bulk_compare`); ``bulk`` itself names no domain.
 """
 
-from passerelle.bulk.dna_job import compare_job
-from passerelle.bulk.engine import ENGINES, BulkEngine, open_engine
-from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, JobReport, screen_job
+from passerelle.bulk.engine import ENGINES, BatchFn, BulkEngine, check_engine, open_engine
+from passerelle.bulk.jobs import (
+    DEFAULT_PARTITION_ROWS,
+    JobDir,
+    JobReport,
+    default_job_dir,
+    run_partitions,
+    screen_job,
+    write_atomic,
+)
 from passerelle.bulk.progress import JobProgress
 
 __all__ = [
     "DEFAULT_PARTITION_ROWS",
     "ENGINES",
+    "BatchFn",
     "BulkEngine",
+    "JobDir",
     "JobProgress",
     "JobReport",
-    "compare_job",
+    "check_engine",
+    "default_job_dir",
     "open_engine",
+    "run_partitions",
     "screen_job",
+    "write_atomic",
 ]

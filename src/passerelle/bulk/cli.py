@@ -1,17 +1,19 @@
 """``passerelle bulk …`` commands, and the engine path behind ``screen``/``dna compare``.
 
-Thin: parse options, call :mod:`passerelle.bulk.jobs` / :mod:`passerelle.bulk.dna_job` with a
-progress bar, print one line. Rerunning an interrupted command resumes it.
+Thin: parse options, call :mod:`passerelle.bulk.jobs` with a progress bar, print one line.
+Rerunning an interrupted command resumes it. Other packages add their own jobs as commands of
+``passerelle bulk`` with ``BULK_COMMANDS`` in their plugin (e.g. ``dna-compare``).
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from passerelle.bulk.dna_job import compare_job
+from passerelle import domains
 from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, screen_job
 from passerelle.bulk.progress import JobProgress
 from passerelle.identity import rules as identity_rules
@@ -24,13 +26,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_ENGINE_HELP = "memory, duckdb or spark (default: PASSERELLE_BULK_ENGINE)."
-_WORKERS_HELP = "Processes the duckdb engine scores in (spark uses its cores)."
+ENGINE_HELP = "memory, duckdb or spark (default: PASSERELLE_BULK_ENGINE)."
+WORKERS_HELP = "Processes the duckdb engine scores in (spark uses its cores)."
 _STRICT_HELP = (
     "Refuse the run on the first unreadable row (default: screen it with the unusable part "
     "unknown, list it in OUT.rejects.csv and exit with code 3)."
 )
-_JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
+JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
 
 
 def run_screen(
@@ -71,34 +73,6 @@ def run_screen(
         raise typer.Exit(3)
 
 
-def run_compare(
-    a: Path,
-    b: Path,
-    out: Path,
-    engine: str,
-    job_dir: Path | None = None,
-    partition_rows: int = DEFAULT_PARTITION_ROWS,
-    keep_job: bool = False,
-    workers: int = 1,
-) -> None:
-    """Compare DNA databases on a bulk engine (``passerelle dna compare --engine …``)."""
-    console = Console(stderr=True)
-    with JobProgress(console) as progress:
-        report = compare_job(
-            a,
-            b,
-            out,
-            engine=engine,
-            settings=get_settings(),
-            job_dir=job_dir,
-            partition_rows=partition_rows,
-            progress=progress,
-            keep_job=keep_job,
-            workers=workers,
-        )
-    typer.echo(f"{report.rows} matching pair(s) written to {out}")
-
-
 @app.command("screen")
 def screen(
     watchlist: Path = typer.Option(..., "--watchlist", help="Watchlist (CSV or Parquet)."),
@@ -107,13 +81,13 @@ def screen(
     threshold: float = typer.Option(
         identity_rules.DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0, help="Lowest score."
     ),
-    engine: str | None = typer.Option(None, "--engine", help=_ENGINE_HELP),
-    job_dir: Path | None = typer.Option(None, "--job-dir", help=_JOB_HELP),
+    engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
+    job_dir: Path | None = typer.Option(None, "--job-dir", help=JOB_HELP),
     partition_rows: int = typer.Option(
         DEFAULT_PARTITION_ROWS, "--partition-rows", min=1, help="Records per partition."
     ),
     keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
-    workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
+    workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
     strict: bool = typer.Option(False, "--strict", help=_STRICT_HELP),
 ) -> None:
     """Screen a records file against a watchlist; same output as ``passerelle screen``."""
@@ -129,23 +103,6 @@ def screen(
         workers,
         strict,
     )
-
-
-@app.command("dna-compare")
-def dna_compare(
-    a: Path = typer.Option(..., "--a", help="Profiles to search (long-form CSV or Parquet)."),
-    b: Path = typer.Option(..., "--b", help="Database searched (long-form CSV or Parquet)."),
-    out: Path = typer.Option(..., "--out", help="Match list: .csv or .parquet."),
-    engine: str | None = typer.Option(None, "--engine", help=_ENGINE_HELP),
-    job_dir: Path | None = typer.Option(None, "--job-dir", help=_JOB_HELP),
-    partition_rows: int = typer.Option(
-        DEFAULT_PARTITION_ROWS, "--partition-rows", min=1, help="Profiles of A per partition."
-    ),
-    keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
-    workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
-) -> None:
-    """Compare two DNA databases; same output as ``passerelle dna compare``."""
-    run_compare(a, b, out, engine or get_settings().bulk_engine, job_dir, partition_rows, keep_job)
 
 
 @app.command("review-load")
@@ -168,4 +125,13 @@ def review_load(
     typer.echo(f"{loaded.candidates} candidate(s) loaded for review as run {loaded.run_id}")
 
 
-__all__ = ["app", "run_compare", "run_screen"]
+def _add_plugged_commands() -> None:
+    """The ``passerelle bulk`` commands the installed packages declare (``BULK_COMMANDS``)."""
+    for name, target in domains.bulk_commands().items():
+        module, _, attribute = target.partition(":")
+        app.command(name)(getattr(importlib.import_module(module), attribute))
+
+
+_add_plugged_commands()
+
+__all__ = ["ENGINE_HELP", "JOB_HELP", "WORKERS_HELP", "app", "run_screen"]

@@ -6,16 +6,9 @@ batch of results; engines run them in this process (DuckDB) or on executors (Spa
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import numpy as np
 import pyarrow as pa
-from numpy.typing import NDArray
 
 from passerelle.bulk.people import PERSON_COLUMNS
-from passerelle.dna.index import ProfileIndex
-from passerelle.dna.matching import MatchResult
 from passerelle.identity.csvio import hit_row
 from passerelle.identity.features import Features, prepare
 from passerelle.identity.schemas import Match, PersonRecord
@@ -90,70 +83,7 @@ def score_candidates(threshold: float, batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.record_batch([out[n] for n in HIT_SCHEMA.names], schema=HIT_SCHEMA)
 
 
-DNA_HIT_SCHEMA = pa.schema(
-    [
-        ("ord", pa.int64()),
-        ("b_row", pa.int64()),
-        ("a_id", pa.string()),
-        ("b_id", pa.string()),
-        ("compared_loci", pa.int32()),
-        ("matching_loci", pa.int32()),
-        ("mismatched_alleles", pa.int32()),
-        ("quality", pa.int32()),
-    ]
-)
-
-# The searched database, loaded once per worker process and kept for the next tasks.
-_INDEXES: dict[str, tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]] = {}
-
-
-def load_database(path: str) -> None:
-    """Load the searched database in this process now: worker processes forked afterwards
-    (the DuckDB engine's) then share one copy of its index instead of each building its own."""
-    _index(path)
-
-
-def _index(path: str) -> tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]:
-    """The index of a wide profile dataset, with ids sorted for row look-ups."""
-    from passerelle.bulk.profiles import index_from_wide
-
-    found = _INDEXES.get(path)
-    if found is None:
-        _INDEXES.clear()
-        index = index_from_wide(Path(path))
-        order = np.argsort(index.ids, kind="stable").astype(np.int64)
-        found = _INDEXES[path] = (index, order, index.ids[order])
-    return found
-
-
-def _tail(m: MatchResult) -> tuple[int, int]:
-    return m.mismatched_alleles, int(m.quality)
-
-
-def search_profiles(database: str, loci: tuple[str, ...], batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Query profiles (wide rows over ``loci``) → every Prüm match in the wide dataset
-    ``database``, found by the DNA package's own ``ProfileIndex.search``."""
-    from passerelle.bulk.profiles import profiles_of
-
-    index, order, sorted_ids = _index(database)
-    out: dict[str, list[object]] = {name: [] for name in DNA_HIT_SCHEMA.names}
-    for ordinal, query in profiles_of(batch, loci):
-        for m in index.search(query):
-            cells = (ordinal, 0, m.a_id, m.b_id, m.compared_loci, m.matching_loci, *_tail(m))
-            for name, cell in zip(DNA_HIT_SCHEMA.names, cells, strict=True):
-                out[name].append(cell)
-    if out["b_id"]:
-        # The input row of each matched profile in the database: output follows its order
-        # (the index stores rows grouped by kit; ``original`` maps them back).
-        wanted = np.asarray(out["b_id"], dtype=sorted_ids.dtype)
-        out["b_row"] = index.original[order[np.searchsorted(sorted_ids, wanted)]].tolist()
-    return pa.record_batch([out[n] for n in DNA_HIT_SCHEMA.names], schema=DNA_HIT_SCHEMA)
-
-
 __all__ = [
-    "DNA_HIT_SCHEMA",
     "HIT_SCHEMA",
-    "load_database",
     "score_candidates",
-    "search_profiles",
 ]

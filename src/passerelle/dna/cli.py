@@ -40,7 +40,7 @@ def compare(
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; available: {', '.join(ENGINES)}")
     if engine != "memory":
-        from passerelle.bulk.cli import run_compare
+        from passerelle.dna.bulk_cli import run_compare
 
         run_compare(a, b, out, engine)
         return

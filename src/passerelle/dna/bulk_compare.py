@@ -1,6 +1,7 @@
 """The DNA comparison job: every profile of A against database B under the Prüm rules.
 
-Partitions of A are mapped through :func:`passerelle.bulk.scoring.search_profiles`, which
+Runs on any :class:`~passerelle.bulk.BulkEngine` (the bulk package's engines, partitions,
+progress and resumption). Partitions of A are mapped through :func:`search_profiles`, which
 loads B once per worker into the DNA package's own :class:`~passerelle.dna.index.ProfileIndex`
 and asks it for every match — its block keys are the candidate generation, its exact rules the
 comparison. The output equals ``passerelle dna compare`` on the memory engine, row for row.
@@ -12,29 +13,88 @@ import shutil
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from numpy.typing import NDArray
 
-from passerelle.bulk.engine import BulkEngine, check_engine, open_engine
-from passerelle.bulk.jobs import (
+from passerelle.bulk import (
     DEFAULT_PARTITION_ROWS,
+    BulkEngine,
     JobDir,
+    JobProgress,
     JobReport,
+    check_engine,
     default_job_dir,
+    open_engine,
     run_partitions,
     write_atomic,
 )
-from passerelle.bulk.profiles import write_wide
-from passerelle.bulk.progress import JobProgress
-from passerelle.bulk.scoring import DNA_HIT_SCHEMA, load_database, search_profiles
 from passerelle.dna import csvio, service
 from passerelle.dna.index import ProfileIndex
 from passerelle.dna.matching import MatchResult
 from passerelle.dna.profiles import Profile
 from passerelle.dna.rules import Quality
+from passerelle.dna.wide import index_from_wide, profiles_of, write_wide
 from passerelle.errors import MalformedInput, ValidationFailed
 from passerelle.settings import Settings
+
+DNA_HIT_SCHEMA = pa.schema(
+    [
+        ("ord", pa.int64()),
+        ("b_row", pa.int64()),
+        ("a_id", pa.string()),
+        ("b_id", pa.string()),
+        ("compared_loci", pa.int32()),
+        ("matching_loci", pa.int32()),
+        ("mismatched_alleles", pa.int32()),
+        ("quality", pa.int32()),
+    ]
+)
+
+# The searched database, loaded once per worker process and kept for the next tasks.
+_INDEXES: dict[str, tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]] = {}
+
+
+def load_database(path: str) -> None:
+    """Load the searched database in this process now: worker processes forked afterwards
+    (the DuckDB engine's) then share one copy of its index instead of each building its own."""
+    _index(path)
+
+
+def _index(path: str) -> tuple[ProfileIndex, NDArray[np.int64], NDArray[Any]]:
+    """The index of a wide profile dataset, with ids sorted for row look-ups."""
+    found = _INDEXES.get(path)
+    if found is None:
+        _INDEXES.clear()
+        index = index_from_wide(Path(path))
+        order = np.argsort(index.ids, kind="stable").astype(np.int64)
+        found = _INDEXES[path] = (index, order, index.ids[order])
+    return found
+
+
+def _tail(m: MatchResult) -> tuple[int, int]:
+    return m.mismatched_alleles, int(m.quality)
+
+
+def search_profiles(database: str, loci: tuple[str, ...], batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Query profiles (wide rows over ``loci``) → every Prüm match in the wide dataset
+    ``database``, found by the DNA package's own ``ProfileIndex.search``."""
+    index, order, sorted_ids = _index(database)
+    out: dict[str, list[object]] = {name: [] for name in DNA_HIT_SCHEMA.names}
+    for ordinal, query in profiles_of(batch, loci):
+        for m in index.search(query):
+            cells = (ordinal, 0, m.a_id, m.b_id, m.compared_loci, m.matching_loci, *_tail(m))
+            for name, cell in zip(DNA_HIT_SCHEMA.names, cells, strict=True):
+                out[name].append(cell)
+    if out["b_id"]:
+        # The input row of each matched profile in the database: output follows its order
+        # (the index stores rows grouped by kit; ``original`` maps them back).
+        wanted = np.asarray(out["b_id"], dtype=sorted_ids.dtype)
+        out["b_row"] = index.original[order[np.searchsorted(sorted_ids, wanted)]].tolist()
+    return pa.record_batch([out[n] for n in DNA_HIT_SCHEMA.names], schema=DNA_HIT_SCHEMA)
 
 
 def load_any_profiles(path: Path) -> list[Profile]:
@@ -184,4 +244,13 @@ def compare_job(
     return report
 
 
-__all__ = ["compare_job", "compare_prepared", "load_any_profiles", "matches_of", "write_matches"]
+__all__ = [
+    "DNA_HIT_SCHEMA",
+    "compare_job",
+    "compare_prepared",
+    "load_any_profiles",
+    "load_database",
+    "matches_of",
+    "search_profiles",
+    "write_matches",
+]

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from passerelle.bulk import compare_job
 from passerelle.dna import csvio, rules
+from passerelle.dna.bulk_compare import compare_job
 from passerelle.dna.cli import app
 from passerelle.dna.harmonise import make_profile
 from passerelle.dna.profiles import Profile

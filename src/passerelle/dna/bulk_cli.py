@@ -1,0 +1,65 @@
+"""``passerelle bulk dna-compare``, and the engine path of ``passerelle dna compare``.
+
+Thin: parse options, run :func:`passerelle.dna.bulk_compare.compare_job` on a bulk engine with
+a progress bar, print one line. The command joins ``passerelle bulk`` through ``BULK_COMMANDS``
+in the DNA plugin; rerunning an interrupted comparison resumes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from passerelle.bulk import DEFAULT_PARTITION_ROWS, JobProgress
+from passerelle.bulk.cli import ENGINE_HELP, JOB_HELP, WORKERS_HELP
+from passerelle.dna.bulk_compare import compare_job
+from passerelle.settings import get_settings
+
+
+def run_compare(
+    a: Path,
+    b: Path,
+    out: Path,
+    engine: str,
+    job_dir: Path | None = None,
+    partition_rows: int = DEFAULT_PARTITION_ROWS,
+    keep_job: bool = False,
+    workers: int = 1,
+) -> None:
+    """Compare DNA databases on a bulk engine (``passerelle dna compare --engine …``)."""
+    console = Console(stderr=True)
+    with JobProgress(console) as progress:
+        report = compare_job(
+            a,
+            b,
+            out,
+            engine=engine,
+            settings=get_settings(),
+            job_dir=job_dir,
+            partition_rows=partition_rows,
+            progress=progress,
+            keep_job=keep_job,
+            workers=workers,
+        )
+    typer.echo(f"{report.rows} matching pair(s) written to {out}")
+
+
+def bulk_dna_compare(
+    a: Path = typer.Option(..., "--a", help="Profiles to search (long-form CSV or Parquet)."),
+    b: Path = typer.Option(..., "--b", help="Database searched (long-form CSV or Parquet)."),
+    out: Path = typer.Option(..., "--out", help="Match list: .csv or .parquet."),
+    engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
+    job_dir: Path | None = typer.Option(None, "--job-dir", help=JOB_HELP),
+    partition_rows: int = typer.Option(
+        DEFAULT_PARTITION_ROWS, "--partition-rows", min=1, help="Profiles of A per partition."
+    ),
+    keep_job: bool = typer.Option(False, "--keep-job", help="Keep the job directory."),
+    workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
+) -> None:
+    """Compare two DNA databases; same output as ``passerelle dna compare``."""
+    run_compare(a, b, out, engine or get_settings().bulk_engine, job_dir, partition_rows, keep_job)
+
+
+__all__ = ["bulk_dna_compare", "run_compare"]
