@@ -116,3 +116,32 @@ def test_several_matches_of_one_profile_follow_database_order_on_each_engine(
     lines = (tmp_path / "bulk.csv").read_text("utf-8").splitlines()[1:]
     assert [line.split(",")[1] for line in lines] == [f"BE-SAME-{i}" for i in range(9)]
     assert (tmp_path / "bulk.csv").read_bytes() == (tmp_path / "memory.csv").read_bytes()
+
+
+@pytest.mark.duckdb
+@pytest.mark.parametrize("command", ["dna", "bulk"])
+def test_workers_reach_the_engine(
+    command: str, databases: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--workers`` is the number of DuckDB scoring processes (both commands ignored it)."""
+    from passerelle.bulk.cli import app as bulk_app
+    from passerelle.dna import bulk_compare
+
+    opened: list[int] = []
+    real = bulk_compare.open_engine
+
+    def recording(name: str, settings: object = None, workers: int = 1) -> object:
+        opened.append(workers)
+        return real(name, settings, workers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk_compare, "open_engine", recording)
+    a, b = databases
+    compare(a, b, tmp_path / "memory.csv", "memory")
+    args = ["--a", str(a), "--b", str(b), "--out", str(tmp_path / "two.csv"), "--workers", "2"]
+    if command == "dna":
+        result = CliRunner().invoke(app, ["compare", *args, "--engine", "duckdb"])
+    else:
+        result = CliRunner().invoke(bulk_app, ["dna-compare", *args, "--engine", "duckdb"])
+    assert result.exit_code == 0, result.output
+    assert opened == [2]
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "memory.csv").read_bytes()

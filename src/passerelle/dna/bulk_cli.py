@@ -59,7 +59,9 @@ def bulk_dna_compare(
     workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
 ) -> None:
     """Compare two DNA databases; same output as ``passerelle dna compare``."""
-    run_compare(a, b, out, engine or get_settings().bulk_engine, job_dir, partition_rows, keep_job)
+    run_compare(
+        a, b, out, engine or get_settings().bulk_engine, job_dir, partition_rows, keep_job, workers
+    )
 
 
 __all__ = ["bulk_dna_compare", "run_compare"]

@@ -216,7 +216,7 @@ def compare_job(
     if check_engine(engine) == "memory":
         profiles = load_any_profiles(a)
         index = ProfileIndex.from_profiles(load_any_profiles(b))
-        count = write_matches(out, service.compare_databases(profiles, index))
+        count = write_matches(out, service.compare_databases(profiles, index, workers))
         return JobReport(out, count, 1, 0)
     path = job_dir or default_job_dir(out)
     job = JobDir(path, "dna-compare", [a, b], {"partition_rows": partition_rows})

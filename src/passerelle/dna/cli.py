@@ -33,7 +33,12 @@ def compare(
     engine: str = typer.Option(
         "memory", "--engine", help="Comparison engine: memory, duckdb or spark."
     ),
-    workers: int = typer.Option(1, "--workers", min=1, help="Processes for the memory engine."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Processes to compare in (memory, duckdb; spark uses its cores).",
+    ),
 ) -> None:
     """Compare two profile files under the Prüm rules and write every matching pair as
     a_id,b_id,matching_loci,mismatched_alleles,quality."""
@@ -42,7 +47,7 @@ def compare(
     if engine != "memory":
         from passerelle.dna.bulk_cli import run_compare
 
-        run_compare(a, b, out, engine)
+        run_compare(a, b, out, engine, workers=workers)
         return
     profiles_a = service.load_profiles(a)
     index = ProfileIndex.from_profiles(service.load_profiles(b))
