@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from passerelle.errors import NotFound
-from passerelle.federation.kinds import SearchResult, register_kind
+from passerelle.federation import SearchResult, register_kind
 from passerelle.identity.schemas import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
 

@@ -1,0 +1,267 @@
+"""The layers of ``docs/architecture.md`` hold: every import in ``src/`` goes down, never up or
+sideways, and reaches another package only through its public modules.
+
+Every ``import`` statement counts, at module level, inside functions and under
+``TYPE_CHECKING`` alike. A failure lists each offending import as ``file:line`` with the rule it
+breaks, so a new import can be fixed (or the table changed on purpose, with the doc).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+PACKAGE = SRC / "passerelle"
+
+#: The layer table, bottom first (``docs/architecture.md`` shows the same). A unit is a
+#: top-level module or package of ``passerelle``; a unit may import units of lower layers
+#: only. Units of one layer are siblings and never import each other.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("errors", ("errors", "passerelle")),
+    ("foundation", ("settings", "bounds", "digits", "csvsafe")),
+    ("storage", ("storage",)),
+    ("privacy", ("privacy", "synth")),
+    ("node", ("node", "domains")),
+    ("kit", ("kit",)),
+    ("federation", ("federation",)),
+    ("identity", ("identity",)),
+    ("bulk", ("bulk",)),
+    ("domains", ("alerts", "crisis", "dna", "pnr", "precursors")),
+    ("seed", ("seed",)),
+    ("web", ("web",)),
+    ("cli", ("cli",)),
+    ("entry", ("__main__",)),
+)
+
+#: Modules that are one unit with another (the node and its plugin registry load together).
+SAME_UNIT = {"domains": "node"}
+
+#: Internal modules of the core packages: only their own package imports them. (Modules named
+#: ``_like_this`` are internal everywhere; every module of a domain is internal, since a domain
+#: is reached only through its plugin, which ``passerelle.domains`` loads by name.)
+INTERNAL: dict[str, frozenset[str]] = {
+    "storage": frozenset({"migrate", "migrations"}),
+    "synth": frozenset({"romanise"}),
+    "federation": frozenset(
+        {
+            "api_sharing",
+            "approvals",
+            "bodies",
+            "cli",
+            "console",
+            "console_sharing",
+            "delivery",
+            "demo",
+            "dispatch",
+            "envelope",
+            "followups",
+            "inbox",
+            "keys",
+            "kinds",
+            "messages",
+            "migrations",
+            "outbox",
+            "plugin",
+            "policies",
+            "queries",
+            "refusals",
+            "retention",
+            "rules",
+            "service",
+            "signatures",
+            "tls",
+        }
+    ),
+    "identity": frozenset(
+        {
+            "api",
+            "countries",
+            "dates",
+            "documents",
+            "mrz",
+            "names",
+            "peer_search",
+            "plugin",
+            "reference",
+            "transliteration",
+            "variants",
+        }
+    ),
+    "bulk": frozenset(
+        {
+            "blocking",
+            "duckdb_engine",
+            "engine",
+            "jobs",
+            "migrations",
+            "model",
+            "people",
+            "plugin",
+            "progress",
+            "review",
+            "rules",
+            "scoring",
+            "screen",
+            "spark_engine",
+        }
+    ),
+}
+DOMAIN_LAYER = "domains"
+
+#: Imports allowed against the rules above: ``file:line`` -> why. It starts, and stays, empty.
+EXCEPTIONS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Import:
+    file: Path
+    line: int
+    source: str  # the importing module
+    target: str  # the imported module (or package)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file.relative_to(ROOT)}:{self.line}"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _exists(module: str) -> bool:
+    base = SRC.joinpath(*module.split("."))
+    return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
+
+
+def imports_of(path: Path) -> list[Import]:
+    """Every ``passerelle`` import of one file; ``from pkg import mod`` counts as ``pkg.mod``."""
+    source = module_name(path)
+    package = source if path.name == "__init__.py" else source.rpartition(".")[0]
+    found: list[Import] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [Import(path, node.lineno, source, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.append(Import(path, node.lineno, source, sub if _exists(sub) else target))
+    return [i for i in found if i.target == "passerelle" or i.target.startswith("passerelle.")]
+
+
+def all_imports() -> list[Import]:
+    return [i for path in sorted(PACKAGE.rglob("*.py")) for i in imports_of(path)]
+
+
+def unit_of(module: str) -> str:
+    parts = module.split(".")
+    name = parts[1] if len(parts) > 1 else "passerelle"
+    return SAME_UNIT.get(name, name)
+
+
+def layer_of(unit: str) -> tuple[int, str] | None:
+    for rank, (layer, units) in enumerate(LAYERS):
+        if unit in units:
+            return rank, layer
+    return None
+
+
+def violation(i: Import) -> str | None:
+    """The rule ``i`` breaks, or None."""
+    source, target = unit_of(i.source), unit_of(i.target)
+    if source == target:
+        return None
+    src_layer, dst_layer = layer_of(source), layer_of(target)
+    if src_layer is None or dst_layer is None:
+        missing = source if src_layer is None else target
+        return f"unit {missing!r} is in no layer of the table (add it to LAYERS and the doc)"
+    if dst_layer[0] > src_layer[0]:
+        return f"goes up: {source} ({src_layer[1]}) imports {target} ({dst_layer[1]})"
+    if dst_layer[0] == src_layer[0]:
+        return f"goes sideways: {source} imports {target}, both in layer {src_layer[1]}"
+    inner = i.target.split(".")[2:]
+    if any(part.startswith("_") for part in inner):
+        return f"bypasses the façade of {target}: {i.target} is internal (_name)"
+    if inner and dst_layer[1] == DOMAIN_LAYER:
+        return f"bypasses the façade of domain {target}: import passerelle.{target} only"
+    if inner and inner[0] in INTERNAL.get(target, frozenset()):
+        return f"bypasses the façade of {target}: {i.target} is listed as internal"
+    return None
+
+
+def test_every_import_goes_down_through_a_facade() -> None:
+    broken = [
+        f"{i.where}: {i.source} -> {i.target}: {rule}"
+        for i in all_imports()
+        if (rule := violation(i)) is not None and i.where not in EXCEPTIONS
+    ]
+    assert not broken, "imports against the layer table:\n" + "\n".join(broken)
+
+
+def test_the_exception_list_is_empty() -> None:
+    assert EXCEPTIONS == {}
+
+
+def test_every_unit_is_in_the_table() -> None:
+    units = {unit_of(module_name(p)) for p in PACKAGE.rglob("*.py")}
+    listed = {u for _, members in LAYERS for u in members}
+    assert units - listed == set(), "add these to LAYERS and to docs/architecture.md"
+
+
+def test_the_doc_shows_the_same_table() -> None:
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| *(\d+) *\| *`?([\w-]+)`? *\| *([^|]+)\|", doc, flags=re.M)
+    table = {
+        int(rank): (layer, {u.strip(" `") for u in units.split(",")}) for rank, layer, units in rows
+    }
+    expected = {rank: (layer, set(units)) for rank, (layer, units) in enumerate(LAYERS)}
+    assert table == expected
+
+
+def test_the_rules_catch_what_they_should() -> None:
+    """The checker itself: an upward, a sideways and a façade-bypassing import are reported."""
+    f = PACKAGE / "x.py"
+    assert violation(Import(f, 1, "passerelle.bulk.jobs", "passerelle.dna.index")) is not None
+    assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.alerts")) is not None
+    assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.web.console")) is not None
+    assert violation(Import(f, 1, "passerelle.bulk.jobs", "passerelle.identity.mrz")) is not None
+    assert violation(Import(f, 1, "passerelle.cli.core", "passerelle.dna.store")) is not None
+    assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.kit._x")) is not None
+    assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.identity")) is None
+    assert violation(Import(f, 1, "passerelle.node", "passerelle.domains")) is None
+
+
+def test_the_session_dependency_is_declared_once() -> None:
+    """``DbSession`` has one definition (``passerelle.kit.web``); routes import it."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and any(
+            isinstance(t, ast.Name) and t.id == "DbSession"
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+    ]
+    assert found == ["src/passerelle/kit/web.py:" + found[0].rpartition(":")[2]], (
+        "DbSession defined again (import it from passerelle.kit.web):\n" + "\n".join(found)
+    )
+
+
+def test_the_node_does_not_import_the_web_framework() -> None:
+    tree = ast.parse((PACKAGE / "node.py").read_text(encoding="utf-8"))
+    modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names} | {
+        n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+    }
+    assert not {m for m in modules if m.split(".")[0] in {"fastapi", "starlette"}}
