@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import insert, select, text
 
+from passerelle import domains
 from passerelle.identity import screen
 from passerelle.node import Node, open_node
 from passerelle.precursors.model import Licence, Watched
@@ -119,7 +120,9 @@ def pct(values: list[float], q: float) -> float:
 
 
 def setup_node(base: Path, holders: int, watched: int, rng: random.Random) -> tuple[Node, Any]:
-    settings = Settings(data_dir=base / "be", node="BE", retention_interval_seconds=0)
+    settings = Settings(data_dir=base / "be", node="BE", retention_interval_seconds=0).with_(
+        **domains.demo_settings("BE")
+    )
     node = open_node(settings, clock=FrozenClock(T0 + timedelta(hours=12)))
     people = []
     with node.session() as session:

@@ -3,6 +3,7 @@ watched persons (kept in an identity-engine watchlist for screening)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import uuid
@@ -24,6 +25,8 @@ from passerelle.privacy.accounts import Principal
 WATCH_STATE = "precursors.watched"
 #: A running server re-reads the watched persons changed by another process at most this often.
 WATCH_REFRESH_SECONDS = 2.0
+#: From this many watched persons the built index is frozen out of the cyclic collector.
+FREEZE_FROM = 5_000
 
 
 def add_seller(session: Session, node: Node, data: SellerIn) -> tuple[Seller, str]:
@@ -158,8 +161,17 @@ class WatchIndex:
             ).one()
             signature = (int(count), last)
             if signature != self.signature:
-                self.watchlist = Watchlist(_record(r) for r in session.scalars(select(Watched)))
+                rows = session.scalars(select(Watched))
+                large = self.signature is not None and self.signature[0] >= FREEZE_FROM
+                if large:
+                    gc.unfreeze()  # let the cyclic collector free the list being replaced
+                self.watchlist = Watchlist(_record(r) for r in rows)
                 self.signature = signature
+                if signature[0] >= FREEZE_FROM:
+                    # A large watchlist is hundreds of thousands of long-lived objects: left in
+                    # the collector's oldest generation, each full collection walks them all
+                    # and stalls a check for up to a second. Frozen, they are never walked.
+                    gc.freeze()
             self.checked = time.monotonic()
             return self.watchlist
 
