@@ -204,6 +204,19 @@ REPORT_RETENTION_SOURCE = "Directive (EU) 2016/680 art. 5 (national time limit �
 #: Purchase notices from peers serve only the pattern window.
 NOTICE_RETENTION = timedelta(days=30)
 NOTICE_SOURCE = f"{REG} art. 9 and recital 25; Framework Decision 2006/960/JHA art. 8 (purpose)"
+#: A licence leaves the register 18 months after it expired or was revoked: the art. 8 records
+#: citing it (kept 18 months) can be verified until then. The period is this node's policy
+#: (storage limitation), not a figure of the Regulation — UNVERIFIED with each authority.
+LICENCE_RETENTION = timedelta(days=548)
+LICENCE_SOURCE = (
+    f"{REG} art. 6 (licences) and art. 8(4) (18 months); Regulation (EU) 2016/679 art. 5(1)(e) "
+    "(period: node policy, UNVERIFIED)"
+)
+#: A watched person is dropped three years after being added unless added again (review).
+WATCHED_RETENTION = timedelta(days=3 * 365)
+WATCHED_SOURCE = (
+    "Directive (EU) 2016/680 art. 5 (periodic review; national time limit — UNVERIFIED)"
+)
 QUARANTINE_RETENTION = timedelta(days=30)
 QUARANTINE_SOURCE = "Regulation (EU) 2016/679 art. 5(1)(e) (storage limitation)"
 

@@ -148,7 +148,8 @@ def watch_version(session: Session) -> int:
     return int(session.scalar(select(WatchVersion.version).where(WatchVersion.id == 1)) or 0)
 
 
-def _bump(session: Session) -> None:
+def bump_watch_version(session: Session) -> None:
+    """Count one change of the watched persons (in the caller's transaction)."""
     row = session.get(WatchVersion, 1, with_for_update=True)
     if row is None:
         session.add(WatchVersion(id=1, version=1))
@@ -208,7 +209,7 @@ def add_watched(session: Session, node: Node, principal: Principal, data: Watche
         added_by=principal.name,
     )
     session.add(row)
-    _bump(session)
+    bump_watch_version(session)
     watch_index(node).invalidate()
     return row
 
@@ -218,5 +219,5 @@ def remove_watched(session: Session, node: Node, watched_id: str) -> None:
     if row is None:
         raise NotFound(f"no watched person {watched_id!r}")
     session.delete(row)
-    _bump(session)
+    bump_watch_version(session)
     watch_index(node).invalidate()
