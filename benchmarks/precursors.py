@@ -11,6 +11,7 @@ Run: ``.venv/bin/python benchmarks/precursors.py [--holders 100000] [--watched 1
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -23,6 +24,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import insert, select, text
 
+from passerelle import domains
 from passerelle.identity import screen
 from passerelle.node import Node, open_node
 from passerelle.precursors.model import Licence, Watched
@@ -119,7 +121,9 @@ def pct(values: list[float], q: float) -> float:
 
 
 def setup_node(base: Path, holders: int, watched: int, rng: random.Random) -> tuple[Node, Any]:
-    settings = Settings(data_dir=base / "be", node="BE", retention_interval_seconds=0)
+    settings = Settings(data_dir=base / "be", node="BE", retention_interval_seconds=0).with_(
+        **domains.demo_settings("BE")
+    )
     node = open_node(settings, clock=FrozenClock(T0 + timedelta(hours=12)))
     people = []
     with node.session() as session:
@@ -221,6 +225,7 @@ def bench_check(args: argparse.Namespace) -> None:
                 cases.append((variant(f, rng), variant(g, rng), d, "ACE", "", True))
             else:  # anyone buying acetone
                 cases.append((family(rng), rng.choice(GIVEN), dob(rng), "ACE", "", False))
+        load_before = os.getloadavg()[0]
         engine_t, sql_t, engine_hits, sql_hits, planted = [], [], 0, 0, 0
         engine_cpu: list[float] = []
         sql_cpu: list[float] = []
@@ -278,7 +283,8 @@ def bench_check(args: argparse.Namespace) -> None:
         node.close()
     print(
         f"check: {args.checks} checks (licence, watched-person screening, the customer's "
-        "week, decision, record, audit)"
+        f"week, decision, record, audit); load average during the checks "
+        f"{load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(
         f"  passerelle (identity engine): wall p50 {pct(engine_t, 0.5):.2f} ms, p99 "

@@ -168,6 +168,11 @@ DNA_CSV = (
     "P1,D3S1358,15,16,,reference,true\nP1,vWA,17,18.3,,reference,true\n"
     "P1,AMEL,X,Y,,reference,true\nP2,TH01,9.3,,,crime_scene,false\n"
 )
+LICENCE_CSV = (
+    "country,number,family_name,given_names,date_of_birth,substances,max_concentration,"
+    "valid_from,valid_until\nBE,BE-1,Lefèvre,Jean-Luc,1988-06-12,7722-84-1|7697-37-2,35,"
+    "2026-01-01,2027-01-01T00:00:00+01:00\nbe,BE-2,Dupont,,,7722-84-1,10,2026-02-30,2025\n"
+)
 HITS_CSV = "record_id,entry_id,score,explanation\nR-1,E-9,0.9512,name 1.00; dob exact\n"
 FREQUENCIES = "D3S1358\n14\t0.12\n15\t0.25\n\nvWA\n17\t0.2\n18.3\t0.01\n"
 
@@ -325,6 +330,11 @@ PARSERS: list[Parser] = [
         files(".parquet", [DNA_CSV]),
         (Malformed, Invalid),
     ),
+    # precursors (licence register files: every row parsed or a typed error, never a raise)
+    Parser(
+        "passerelle.precursors.service.parse:licence_rows",
+        st.one_of(mutated([LICENCE_CSV]).map(str.encode), st.binary(max_size=300)),
+    ),
     # dna
     Parser("passerelle.dna.csvio:read_rows", mutated([DNA_CSV]), (Malformed,)),
     Parser("passerelle.dna.service:load_profiles", files(".csv", [DNA_CSV]), (Malformed, Invalid)),
@@ -435,6 +445,9 @@ NOT_PARSERS = {
     "passerelle.federation.approvals:read": "reads one outgoing message row by id (audited)",
     "passerelle.precursors.service.registers:load_catalogue": "stores rows the catalogue "
     "reader parsed (fuzzed in tests/precursors/test_parse.py)",
+    "passerelle.precursors.service.licences:import_file": "stores the rows parse.licence_rows "
+    "read (fuzzed above)",
+    "passerelle.precursors.api:import_licences": "route: hands the body to licences.import_file",
 }
 _NAMES = ("parse", "read", "load", "decode", "tokenize", "import", "from_payload", "split_inter")
 

@@ -3,8 +3,10 @@ and the customer's earlier purchases; the art. 8 record and the report with its 
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from passerelle.node import Node
@@ -201,3 +203,33 @@ def test_statistics_split_online_and_offline(node: Node, shop: Seller) -> None:
     assert stats["offline"]["checks_allowed"] == 1
     assert stats["online"]["checks_report"] == 1
     assert stats["online"]["reports_suspicious"] == 1
+
+
+def test_a_large_watchlist_is_kept_out_of_the_collector_and_stays_coherent(
+    node: Node, shop: Seller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From FREEZE_FROM watched persons the index is frozen (no full collection walks it,
+    which stalled checks for up to a second); removing a person still takes effect."""
+    monkeypatch.setattr(registers, "FREEZE_FROM", 1)
+    gc.unfreeze()
+    try:
+        with node.session() as session:
+            row = registers.add_watched(
+                session,
+                node,
+                principal(),
+                WatchedIn(
+                    family_name="LEFEVRE",
+                    given_names="Jean Luc",
+                    date_of_birth="1988-06-12",
+                    reason="test",
+                ),
+            )
+        assert run(node, shop).out.decision == "report"
+        assert gc.get_freeze_count() > 0
+        with node.session() as session:
+            registers.remove_watched(session, node, row.id)
+        out = run(node, shop, reference="ticket-2")
+        assert out.out.decision == "allowed"
+    finally:
+        gc.unfreeze()

@@ -24,3 +24,12 @@ def test_combinations_are_symmetric() -> None:
         "67-64-1", "7722-84-1"
     )
     assert rules.combination_of("67-64-1", "67-64-1") is None
+
+
+def test_annex_ii_cn_codes_are_those_of_the_annex() -> None:
+    """Checked against the Regulation's Annex II: metal powders have their own codes."""
+    magnesium, aluminium = rules.SUBSTANCES["7439-95-4"], rules.SUBSTANCES["7429-90-5"]
+    assert (magnesium.cn_pure, magnesium.cn_mixture) == ("ex 8104 30 00", "")
+    assert (aluminium.cn_pure, aluminium.cn_mixture) == ("7603 10 00", "ex 7603 20 00")
+    assert rules.SUBSTANCES["100-97-0"].cn_mixture == "ex 3824 99 93"
+    assert "UNVERIFIED" in rules.REGIMES["BE"].source  # the national choice is not checked

@@ -267,6 +267,26 @@ def add_licence(
     return {"country": row.country, "number": row.number}
 
 
+@router.post("/licences/import")
+async def import_licences(
+    request: Request, principal: Principal = require("supervisor")
+) -> dict[str, Any]:
+    """Import licences from a CSV body (the columns of ``precursors licence import``): counts
+    of added, updated and unchanged licences, and each rejected row with its line, field and
+    reason (quarantined). Importing the same file again changes nothing."""
+    from passerelle.precursors.service import licences
+
+    node = node_of(request)
+    data = await request.body()  # its size is bounded by PASSERELLE_MAX_BODY_BYTES
+
+    def write(session: Session) -> dict[str, Any]:
+        result = licences.import_file(session, node, principal, "api:licences", data)
+        return result.as_dict()
+
+    out: dict[str, Any] = await _run(node, write)
+    return out
+
+
 @router.post("/watched", status_code=201)
 def add_watched(
     request: Request,

@@ -214,6 +214,38 @@ def licence_add(
     typer.echo(f"licence {country.upper()} {number} registered")
 
 
+@licence_app.command("import")
+def licence_import(
+    file: Annotated[str, typer.Argument(help="CSV file ('-': standard input).")],
+    rejects: Annotated[
+        str, typer.Option(help="Also write the rejected rows (line, field, reason) to this CSV.")
+    ] = "",
+) -> None:
+    """Import licences from a CSV file (country, number, family_name, substances,
+    max_concentration, valid_from, valid_until[, given_names, date_of_birth, document_number]):
+    new ones are added, changed ones updated, the same file again changes nothing. Rows in
+    error are quarantined and listed with their field and reason (exit 3)."""
+    from passerelle.precursors.service import licences
+
+    data = _read(file)
+    with _session() as (node, session):
+        result = licences.import_file(session, node, _principal(), f"licences:{file}", data)
+    for r in result.rejected:
+        typer.echo(f"line {r.line}, {r.field}: {r.reason}", err=True)
+    if rejects:
+        from passerelle.csvsafe import SafeWriter
+
+        with open(rejects, "w", encoding="utf-8", newline="") as handle:
+            writer = SafeWriter(handle, ("line", "field", "reason"), numeric=("line",))
+            writer.writerows((r.line, r.field, r.reason) for r in result.rejected)
+    typer.echo(
+        f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{len(result.rejected)} rejected (quarantined)"
+    )
+    if result.rejected:
+        raise typer.Exit(3)
+
+
 @licence_app.command("revoke")
 def licence_revoke(country: str, number: str) -> None:
     """Revoke a licence: checks citing it are no longer allowed."""

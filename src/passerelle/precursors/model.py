@@ -81,6 +81,16 @@ class Watched(Base):
     added_by: Mapped[str] = mapped_column(String(120))
 
 
+class WatchVersion(Base):
+    """One row counting changes of the watched persons: a node's in-memory screening index
+    compares it (a primary-key read) instead of counting the whole table."""
+
+    __tablename__ = "precursors_watch_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Transaction(Base):
     """One checked sale with its decision and the art. 8 verification record."""
 

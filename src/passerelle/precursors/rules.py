@@ -33,8 +33,18 @@ class Substance:
 
 _A1 = f"{REG} Annex I"
 _A2 = f"{REG} Annex II"
+#: Where the tables below were checked, and when. The CN codes are those of the Regulation's
+#: annexes (Implementing Regulation (EU) 2017/1925); later amendments of the Combined
+#: Nomenclature (Annex I to Regulation (EEC) No 2658/87) may renumber them (the annexes'
+#: own footnote says to consult them).
+ANNEX_CHECKED = (
+    "checked 2026-12-03 against the consolidated text of Regulation (EU) 2019/1148 "
+    "(CELEX 02019R1148-20190711, Annexes I and II as reproduced from EUR-Lex) and the "
+    "project's reference/precursors.md"
+)
 
-#: Annex I: restricted explosives precursors (facts: reference/precursors.md).
+#: Annex I: restricted explosives precursors: CAS, limit values, licence upper limits and CN
+#: codes checked (see ANNEX_CHECKED).
 ANNEX_I: tuple[Substance, ...] = (
     Substance("nitric acid", "7697-37-2", "I", 3.0, 10.0, "ex 2808 00 00", "ex 3824 99 96", _A1),
     Substance(
@@ -76,7 +86,9 @@ ANNEX_I: tuple[Substance, ...] = (
 
 _POWDER = "only as a powder of particle size < 200 µm and ≥ 70 % w/w of the metal"
 
-#: Annex II: reportable explosives precursors. CN codes as recalled from Annex II — UNVERIFIED.
+#: Annex II: reportable explosives precursors: CAS and CN codes checked (see ANNEX_CHECKED).
+#: The annex gives magnesium powder no mixture code, and aluminium powder 7603 10 00 (pure)
+#: and ex 7603 20 00 (mixtures): an empty ``cn_mixture`` means the annex names none.
 ANNEX_II: tuple[Substance, ...] = (
     Substance("hexamine", "100-97-0", "II", None, None, "ex 2933 69 40", "ex 3824 99 93", _A2),
     Substance("acetone", "67-64-1", "II", None, None, "2914 11 00", "ex 3824 99 92", _A2),
@@ -104,7 +116,7 @@ ANNEX_II: tuple[Substance, ...] = (
         None,
         None,
         "ex 8104 30 00",
-        "ex 3824 99 96",
+        "",
         _A2,
         _POWDER,
     ),
@@ -124,8 +136,8 @@ ANNEX_II: tuple[Substance, ...] = (
         "II",
         None,
         None,
-        "ex 7603 10 00",
-        "ex 3824 99 96",
+        "7603 10 00",
+        "ex 7603 20 00",
         _A2,
         _POWDER,
     ),
@@ -155,8 +167,10 @@ class Regime:
 
 
 #: Default regimes; each node may override them with PASSERELLE_PRECURSORS_REGIMES.
-#: UNVERIFIED: the actual choices of each Member State under art. 5(3) must be confirmed with
-#: the national authority (the Commission publishes the list of licensing regimes).
+#: Art. 5(3)-(5) checked 2026-12-03 (a Member State MAY keep a licensing regime, notifies it,
+#: and the Commission publishes the list of notified measures). Which regime Belgium and France
+#: actually chose, their licensing authorities and contact points stay UNVERIFIED: no national
+#: text or the Commission's list was available to check them against.
 REGIMES: dict[str, Regime] = {
     "BE": Regime(
         "BE",
@@ -190,6 +204,19 @@ REPORT_RETENTION_SOURCE = "Directive (EU) 2016/680 art. 5 (national time limit �
 #: Purchase notices from peers serve only the pattern window.
 NOTICE_RETENTION = timedelta(days=30)
 NOTICE_SOURCE = f"{REG} art. 9 and recital 25; Framework Decision 2006/960/JHA art. 8 (purpose)"
+#: A licence leaves the register 18 months after it expired or was revoked: the art. 8 records
+#: citing it (kept 18 months) can be verified until then. The period is this node's policy
+#: (storage limitation), not a figure of the Regulation — UNVERIFIED with each authority.
+LICENCE_RETENTION = timedelta(days=548)
+LICENCE_SOURCE = (
+    f"{REG} art. 6 (licences) and art. 8(4) (18 months); Regulation (EU) 2016/679 art. 5(1)(e) "
+    "(period: node policy, UNVERIFIED)"
+)
+#: A watched person is dropped three years after being added unless added again (review).
+WATCHED_RETENTION = timedelta(days=3 * 365)
+WATCHED_SOURCE = (
+    "Directive (EU) 2016/680 art. 5 (periodic review; national time limit — UNVERIFIED)"
+)
 QUARANTINE_RETENTION = timedelta(days=30)
 QUARANTINE_SOURCE = "Regulation (EU) 2016/679 art. 5(1)(e) (storage limitation)"
 

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from passerelle.identity import PersonRecord, compare, screen
@@ -103,46 +103,43 @@ def earlier_purchases(
     session: Session, key: str, since: datetime, until: datetime
 ) -> list[tuple[str, str, float, str, str, str, str, str]]:
     """(cas, place, kg, family, given, dob, document, reference) of purchases sharing the
-    customer's blocking key in the window, here and notified by peers (columns only: this
-    runs in every check)."""
+    customer's blocking key in the window, here and notified by peers: one round trip (a
+    UNION ALL of the two indexed look-ups), columns only, as this runs in every check."""
     t, n = Transaction, Notice
-    rows: list[tuple[str, str, float, str, str, str, str, str]] = []
+    here = select(
+        t.cas,
+        func.coalesce(func.nullif(t.city, ""), t.seller),
+        t.country,
+        t.quantity_kg,
+        t.family_name,
+        t.given_names,
+        t.date_of_birth,
+        t.document_number,
+        t.reference,
+    ).where(
+        t.identity_key == key,
+        t.occurred_at >= since,
+        t.occurred_at <= until,
+        t.decision != "refused",
+    )
+    peers = select(
+        n.cas,
+        n.city,
+        n.country,
+        n.quantity_kg,
+        n.family_name,
+        n.given_names,
+        n.date_of_birth,
+        n.document_number,
+        n.reference,
+    ).where(n.identity_key == key, n.occurred_at >= since, n.occurred_at <= until)
     with session.no_autoflush:
-        for cas, city, seller, country, kg, fam, given, dob, doc, ref in session.execute(
-            select(
-                t.cas,
-                t.city,
-                t.seller,
-                t.country,
-                t.quantity_kg,
-                t.family_name,
-                t.given_names,
-                t.date_of_birth,
-                t.document_number,
-                t.reference,
-            ).where(
-                t.identity_key == key,
-                t.occurred_at >= since,
-                t.occurred_at <= until,
-                t.decision != "refused",
+        return [
+            (cas, f"{place} ({country})", kg, fam, given, dob, doc, ref)
+            for cas, place, country, kg, fam, given, dob, doc, ref in session.execute(
+                union_all(here, peers)
             )
-        ):
-            rows.append((cas, f"{city or seller} ({country})", kg, fam, given, dob, doc, ref))
-        for cas, city, country, kg, fam, given, dob, doc, ref in session.execute(
-            select(
-                n.cas,
-                n.city,
-                n.country,
-                n.quantity_kg,
-                n.family_name,
-                n.given_names,
-                n.date_of_birth,
-                n.document_number,
-                n.reference,
-            ).where(n.identity_key == key, n.occurred_at >= since, n.occurred_at <= until)
-        ):
-            rows.append((cas, f"{city} ({country})", kg, fam, given, dob, doc, ref))
-    return rows
+        ]
 
 
 def screen_customer(
@@ -260,8 +257,7 @@ def check(
         decision=decision.decision,
         reasons=decision.reasons,
     )
-    session.add(row)
-    session.flush()
+    session.add(row)  # flushed with the report or the audit entry: one flush per check
     if decision.suspicious:
         reports.file_for_transaction(session, node, principal, row, details)
     if audited:
@@ -276,6 +272,8 @@ def check(
             outcome=decision.decision,
             details={"seller": seller.code},
         )
+    else:
+        session.flush()  # seeding: the next seeded sale sees this one
     ids: list[str] = []
     if notify and is_covered and res.cas in rules.combination_substances():
         from passerelle.precursors.service import exchange

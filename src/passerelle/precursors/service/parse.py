@@ -1,4 +1,5 @@
-"""Parsers of what sellers send: transaction JSON lines and catalogue CSV files.
+"""Parsers of what sellers send (transaction JSON lines, catalogue CSV files) and of the
+licence register's bulk file (CSV).
 
 Each parser yields, line by line, either the validated object or a typed error naming the
 line, the field and the reason; nothing is dropped silently. Unreadable input is quarantined
@@ -13,6 +14,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -21,16 +23,30 @@ from passerelle.errors import MalformedInput, PasserelleError, PayloadTooLarge, 
 from passerelle.node import Node
 from passerelle.precursors import rules
 from passerelle.precursors.model import Quarantine
-from passerelle.precursors.schemas import ProductRow, TransactionIn
+from passerelle.precursors.schemas import LicenceIn, ProductRow, TransactionIn
 
 CATALOGUE_COLUMNS = ("sku", "trade_name", "synonyms", "cas", "concentration", "particle_um")
+#: Columns of a licence file; given_names, date_of_birth and document_number may be left out.
+LICENCE_COLUMNS = (
+    "country",
+    "number",
+    "family_name",
+    "substances",
+    "max_concentration",
+    "valid_from",
+    "valid_until",
+    "given_names",
+    "date_of_birth",
+    "document_number",
+)
+LICENCE_REQUIRED = LICENCE_COLUMNS[:7]
 
 
 @dataclass(frozen=True)
 class Line:
     number: int
     raw: bytes
-    value: TransactionIn | ProductRow | None = None
+    value: TransactionIn | ProductRow | LicenceIn | None = None
     error: PasserelleError | None = None
 
 
@@ -72,45 +88,56 @@ def transaction_lines(data: bytes) -> Iterator[Line]:
             yield Line(number, raw, error=exc)
 
 
-def catalogue_rows(data: bytes) -> Iterator[Line]:
-    """Rows of a catalogue CSV (header: sku, trade_name, synonyms, cas, concentration and
-    optionally particle_um; synonyms separated by ``|``)."""
+def _csv_rows(
+    data: bytes, required: tuple[str, ...]
+) -> Iterator[tuple[int, bytes, dict[str, str] | PasserelleError]]:
+    """(line number, raw cells, the row by column name or its error) of a CSV file with a
+    header naming at least ``required``; a file-level error ends the iteration."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        yield Line(1, data[:200], error=MalformedInput(f"the file is not UTF-8: {exc}"))
+        yield 1, data[:200], MalformedInput(f"the file is not UTF-8: {exc}")
         return
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except (StopIteration, csv.Error):
-        yield Line(1, data[:200], error=MalformedInput("the file has no header row"))
+        yield 1, data[:200], MalformedInput("the file has no header row")
         return
-    missing = [c for c in CATALOGUE_COLUMNS[:5] if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
-        yield Line(1, data[:200], error=MalformedInput(f"missing columns: {', '.join(missing)}"))
+        yield 1, data[:200], MalformedInput(f"missing columns: {', '.join(missing)}")
         return
     number = 1
     while True:
         number += 1
+        if number > rules.MAX_FILE_LINES + 1:
+            yield number, b"", PayloadTooLarge("too many lines in one file")
+            return
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Line(number, b"", error=MalformedInput(f"line {number}: {exc}"))
+            yield number, b"", MalformedInput(f"line {number}: {exc}")
             return
-        raw = ",".join(cells).encode()
+        raw = ",".join(cells).encode()[: rules.MAX_LINE_BYTES]
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            yield Line(
-                number,
-                raw,
-                error=MalformedInput(f"line {number}: {len(cells)} cells, {len(header)} expected"),
-            )
+            problem = f"line {number}: {len(cells)} cells, {len(header)} expected"
+            yield number, raw, MalformedInput(problem, field="line", reason="wrong cell count")
             continue
-        row = dict(zip(header, (c.strip() for c in cells), strict=True))
+        yield number, raw, dict(zip(header, (c.strip() for c in cells), strict=True))
+
+
+def catalogue_rows(data: bytes) -> Iterator[Line]:
+    """Rows of a catalogue CSV (header: sku, trade_name, synonyms, cas, concentration and
+    optionally particle_um; synonyms separated by ``|``)."""
+    for number, raw, row in _csv_rows(data, CATALOGUE_COLUMNS[:5]):
+        if isinstance(row, PasserelleError):
+            yield Line(number, raw, error=row)
+            continue
         try:
             value = ProductRow(
                 sku=row["sku"],
@@ -129,6 +156,63 @@ def catalogue_rows(data: bytes) -> Iterator[Line]:
             )
             continue
         yield Line(number, raw, value=value)
+
+
+def _when(text: str, field: str, *, end_of_day: bool) -> datetime:
+    """An ISO date (the whole day counts) or date-time (UTC when no offset is given)."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"{field}: {text[:40]!r} is not a date (YYYY-MM-DD)",
+            field=field,
+            reason="not a date",
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def licence_rows(data: bytes) -> Iterator[Line]:
+    """Rows of a licence register file (CSV; header: country, number, family_name, substances
+    (CAS numbers separated by ``|``), max_concentration, valid_from, valid_until and optionally
+    given_names, date_of_birth, document_number). Each row is a :class:`LicenceIn` or a typed
+    error naming the line, the field and the reason."""
+    for number, raw, row in _csv_rows(data, LICENCE_REQUIRED):
+        if isinstance(row, PasserelleError):
+            yield Line(number, raw, error=row)
+            continue
+        try:
+            value = LicenceIn.model_validate(
+                {
+                    "country": row["country"].upper(),
+                    "number": row["number"],
+                    "family_name": row["family_name"],
+                    "given_names": row.get("given_names", ""),
+                    "date_of_birth": row.get("date_of_birth", ""),
+                    "document_number": row.get("document_number", ""),
+                    "substances": [c.strip() for c in row["substances"].split("|") if c.strip()],
+                    "max_concentration": row["max_concentration"],
+                    "valid_from": _when(row["valid_from"], "valid_from", end_of_day=False),
+                    "valid_until": _when(row["valid_until"], "valid_until", end_of_day=True),
+                }
+            )
+        except ValidationFailed as exc:
+            yield Line(number, raw, error=_at_line(number, exc))
+            continue
+        except ValidationError as exc:
+            field, reason = _problem(exc)
+            if field == "line":  # a check across fields: name the field it is about
+                field = "valid_until" if "valid_until" in reason else "substances"
+            problem = f"line {number}, {field}: {reason}"
+            yield Line(number, raw, error=ValidationFailed(problem, field=field, reason=reason))
+            continue
+        yield Line(number, raw, value=value)
+
+
+def _at_line(number: int, exc: ValidationFailed) -> ValidationFailed:
+    return ValidationFailed(f"line {number}, {exc.message}", **exc.details)
 
 
 def quarantine(session: Session, node: Node, source: str, line: Line) -> Quarantine:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from passerelle.precursors import rules
-from passerelle.precursors.model import Notice, Pattern, Quarantine, Report, Transaction
+from passerelle.precursors.model import (
+    Licence,
+    Notice,
+    Pattern,
+    Quarantine,
+    Report,
+    Transaction,
+    Watched,
+)
 from passerelle.privacy.retention import RetentionRule
 
 
@@ -39,6 +47,20 @@ def _notices(session: Session, cutoff: datetime) -> int:
 
 def _quarantine(session: Session, cutoff: datetime) -> int:
     return _count(session.execute(delete(Quarantine).where(Quarantine.received_at < cutoff)))
+
+
+def _licences(session: Session, cutoff: datetime) -> int:
+    gone = or_(Licence.valid_until < cutoff, Licence.revoked_at < cutoff)
+    return _count(session.execute(delete(Licence).where(gone)))
+
+
+def _watched(session: Session, cutoff: datetime) -> int:
+    from passerelle.precursors.service.registers import bump_watch_version
+
+    deleted = _count(session.execute(delete(Watched).where(Watched.added_at < cutoff)))
+    if deleted:
+        bump_watch_version(session)  # every node's screening index rebuilds without them
+    return deleted
 
 
 def retention_rules() -> list[RetentionRule]:
@@ -72,6 +94,20 @@ def retention_rules() -> list[RetentionRule]:
             rules.NOTICE_SOURCE,
             delete_after=rules.NOTICE_RETENTION,
             delete=_notices,
+        ),
+        RetentionRule(
+            "precursors.licence",
+            "Licences leave the register 18 months after they expired or were revoked.",
+            rules.LICENCE_SOURCE,
+            delete_after=rules.LICENCE_RETENTION,
+            delete=_licences,
+        ),
+        RetentionRule(
+            "precursors.watched",
+            "Watched persons are removed three years after they were added.",
+            rules.WATCHED_SOURCE,
+            delete_after=rules.WATCHED_RETENTION,
+            delete=_watched,
         ),
         RetentionRule(
             "precursors.quarantine",
