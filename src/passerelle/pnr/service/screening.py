@@ -39,6 +39,8 @@ class Candidate:
     score: float
     explanation: dict[str, Any]
     fingerprint: str
+    #: The node owning the matched watchlist entry (``ListedMatch.owner``).
+    owner: str | None = None
 
 
 def _fingerprint(*parts: object) -> str:
@@ -88,6 +90,7 @@ class Screener:
                             match.score,
                             match.explanation.to_dict(),
                             _fingerprint("w", listed.list_name, match.entry_id, *identity),
+                            listed.owner,
                         ),
                     )
                 )
@@ -149,6 +152,7 @@ class Screener:
                     kind=cand.kind,
                     list_name=cand.list_name,
                     entry_id=cand.entry_id,
+                    entry_owner=cand.owner,
                     criterion_version=cand.criterion_version,
                     score=cand.score,
                     explanation=text,
