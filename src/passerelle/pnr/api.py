@@ -184,20 +184,7 @@ def save_criterion(
     principal: Principal = require("supervisor"),
 ) -> schemas.CriterionOut:
     """Validate and store a new version of a criterion (refused on forbidden attributes)."""
-    node = node_of(request)
-    row = criteria.save_criterion(
-        session, author=principal.name, now=node.clock.now(), **body.model_dump()
-    )
-    node.audit(
-        session,
-        audit.Actor(principal.name, principal.agency),
-        action="write",
-        object_type="pnr.criterion",
-        object_id=f"{row.code}:v{row.version}",
-        purpose="pre-determined criteria",
-        legal_basis=rules.CRITERIA_SOURCE,
-        details={"expression": row.expression, "review_by": row.review_by.isoformat()},
-    )
+    row = criteria.save_audited(session, node_of(request), principal, **body.model_dump())
     return _criterion_out(row)
 
 
