@@ -108,7 +108,7 @@ def list_journeys(
     session: DbSession, mode: str | None = None, principal: Principal = require(*OVERSIGHT)
 ) -> list[schemas.JourneyOut]:
     """Flights and trains with booking, passenger and hit counts (no personal data)."""
-    return [schemas.JourneyOut(**asdict(j)) for j in views.journeys(session, mode=mode)]
+    return views.journeys(session, mode=mode)
 
 
 @router.get("/bookings/{booking_id}")
