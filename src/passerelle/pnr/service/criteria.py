@@ -27,7 +27,7 @@ from passerelle.errors import NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Criterion
-from passerelle.pnr.normalised import Booking
+from passerelle.pnr.normalised import ParsedBooking
 from passerelle.pnr.service.records import parse_time, short_station
 from passerelle.privacy import Actor, Principal
 
@@ -206,7 +206,7 @@ def compile_expression(code: str, version: int, title: str, text: str) -> Compil
     return CompiledCriterion(code, version, title, _conditions(tokens), _conditions(against))
 
 
-def booking_facts(booking: Booking) -> tuple[Facts, list[Facts]]:
+def booking_facts(booking: ParsedBooking) -> tuple[Facts, list[Facts]]:
     """Booking-level facts and, per traveller, the facts that differ by traveller."""
     journey = booking.journey
     legs = booking.legs

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from passerelle.identity.watchlists import NodeWatchlists
 from passerelle.pnr import rules
 from passerelle.pnr.model import Hit
-from passerelle.pnr.normalised import Booking
+from passerelle.pnr.normalised import ParsedBooking
 from passerelle.pnr.service.criteria import CompiledCriterion, booking_facts
 from passerelle.pnr.service.records import person_record
 from passerelle.privacy.crypto import FieldCipher
@@ -61,7 +61,7 @@ class Screener:
     excluded: int = 0
     _pending: list[tuple[str, Candidate]] = field(default_factory=list)
 
-    def screen(self, key: str, booking: Booking, passengers: list[dict[str, Any]]) -> None:
+    def screen(self, key: str, booking: ParsedBooking, passengers: list[dict[str, Any]]) -> None:
         """Collect the candidates of one booking (stored by :meth:`store`)."""
         for index, pax in enumerate(passengers):
             record = person_record(f"{key}#{index}", pax)
