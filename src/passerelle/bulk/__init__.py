@@ -8,7 +8,7 @@ from its last finished partition. Domains build their own jobs on these pieces (
 comparison is :mod:`passerelle.dna.bulk_compare`); ``bulk`` itself names no domain.
 """
 
-from passerelle.bulk.engine import ENGINES, BatchFn, BulkEngine, check_engine, open_engine
+from passerelle.bulk.engine import ENGINES, BatchFn, BulkEngine, Engine, check_engine, open_engine
 from passerelle.bulk.jobs import (
     DEFAULT_PARTITION_ROWS,
     JobDir,
@@ -25,6 +25,7 @@ __all__ = [
     "ENGINES",
     "BatchFn",
     "BulkEngine",
+    "Engine",
     "JobDir",
     "JobProgress",
     "JobReport",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from passerelle.bulk import ENGINES
 from passerelle.dna import csvio, rules, service
 from passerelle.dna.index import ProfileIndex
 from passerelle.dna.profiles import Profile
@@ -21,7 +22,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ENGINES = ("memory", "duckdb", "spark")
 _QUALITY_NAMES = {1: "exact", 2: "wildcard", 3: "microvariant", 4: "near match"}
 
 
