@@ -236,7 +236,9 @@ def test_the_rules_catch_what_they_should() -> None:
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.alerts")) is not None
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.web.console")) is not None
     assert violation(Import(f, 1, "passerelle.bulk.jobs", "passerelle.identity.mrz")) is not None
-    assert violation(Import(f, 1, "passerelle.cli.core", "passerelle.dna.store")) is not None
+    assert (
+        violation(Import(f, 1, "passerelle.cli.core", "passerelle.dna.service.store")) is not None
+    )
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.kit._x")) is not None
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.identity")) is None
     assert violation(Import(f, 1, "passerelle.node", "passerelle.domains")) is None

@@ -430,7 +430,7 @@ NOT_PARSERS = {
     "passerelle.crisis.service.feeds:import_bytes": "stores what cap.parse (listed) read",
     "passerelle.crisis.service.feeds:import_document": "stores what cap.parse (listed) read",
     "passerelle.crisis.service.feeds:import_many": "stores what cap.parse (listed) read",
-    "passerelle.dna.retention:load_terms": "the operator's own terms file, read at start-up",
+    "passerelle.dna.service.retention:load_terms": "the operator's terms file, read at start-up",
     "passerelle.federation.api_sharing:read_approval": "route: reads one outgoing message by id",
     "passerelle.federation.approvals:read": "reads one outgoing message row by id (audited)",
     "passerelle.precursors.service.registers:load_catalogue": "stores rows the catalogue "

@@ -75,7 +75,7 @@ def import_(
     report. Exit 2 when nothing was importable."""
     import getpass
 
-    from passerelle.dna import store
+    from passerelle.dna.service import store
     from passerelle.node import open_node
     from passerelle.settings import get_settings
 
@@ -165,7 +165,7 @@ def _search_node(
 ) -> None:
     import getpass
 
-    from passerelle.dna import store
+    from passerelle.dna.service import store
     from passerelle.node import open_node
     from passerelle.settings import get_settings
 
