@@ -8,13 +8,15 @@ Rerunning an interrupted command resumes it. Other packages add their own jobs a
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 
 from passerelle import domains
-from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, screen_job
+from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, JobReport, screen_job
 from passerelle.bulk.progress import JobProgress
 from passerelle.identity import rules as identity_rules
 from passerelle.identity.csvio import rejects_path
@@ -35,6 +37,17 @@ _STRICT_HELP = (
 JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
 
 
+def run_with_progress(
+    job: Callable[..., JobReport], *args: Any, **options: Any
+) -> tuple[JobReport, Console]:
+    """Run a bulk job (``screen_job``, a domain's job) with a progress bar on stderr and this
+    node's settings; returns its report and the console to print the outcome on."""
+    console = Console(stderr=True)
+    with JobProgress(console) as progress:
+        report = job(*args, settings=get_settings(), progress=progress, **options)
+    return report, console
+
+
 def run_screen(
     watchlist: Path,
     records: Path,
@@ -51,22 +64,11 @@ def run_screen(
 
     Ends with exit code 3 (a warning) when input rows had problems: they are listed in the
     rejects report beside ``out``; ``strict`` refuses the run on the first one instead."""
-    console = Console(stderr=True)
-    with JobProgress(console) as progress:
-        report = screen_job(
-            watchlist,
-            records,
-            out,
-            threshold=threshold,
-            engine=engine,
-            settings=get_settings(),
-            job_dir=job_dir,
-            partition_rows=partition_rows,
-            progress=progress,
-            keep_job=keep_job,
-            workers=workers,
-            strict=strict,
-        )
+    report, console = run_with_progress(
+        screen_job, watchlist, records, out, threshold=threshold, engine=engine,
+        job_dir=job_dir, partition_rows=partition_rows, keep_job=keep_job, workers=workers,
+        strict=strict,
+    )  # fmt: skip
     console.print(f"{report.rows} hit(s) at threshold {threshold} written to {out}")
     if report.rejects:
         console.print(f"warning: {report.rejects} row problem(s) listed in {rejects_path(out)}")
@@ -134,4 +136,4 @@ def _add_plugged_commands() -> None:
 
 _add_plugged_commands()
 
-__all__ = ["ENGINE_HELP", "JOB_HELP", "WORKERS_HELP", "app", "run_screen"]
+__all__ = ["ENGINE_HELP", "JOB_HELP", "WORKERS_HELP", "app", "run_screen", "run_with_progress"]
