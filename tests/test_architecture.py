@@ -94,11 +94,13 @@ INTERNAL: dict[str, frozenset[str]] = {
     "bulk": frozenset(
         {
             "blocking",
+            "cli",
             "duckdb_engine",
             "engine",
             "jobs",
             "migrations",
             "model",
+            "options",
             "people",
             "plugin",
             "progress",

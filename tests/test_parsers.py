@@ -327,9 +327,13 @@ PARSERS: list[Parser] = [
     ),
     # dna
     Parser("passerelle.dna.csvio:read_rows", mutated([DNA_CSV]), (Malformed,)),
-    Parser("passerelle.dna.service:load_profiles", files(".csv", [DNA_CSV]), (Malformed, Invalid)),
     Parser(
-        "passerelle.dna.service:import_profiles",
+        "passerelle.dna.service.search:load_profiles",
+        files(".csv", [DNA_CSV]),
+        (Malformed, Invalid),
+    ),
+    Parser(
+        "passerelle.dna.service.search:import_profiles",
         st.lists(
             st.dictionaries(
                 st.sampled_from(

@@ -18,11 +18,15 @@ from passerelle.bulk.jobs import (
     screen_job,
     write_atomic,
 )
+from passerelle.bulk.options import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
 from passerelle.bulk.progress import JobProgress
 
 __all__ = [
     "DEFAULT_PARTITION_ROWS",
     "ENGINES",
+    "ENGINE_HELP",
+    "JOB_HELP",
+    "WORKERS_HELP",
     "BatchFn",
     "BulkEngine",
     "Engine",
@@ -33,6 +37,7 @@ __all__ = [
     "default_job_dir",
     "open_engine",
     "run_partitions",
+    "run_with_progress",
     "screen_job",
     "write_atomic",
 ]

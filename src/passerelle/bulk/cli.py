@@ -8,16 +8,13 @@ Rerunning an interrupted command resumes it. Other packages add their own jobs a
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
-from rich.console import Console
 
 from passerelle import domains
-from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, JobReport, screen_job
-from passerelle.bulk.progress import JobProgress
+from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, screen_job
+from passerelle.bulk.options import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
 from passerelle.identity import rules as identity_rules
 from passerelle.identity.csvio import rejects_path
 from passerelle.settings import get_settings
@@ -28,24 +25,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ENGINE_HELP = "memory, duckdb or spark (default: PASSERELLE_BULK_ENGINE)."
-WORKERS_HELP = "Processes the duckdb engine scores in (spark uses its cores)."
 _STRICT_HELP = (
     "Refuse the run on the first unreadable row (default: screen it with the unusable part "
     "unknown, list it in OUT.rejects.csv and exit with code 3)."
 )
-JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
-
-
-def run_with_progress(
-    job: Callable[..., JobReport], *args: Any, **options: Any
-) -> tuple[JobReport, Console]:
-    """Run a bulk job (``screen_job``, a domain's job) with a progress bar on stderr and this
-    node's settings; returns its report and the console to print the outcome on."""
-    console = Console(stderr=True)
-    with JobProgress(console) as progress:
-        report = job(*args, settings=get_settings(), progress=progress, **options)
-    return report, console
 
 
 def run_screen(
@@ -136,4 +119,4 @@ def _add_plugged_commands() -> None:
 
 _add_plugged_commands()
 
-__all__ = ["ENGINE_HELP", "JOB_HELP", "WORKERS_HELP", "app", "run_screen", "run_with_progress"]
+__all__ = ["app", "run_screen"]

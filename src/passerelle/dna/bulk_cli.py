@@ -11,8 +11,13 @@ from pathlib import Path
 
 import typer
 
-from passerelle.bulk import DEFAULT_PARTITION_ROWS
-from passerelle.bulk.cli import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
+from passerelle.bulk import (
+    DEFAULT_PARTITION_ROWS,
+    ENGINE_HELP,
+    JOB_HELP,
+    WORKERS_HELP,
+    run_with_progress,
+)
 from passerelle.dna.bulk_compare import compare_job
 from passerelle.settings import get_settings
 
