@@ -94,11 +94,13 @@ INTERNAL: dict[str, frozenset[str]] = {
     "bulk": frozenset(
         {
             "blocking",
+            "cli",
             "duckdb_engine",
             "engine",
             "jobs",
             "migrations",
             "model",
+            "options",
             "people",
             "plugin",
             "progress",
@@ -236,7 +238,9 @@ def test_the_rules_catch_what_they_should() -> None:
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.alerts")) is not None
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.web.console")) is not None
     assert violation(Import(f, 1, "passerelle.bulk.jobs", "passerelle.identity.mrz")) is not None
-    assert violation(Import(f, 1, "passerelle.cli.core", "passerelle.dna.store")) is not None
+    assert (
+        violation(Import(f, 1, "passerelle.cli.core", "passerelle.dna.service.store")) is not None
+    )
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.kit._x")) is not None
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.identity")) is None
     assert violation(Import(f, 1, "passerelle.node", "passerelle.domains")) is None
@@ -265,3 +269,73 @@ def test_the_node_does_not_import_the_web_framework() -> None:
         n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
     }
     assert not {m for m in modules if m.split(".")[0] in {"fastapi", "starlette"}}
+
+
+def _state_keys(path: Path) -> list[tuple[int, str | None]]:
+    """Keys this file uses on a node's ``state`` (``node.state[...]``, ``state.get(...)``…):
+    the string, or None when it is not a constant of the module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {
+        t.id: n.value.value
+        for n in tree.body
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+        for t in n.targets
+        if isinstance(t, ast.Name) and isinstance(n.value.value, str)
+    }
+
+    def is_state(e: ast.expr) -> bool:
+        if isinstance(e, ast.BoolOp):  # ``(state or {}).get(...)``
+            return is_state(e.values[0])
+        if isinstance(e, ast.Name):
+            return e.id == "state"
+        return (
+            isinstance(e, ast.Attribute)
+            and e.attr == "state"
+            and not (isinstance(e.value, ast.Name) and e.value.id in {"request", "app"})
+            and not (isinstance(e.value, ast.Attribute) and e.value.attr == "app")
+        )
+
+    def key(e: ast.expr) -> str | None:
+        if isinstance(e, ast.Constant) and isinstance(e.value, str):
+            return e.value
+        if isinstance(e, ast.Name):
+            return constants.get(e.id)
+        if isinstance(e, ast.JoinedStr) and e.values:
+            return (
+                key(e.values[0])
+                if not isinstance(e.values[0], ast.Constant)
+                else key(ast.Constant(str(e.values[0].value)))
+            )
+        if isinstance(e, ast.FormattedValue):
+            return key(e.value)
+        return None
+
+    found: list[tuple[int, str | None, ast.expr]] = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Subscript) and is_state(n.value):
+            found.append((n.lineno, key(n.slice), n.value))
+        elif (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in {"get", "setdefault", "pop"}
+            and is_state(n.func.value)
+            and n.args
+        ):
+            found.append((n.lineno, key(n.args[0]), n.func.value))
+    # A plain variable called ``state`` counts only with a string key (not an array index).
+    return [(line, k) for line, k, on in found if k is not None or isinstance(on, ast.Attribute)]
+
+
+def test_node_state_keys_belong_to_the_package_using_them() -> None:
+    """``Node.state`` is per package: a package reads another's live state only through the
+    typed accessor the owner exports (e.g. ``identity.watchlists.node_watchlists``)."""
+    broken = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        owner = unit_of(module_name(path))
+        for line, found in _state_keys(path):
+            where = f"{path.relative_to(ROOT)}:{line}"
+            if found is None:
+                broken.append(f"{where}: state key is not a string constant of this module")
+            elif found.split(".")[0] != owner:
+                broken.append(f"{where}: {owner} uses {found!r}, another package's state")
+    assert not broken, "\n".join(broken)

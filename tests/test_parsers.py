@@ -337,9 +337,13 @@ PARSERS: list[Parser] = [
     ),
     # dna
     Parser("passerelle.dna.csvio:read_rows", mutated([DNA_CSV]), (Malformed,)),
-    Parser("passerelle.dna.service:load_profiles", files(".csv", [DNA_CSV]), (Malformed, Invalid)),
     Parser(
-        "passerelle.dna.service:import_profiles",
+        "passerelle.dna.service.search:load_profiles",
+        files(".csv", [DNA_CSV]),
+        (Malformed, Invalid),
+    ),
+    Parser(
+        "passerelle.dna.service.search:import_profiles",
         st.lists(
             st.dictionaries(
                 st.sampled_from(
@@ -440,7 +444,7 @@ NOT_PARSERS = {
     "passerelle.crisis.service.feeds:import_bytes": "stores what cap.parse (listed) read",
     "passerelle.crisis.service.feeds:import_document": "stores what cap.parse (listed) read",
     "passerelle.crisis.service.feeds:import_many": "stores what cap.parse (listed) read",
-    "passerelle.dna.retention:load_terms": "the operator's own terms file, read at start-up",
+    "passerelle.dna.service.retention:load_terms": "the operator's terms file, read at start-up",
     "passerelle.federation.api_sharing:read_approval": "route: reads one outgoing message by id",
     "passerelle.federation.approvals:read": "reads one outgoing message row by id (audited)",
     "passerelle.precursors.service.registers:load_catalogue": "stores rows the catalogue "

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from passerelle.federation import keys, rules, signatures
-from passerelle.federation.model import Answer, Message, Reference, Request
+from passerelle.federation.model import Answer, FollowupRequest, Message, Reference
 from passerelle.privacy.model import AuditEntry
 from tests.conftest import START
 from tests.federation.conftest import Net
@@ -282,7 +282,9 @@ def test_a_followup_request_id_must_be_a_uuid_and_cannot_take_another_peers(net:
     assert reused.status_code == 409
     assert reused.json()["error"] == "conflict"  # not mistaken for a replay of BE's message
     with net.nodes["FR"].session() as session:
-        rows = session.scalars(select(Request).where(Request.direction == "in")).all()
+        rows = session.scalars(
+            select(FollowupRequest).where(FollowupRequest.direction == "in")
+        ).all()
     assert [(r.request_id, r.peer) for r in rows] == [(taken, "ES")]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from passerelle.errors import ValidationFailed
 from passerelle.federation import bodies, delivery, dispatch, kinds, outbox
 from passerelle.federation import envelope as env
-from passerelle.federation.model import Answer, Message, Reference, Request
+from passerelle.federation.model import Answer, FollowupRequest, Message, Reference
 from passerelle.federation.schemas import Envelope, Handling
 from passerelle.node import Node
 from passerelle.privacy import audit
@@ -534,7 +534,9 @@ def test_followup_to_a_peer_that_is_down_is_delivered_when_it_returns(any_net: N
     assert queued["status"] == "queued"
     assert incoming == [queued["id"]]
     with any_net.nodes["FR"].session() as session:
-        row = session.scalars(select(Request).where(Request.direction == "out")).one()
+        row = session.scalars(
+            select(FollowupRequest).where(FollowupRequest.direction == "out")
+        ).one()
         assert row.status == "pending"
         msg = session.scalars(select(Message).where(Message.type == "followup.request")).one()
         assert (msg.status, msg.attempts) == ("delivered", 3)

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from passerelle.federation import demo, keys, rules, signatures
-from passerelle.federation.model import Message, Request
+from passerelle.federation.model import FollowupRequest, Message
 from tests.federation.processes import Proc, prepare
 
 pytestmark = pytest.mark.slow
@@ -130,8 +130,8 @@ def test_down_peer_and_killed_node_lose_nothing_and_duplicate_nothing(
     be.start()
     be.wait_healthy()
     # Kill FR (SIGKILL: no clean-up) as soon as BE starts receiving its messages.
-    in_be = Request.direction == "in"
-    wait_for("first delivery to BE", lambda: _count(be, Request, in_be) >= 1)
+    in_be = FollowupRequest.direction == "in"
+    wait_for("first delivery to BE", lambda: _count(be, FollowupRequest, in_be) >= 1)
     fr.stop(signal.SIGKILL)
     fr.start()
     fr.wait_healthy()
@@ -147,7 +147,15 @@ def test_down_peer_and_killed_node_lose_nothing_and_duplicate_nothing(
     assert sorted(i["id"] for i in incoming) == sorted(ids)  # each exactly once
     wait_for(
         "acknowledgements recorded on FR",
-        lambda: _count(fr, Request, Request.direction == "out", Request.status == "pending") == 8,
+        lambda: (
+            _count(
+                fr,
+                FollowupRequest,
+                FollowupRequest.direction == "out",
+                FollowupRequest.status == "pending",
+            )
+            == 8
+        ),
     )
 
     # The decision travels back even though FR is down when BE approves.

@@ -7,12 +7,12 @@ import passerelle.pnr
 
 def test_public_names_are_pinned() -> None:
     assert sorted(passerelle.pnr.__all__) == [
-        "Booking",
         "DropReport",
         "EdifactError",
         "NotEdifact",
         "OsdmError",
         "ParseResult",
+        "ParsedBooking",
         "Passenger",
         "QuarantinedItem",
         "parse_file",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from passerelle.pnr import rules
 from passerelle.pnr.normalised import (
     FIELD_ITEMS,
-    Booking,
     HistoryEntry,
+    ParsedBooking,
     Passenger,
     SpecialService,
     sanitise,
@@ -39,7 +39,7 @@ def test_sanitise_deletes_sensitive_items_and_reports_counts() -> None:
         ],
         remarks=["UMNR ACCOMPANIED TO GATE", "TRAVELS FOR HAJJ"],
     )
-    booking = Booking(
+    booking = ParsedBooking(
         "rail",
         "ABC123",
         passengers=[pax],

@@ -1,5 +1,5 @@
 """REST API of the alerts domain: /api/v1/alerts, /api/v1/alert-checks, /api/v1/alert-criteria
-(detainees, calendar and returnees: ``api_followup``). Routes are thin: parse, call a service,
+(detainees, calendar and returnees: ``api_detainees``). Routes are thin: parse, call a service,
 shape the answer. Acts that tell peers commit first, then send through federation."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.alerts import rules
-from passerelle.alerts.api_followup import back, calendar, prison
+from passerelle.alerts.api_detainees import back, calendar, prison
 from passerelle.alerts.model import Alert, CatalogueVersion
 from passerelle.alerts.schemas import (
     AlertIn,

@@ -8,7 +8,7 @@ from its last finished partition. Domains build their own jobs on these pieces (
 comparison is :mod:`passerelle.dna.bulk_compare`); ``bulk`` itself names no domain.
 """
 
-from passerelle.bulk.engine import ENGINES, BatchFn, BulkEngine, check_engine, open_engine
+from passerelle.bulk.engine import ENGINES, BatchFn, BulkEngine, Engine, check_engine, open_engine
 from passerelle.bulk.jobs import (
     DEFAULT_PARTITION_ROWS,
     JobDir,
@@ -18,13 +18,18 @@ from passerelle.bulk.jobs import (
     screen_job,
     write_atomic,
 )
+from passerelle.bulk.options import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
 from passerelle.bulk.progress import JobProgress
 
 __all__ = [
     "DEFAULT_PARTITION_ROWS",
     "ENGINES",
+    "ENGINE_HELP",
+    "JOB_HELP",
+    "WORKERS_HELP",
     "BatchFn",
     "BulkEngine",
+    "Engine",
     "JobDir",
     "JobProgress",
     "JobReport",
@@ -32,6 +37,7 @@ __all__ = [
     "default_job_dir",
     "open_engine",
     "run_partitions",
+    "run_with_progress",
     "screen_job",
     "write_atomic",
 ]

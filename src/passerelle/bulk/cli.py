@@ -11,11 +11,10 @@ import importlib
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from passerelle import domains
 from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, screen_job
-from passerelle.bulk.progress import JobProgress
+from passerelle.bulk.options import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
 from passerelle.identity import rules as identity_rules
 from passerelle.identity.csvio import rejects_path
 from passerelle.settings import get_settings
@@ -26,13 +25,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ENGINE_HELP = "memory, duckdb or spark (default: PASSERELLE_BULK_ENGINE)."
-WORKERS_HELP = "Processes the duckdb engine scores in (spark uses its cores)."
 _STRICT_HELP = (
     "Refuse the run on the first unreadable row (default: screen it with the unusable part "
     "unknown, list it in OUT.rejects.csv and exit with code 3)."
 )
-JOB_HELP = "Job state directory (default: .<out>.job beside the output); rerun to resume."
 
 
 def run_screen(
@@ -51,22 +47,11 @@ def run_screen(
 
     Ends with exit code 3 (a warning) when input rows had problems: they are listed in the
     rejects report beside ``out``; ``strict`` refuses the run on the first one instead."""
-    console = Console(stderr=True)
-    with JobProgress(console) as progress:
-        report = screen_job(
-            watchlist,
-            records,
-            out,
-            threshold=threshold,
-            engine=engine,
-            settings=get_settings(),
-            job_dir=job_dir,
-            partition_rows=partition_rows,
-            progress=progress,
-            keep_job=keep_job,
-            workers=workers,
-            strict=strict,
-        )
+    report, console = run_with_progress(
+        screen_job, watchlist, records, out, threshold=threshold, engine=engine,
+        job_dir=job_dir, partition_rows=partition_rows, keep_job=keep_job, workers=workers,
+        strict=strict,
+    )  # fmt: skip
     console.print(f"{report.rows} hit(s) at threshold {threshold} written to {out}")
     if report.rejects:
         console.print(f"warning: {report.rejects} row problem(s) listed in {rejects_path(out)}")
@@ -134,4 +119,4 @@ def _add_plugged_commands() -> None:
 
 _add_plugged_commands()
 
-__all__ = ["ENGINE_HELP", "JOB_HELP", "WORKERS_HELP", "app", "run_screen"]
+__all__ = ["app", "run_screen"]

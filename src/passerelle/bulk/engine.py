@@ -11,6 +11,7 @@ runs the SQL on its executors and the batch functions through ``mapInArrow``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -22,8 +23,19 @@ from passerelle.settings import Settings
 #: A function from one Arrow record batch to another (scoring, key generation).
 BatchFn = Callable[[pa.RecordBatch], pa.RecordBatch]
 
-#: Engines a bulk job can run on; ``memory`` is the reference path of the identity/dna packages.
-ENGINES = ("memory", "duckdb", "spark")
+
+class Engine(StrEnum):
+    """Where a job runs: in memory (the identity/dna packages' reference path) or as a bulk job.
+
+    The one list of engine names (``--engine`` of ``screen``, ``dna compare`` and ``bulk``)."""
+
+    memory = "memory"
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+#: Engines a bulk job can run on, by name.
+ENGINES = tuple(engine.value for engine in Engine)
 
 
 class BulkEngine(Protocol):
@@ -64,7 +76,8 @@ def open_engine(name: str, settings: Settings | None = None, workers: int = 1) -
 
         chosen = settings or Settings.from_env()
         return SparkEngine(chosen.spark_master, driver_memory=chosen.spark_driver_memory)
-    raise UsageError(f"unknown bulk engine {name!r}; available: duckdb, spark")
+    scale = ", ".join(e for e in ENGINES if e != Engine.memory)
+    raise UsageError(f"unknown bulk engine {name!r}; available: {scale}")
 
 
 def check_engine(name: str) -> str:
@@ -74,4 +87,4 @@ def check_engine(name: str) -> str:
     return name
 
 
-__all__ = ["ENGINES", "BatchFn", "BulkEngine", "check_engine", "open_engine"]
+__all__ = ["ENGINES", "BatchFn", "BulkEngine", "Engine", "check_engine", "open_engine"]

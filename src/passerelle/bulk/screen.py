@@ -7,7 +7,6 @@ In memory with the identity package's index, or as a bulk job on DuckDB or Spark
 from __future__ import annotations
 
 import gc
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from passerelle.bulk.engine import Engine
 from passerelle.csvsafe import SafeWriter
 from passerelle.identity import rules
 from passerelle.identity.csvio import (
@@ -33,14 +33,6 @@ from passerelle.identity.service import screen_many
 LARGE_WATCHLIST = 100_000
 # Exit code of a run that completed but met rows it could read only in part.
 WARNING_EXIT_CODE = 3
-
-
-class Engine(StrEnum):
-    """Where screening runs: in memory, or as a bulk job (:mod:`passerelle.bulk`)."""
-
-    memory = "memory"
-    duckdb = "duckdb"
-    spark = "spark"
 
 
 def screen(

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
-from passerelle.dna import csvio, exchange, schemas, store
+from passerelle.dna import csvio, schemas
 from passerelle.dna.model import MatchRecord, StoredProfile
+from passerelle.dna.service import exchange, store
 from passerelle.errors import MalformedInput
 from passerelle.federation.api import client_of
 from passerelle.kit.web import DbSession, node_of

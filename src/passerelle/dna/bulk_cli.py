@@ -10,10 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from passerelle.bulk import DEFAULT_PARTITION_ROWS, JobProgress
-from passerelle.bulk.cli import ENGINE_HELP, JOB_HELP, WORKERS_HELP
+from passerelle.bulk import (
+    DEFAULT_PARTITION_ROWS,
+    ENGINE_HELP,
+    JOB_HELP,
+    WORKERS_HELP,
+    run_with_progress,
+)
 from passerelle.dna.bulk_compare import compare_job
 from passerelle.settings import get_settings
 
@@ -29,20 +33,10 @@ def run_compare(
     workers: int = 1,
 ) -> None:
     """Compare DNA databases on a bulk engine (``passerelle dna compare --engine …``)."""
-    console = Console(stderr=True)
-    with JobProgress(console) as progress:
-        report = compare_job(
-            a,
-            b,
-            out,
-            engine=engine,
-            settings=get_settings(),
-            job_dir=job_dir,
-            partition_rows=partition_rows,
-            progress=progress,
-            keep_job=keep_job,
-            workers=workers,
-        )
+    report, _ = run_with_progress(
+        compare_job, a, b, out, engine=engine, job_dir=job_dir, partition_rows=partition_rows,
+        keep_job=keep_job, workers=workers,
+    )  # fmt: skip
     typer.echo(f"{report.rows} matching pair(s) written to {out}")
 
 

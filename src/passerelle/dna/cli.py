@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from passerelle.bulk import ENGINES
 from passerelle.dna import csvio, rules, service
 from passerelle.dna.index import ProfileIndex
 from passerelle.dna.profiles import Profile
@@ -21,7 +22,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ENGINES = ("memory", "duckdb", "spark")
 _QUALITY_NAMES = {1: "exact", 2: "wildcard", 3: "microvariant", 4: "near match"}
 
 
@@ -75,7 +75,7 @@ def import_(
     report. Exit 2 when nothing was importable."""
     import getpass
 
-    from passerelle.dna import store
+    from passerelle.dna.service import store
     from passerelle.node import open_node
     from passerelle.settings import get_settings
 
@@ -165,7 +165,7 @@ def _search_node(
 ) -> None:
     import getpass
 
-    from passerelle.dna import store
+    from passerelle.dna.service import store
     from passerelle.node import open_node
     from passerelle.settings import get_settings
 

@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
-from passerelle.dna import csvio, exchange, rules, store
+from passerelle.dna import csvio, rules
+from passerelle.dna.service import exchange, store
 from passerelle.dna.stats import Method
 from passerelle.errors import MalformedInput
 from passerelle.federation import recent_queries

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import httpx
 import numpy as np
 
-from passerelle.dna import rules, store
+from passerelle.dna import rules
+from passerelle.dna.service import store
 from passerelle.dna.stats import load_population
 from passerelle.errors import PasserelleError
 from passerelle.node import Node

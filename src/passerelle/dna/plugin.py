@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from passerelle.dna import exchange
+from passerelle.dna.service import exchange
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
@@ -32,7 +32,7 @@ exchange.register()
 
 def retention_rules() -> list[RetentionRule]:
     """The rules under the French terms (no node at hand, e.g. documentation)."""
-    from passerelle.dna.retention import retention_rules as rules
+    from passerelle.dna.service.retention import retention_rules as rules
 
     return rules()
 
@@ -40,7 +40,7 @@ def retention_rules() -> list[RetentionRule]:
 def node_retention_rules(settings: Settings) -> list[RetentionRule]:
     """The rules under this node's terms; raises ``DnaRetentionTermsMissing`` (the package does
     not start) on a node whose country has no built-in terms and none configured."""
-    from passerelle.dna.retention import node_terms, retention_rules
+    from passerelle.dna.service.retention import node_terms, retention_rules
 
     return retention_rules(node_terms(settings))
 

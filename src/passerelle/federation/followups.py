@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.federation import dispatch, kinds, outbox, rules
 from passerelle.federation import envelope as env
-from passerelle.federation.model import Answer, Query, Reference, Request
+from passerelle.federation.model import Answer, FollowupRequest, Query, Reference
 from passerelle.federation.schemas import (
     ApproveIn,
     Envelope,
@@ -54,7 +54,7 @@ def request(
     now = node.clock.now()
     request_id = str(uuid.uuid4())
     session.add(
-        Request(
+        FollowupRequest(
             request_id=request_id,
             direction="out",
             peer=answer.peer,
@@ -98,13 +98,15 @@ def request(
     return request_id, row.id
 
 
-def _incoming_or_none(session: Session, request_id: str) -> Request | None:
+def _incoming_or_none(session: Session, request_id: str) -> FollowupRequest | None:
     return session.scalars(
-        select(Request).where(Request.request_id == request_id, Request.direction == "in")
+        select(FollowupRequest).where(
+            FollowupRequest.request_id == request_id, FollowupRequest.direction == "in"
+        )
     ).first()
 
 
-def _incoming(session: Session, request_id: str) -> Request:
+def _incoming(session: Session, request_id: str) -> FollowupRequest:
     row = _incoming_or_none(session, request_id)
     if row is None:
         raise NotFound(f"no incoming follow-up request {request_id}")
@@ -219,7 +221,7 @@ def refuse(
     return outbox.enqueue(session, message, now=now, cipher=node.cipher).id
 
 
-def _out(row: Request, now: datetime, *, with_items: bool) -> FollowupOut:
+def _out(row: FollowupRequest, now: datetime, *, with_items: bool) -> FollowupOut:
     return FollowupOut(
         id=row.request_id,
         direction=row.direction,
@@ -247,10 +249,12 @@ def listing(
     """Requests without their released data (listing them reads no personal data)."""
     conditions = []
     if direction:
-        conditions.append(Request.direction == direction)
+        conditions.append(FollowupRequest.direction == direction)
     if status:
-        conditions.append(Request.status == status)
-    rows = session.scalars(select(Request).where(*conditions).order_by(Request.requested_at.desc()))
+        conditions.append(FollowupRequest.status == status)
+    rows = session.scalars(
+        select(FollowupRequest).where(*conditions).order_by(FollowupRequest.requested_at.desc())
+    )
     now = node.clock.now()
     return [_out(r, now, with_items=False) for r in rows]
 
@@ -260,7 +264,9 @@ def get(
 ) -> FollowupOut:
     """One request with its released data; reading released data is audited."""
     row = session.scalars(
-        select(Request).where(Request.request_id == request_id, Request.direction == direction)
+        select(FollowupRequest).where(
+            FollowupRequest.request_id == request_id, FollowupRequest.direction == direction
+        )
     ).first()
     if row is None:
         raise NotFound(f"no follow-up request {request_id}")
@@ -290,7 +296,7 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
     kind = str(payload.get("kind", ""))[:40]
     now = node.clock.now()
     session.add(
-        Request(
+        FollowupRequest(
             request_id=request_id,
             direction="in",
             peer=message.sender,
@@ -324,13 +330,13 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
     return dispatch.ack(node, message, request_id=request_id)
 
 
-def _our_request(session: Session, request_id: str, peer: str) -> Request | None:
+def _our_request(session: Session, request_id: str, peer: str) -> FollowupRequest | None:
     """A follow-up request this node sent to ``peer``."""
     return session.scalars(
-        select(Request).where(
-            Request.request_id == request_id,
-            Request.direction == "out",
-            Request.peer == peer,
+        select(FollowupRequest).where(
+            FollowupRequest.request_id == request_id,
+            FollowupRequest.direction == "out",
+            FollowupRequest.peer == peer,
         )
     ).first()
 

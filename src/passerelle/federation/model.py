@@ -114,7 +114,7 @@ class Reference(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class Request(Base):
+class FollowupRequest(Base):
     """A follow-up request, on the requesting node (``out``) and on the requested one (``in``)."""
 
     __tablename__ = "federation_request"

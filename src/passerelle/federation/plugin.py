@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from passerelle.federation import cli, demo, rules
-from passerelle.federation.model import Message, Outgoing, Query, Reference, Request
+from passerelle.federation.model import FollowupRequest, Message, Outgoing, Query, Reference
 from passerelle.federation.retention import body_rules
 from passerelle.privacy.retention import RetentionRule
 
@@ -37,7 +37,7 @@ def _purge(session: Session, cutoff: datetime) -> int:
     count = 0
     for table, column in (
         (Message, Message.created_at),
-        (Request, Request.requested_at),
+        (FollowupRequest, FollowupRequest.requested_at),
         (Reference, Reference.created_at),
         (Query, Query.created_at),
         (Outgoing, Outgoing.requested_at),

@@ -7,17 +7,17 @@ be read for quarantine.
 
 from passerelle.pnr.edifact import EdifactError, NotEdifact, tokenize
 from passerelle.pnr.ingest import ParseResult, QuarantinedItem, parse_file
-from passerelle.pnr.normalised import Booking, DropReport, Passenger, sanitise
+from passerelle.pnr.normalised import DropReport, ParsedBooking, Passenger, sanitise
 from passerelle.pnr.osdm import OsdmError, parse_osdm
 from passerelle.pnr.synth import write_synthetic
 
 __all__ = [
-    "Booking",
     "DropReport",
     "EdifactError",
     "NotEdifact",
     "OsdmError",
     "ParseResult",
+    "ParsedBooking",
     "Passenger",
     "QuarantinedItem",
     "parse_file",

@@ -108,15 +108,16 @@ def list_journeys(
     session: DbSession, mode: str | None = None, principal: Principal = require(*OVERSIGHT)
 ) -> list[schemas.JourneyOut]:
     """Flights and trains with booking, passenger and hit counts (no personal data)."""
-    return [schemas.JourneyOut(**asdict(j)) for j in views.journeys(session, mode=mode)]
+    return views.journeys(session, mode=mode)
 
 
 @router.get("/bookings/{booking_id}")
 def get_booking(
     request: Request, booking_id: RowId, session: DbSession, principal: Principal = require(*PIU)
-) -> dict[str, Any]:
+) -> schemas.BookingOut:
     """A booking: clear before six months, art. 12(2) fields masked after (audited)."""
-    return masking.booking_view(session, node_of(request), principal, booking_id)
+    view = masking.booking_view(session, node_of(request), principal, booking_id)
+    return schemas.BookingOut.model_validate(view)
 
 
 @router.post("/bookings/{booking_id}/case")
@@ -126,7 +127,7 @@ def link_case(
     body: schemas.CaseIn,
     session: DbSession,
     principal: Principal = require(*PIU),
-) -> dict[str, Any]:
+) -> schemas.CaseOut:
     """Record the objective ground that keeps the booking past six months, until its review."""
     row = grounds.link_case(
         session, node_of(request), principal, booking_id, body.case_ref,
@@ -135,7 +136,9 @@ def link_case(
         investigation_number=body.investigation_number, approver=body.approver,
         approver_agency=body.approver_agency,
     )  # fmt: skip
-    return {"booking_id": row.id, "case_ref": row.case_ref, "ground": row.retention_ground}
+    return schemas.CaseOut(
+        booking_id=row.id, case_ref=row.case_ref or "", ground=row.retention_ground
+    )
 
 
 @router.get("/hits")
@@ -144,9 +147,10 @@ def list_hits(
     session: DbSession,
     status: str = "pending",
     principal: Principal = require(*PIU),
-) -> list[dict[str, Any]]:
+) -> list[schemas.HitOut]:
     """The review queue (``status`` pending, confirmed or dismissed) with explanations."""
-    return [asdict(v) for v in review.queue(session, node_of(request), principal, status=status)]
+    views_ = review.queue(session, node_of(request), principal, status=status)
+    return [schemas.HitOut(**asdict(v)) for v in views_]
 
 
 @router.post("/hits/{hit_id}/decision")
@@ -155,13 +159,13 @@ async def decide_hit(
     hit_id: RowId,
     body: schemas.DecisionIn,
     principal: Principal = require(*PIU),
-) -> dict[str, Any]:
+) -> schemas.DecisionOut:
     """Confirm or dismiss a hit; a confirmed hit on another node's alert is pushed to it."""
     view, pushed = await exchange.decide(
         node_of(request), client_of(request.app), principal, hit_id,
         confirm=body.decision == "confirm", reason=body.reason,
     )  # fmt: skip
-    return {**view, "pushed": pushed.model_dump(mode="json") if pushed else None}
+    return schemas.DecisionOut(**view, pushed=pushed.model_dump(mode="json") if pushed else None)
 
 
 def _criterion_out(row: Any) -> schemas.CriterionOut:
@@ -184,20 +188,7 @@ def save_criterion(
     principal: Principal = require("supervisor"),
 ) -> schemas.CriterionOut:
     """Validate and store a new version of a criterion (refused on forbidden attributes)."""
-    node = node_of(request)
-    row = criteria.save_criterion(
-        session, author=principal.name, now=node.clock.now(), **body.model_dump()
-    )
-    node.audit(
-        session,
-        audit.Actor(principal.name, principal.agency),
-        action="write",
-        object_type="pnr.criterion",
-        object_id=f"{row.code}:v{row.version}",
-        purpose="pre-determined criteria",
-        legal_basis=rules.CRITERIA_SOURCE,
-        details={"expression": row.expression, "review_by": row.review_by.isoformat()},
-    )
+    row = criteria.save_audited(session, node_of(request), principal, **body.model_dump())
     return _criterion_out(row)
 
 
@@ -295,9 +286,10 @@ def decide_repersonalisation(
 @router.get("/repersonalisations/{request_id}/booking")
 def unmasked_booking(
     request: Request, request_id: RowId, session: DbSession, principal: Principal = require(*PIU)
-) -> dict[str, Any]:
+) -> schemas.BookingOut:
     """The masked booking in clear under an approved request (audited)."""
-    return masking.unmasked_view(session, node_of(request), principal, request_id)
+    view = masking.unmasked_view(session, node_of(request), principal, request_id)
+    return schemas.BookingOut.model_validate(view)
 
 
 @router.get("/quarantine")
@@ -310,9 +302,11 @@ def list_quarantine(
 
 
 @router.get("/statistics")
-def statistics(session: DbSession, principal: Principal = require(*OVERSIGHT)) -> dict[str, Any]:
+def statistics(
+    session: DbSession, principal: Principal = require(*OVERSIGHT)
+) -> schemas.StatisticsOut:
     """Pushes, bookings, passengers, hits, refusals and deletions counted."""
-    return views.statistics(session)
+    return schemas.StatisticsOut(**views.statistics(session))
 
 
 @router.post("/requests")
@@ -330,6 +324,6 @@ async def reasoned_request(
 @router.get("/results")
 def received_results(
     session: DbSession, principal: Principal = require(*PIU)
-) -> list[dict[str, Any]]:
+) -> list[schemas.ReceivedResultOut]:
     """Confirmed hits other PIUs pushed to this node."""
-    return exchange.received_results(session)
+    return [schemas.ReceivedResultOut.model_validate(r) for r in exchange.received_results(session)]

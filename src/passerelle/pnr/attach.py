@@ -7,7 +7,7 @@ adult, seats in the itinerary group with a passenger reference, the same documen
 from __future__ import annotations
 
 from passerelle.pnr import fields
-from passerelle.pnr.normalised import Booking, Document, Passenger, Seat
+from passerelle.pnr.normalised import Document, ParsedBooking, Passenger, Seat
 
 __all__ = ["add_document", "add_seat", "find_passenger", "place_infant_documents"]
 
@@ -44,7 +44,7 @@ def add_document(pax: Passenger, text: str) -> None:
     _attach_document(pax, doc)
 
 
-def place_infant_documents(booking: Booking) -> None:
+def place_infant_documents(booking: ParsedBooking) -> None:
     """Infants' DOCS (gender FI/MI) are sent under the adult; move them to the infant."""
     for adult in booking.passengers:
         if adult.passenger_type == "IN":

@@ -183,21 +183,10 @@ def criteria_save(
     active: Annotated[bool, Form()] = False,
     principal: Principal = require("supervisor"),
 ) -> Response:
-    node = node_of(request)
-    row = criteria.save_criterion(
-        session, code=code, title=title, expression=expression, justification=justification,
-        review_by=_date(review_by), active=active, author=principal.name, now=node.clock.now(),
+    criteria.save_audited(
+        session, node_of(request), principal, code=code, title=title, expression=expression,
+        justification=justification, review_by=_date(review_by), active=active,
     )  # fmt: skip
-    node.audit(
-        session,
-        audit.Actor(principal.name, principal.agency),
-        action="write",
-        object_type="pnr.criterion",
-        object_id=f"{row.code}:v{row.version}",
-        purpose="pre-determined criteria",
-        legal_basis=rules.CRITERIA_SOURCE,
-        details={"expression": row.expression},
-    )
     return RedirectResponse("/pnr/criteria", status_code=303)
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from passerelle.errors import MalformedInput, Quarantined
 from passerelle.pnr import edifact, rules
-from passerelle.pnr.normalised import Booking, DropReport, Passenger
+from passerelle.pnr.normalised import DropReport, ParsedBooking, Passenger
 from passerelle.pnr.osdm import parse_osdm
 from passerelle.pnr.paxlst import parse_paxlst
 from passerelle.pnr.pnrgov import parse_pnrgov
@@ -65,8 +65,8 @@ class ParseResult:
     format: Format
     digest: str  # SHA-256 of the raw bytes: the same push twice is processed once
     messages: int = 0
-    pnrs: list[Booking] = field(default_factory=list)  # PNRGOV and OSDM bookings
-    api: list[Booking] = field(default_factory=list)  # PAXLST passenger lists
+    pnrs: list[ParsedBooking] = field(default_factory=list)  # PNRGOV and OSDM bookings
+    api: list[ParsedBooking] = field(default_factory=list)  # PAXLST passenger lists
     quarantined: list[QuarantinedItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dropped: DropReport = field(default_factory=DropReport)

@@ -105,6 +105,8 @@ class Hit(Base):
     kind: Mapped[str] = mapped_column(String(10))  # watchlist | criterion
     list_name: Mapped[str] = mapped_column(String(100), default="")
     entry_id: Mapped[str] = mapped_column(String(200))  # watchlist entry or criterion code
+    #: The node owning the matched watchlist entry, as the match gave it (None: not recorded).
+    entry_owner: Mapped[str | None] = mapped_column(String(32), default=None)
     criterion_version: Mapped[int | None] = mapped_column(Integer, default=None)
     score: Mapped[float] = mapped_column(default=1.0)
     explanation: Mapped[str | None] = mapped_column(Text, default=None)  # clear until masking

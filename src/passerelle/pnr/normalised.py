@@ -16,13 +16,13 @@ from passerelle.pnr import rules
 
 __all__ = [
     "FIELD_ITEMS",
-    "Booking",
     "Contact",
     "Document",
     "DropReport",
     "HistoryEntry",
     "Journey",
     "Leg",
+    "ParsedBooking",
     "Passenger",
     "Payment",
     "Seat",
@@ -189,7 +189,7 @@ class DropReport:
 
 
 @dataclass(slots=True)
-class Booking:
+class ParsedBooking:
     """A PNR (air) or an OSDM booking (rail), normalised."""
 
     mode: Mode
@@ -261,7 +261,7 @@ FIELD_ITEMS: dict[str, int] = {
 assert set(FIELD_ITEMS.values()) == set(rules.ANNEX_I), "every Annex I item has a field"
 
 
-def sanitise(booking: Booking) -> DropReport:
+def sanitise(booking: ParsedBooking) -> DropReport:
     """Delete sensitive data from ``booking`` in place (art. 13(4)) and count what went.
 
     Special-meal and medical SSR codes, OSDM ``prmNeeds`` and free text revealing religion or

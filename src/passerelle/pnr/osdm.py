@@ -21,11 +21,11 @@ import fastjsonschema
 
 from passerelle.errors import MalformedInput
 from passerelle.pnr.normalised import (
-    Booking,
     Contact,
     Document,
     Journey,
     Leg,
+    ParsedBooking,
     Passenger,
     Payment,
     Seat,
@@ -108,13 +108,13 @@ def _load(data: bytes | str) -> Any:
         raise OsdmError(f"not JSON: {str(exc)[:200]}") from exc
 
 
-def parse_osdm(data: bytes | str | dict[str, Any]) -> Booking:
+def parse_osdm(data: bytes | str | dict[str, Any]) -> ParsedBooking:
     """Validate an OSDM Booking document and normalise it (sensitive data deleted)."""
     doc = data if isinstance(data, dict) else _load(data)
     if isinstance(doc, dict) and isinstance(doc.get("booking"), dict) and len(doc) == 1:
         doc = doc["booking"]  # the BookingResponse envelope of the OSDM API
     validate_osdm(doc)
-    booking = Booking(
+    booking = ParsedBooking(
         mode="rail",
         source="osdm",
         record_locator=doc.get("bookingCode") or doc.get("externalRef") or doc["id"],
@@ -157,7 +157,7 @@ def parse_osdm(data: bytes | str | dict[str, Any]) -> Booking:
     return booking
 
 
-def _passenger(item: dict[str, Any], booking: Booking) -> Passenger:
+def _passenger(item: dict[str, Any], booking: ParsedBooking) -> Passenger:
     detail = item.get("detail") or {}
     surname = detail.get("lastName") or " ".join(
         x for x in (detail.get("firstFamilyName"), detail.get("secondFamilyName")) if x
@@ -228,7 +228,7 @@ def _leg(timed: dict[str, Any]) -> Leg:
     )
 
 
-def _fulfillments(doc: dict[str, Any], booking: Booking) -> None:
+def _fulfillments(doc: dict[str, Any], booking: ParsedBooking) -> None:
     for ful in doc.get("fulfillments") or []:
         if ful.get("status") == "CHECKEDIN":
             for pax in booking.passengers:

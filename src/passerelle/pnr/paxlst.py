@@ -3,7 +3,7 @@
 A PAXLST message lists the passengers (NAD+FL) or crew (NAD+FM) of one flight (TDT, LOC,
 DTM) with, per person, gender (ATT), birth date (DTM+329), nationality (NAT), reservation
 reference (RFF+AVF) and travel document (DOC, DTM+36 expiry, LOC+91 issuing country).
-The whole list becomes one :class:`~passerelle.pnr.normalised.Booking` with ``source``
+The whole list becomes one :class:`~passerelle.pnr.normalised.ParsedBooking` with ``source``
 ``"paxlst"`` whose passengers carry the API data (Annex I item 18).
 """
 
@@ -14,7 +14,7 @@ import datetime as dt
 from passerelle.digits import is_digits
 from passerelle.pnr import fields
 from passerelle.pnr.edifact import Message, Segment
-from passerelle.pnr.normalised import Booking, Document, Journey, Passenger, sanitise
+from passerelle.pnr.normalised import Document, Journey, ParsedBooking, Passenger, sanitise
 
 __all__ = ["parse_paxlst"]
 
@@ -40,10 +40,10 @@ def _birth(value: str) -> str | None:
     return iso
 
 
-def parse_paxlst(message: Message) -> Booking:
+def parse_paxlst(message: Message) -> ParsedBooking:
     """Read one PAXLST message; never raises on content."""
     journey = Journey("air", "", "", "", "")
-    booking = Booking(mode="air", record_locator="", source="paxlst", journey=journey)
+    booking = ParsedBooking(mode="air", record_locator="", source="paxlst", journey=journey)
     pax: Passenger | None = None
     doc: Document | None = None
     for seg in message.body:

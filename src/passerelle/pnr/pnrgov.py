@@ -20,10 +20,10 @@ from passerelle.pnr import fields, rules
 from passerelle.pnr.attach import add_document, add_seat, find_passenger, place_infant_documents
 from passerelle.pnr.edifact import InvalidSegment, Message, Segment
 from passerelle.pnr.normalised import (
-    Booking,
     Contact,
     HistoryEntry,
     Journey,
+    ParsedBooking,
     Passenger,
     SpecialService,
     Ticket,
@@ -37,7 +37,7 @@ __all__ = ["PnrgovResult", "parse_pnrgov", "repair_glued"]
 class PnrgovResult:
     """Bookings read from one message, with what went to quarantine and why."""
 
-    bookings: list[Booking] = field(default_factory=list)
+    bookings: list[ParsedBooking] = field(default_factory=list)
     quarantined: list[InvalidSegment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     journey: Journey | None = None
@@ -76,7 +76,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.result = PnrgovResult()
-        self.booking: Booking | None = None
+        self.booking: ParsedBooking | None = None
         self.group: list[Segment] = []
         self.ctx = "header"
         self.pax: Passenger | None = None
@@ -88,7 +88,7 @@ class _Reader:
     # -- PNR boundaries -------------------------------------------------------------------
     def start_pnr(self, seg: Segment) -> None:
         self.finish_pnr()
-        self.booking = Booking(mode="air", record_locator="", journey=self.result.journey)
+        self.booking = ParsedBooking(mode="air", record_locator="", journey=self.result.journey)
         self.group = [seg]
         self.ctx, self.pax, self.seat_pax = "pnr", None, None
 
@@ -152,7 +152,7 @@ class _Reader:
             )
 
     # -- PNR level ------------------------------------------------------------------------
-    def seg_RCI(self, seg: Segment, b: Booking) -> None:
+    def seg_RCI(self, seg: Segment, b: ParsedBooking) -> None:
         locators = [f"{e[0]}:{e[1]}" if len(e) > 1 else e[0] for e in seg.elements if e]
         if self.ctx == "split":
             b.split_locators.extend(x.split(":", 1)[-1] for x in locators if x)
@@ -164,7 +164,7 @@ class _Reader:
         b.created = fields.ddmmyy(seg.get(0, 3), seg.get(0, 4))
         b.other_locators = [x for x in locators[1:] if x]
 
-    def seg_DAT(self, seg: Segment, b: Booking) -> None:
+    def seg_DAT(self, seg: Segment, b: ParsedBooking) -> None:
         for element in seg.elements:
             qualifier = element[0] if element else ""
             when = fields.ddmmyy(
@@ -175,11 +175,11 @@ class _Reader:
             elif qualifier == "700" and b.created is None:
                 b.created = when
 
-    def seg_ORG(self, seg: Segment, b: Booking) -> None:
+    def seg_ORG(self, seg: Segment, b: ParsedBooking) -> None:
         if not b.agency:
             b.agency = ":".join(x for x in seg.elements[1] if x) if len(seg.elements) > 1 else ""
 
-    def seg_ADD(self, seg: Segment, b: Booking) -> None:
+    def seg_ADD(self, seg: Segment, b: ParsedBooking) -> None:
         parts = [p.strip() for p in (seg.elements[1] if len(seg.elements) > 1 else [])]
         if not parts:
             return
@@ -196,7 +196,7 @@ class _Reader:
         else:
             b.contacts.extend(contacts)
 
-    def seg_IFT(self, seg: Segment, b: Booking) -> None:
+    def seg_IFT(self, seg: Segment, b: ParsedBooking) -> None:
         qualifier = seg.get(0, 1)
         texts = [" ".join(e).strip() for e in seg.elements[1:]]
         text = " ".join(t for t in texts if t)
@@ -220,15 +220,15 @@ class _Reader:
         elif text:
             b.dropped.outside_annex["IFT"] += 1
 
-    def seg_EBD(self, seg: Segment, b: Booking) -> None:
+    def seg_EBD(self, seg: Segment, b: ParsedBooking) -> None:
         count = to_int(seg.get(1, 0), rules.MAX_BAG_DIGITS)
         if self.pax is not None and count is not None:
             self.pax.bags = max(self.pax.bags, count)
 
-    def seg_EQN(self, seg: Segment, b: Booking) -> None:
+    def seg_EQN(self, seg: Segment, b: ParsedBooking) -> None:
         self.ctx = "split"
 
-    def seg_LTS(self, seg: Segment, b: Booking) -> None:
+    def seg_LTS(self, seg: Segment, b: ParsedBooking) -> None:
         category = rules.sensitive_text_category(seg.get(0))
         if category:
             b.dropped.sensitive[f"text_{category}"] += 1
@@ -236,7 +236,7 @@ class _Reader:
             b.dropped.outside_annex["LTS"] += 1
 
     # -- passengers -----------------------------------------------------------------------
-    def seg_TIF(self, seg: Segment, b: Booking) -> None:
+    def seg_TIF(self, seg: Segment, b: ParsedBooking) -> None:
         surname = seg.get(0, 0).strip()
         given_raw = " ".join(e[0] for e in seg.elements[1:] if e and e[0]).strip()
         given, title = fields.split_title(given_raw)
@@ -253,19 +253,19 @@ class _Reader:
         b.passengers.append(self.pax)
         self.ctx = "pax"
 
-    def seg_FTI(self, seg: Segment, b: Booking) -> None:
+    def seg_FTI(self, seg: Segment, b: ParsedBooking) -> None:
         if self.pax is not None:
             number = f"{seg.get(0, 0)} {seg.get(0, 1)}".strip()
             if number and number not in self.pax.frequent_flyer:
                 self.pax.frequent_flyer.append(number)
 
-    def seg_TKT(self, seg: Segment, b: Booking) -> None:
+    def seg_TKT(self, seg: Segment, b: ParsedBooking) -> None:
         if self.pax is not None:
             self.pax.tickets.append(Ticket(number=seg.get(0, 0), fare_calculation=self.fare_calc))
             self.fare_calc = ""
             self.ctx = "ticket"
 
-    def seg_MON(self, seg: Segment, b: Booking) -> None:
+    def seg_MON(self, seg: Segment, b: ParsedBooking) -> None:
         if self.pax is None or not self.pax.tickets:
             return
         ticket = self.pax.tickets[-1]
@@ -274,16 +274,16 @@ class _Reader:
                 ticket.amount = element[1]
                 ticket.currency = element[2] if len(element) > 2 else ""
 
-    def seg_PTK(self, seg: Segment, b: Booking) -> None:
+    def seg_PTK(self, seg: Segment, b: ParsedBooking) -> None:
         if self.pax is not None and self.pax.tickets:
             ticket = self.pax.tickets[-1]
             ticket.issued = ticket.issued or fields.ddmmyy(seg.get(2, 0), seg.get(2, 1))
 
-    def seg_FOP(self, seg: Segment, b: Booking) -> None:
+    def seg_FOP(self, seg: Segment, b: ParsedBooking) -> None:
         b.payments.append(fields.payment_from_fop(seg))
         self.ctx = "fop"
 
-    def seg_SSR(self, seg: Segment, b: Booking) -> None:
+    def seg_SSR(self, seg: Segment, b: ParsedBooking) -> None:
         code = seg.get(0, 0).strip().upper()
         category = rules.sensitive_ssr_category(code)
         if category:
@@ -318,37 +318,37 @@ class _Reader:
             pax.services.append(SpecialService(code, seg.get(0, 1), text.strip(), item))
 
     # -- itinerary, seats, history --------------------------------------------------------
-    def seg_TVL(self, seg: Segment, b: Booking) -> None:
+    def seg_TVL(self, seg: Segment, b: ParsedBooking) -> None:
         leg = fields.leg_from_tvl(seg)
         if leg is not None:
             b.legs.append(leg)
         self.ctx = "leg"
 
-    def seg_RPI(self, seg: Segment, b: Booking) -> None:
+    def seg_RPI(self, seg: Segment, b: ParsedBooking) -> None:
         if b.legs and self.ctx == "leg":
             b.legs[-1].status = seg.get(1, 0)
 
-    def seg_TRI(self, seg: Segment, b: Booking) -> None:
+    def seg_TRI(self, seg: Segment, b: ParsedBooking) -> None:
         self.ctx, self.seat_pax = "seat", None
 
-    def seg_SSD(self, seg: Segment, b: Booking) -> None:
+    def seg_SSD(self, seg: Segment, b: ParsedBooking) -> None:
         if self.seat_pax is not None and seg.get(0, 0):
             add_seat(self.seat_pax, seg.get(0, 0), len(b.legs) - 1 if b.legs else None)
 
-    def seg_TBD(self, seg: Segment, b: Booking) -> None:
+    def seg_TBD(self, seg: Segment, b: ParsedBooking) -> None:
         pax = self.seat_pax or self.pax
         count, weight = to_int(seg.get(1, 0), rules.MAX_BAG_DIGITS), seg.get(1, 1)
         if pax is not None and count is not None:
             pax.bags = max(pax.bags, count)
             pax.bag_weight = weight
 
-    def seg_ABI(self, seg: Segment, b: Booking) -> None:
+    def seg_ABI(self, seg: Segment, b: ParsedBooking) -> None:
         self.ctx, self.history_when, self.history_action = "history", None, ""
 
-    def seg_SAC(self, seg: Segment, b: Booking) -> None:
+    def seg_SAC(self, seg: Segment, b: ParsedBooking) -> None:
         self.history_action = seg.get(2, 0)
 
-    def history(self, seg: Segment, b: Booking) -> None:
+    def history(self, seg: Segment, b: ParsedBooking) -> None:
         what = seg.tag
         if seg.tag == "SSR":
             what = "SSR " + seg.get(0, 0)
@@ -359,7 +359,7 @@ class _Reader:
         text = "+".join(":".join(e) for e in seg.elements)
         b.history.append(HistoryEntry(self.history_action, self.history_when, what, text))
 
-    def seg_MSG(self, seg: Segment, b: Booking) -> None:
+    def seg_MSG(self, seg: Segment, b: ParsedBooking) -> None:
         b.dropped.outside_annex["MSG"] += 1
 
 

@@ -5,22 +5,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "BookingOut",
     "CaseIn",
+    "CaseOut",
     "CriterionIn",
     "CriterionOut",
     "DecisionIn",
+    "DecisionOut",
+    "HitOut",
     "IngestOut",
     "JourneyOut",
     "QuarantineOut",
     "ReasonedRequestIn",
+    "ReceivedResultOut",
     "RepersonalisationDecisionIn",
     "RepersonalisationIn",
     "RepersonalisationOut",
     "ScopeIn",
     "ScopeOut",
+    "StatisticsOut",
 ]
 
 
@@ -172,3 +178,73 @@ class ReasonedRequestIn(BaseModel):
     case_ref: str = Field(min_length=1, max_length=100)
     grounds: str = Field(min_length=10, max_length=180)
     emergency: bool = Field(default=False, description="Art. 9(3) emergency request")
+
+
+class BookingOut(BaseModel):
+    """A stored booking as its reader may see it: the normalised message (clear before six
+    months; art. 12(2) fields masked after). Its fields follow the message's source format."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class CaseOut(BaseModel):
+    booking_id: int
+    case_ref: str
+    ground: str | None = Field(description="The objective ground that keeps the booking")
+
+
+class HitOut(BaseModel):
+    """A screening hit in the review queue, with its explanation."""
+
+    id: int
+    booking_id: int
+    record_locator: str
+    journey: str
+    passenger: int
+    passenger_name: str
+    kind: str = Field(description="watchlist or criterion")
+    source: str = Field(description="list / entry, or criterion code and version")
+    score: float
+    explanation: dict[str, Any] | None
+    status: str = Field(description="pending, confirmed or dismissed")
+    reviewer: str | None
+    reason: str | None
+    passed_to: str | None
+
+
+class DecisionOut(HitOut):
+    pushed: dict[str, Any] | None = Field(
+        description="Delivery of the result to the PIU owning the alert, when one was sent"
+    )
+
+
+class StatisticsOut(BaseModel):
+    messages: int
+    quarantined_items: int
+    refused_out_of_scope: int
+    sensitive_deleted: int
+    by_mode: dict[str, dict[str, int]]
+    hits: dict[str, int]
+    masked_bookings: int
+    retention_policy: str
+
+
+class ReceivedResultOut(BaseModel):
+    """A confirmed hit another PIU pushed to this node."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    received_at: datetime
+    hit: str
+    list: str
+    entry_id: str
+    record_locator: str
+    journey: str
+    passenger: str | None
+    score: float | None
+    reviewed_by: str | None
+    reason: str | None
+    masked: bool
+    mask_on: datetime
+    delete_on: datetime

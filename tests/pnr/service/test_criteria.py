@@ -116,3 +116,38 @@ def test_criteria_editor_is_for_supervisors(node: Node, client: TestClient) -> N
     assert refused.status_code == 422
     assert "gender" in refused.json()["message"]
     assert "hours_before_departure &lt; 12" in client.get("/pnr/criteria").text
+
+
+def test_the_api_and_the_console_audit_a_saved_criterion_alike(
+    node: Node, client: TestClient
+) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from passerelle.privacy.model import AuditEntry
+
+    make_user(node, "fr.supervisor", "supervisor")
+    login(client, "fr.supervisor")
+    token = csrf_of(client, "/pnr/criteria")
+    body = {
+        "code": "C4",
+        "title": "Short notice",
+        "expression": "hours_before_departure < 12",
+        "justification": "Synthetic pattern from an assessment",
+        "review_by": "2026-06-01T00:00:00Z",
+    }
+    api = client.post("/api/v1/pnr/criteria", json=body, headers={"x-csrf-token": token})
+    assert api.status_code == 200, api.text
+    form = {**body, "review_by": "2026-06-01", "csrf_token": token}
+    assert client.post("/pnr/criteria", data=form, follow_redirects=False).status_code == 303
+    with node.session() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "pnr.criterion")
+        ).all()
+        rows = [
+            (e.object_id, e.purpose, e.legal_basis, sorted(json.loads(e.details))) for e in entries
+        ]
+    assert [r[0] for r in rows] == ["C4:v1", "C4:v2"]
+    assert rows[0][1:] == rows[1][1:]
+    assert rows[1][3] == ["expression", "review_by"]

@@ -115,7 +115,7 @@ def test_criteria_hits_say_which_version_matched(node: Node) -> None:
 def test_entry_owner_conventions() -> None:
     assert entry_owner("alerts", "BE:A-1", "FR") == "BE"
     assert entry_owner("demo-alerts:BE", "A-1", "FR") == "BE"
-    assert entry_owner("alerts", "5f1c", "FR", {"alerts.issuers": {"5f1c": "ES"}}) == "ES"
+    assert entry_owner("alerts", "5f1c", "FR", "ES") == "ES"
     assert entry_owner("alerts", "local-1", "FR") == "FR"
 
 
@@ -138,3 +138,19 @@ def test_review_queue_in_the_console(listed: Node, client: TestClient) -> None:
     assert _hits(listed)[0].status == "dismissed"
     api = client.get("/api/v1/pnr/hits?status=dismissed").json()
     assert api[0]["reason"] == "Namesake"
+
+
+def test_the_owner_comes_from_the_match(node: Node) -> None:
+    """An alert entry with an unprefixed id: the hit goes to the node the match named."""
+    open_threat_period(node)
+    node_watchlists(node.state).publish(
+        "alerts",
+        PersonRecord("5f1c", given_names="Karim", family_name="Ouali", date_of_birth="1990-04-12"),
+        owner="ES",
+    )
+    push(node, rail_doc("OWNER1", given="Karim", family="Ouali", born="1990-04-12"))
+    (hit,) = _hits(node)
+    assert hit.entry_owner == "ES"
+    with node.session() as session:
+        decided = review.decide(session, node, ANALYST, hit.id, confirm=True, reason="Same DOB")
+        assert decided.passed_to == "PIU ES (alert owner)"

@@ -24,7 +24,6 @@ from passerelle.privacy.accounts import Principal
 
 LIST_NAME = "alerts"
 _ENTRIES = "alerts.entries"  # alert id -> watchlist entry ids (one per name form)
-_ISSUERS = "alerts.issuers"  # alert id -> issuing node, for peers' hit reports
 _LOADED = "alerts.loaded"
 _COLUMNS = frozenset(c.key for c in Alert.__table__.columns)
 PURPOSE = "alert register (SIS-style person alerts)"
@@ -134,14 +133,12 @@ def _publish(state: dict[str, Any], alert: Alert) -> None:
     for record in records:
         lists.publish(LIST_NAME, record, owner=alert.issuing_node, tags=tags)
     state.setdefault(_ENTRIES, {})[alert.id] = [r.id for r in records]
-    state.setdefault(_ISSUERS, {})[alert.id] = alert.issuing_node
 
 
 def _withdraw(state: dict[str, Any], alert_id: str) -> None:
     lists = node_watchlists(state)
     for entry_id in state.setdefault(_ENTRIES, {}).pop(alert_id, []):
         lists.withdraw(LIST_NAME, entry_id)
-    state.setdefault(_ISSUERS, {}).pop(alert_id, None)
 
 
 def publish_after_commit(session: Session, node: Node, alert: Alert) -> None:

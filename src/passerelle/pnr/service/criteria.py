@@ -24,10 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import NotFound, ValidationFailed
+from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Criterion
-from passerelle.pnr.normalised import Booking
+from passerelle.pnr.normalised import ParsedBooking
 from passerelle.pnr.service.records import parse_time, short_station
+from passerelle.privacy import Actor, Principal
 
 __all__ = [
     "CompiledCriterion",
@@ -204,7 +206,7 @@ def compile_expression(code: str, version: int, title: str, text: str) -> Compil
     return CompiledCriterion(code, version, title, _conditions(tokens), _conditions(against))
 
 
-def booking_facts(booking: Booking) -> tuple[Facts, list[Facts]]:
+def booking_facts(booking: ParsedBooking) -> tuple[Facts, list[Facts]]:
     """Booking-level facts and, per traveller, the facts that differ by traveller."""
     journey = booking.journey
     legs = booking.legs
@@ -299,6 +301,36 @@ def save_criterion(
     )
     session.add(row)
     session.flush()
+    return row
+
+
+def save_audited(
+    session: Session,
+    node: Node,
+    principal: Principal,
+    *,
+    code: str,
+    title: str,
+    expression: str,
+    justification: str,
+    review_by: datetime,
+    active: bool,
+) -> Criterion:
+    """:func:`save_criterion` by ``principal``, with its audit entry (API and console alike)."""
+    row = save_criterion(
+        session, code=code, title=title, expression=expression, justification=justification,
+        review_by=review_by, active=active, author=principal.name, now=node.clock.now(),
+    )  # fmt: skip
+    node.audit(
+        session,
+        Actor(principal.name, principal.agency),
+        action="write",
+        object_type="pnr.criterion",
+        object_id=f"{row.code}:v{row.version}",
+        purpose="pre-determined criteria",
+        legal_basis=rules.CRITERIA_SOURCE,
+        details={"expression": row.expression, "review_by": row.review_by.isoformat()},
+    )
     return row
 
 

@@ -165,7 +165,7 @@ def push_result(
     hit = session.get(Hit, hit_id)
     if hit is None or hit.status != "confirmed" or hit.kind != "watchlist":
         return None
-    owner = entry_owner(hit.list_name, hit.entry_id, node.code, node.state)
+    owner = entry_owner(hit.list_name, hit.entry_id, node.code, hit.entry_owner)
     if owner == node.code:
         return None
     if owner not in {p.code for p in peer_status(session)}:

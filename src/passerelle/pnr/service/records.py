@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from passerelle.identity.schemas import PersonRecord
-from passerelle.pnr.normalised import Booking
+from passerelle.pnr.normalised import ParsedBooking
 
 __all__ = [
     "MASK",
@@ -43,7 +43,7 @@ _PERSONAL_PASSENGER = (
 _NOT_STORED = ("dropped", "prm_needs")
 
 
-def booking_key(booking: Booking) -> str:
+def booking_key(booking: ParsedBooking) -> str:
     """The identity of a booking across pushes: one row per key, updated by repeated pushes."""
     journey = booking.journey
     if booking.source == "paxlst" or not booking.record_locator:
@@ -59,7 +59,7 @@ def short_station(code: str) -> str:
     return code.rsplit(":", 1)[-1]
 
 
-def journey_key(booking: Booking) -> str:
+def journey_key(booking: ParsedBooking) -> str:
     """One journey (flight or train service on a day): ``mode|carrier|number|day``."""
     journey = booking.journey
     if journey is None:
@@ -68,7 +68,7 @@ def journey_key(booking: Booking) -> str:
     return f"{booking.mode}|{carrier}|{journey.number}|{(journey.departure or '')[:10]}"
 
 
-def split(booking: Booking) -> tuple[dict[str, Any], dict[str, Any]]:
+def split(booking: ParsedBooking) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(core, personal)``: the depersonalised booking and its art. 12(2) fields."""
     data = _plain(booking)
     personal: dict[str, Any] = {key: data.pop(key) for key in _PERSONAL_BOOKING}

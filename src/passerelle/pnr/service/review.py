@@ -8,7 +8,6 @@ authority. A dismissed match suppresses the same false positive on later pushes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,19 +26,16 @@ __all__ = ["HitView", "decide", "entry_owner", "hit_view", "queue"]
 REVIEWERS = ("analyst", "supervisor")
 
 
-def entry_owner(
-    list_name: str, entry_id: str, here: str, state: Mapping[str, Any] | None = None
-) -> str:
+def entry_owner(list_name: str, entry_id: str, here: str, owner: str | None = None) -> str:
     """The node that owns a watchlist entry (where a confirmed hit is reported).
 
-    The identity watchlists carry no owner, so: the issuer the alerts package keeps in the
-    node state for its ``alerts`` list (read by key, never imported); else a node prefix in
-    the entry id (``BE:…``, ``BE/…``, ``BE-…``) or a ``…:BE`` list name; else this node.
+    ``owner`` is what the match said when the traveller was screened (``ListedMatch.owner``,
+    kept on the hit as ``entry_owner``: the alerts register publishes each alert with its
+    issuing node). Without it: a node prefix in the entry id (``BE:…``, ``BE/…``, ``BE-…``) or
+    a ``…:BE`` list name; else this node.
     """
-    issuers = (state or {}).get("alerts.issuers") or {}
-    issuer = issuers.get(entry_id.split("~", 1)[0]) if list_name == "alerts" else None
-    if isinstance(issuer, str) and issuer:
-        return issuer
+    if owner:
+        return owner
     for sep in (":", "/", "-"):
         head = entry_id.split(sep, 1)[0]
         if sep in entry_id and len(head) == 2 and head.isalpha() and head.isupper():
@@ -143,7 +139,7 @@ def decide(
     hit.reviewer, hit.reason, hit.reviewed_at = principal.name, reason.strip(), now
     if confirm:
         owner = (
-            entry_owner(hit.list_name, hit.entry_id, node.code, node.state)
+            entry_owner(hit.list_name, hit.entry_id, node.code, hit.entry_owner)
             if hit.kind == "watchlist"
             else node.code
         )

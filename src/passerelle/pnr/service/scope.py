@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from passerelle.errors import ValidationFailed
 from passerelle.pnr import rules
 from passerelle.pnr.model import ScopeDecision
-from passerelle.pnr.normalised import Booking
+from passerelle.pnr.normalised import ParsedBooking
 from passerelle.pnr.service.records import short_station
 
 __all__ = ["ActiveScope", "active_scope", "decide_scope", "decisions", "is_intra_eu"]
@@ -26,7 +26,7 @@ __all__ = ["ActiveScope", "active_scope", "decide_scope", "decisions", "is_intra
 KINDS = ("routes", "stations", "threat")
 
 
-def is_intra_eu(booking: Booking) -> bool:
+def is_intra_eu(booking: ParsedBooking) -> bool:
     """True for a flight or rail booking whose every airport or station is in an EU member
     state (or unknown: fail closed)."""
     if not booking.legs:
@@ -46,7 +46,7 @@ class ActiveScope:
     routes: frozenset[tuple[str, str]]
     stations: frozenset[str]
 
-    def allows(self, booking: Booking) -> bool:
+    def allows(self, booking: ParsedBooking) -> bool:
         """Whether the data of ``booking`` may be collected now (always when not intra-EU)."""
         if self.threat or not is_intra_eu(booking):
             return True

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from passerelle.identity.watchlists import NodeWatchlists
 from passerelle.pnr import rules
 from passerelle.pnr.model import Hit
-from passerelle.pnr.normalised import Booking
+from passerelle.pnr.normalised import ParsedBooking
 from passerelle.pnr.service.criteria import CompiledCriterion, booking_facts
 from passerelle.pnr.service.records import person_record
 from passerelle.privacy.crypto import FieldCipher
@@ -39,6 +39,8 @@ class Candidate:
     score: float
     explanation: dict[str, Any]
     fingerprint: str
+    #: The node owning the matched watchlist entry (``ListedMatch.owner``).
+    owner: str | None = None
 
 
 def _fingerprint(*parts: object) -> str:
@@ -59,7 +61,7 @@ class Screener:
     excluded: int = 0
     _pending: list[tuple[str, Candidate]] = field(default_factory=list)
 
-    def screen(self, key: str, booking: Booking, passengers: list[dict[str, Any]]) -> None:
+    def screen(self, key: str, booking: ParsedBooking, passengers: list[dict[str, Any]]) -> None:
         """Collect the candidates of one booking (stored by :meth:`store`)."""
         for index, pax in enumerate(passengers):
             record = person_record(f"{key}#{index}", pax)
@@ -88,6 +90,7 @@ class Screener:
                             match.score,
                             match.explanation.to_dict(),
                             _fingerprint("w", listed.list_name, match.entry_id, *identity),
+                            listed.owner,
                         ),
                     )
                 )
@@ -149,6 +152,7 @@ class Screener:
                     kind=cand.kind,
                     list_name=cand.list_name,
                     entry_id=cand.entry_id,
+                    entry_owner=cand.owner,
                     criterion_version=cand.criterion_version,
                     score=cand.score,
                     explanation=text,

@@ -25,7 +25,7 @@ from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.ingest import ParseResult, parse_file
 from passerelle.pnr.model import Booking, BookingVersion, PushMessage, QuarantineItem
-from passerelle.pnr.normalised import Booking as Parsed
+from passerelle.pnr.normalised import ParsedBooking as Parsed
 from passerelle.pnr.service import demo_watch
 from passerelle.pnr.service.criteria import active_criteria
 from passerelle.pnr.service.records import booking_key, journey_key, short_station, split

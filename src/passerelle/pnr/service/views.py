@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -11,28 +10,14 @@ from sqlalchemy.orm import Session
 from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, BookingVersion, Hit, PushMessage, QuarantineItem
+from passerelle.pnr.schemas import JourneyOut
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
 
-__all__ = ["JourneyRow", "history", "journeys", "quarantine", "statistics"]
+__all__ = ["history", "journeys", "quarantine", "statistics"]
 
 
-@dataclass
-class JourneyRow:
-    key: str
-    mode: str
-    carrier: str
-    service: str
-    origin: str
-    destination: str
-    day: str
-    bookings: int
-    passengers: int
-    hits: int
-    pending: int
-
-
-def journeys(session: Session, *, mode: str | None = None, limit: int = 200) -> list[JourneyRow]:
+def journeys(session: Session, *, mode: str | None = None, limit: int = 200) -> list[JourneyOut]:
     """Flights and trains with their booking, passenger and hit counts (no personal data)."""
     hits = (
         select(
@@ -66,18 +51,18 @@ def journeys(session: Session, *, mode: str | None = None, limit: int = 200) -> 
     if mode:
         query = query.where(Booking.mode == mode)
     return [
-        JourneyRow(
-            key,
-            m,
-            carrier,
-            service,
-            origin,
-            dest,
-            (dep or "")[:10],
-            int(b),
-            int(p or 0),
-            int(h),
-            int(pend),
+        JourneyOut(
+            key=key,
+            mode=m,
+            carrier=carrier,
+            service=service,
+            origin=origin,
+            destination=dest,
+            day=(dep or "")[:10],
+            bookings=int(b),
+            passengers=int(p or 0),
+            hits=int(h),
+            pending=int(pend),
         )
         for key, m, carrier, service, origin, dest, dep, b, p, h, pend in session.execute(query)
     ]

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from passerelle import domains
-from passerelle.dna import csvio, rules, store
+from passerelle.dna import csvio, rules
 from passerelle.dna.model import StoredProfile
-from passerelle.dna.retention import DnaRetentionTermsMissing, node_terms
+from passerelle.dna.service import store
+from passerelle.dna.service.retention import DnaRetentionTermsMissing, node_terms
 from passerelle.node import Node, open_node
 from passerelle.privacy import retention
 from passerelle.privacy.accounts import Principal

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from passerelle.dna import csvio, store
+from passerelle.dna import csvio
 from passerelle.dna.model import MatchRecord, StoredProfile
 from passerelle.dna.rules import Stringency
+from passerelle.dna.service import store
 from passerelle.node import Node
 from passerelle.privacy import retention
 from passerelle.privacy.accounts import Principal

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
-from passerelle.dna import rules, store
+from passerelle.dna import rules
 from passerelle.dna.harmonise import exchange_flags, make_profile, prum_genotype
 from passerelle.dna.model import CrossBorderSearch, MatchRecord, StoredProfile
 from passerelle.dna.rules import NEEDS_LAB_CONFIRMATION, Quality, SampleType
-from passerelle.dna.service import prum_answer
+from passerelle.dna.service import prum_answer, store
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.federation.model import Answer, Reference
 from passerelle.federation.schemas import Envelope, QueryIn
