@@ -105,3 +105,34 @@ def test_a_seller_reports_a_theft_and_uploads_its_catalogue(node: Node, client: 
     up = client.put("/api/v1/precursors/catalogue", headers=bearer(token), content=csv)
     assert up.json()["written"] == 1
     assert up.json()["errors"][0]["line"] == 3
+
+
+def test_registering_a_licence_or_a_watched_person_is_audited(
+    node: Node, client: TestClient
+) -> None:
+    from passerelle.privacy.model import AuditEntry
+
+    boss = bearer(staff_token(node, "supervisor"))
+    licence = {
+        "country": "BE",
+        "number": "BE-LIC-9",
+        "family_name": "Claes",
+        "substances": ["7722-84-1"],
+        "max_concentration": 35.0,
+        "valid_from": "2026-01-01T00:00:00+00:00",
+        "valid_until": "2027-01-01T00:00:00+00:00",
+    }
+    assert client.post("/api/v1/precursors/licences", headers=boss, json=licence).status_code == 201
+    watched = client.post(
+        "/api/v1/precursors/watched",
+        headers=boss,
+        json={"family_name": "Martens", "reason": "test"},
+    )
+    assert watched.status_code == 201
+    with node.session() as session:
+        written = {
+            (e.object_type, e.object_id)
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "write"))
+        }
+    assert ("precursors.licence", "BE-LIC-9") in written
+    assert ("precursors.watched", watched.json()["id"]) in written

@@ -29,6 +29,7 @@ from passerelle.precursors.schemas import (
     Year,
 )
 from passerelle.precursors.service import check, detection, parse, registers, reports
+from passerelle.precursors.service.common import trace
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
@@ -260,10 +261,14 @@ def statistics(
 
 @router.post("/licences", status_code=201)
 def add_licence(
-    body: LicenceIn, session: DbSession, principal: Principal = require("supervisor")
+    request: Request,
+    body: LicenceIn,
+    session: DbSession,
+    principal: Principal = require("supervisor"),
 ) -> dict[str, Any]:
-    """Register a licence in the national licence register."""
+    """Register a licence in the national licence register (audited: it names its holder)."""
     row = registers.add_licence(session, body)
+    trace(session, node_of(request), principal, "write", "precursors.licence", row.number)
     return {"country": row.country, "number": row.number}
 
 
@@ -295,5 +300,7 @@ def add_watched(
     principal: Principal = require("supervisor"),
 ) -> dict[str, Any]:
     """Add a watched person: a check naming them is reported (the seller is not told why)."""
-    row = registers.add_watched(session, node_of(request), principal, body)
+    node = node_of(request)
+    row = registers.add_watched(session, node, principal, body)
+    trace(session, node, principal, "write", "precursors.watched", row.id)
     return {"id": row.id, "added_at": datetime.isoformat(row.added_at)}

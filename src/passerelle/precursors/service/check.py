@@ -7,8 +7,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import CompoundSelect, String, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from passerelle.identity import PersonRecord, compare, screen
@@ -21,6 +22,7 @@ from passerelle.precursors.service.common import delivery_key, identity_key, new
 from passerelle.precursors.service.common import trace as audit_trace
 from passerelle.precursors.service.decide import A9, Facts, covered, decide
 from passerelle.privacy.accounts import Principal
+from passerelle.storage import UtcDateTime
 
 #: What a seller is told when the contact point's own screening asks for a report: never
 #: that the customer is watched, nor what a peer said.
@@ -99,13 +101,11 @@ def _same(person: PersonRecord, family: str, given: str, dob: str, doc: str) -> 
     return compare(person, other).score >= rules.SAME_PERSON
 
 
-def earlier_purchases(
-    session: Session, key: str, since: datetime, until: datetime
-) -> list[tuple[str, str, float, str, str, str, str, str]]:
-    """(cas, place, kg, family, given, dob, document, reference) of purchases sharing the
-    customer's blocking key in the window, here and notified by peers: one round trip (a
-    UNION ALL of the two indexed look-ups), columns only, as this runs in every check."""
+def _week_statement() -> CompoundSelect[Any]:
     t, n = Transaction, Notice
+    key = bindparam("key", type_=String())
+    since = bindparam("since", type_=UtcDateTime())
+    until = bindparam("until", type_=UtcDateTime())
     here = select(
         t.cas,
         func.coalesce(func.nullif(t.city, ""), t.seller),
@@ -133,11 +133,24 @@ def earlier_purchases(
         n.document_number,
         n.reference,
     ).where(n.identity_key == key, n.occurred_at >= since, n.occurred_at <= until)
+    return union_all(here, peers)
+
+
+#: Built once: composing the expression cost more than running it in every check.
+_WEEK = _week_statement()
+
+
+def earlier_purchases(
+    session: Session, key: str, since: datetime, until: datetime
+) -> list[tuple[str, str, float, str, str, str, str, str]]:
+    """(cas, place, kg, family, given, dob, document, reference) of purchases sharing the
+    customer's blocking key in the window, here and notified by peers: one round trip (a
+    UNION ALL of the two indexed look-ups), columns only, as this runs in every check."""
     with session.no_autoflush:
         return [
             (cas, f"{place} ({country})", kg, fam, given, dob, doc, ref)
             for cas, place, country, kg, fam, given, dob, doc, ref in session.execute(
-                union_all(here, peers)
+                _WEEK, {"key": key, "since": since, "until": until}
             )
         ]
 

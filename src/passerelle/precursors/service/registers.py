@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import Conflict, NotFound
@@ -88,9 +88,7 @@ def load_catalogue(session: Session, seller: str, rows: Iterable[ProductRow]) ->
 def find_product(session: Session, seller: str, *, sku: str = "", name: str = "") -> Product:
     """A seller's product by sku, else by trade name or synonym (case and accents ignored)."""
     if sku:
-        found = session.scalars(
-            select(Product).where(Product.seller == seller, Product.sku == sku)
-        ).first()
+        found = session.scalars(_PRODUCT, {"seller": seller, "sku": sku}).first()
         if found is not None:
             return found
     wanted = fold(name)
@@ -119,10 +117,17 @@ def add_licence(session: Session, data: LicenceIn) -> Licence:
     return licence
 
 
+#: Built once (the check runs it every time; composing it cost more than running it).
+_LICENCE = select(Licence).where(
+    Licence.country == bindparam("country"), Licence.number == bindparam("number")
+)
+_PRODUCT = select(Product).where(
+    Product.seller == bindparam("seller"), Product.sku == bindparam("sku")
+)
+
+
 def find_licence(session: Session, country: str, number: str) -> Licence | None:
-    return session.scalars(
-        select(Licence).where(Licence.country == country, Licence.number == number)
-    ).first()
+    return session.scalars(_LICENCE, {"country": country, "number": number}).first()
 
 
 def revoke_licence(session: Session, country: str, number: str, *, now: datetime) -> Licence:
