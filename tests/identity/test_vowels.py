@@ -38,6 +38,7 @@ def test_frames_align_the_vowels_between_the_same_consonants() -> None:
         ("موسی", "Musa"),  # a final Persian ی may be ā
         ("الزهراني", "Azzahrani"),  # the assimilated article's vowel
         ("عمر", "Omar"),  # ʿayn carries the initial vowel
+        ("ناصري", "Naser"),  # a final nisba -i left out by the list
     ],
 )
 def test_long_vowels_written_on_both_sides_agree(arabic: str, latin: str) -> None:
@@ -50,7 +51,8 @@ def test_long_vowels_written_on_both_sides_agree(arabic: str, latin: str) -> Non
     [
         ("محمود", "Mohamed"),  # و where the Latin spelling writes e
         ("حسين", "Hasan"),  # ي where it writes a
-        ("ناصري", "Naser"),  # a final ي with no final vowel
+        ("ناصري", "Nasro"),  # a final ي written as o
+        ("مصري", "Masroor"),  # a Latin long "oo" the Arabic spelling does not write
         ("جان", "Agajan"),  # a Latin initial vowel the Arabic word does not write
     ],
 )

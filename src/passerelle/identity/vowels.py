@@ -7,10 +7,12 @@ a synthetic محمود is "Mahmoud" or "Mahmud", never "Mohamed", although all t
 consonants m-h-m-d. Held against each other, the consonant skeleton and the vowels between
 its consonants ("gaps") tell:
 
-* a **conflict** — a gap where the Arabic spelling writes و and the Latin one writes no o, u,
-  w or v; or ي/ی and no i, e or y (a final Persian ی may also be ā, as in Arabic loanwords
-  ending in alif maqṣūra); or a Latin name starting with a vowel where the Arabic word starts
-  with a consonant (the article's vowel counts: "Azzahrani" ~ الزهراني);
+* a **conflict** — a gap where the Arabic spelling writes و and the Latin one writes another
+  vowel than o, u, w or v; or ي/ی and another vowel than i, e or y (a final Persian ی may also
+  be ā, as in Arabic loanwords ending in alif maqṣūra; a final vowel left out is no conflict:
+  lists drop a nisba's -i); or a Latin doubled vowel ("oo", "ee", the English-style long vowel)
+  where the Arabic spelling writes none; or a Latin name starting with a vowel where the Arabic
+  word starts with a consonant (the article's vowel counts: "Azzahrani" ~ الزهراني);
 * an **agreement** — a gap where the written long vowel (ا as a, و, ي) is written in Latin too:
   such a gap says as much as a consonant about which name it is, so a short skeleton with
   agreeing long vowels ("Daoudi" ~ داودي) carries more information than its consonants alone.
@@ -101,13 +103,16 @@ def latin_frame(text: str) -> Frame:
 
 
 def _conflict(marks: str, latin: str, final: bool) -> bool:
+    if final and not latin:
+        return False  # a final long vowel left out ("Hatef" for a nisba "-i"): no conflict
     if "w" in marks and not any(c in latin for c in "ouw"):
         return True
     if "y" in marks or "Y" in marks:
         allowed = "iey" + ("a" if final and "Y" in marks and "y" not in marks else "")
         if not any(c in latin for c in allowed):
             return True
-    return False
+    # A doubled Latin vowel ("oo", "ee") writes a long vowel the Arabic spelling does not have.
+    return not marks and ("oo" in latin or "ee" in latin)
 
 
 def _agrees(marks: str, latin: str) -> bool:
