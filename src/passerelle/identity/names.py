@@ -293,6 +293,20 @@ def name_parts(
 
 
 @lru_cache(maxsize=1 << 16)
+def merged_skeletons(a: Part, b: Part) -> tuple[str, str]:
+    """Skeleton and second skeleton of ``merge_parts(a, b)``, without building the part
+    (the scorer tries every adjacent pair of every candidate; few are worth building)."""
+    arabic = a.arabic or b.arabic
+    sk = skeleton(f"{a.text} {b.text}", arabic)
+    original = f"{a.original} {b.original}"
+    if arabic:
+        alt = _alternative_skeleton(original)
+    else:
+        alt = _latin_alternative(a.text + b.text, sk, original)
+    return sk, "" if alt == sk else alt
+
+
+@lru_cache(maxsize=1 << 16)
 def merge_parts(a: Part, b: Part) -> Part:
     """Two adjacent parts as one ("Hasan" + "Ali" → "hasanali"), for names written joined."""
     text = a.text + b.text

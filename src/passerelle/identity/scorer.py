@@ -30,7 +30,7 @@ from passerelle.identity.countries import same_country
 from passerelle.identity.dates import compare_birth_dates
 from passerelle.identity.documents import compare_documents
 from passerelle.identity.features import Features
-from passerelle.identity.names import Part, is_cyrillic_part, merge_parts
+from passerelle.identity.names import Part, is_cyrillic_part, merge_parts, merged_skeletons
 from passerelle.identity.schemas import Explanation, NamePair
 from passerelle.identity.structure import structure
 from passerelle.identity.variants import skeleton
@@ -226,19 +226,29 @@ def information_needed(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -
     return rules.INFO_MIN + rules.INFO_PER_EXTRA_PART * min(extra, rules.INFO_EXTRA_PARTS_MAX)
 
 
-@lru_cache(maxsize=1 << 16)
-def _merge_options(side: tuple[Part, ...]) -> tuple[tuple[int, Part], ...]:
-    """Each two adjacent full parts of a name, merged (cached per name: names are shared)."""
-    # Only merges to which both parts bring consonants ("Mohamed" + "Dia" would collapse
-    # into the skeleton of "Mohamed" alone).
+def _merge_options(side: tuple[Part, ...], targets: frozenset[str]) -> list[tuple[int, Part]]:
+    """Adjacent full parts of ``side`` that, merged, give one of the ``targets`` skeletons.
+
+    Only merges to which both parts bring consonants ("Mohamed" + "Dia" would collapse into
+    the skeleton of "Mohamed" alone). A merged skeleton starts like its first part's and ends
+    like its second part's: that cheap test comes first, the merged part is built last.
+    """
     out = []
     for i, (x, y) in enumerate(pairwise(side)):
         if x.initial or y.initial:
             continue
-        merged = merge_parts(x, y)
-        if len(merged.skeleton) > max(len(x.skeleton), len(y.skeleton)):
-            out.append((i, merged))
-    return tuple(out)
+        need = max(len(x.skeleton), len(y.skeleton))
+        firsts = {x.skeleton[:1], x.skeleton_alt[:1]}
+        lasts = {y.skeleton[-1:], y.skeleton_alt[-1:]}
+        final_h = y.skeleton == "h"  # dropped once merged ("…h" ends no longer skeleton)
+        if not any(
+            len(t) > need and t[0] in firsts and (final_h or t[-1] in lasts) for t in targets
+        ):
+            continue
+        sk, alt = merged_skeletons(x, y)
+        if len(sk) > need and (sk in targets or alt in targets):
+            out.append((i, merge_parts(x, y)))
+    return out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -276,10 +286,7 @@ def best_pairing(
         if len(side) < 2:
             continue
         # Only merges whose skeleton is one of the other name's (cheap set test first).
-        targets = _skeletons(other)
-        for i, merged in _merge_options(side):
-            if merged.skeleton not in targets and merged.skeleton_alt not in targets:
-                continue
+        for i, merged in _merge_options(side, _skeletons(other)):
             if not any(_sim(memo, merged, o)[0] >= rules.SIM_MERGE for o in other):
                 continue
             new_side = (*side[:i], merged, *side[i + 2 :])
