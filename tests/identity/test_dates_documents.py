@@ -132,3 +132,19 @@ def test_a_rare_exact_name_with_a_drifted_year_stays_a_hit_and_shows_the_conflic
     assert "dob 1 year apart" in match.explanation.summary()
     far = PersonRecord("r", full_name="Tariq Hasan Karimzadeh", date_of_birth="1951")
     assert compare(far, entry).explanation.date_of_birth == "conflict"
+
+
+def test_a_bare_year_counts_as_an_estimate_but_the_distance_is_still_shown() -> None:
+    bare, _ = compare_birth_dates(read_dates("1986")[0], read_dates("1984-03-02")[0])
+    assert bare == "2 years apart"
+    assert date_delta(bare, True) == date_delta("1 year apart") > date_delta(bare)
+    # Two full dates two years apart cost the full two years.
+    assert compare_birth_dates(read_dates("1989-03-02")[0], read_dates("1991-03-02")[0]) == (
+        "2 years apart",
+        date_delta("2 years apart"),
+    )
+    # An approximate year already gives its margin: no second one.
+    assert compare_birth_dates(read_dates("1986~")[0], read_dates("1982")[0]) == (
+        "2 years apart",
+        date_delta("2 years apart"),
+    )

@@ -192,3 +192,23 @@ def test_only_abd_and_abu_as_written_join_the_next_arabic_word() -> None:
     assert len(split_name("ایوب کریمزاده")) == 2
     assert len(split_name("عبيد کریمزاده")) == 2
     assert len(split_name("عبد الکریم")) == 1
+
+
+@pytest.mark.parametrize("name", ["Salem Hamdi Ould", "Salem Hamdi ben", "Berghe Jan van"])
+def test_a_trailing_nasab_or_dutch_particle_joins_the_first_part(name: str) -> None:
+    first, *_, last = split_name(name)
+    particle = name.split()[-1].casefold()
+    assert first.text.startswith(particle)
+    assert last.text != particle
+
+
+@pytest.mark.parametrize("latin", ["Nuraldin", "Nureldin", "Nur al-Din", "Nour Eldin", "Nuruddin"])
+def test_din_compounds_lose_the_article_joined_or_apart(latin: str) -> None:
+    (arabic,) = split_name("نور الدين")
+    (part,) = split_name(latin)
+    assert part.skeleton == arabic.skeleton == "nrdn"
+
+
+def test_a_latin_name_merely_ending_in_dine_keeps_its_letters() -> None:
+    (part,) = split_name("Geraldine")
+    assert part.text == "geraldine"

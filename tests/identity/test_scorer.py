@@ -213,3 +213,28 @@ def test_explanation_says_which_evidence_carried_the_score() -> None:
     assert match.explanation.evidence.startswith("carried by Karimzadeh~Karimzadeh (rare part)")
     assert "Mohammed~Mohamed (common given name)" in match.explanation.evidence
     assert match.to_dict()["explanation"]["evidence"] == match.explanation.evidence
+
+
+def test_one_typing_error_in_a_short_part_is_still_a_good_pair() -> None:
+    match = compare(
+        PersonRecord("r", full_name="Kang Mit Sok", date_of_birth="1970-05-01"),
+        PersonRecord("e", full_name="Kang Min Sok", date_of_birth="1970-05-01"),
+    )
+    assert match.score >= DEFAULT_THRESHOLD
+    assert "one typing error" in {p.rule for p in match.explanation.pairs}
+    # Two letters changed in a three-letter part is no typo.
+    assert score("Kang Bat Sok", "Kang Min Sok") < score("Kang Mit Sok", "Kang Min Sok")
+
+
+def test_a_rare_one_part_name_needs_an_agreeing_year_and_a_common_one_never_suffices() -> None:
+    assert score("Qamaruddin", "Qamar al-Din") < DEFAULT_THRESHOLD
+    rare = compare(
+        PersonRecord("r", full_name="Qamaruddin", date_of_birth="1971"),
+        PersonRecord("e", full_name="Qamar al-Din", date_of_birth="1971"),
+    )
+    assert rare.score >= DEFAULT_THRESHOLD
+    common = compare(
+        PersonRecord("r", full_name="Ali", date_of_birth="1971"),
+        PersonRecord("e", full_name="Ali", date_of_birth="1971"),
+    )
+    assert common.score < DEFAULT_THRESHOLD

@@ -175,10 +175,16 @@ def _years_apart(gap: int) -> str:
     return "1 year apart" if gap == 1 else f"{gap} years apart"
 
 
-def date_delta(label: str) -> float:
-    """Score added for a date label (graded by year distance, ``rules.DOB_*``)."""
+def date_delta(label: str, year_only: bool = False) -> float:
+    """Score added for a date label (graded by year distance, ``rules.DOB_*``).
+
+    ``year_only``: one of the two dates is a bare year, often an estimate; the distance then
+    costs ``rules.DOB_YEAR_ONLY_APPROX`` years less (the label still says how far apart).
+    """
     if label.endswith("years apart") or label == "1 year apart":
         gap = int(label.split()[0])
+        if year_only:
+            gap -= rules.DOB_YEAR_ONLY_APPROX
         return rules.DOB_YEARS_APART[gap]
     return _DELTA.get(label, 0.0)
 
@@ -203,7 +209,8 @@ def compare_birth_dates(
     for x in a:
         for y in b:
             label = compare_dates(x, y)
-            delta = date_delta(label)
+            bare = not (x.approx or y.approx) and (x.month is None or y.month is None)
+            delta = date_delta(label, bare)
             if delta > best[1]:
                 best = (label, delta)
     return best

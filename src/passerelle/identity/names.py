@@ -35,6 +35,12 @@ OPTIONAL_PARTICLES = frozenset(
         "ould", "ait",
     }
 )  # fmt: skip
+# Optional particles that never end a name: found last, the name was re-ordered (the Arabic
+# nasab "bin X", "ould X"; Dutch/German "van X"). Short particles that are also names
+# elsewhere ("de", "le", "da": Chinese, Vietnamese) are not among them.
+TRAILING_PARTICLES = frozenset(
+    {"ben", "bin", "ibn", "bent", "bint", "ould", "ait", "van", "von", "vanden", "vander"}
+)
 # Prefixes that form one name with the next part: "Abd" (servant of), "Abu" (father of).
 JOINING_PARTICLES = frozenset(
     {"abd", "abdel", "abdul", "abdal", "abdoul", "abdou", "abu", "abou", "abo", "bou"}
@@ -46,7 +52,8 @@ ARTICLES = frozenset({"al", "el", "ul", "ud"})
 # one is joined to the part before it, so that both spellings give one part.
 COMPOUND_ENDINGS = frozenset(
     {"allah", "ullah", "ulla", "ollah", "olla", "alla", "illah", "din", "deen", "dine",
-     "eddin", "eddine", "uddin", "uddine", "addin", "iddin"}
+     "eddin", "eddine", "uddin", "uddine", "addin", "iddin", "aldin", "eldin", "uldin",
+     "aldeen", "eldeen", "uldeen"}
 )  # fmt: skip
 _ARABIC_COMPOUND_ENDINGS = frozenset({"lh", "dn"})  # الله, الدين once the article is gone
 # Turkic patronymic markers written after the father's name ("Kamal oglu", "Камал оглы",
@@ -69,6 +76,8 @@ _ARABIC_JOINING_FORMS = frozenset({"عبد", "أبو", "ابو", "آبو", "أب
 _ARABIC_ARTICLES = frozenset({"l"})
 _ARABIC_ARTICLE = "ال"
 _INNER_DIN = re.compile(r"(?<=.)ال(?=د[يی]ن$)")
+_LATIN_INNER_DIN = re.compile(r"(?<=[a-z]{3})[aeu]l(?=dd?(?:i|ee)n$)")
+_LATIN_ARTICLE_DIN = re.compile(r"^[aeu]l(?=d)")
 _ARABIC_ARTICLE_FORMS = frozenset({"ال", "آل", "أل", "اَل"})
 
 
@@ -145,7 +154,9 @@ def _part(
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _cyrillic(raw: str) -> bool:
+    # Cached: the scorer asks it of the same parts for every candidate of a query.
     return any(is_cyrillic(ch) for ch in raw)
 
 
@@ -184,7 +195,12 @@ def _fold(token: str) -> tuple[str, bool]:
     # "X الدين" written as one word (نورالدين): Latin spellings (Nuruddin, Nour Eddine) do not
     # write the article's l, so it is dropped as when the compound is written apart.
     token = _INNER_DIN.sub("", token)
-    return fold_part(token)
+    text, arabic = fold_part(token)
+    if not arabic:
+        # The same compound written joined in Latin keeps the article ("Nuraldin",
+        # "Jalaleldin", "Kamaluldeen"): its l is assimilated in speech and dropped here likewise.
+        text = _LATIN_INNER_DIN.sub("", text)
+    return text, arabic
 
 
 @lru_cache(maxsize=1 << 18)
@@ -211,6 +227,8 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             continue  # "al-", "el-", Arabic آل (not علي, which folds alike)
         if parts and not pending and _is_compound_ending(raw, text, arabic):
             prev = parts.pop()
+            if not arabic:
+                text = _LATIN_ARTICLE_DIN.sub("", text)  # "Nour Eldin" ~ "Nurdin"
             joined = prev.text + text
             parts.append(
                 _part(joined, joined, prev.arabic or arabic, False, prev.role,
@@ -245,12 +263,13 @@ def split_name(name: str, role: str = "name") -> tuple[Part, ...]:
             pending, joining = [], False
             continue
         parts.append(_part(text, text, arabic, len(text) == 1 and not arabic, role, raw))
-    if len(parts) > 2 and _joining(parts[-1]):
-        # "Rahim Karimzadeh, Abd": a trailing Abd/Abu cannot start a name; the name was re-ordered
-        # and it belongs to the part now first.
+    if len(parts) > 2 and (_joining(parts[-1]) or parts[-1].text in TRAILING_PARTICLES):
+        # "Rahim Karimzadeh, Abd" or "Salem Hamdi Ould": a trailing Abd/Abu or nasab particle
+        # cannot end a name; the name was re-ordered and it belongs to the part now first.
         particle, first = parts.pop(), parts[0]
         joined = particle.text + first.text
-        parts[0] = _part(joined, joined, particle.arabic or first.arabic, False, first.role,
+        core = joined if _joining(particle) else first.text
+        parts[0] = _part(joined, core, particle.arabic or first.arabic, False, first.role,
                          f"{particle.original} {first.original}",
                          pieces=(particle.text, first.text))  # fmt: skip
     return tuple(parts[: rules.MAX_NAME_PARTS])
@@ -271,6 +290,20 @@ def name_parts(
         family = split_name(family_name or "", "family")
         return (given + family)[: rules.MAX_NAME_PARTS]
     return split_name(full_name or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def merged_skeletons(a: Part, b: Part) -> tuple[str, str]:
+    """Skeleton and second skeleton of ``merge_parts(a, b)``, without building the part
+    (the scorer tries every adjacent pair of every candidate; few are worth building)."""
+    arabic = a.arabic or b.arabic
+    sk = skeleton(f"{a.text} {b.text}", arabic)
+    original = f"{a.original} {b.original}"
+    if arabic:
+        alt = _alternative_skeleton(original)
+    else:
+        alt = _latin_alternative(a.text + b.text, sk, original)
+    return sk, "" if alt == sk else alt
 
 
 @lru_cache(maxsize=1 << 16)

@@ -21,8 +21,14 @@ COVERAGE_SHORT_WEIGHT = 0.8
 COVERAGE_LONG_WEIGHT = 0.2
 # A one-part name (mononym or given name only) against a longer name is weak evidence: cap.
 SINGLE_PART_CAP = 0.75
-# Two one-part names that agree: still weak without date or document support.
-MONONYM_CAP = 0.8
+# Two one-part names that agree: below the threshold on the name alone. When the part carries
+# full information (INFO_MONONYM: a rare or long part, not a common given name or an initial)
+# the cap is that of a low-information name (LOW_INFORMATION_CAP), so that a year of birth that
+# agrees (+0.02) reaches 0.85 (calibrated on names-dev: listed one-part names, often Arabic
+# compounds such as "X-uddin", given with their year); otherwise MONONYM_WEAK_CAP.
+MONONYM_CAP = 0.83
+MONONYM_WEAK_CAP = 0.8
+INFO_MONONYM = 1.0
 # Information carried by a name part, relative to a family name (1.0): a common given name
 # (reference population, :mod:`passerelle.identity.reference`) or a patronymic is shared by
 # many people (calibrated on names-dev: shared given name + patronymic + loosely matched
@@ -46,12 +52,19 @@ SIM_PARTICLE_CORE = 0.93  # "de Gaulle" ~ "Gaulle", "Van den Berghe" ~ "Berghe"
 SIM_INITIAL = 0.9  # "J." ~ "Jean"
 SIM_SKELETON_LATIN = 0.9  # same skeleton between two Latin spellings
 SIM_SKELETON_SHORT = 0.86  # same two-consonant skeleton between two Latin spellings
+# One typing error (OSA distance 1) in parts of three letters or more is at least a good pair
+# (calibrated on names-dev's perturbation set: typos in short parts fell to 0.64-0.73).
+SIM_ONE_EDIT = 0.8
 SIM_FLOOR = 0.5  # below this two parts are not paired at all
 # Cross-script skeleton equality on fewer than three consonants ("Ali" ~ علي ~ "Ola") is
 # weak evidence (calibrated on names-dev: two-consonant Arabic or Korean tokens matched
 # anything at SIM_SKELETON).
 SIM_SKELETON_TWO = 0.92
 SIM_SKELETON_ONE = 0.88
+# Same skeleton, but a long vowel that Arabic script writes (و, ي) is not written in the Latin
+# spelling, or the other way round (محمود ~ "Mohamed"): different names sharing consonants,
+# a weak pair (calibrated on names-dev: most Arabic-script false positives were such pairs).
+SIM_LONG_VOWEL_CONFLICT = 0.75
 # A pair below SIM_WEAK is a poor match: it earns only WEAK_PAIR_CREDIT of its similarity
 # (calibrated on names-dev: a loosely matched family name beside shared given names made
 # most false positives).
@@ -94,6 +107,10 @@ DOB_YEARS_APART = (0.0, -0.04, -0.08, -0.12, -0.15, -0.18)  # index: years apart
 DOB_SAME_YEAR = -0.06  # same year, month or day differs (and is not a typo or a swap)
 DOB_CONFLICT = -0.25
 DOB_APPROX_YEARS = 2  # "1975~" means 1973 to 1977
+# A year without month or day ("1975") is often an estimate: it is read as one year either way
+# when compared with another year (calibrated on names-dev's perturbation set: lists and
+# registers give estimated years as bare years).
+DOB_YEAR_ONLY_APPROX = 1
 DOCUMENT_EXACT = 0.2
 DOCUMENT_OCR = 0.15  # equal after folding OCR confusions (0/O, 1/I, 5/S, 8/B, 2/Z)
 GENDER_CONFLICT = -0.1

@@ -30,9 +30,11 @@ from passerelle.identity.countries import same_country
 from passerelle.identity.dates import compare_birth_dates
 from passerelle.identity.documents import compare_documents
 from passerelle.identity.features import Features
-from passerelle.identity.names import Part, is_cyrillic_part, merge_parts
+from passerelle.identity.names import Part, is_cyrillic_part, merge_parts, merged_skeletons
 from passerelle.identity.schemas import Explanation, NamePair
+from passerelle.identity.structure import structure
 from passerelle.identity.variants import skeleton
+from passerelle.identity.vowels import long_vowels
 
 _jw = JaroWinkler.normalized_similarity
 _osa = OSA.normalized_similarity
@@ -48,9 +50,13 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
         if not sa or not sb:
             return 0.0, "no consonants"
         if sa == sb:
+            if _vowel_conflict(a, b, False):
+                return rules.SIM_LONG_VOWEL_CONFLICT, "consonant skeleton, long vowel differs"
             return _skeleton_sim(sa), "consonant skeleton"
         alt_a, alt_b = a.skeleton_alt, b.skeleton_alt
         if (alt_a and alt_a in (sb, alt_b)) or (alt_b and alt_b == sa):
+            if _vowel_conflict(a, b, True):
+                return rules.SIM_LONG_VOWEL_CONFLICT, "consonant skeleton, long vowel differs"
             value = min(rules.SIM_SKELETON_VARIANT, _skeleton_sim(alt_a or sa))
             return value, "consonant skeleton (other spelling)"
         if a.core != a.text or b.core != b.text:
@@ -68,6 +74,14 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
             return rules.SIM_INITIAL, "initial"
         return 0.0, "initial differs"
     best, rule = (_jw(a.text, b.text) + _osa(a.text, b.text)) / 2, "fuzzy spelling"
+    # One typing error (a letter replaced, dropped, added or two swapped) costs short parts
+    # more than the similarity measures say: "Min" ~ "Mit" is still a typo.
+    if (
+        best < rules.SIM_ONE_EDIT
+        and min(len(a.text), len(b.text)) >= 3
+        and OSA.distance(a.text, b.text, score_cutoff=1) <= 1
+    ):
+        best, rule = rules.SIM_ONE_EDIT, "one typing error"
     ka, kb = a.key, b.key
     if ka == kb:
         if best < rules.SIM_SPELLING_VARIANT:
@@ -98,6 +112,14 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
     return best, rule
 
 
+def _vowel_conflict(a: Part, b: Part, alternative: bool) -> bool:
+    """An Arabic-script part and a Latin one whose long vowels disagree (:mod:`.vowels`)."""
+    if a.arabic == b.arabic:
+        return False
+    arabic, latin = (a, b) if a.arabic else (b, a)
+    return long_vowels(arabic, latin, alternative)[0] > 0
+
+
 def _skeleton_sim(sk: str) -> float:
     # Fewer than three consonants match many names by skeleton alone: weak evidence.
     if len(sk) >= 3:
@@ -112,10 +134,14 @@ def _information(pa: Part, pb: Part, sim: float, rule: str) -> float:
     weight = (pa.weight + pb.weight) / 2
     if rule.startswith("consonant skeleton"):
         n = min(len(pa.skeleton), len(pb.skeleton))
-        if not (pa.arabic or pb.arabic):
+        if pa.arabic != pb.arabic:
+            # Long vowels written on both sides say as much as consonants (:mod:`.vowels`).
+            arabic, latin = (pa, pb) if pa.arabic else (pb, pa)
+            n += long_vowels(arabic, latin, "other" in rule)[1]
+        elif not pa.arabic:
             n -= 1  # two Latin spellings that agree only on consonants disagree on vowels
     else:  # spelt alike: the vowels count too, so length is what limits the information
-        n = min(len(pa.text), len(pb.text)) - 2
+        n = min(len(pa.text), len(pb.text)) - 1
     if n < 3:
         weight = min(weight, rules.INFO_SHORT_SKELETON[max(n, 1)])
     return weight
@@ -178,7 +204,8 @@ def _pair(
     high, low = (cover_a, cover_b) if cover_a > cover_b else (cover_b, cover_a)
     score = rules.COVERAGE_SHORT_WEIGHT * high + rules.COVERAGE_LONG_WEIGHT * low
     if len(a) == 1 and len(b) == 1:
-        score = min(score, rules.MONONYM_CAP)
+        informative = info >= rules.INFO_MONONYM
+        score = min(score, rules.MONONYM_CAP if informative else rules.MONONYM_WEAK_CAP)
     elif len(a) == 1 or len(b) == 1:
         score = min(score, rules.SINGLE_PART_CAP)
     elif info < information_needed(a, b, pairs):
@@ -199,19 +226,29 @@ def information_needed(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -
     return rules.INFO_MIN + rules.INFO_PER_EXTRA_PART * min(extra, rules.INFO_EXTRA_PARTS_MAX)
 
 
-@lru_cache(maxsize=1 << 16)
-def _merge_options(side: tuple[Part, ...]) -> tuple[tuple[int, Part], ...]:
-    """Each two adjacent full parts of a name, merged (cached per name: names are shared)."""
-    # Only merges to which both parts bring consonants ("Mohamed" + "Dia" would collapse
-    # into the skeleton of "Mohamed" alone).
+def _merge_options(side: tuple[Part, ...], targets: frozenset[str]) -> list[tuple[int, Part]]:
+    """Adjacent full parts of ``side`` that, merged, give one of the ``targets`` skeletons.
+
+    Only merges to which both parts bring consonants ("Mohamed" + "Dia" would collapse into
+    the skeleton of "Mohamed" alone). A merged skeleton starts like its first part's and ends
+    like its second part's: that cheap test comes first, the merged part is built last.
+    """
     out = []
     for i, (x, y) in enumerate(pairwise(side)):
         if x.initial or y.initial:
             continue
-        merged = merge_parts(x, y)
-        if len(merged.skeleton) > max(len(x.skeleton), len(y.skeleton)):
-            out.append((i, merged))
-    return tuple(out)
+        need = max(len(x.skeleton), len(y.skeleton))
+        firsts = {x.skeleton[:1], x.skeleton_alt[:1]}
+        lasts = {y.skeleton[-1:], y.skeleton_alt[-1:]}
+        final_h = y.skeleton == "h"  # dropped once merged ("…h" ends no longer skeleton)
+        if not any(
+            len(t) > need and t[0] in firsts and (final_h or t[-1] in lasts) for t in targets
+        ):
+            continue
+        sk, alt = merged_skeletons(x, y)
+        if len(sk) > need and (sk in targets or alt in targets):
+            out.append((i, merge_parts(x, y)))
+    return out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -249,10 +286,7 @@ def best_pairing(
         if len(side) < 2:
             continue
         # Only merges whose skeleton is one of the other name's (cheap set test first).
-        targets = _skeletons(other)
-        for i, merged in _merge_options(side):
-            if merged.skeleton not in targets and merged.skeleton_alt not in targets:
-                continue
+        for i, merged in _merge_options(side, _skeletons(other)):
             if not any(_sim(memo, merged, o)[0] >= rules.SIM_MERGE for o in other):
                 continue
             new_side = (*side[:i], merged, *side[i + 2 :])
@@ -284,45 +318,6 @@ def _label(flag: bool | None) -> str:
 MAX_EVIDENCE = rules.DOB_EXACT + rules.DOCUMENT_EXACT + rules.NATIONALITY_MATCH
 
 
-def _extra_leading(
-    short: tuple[Part, ...], long_: tuple[Part, ...], pairs: list[tuple[int, int, float]]
-) -> bool:
-    """Every part of ``short`` matched, in order, by ``long_`` after extra leading parts."""
-    if len(short) < 2 or len(long_) <= len(short) or len(pairs) != len(short):
-        return False
-    ordered = sorted(pairs)
-    if any(sim < rules.SIM_WEAK for _, _, sim in ordered):
-        return False
-    if short[ordered[0][0]].weight == rules.WEIGHT_PATRONYMIC:
-        return False  # patronymic and family name only: the given name is missing, not extra
-    positions = [j for _, j, _ in ordered]
-    first = positions[0]
-    return first > 0 and positions == list(range(first, first + len(short)))
-
-
-def _structure(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -> list[tuple[str, float]]:
-    """Name-structure evidence: extra leading names, and patronymics that disagree."""
-    out: list[tuple[str, float]] = []
-    if not pairs:
-        return out
-    # A name that is the other one plus names in front of it ("Tariq Hasan Karimzadeh" ~
-    # "Hasan Karimzadeh"): the listed given name stands where a father's name stands (Arabic
-    # nasab, Slavic patronymic order), so the extra part contradicts rather than completes.
-    if _extra_leading(a, b, [(i, j, sim) for i, j, sim, _ in pairs]) or _extra_leading(
-        b, a, [(j, i, sim) for i, j, sim, _ in pairs]
-    ):
-        out.append(("extra leading name", rules.EXTRA_LEADING_NAME))
-    # Two patronymics (or Turkic "X oglu") paired loosely or not at all: different fathers.
-    pat = rules.WEIGHT_PATRONYMIC
-    pa = [i for i, p in enumerate(a) if p.weight == pat]
-    pb = [j for j, p in enumerate(b) if p.weight == pat]
-    if pa and pb:
-        agreeing = any(i in pa and j in pb and s >= rules.SIM_WEAK for i, j, s, _ in pairs)
-        if not agreeing:
-            out.append(("patronymic conflict", rules.PATRONYMIC_CONFLICT))
-    return out
-
-
 def compare(
     a: Features, b: Features, memo: Memo | None = None, floor: float = 0.0
 ) -> tuple[float, Explanation | None]:
@@ -338,7 +333,7 @@ def compare(
     doc = compare_documents(a.document, a.document_country, b.document, b.document_country)
     gender = None if a.gender is None or b.gender is None else a.gender == b.gender
     nationality = same_country(a.nationality, b.nationality)
-    adjustments = _structure(parts_a, parts_b, pairs)
+    adjustments = structure(parts_a, parts_b, pairs)
     if dob != "unknown":
         adjustments.append((f"date of birth {dob}", dob_delta))
     if doc in _DOC_DELTA:

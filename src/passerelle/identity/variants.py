@@ -82,6 +82,10 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# The rules that reduce a folded Latin part to consonants, the last one dropping the vowels
+# (:mod:`passerelle.identity.vowels` applies all but that one).
+LATIN_SKELETON_RULES = _SKELETON_RULES
+
 _ABD_ARTICLE = re.compile(r"^bdl(?=[^h])")
 
 
