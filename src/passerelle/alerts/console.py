@@ -35,7 +35,9 @@ from passerelle.errors import MalformedInput
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import confirm, flash
 from passerelle.web.console import render
+from passerelle.web.i18n import gettext
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
@@ -100,33 +102,31 @@ async def create_alert(
     questions: Annotated[str, Form()] = "",
     principal: Principal = require(*USERS),
 ) -> Response:
-    try:
-        data = AlertIn(
-            category=category,
-            family_name=family_name or None,
-            given_names=given_names or None,
-            date_of_birth=date_of_birth or None,
-            gender=gender or None,
-            nationalities=[n.strip().upper() for n in nationalities.split(",") if n.strip()],
-            aliases=_lines(aliases),
-            warnings=warning or [],
-            reason=reason or None,
-            action=action or None,
-            issuing_authority=issuing_authority or None,
-            decision_reference=decision_reference or None,
-            questions=_lines(questions),
-            documents=[DocumentIn(number=document_number, country=document_country.upper())]
-            if document_number
-            else [],
-        )
-    except ValidationError as exc:
-        raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
+    # A schema refusal becomes the form shown again, each problem next to its field.
+    data = AlertIn(
+        category=category,
+        family_name=family_name or None,
+        given_names=given_names or None,
+        date_of_birth=date_of_birth or None,
+        gender=gender or None,
+        nationalities=[n.strip().upper() for n in nationalities.split(",") if n.strip()],
+        aliases=_lines(aliases),
+        warnings=warning or [],
+        reason=reason or None,
+        action=action or None,
+        issuing_authority=issuing_authority or None,
+        decision_reference=decision_reference or None,
+        questions=_lines(questions),
+        documents=[DocumentIn(number=document_number, country=document_country.upper())]
+        if document_number
+        else [],
+    )
     node = node_of(request)
     client = exchange.client_of(request.app)
     alert_id = await acts.alert(
         node, client, principal, lambda s: register.create(s, node, principal, data)
     )
-    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s created.", alert=alert_id)
 
 
 @router.get("/a/{alert_id}")
@@ -143,14 +143,36 @@ def alert_page(
 
 @router.post("/a/{alert_id}/withdraw")
 async def withdraw_alert(
-    request: Request, alert_id: str, principal: Principal = require("supervisor")
+    request: Request,
+    alert_id: str,
+    reason: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
+    principal: Principal = require("supervisor"),
 ) -> Response:
+    asked = confirm.step(
+        request,
+        title=gettext("Withdraw the alert %(alert)s?") % {"alert": alert_id},
+        consequence=gettext(
+            "The alert leaves the watchlist at once and the partner countries are told to "
+            "withdraw it too. It cannot be made active again."
+        ),
+        button=gettext("Withdraw the alert"),
+        cancel=f"/alerts/a/{alert_id}",
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     node = node_of(request)
     client = exchange.client_of(request.app)
     await acts.alert(
-        node, client, principal, lambda s: register.withdraw(s, node, principal, alert_id)
+        node,
+        client,
+        principal,
+        lambda s: register.withdraw(s, node, principal, alert_id, reason=reason),
     )
-    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s withdrawn.", alert=alert_id)
 
 
 @router.post("/a/{alert_id}/review")
@@ -293,10 +315,27 @@ def calendar_page(
 
 @router.post("/steps/{step_id}/done")
 def step_done(
-    request: Request, step_id: str, session: DbSession, principal: Principal = require(*USERS)
+    request: Request,
+    step_id: str,
+    session: DbSession,
+    confirmed: Annotated[str, Form()] = "",
+    principal: Principal = require(*USERS),
 ) -> Response:
+    asked = confirm.step(
+        request,
+        title=gettext("Mark this follow-up step done?"),
+        consequence=gettext(
+            "The step leaves the release calendar and is recorded as done by you; "
+            "it cannot be reopened."
+        ),
+        button=gettext("Mark done"),
+        cancel="/alerts/calendar",
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
     detainees.complete_step(session, node_of(request), principal, step_id)
-    return RedirectResponse("/alerts/calendar", status_code=303)
+    return flash.redirect("/alerts/calendar", "Follow-up step marked done.")
 
 
 @router.get("/criteria")

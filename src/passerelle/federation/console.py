@@ -23,8 +23,10 @@ from passerelle.federation.schemas import (
 )
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import confirm, flash
 from passerelle.web.console import render
 from passerelle.web.deps import db, node_of
+from passerelle.web.i18n import gettext
 
 router = APIRouter(prefix="/exchange", include_in_schema=False)
 DbSession = Annotated[Session, Depends(db, scope="function")]
@@ -188,8 +190,24 @@ async def approve(
     information: Annotated[str, Form()],
     field: Annotated[list[str] | None, Form()] = None,
     handling_text: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    back = f"/exchange/requests/{request_id}?direction=in"
+    asked = confirm.step(
+        request,
+        title=gettext("Approve and send the answer?"),
+        consequence=gettext(
+            "The fields you ticked (%(count)s) are sent at once to the requesting country, "
+            "with the handling code and evaluation you chose. This cannot be undone."
+        )
+        % {"count": len(field or [])},
+        button=gettext("Approve and send"),
+        cancel=back,
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
     data = _build(
         ApproveIn,
         {
@@ -199,7 +217,9 @@ async def approve(
         },
     )
     await service.decide(node_of(request), client_of(request.app), principal, request_id, data)
-    return RedirectResponse(f"/exchange/requests/{request_id}?direction=in", status_code=303)
+    return flash.redirect(
+        back, "Request approved; the answer is on its way to the requesting country."
+    )
 
 
 @router.post("/requests/{request_id}/refuse")
@@ -207,8 +227,25 @@ async def refuse(
     request: Request,
     request_id: str,
     reason: Annotated[str, Form()],
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    back = f"/exchange/requests/{request_id}?direction=in"
+    asked = confirm.step(
+        request,
+        title=gettext("Refuse this request?"),
+        consequence=gettext(
+            "The requesting country is told that the request is refused, with your reason. "
+            "This cannot be undone."
+        ),
+        button=gettext("Refuse the request"),
+        cancel=back,
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     await service.decide(
         node_of(request),
         client_of(request.app),
@@ -216,7 +253,7 @@ async def refuse(
         request_id,
         _build(RefuseIn, {"reason": reason}),
     )
-    return RedirectResponse(f"/exchange/requests/{request_id}?direction=in", status_code=303)
+    return flash.redirect(back, "Request refused; the requesting country will be told.")
 
 
 @router.get("/cases")

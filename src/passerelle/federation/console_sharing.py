@@ -15,8 +15,10 @@ from passerelle.federation.console import _build
 from passerelle.federation.schemas import MessageApproveIn, RefuseIn
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import confirm, flash
 from passerelle.web.console import render
 from passerelle.web.deps import db, node_of
+from passerelle.web.i18n import gettext
 
 router = APIRouter(prefix="/exchange", include_in_schema=False)
 DbSession = Annotated[Session, Depends(db, scope="function")]
@@ -98,8 +100,23 @@ async def approve_message(
     information: Annotated[str, Form()],
     field: Annotated[list[str] | None, Form()] = None,
     handling_text: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    asked = confirm.step(
+        request,
+        title=gettext("Approve and send this message?"),
+        consequence=gettext(
+            "The fields you ticked (%(count)s) are sent to the partner country with the "
+            "handling code and evaluation you chose. This cannot be undone."
+        )
+        % {"count": len(field or [])},
+        button=gettext("Approve and send"),
+        cancel=f"/exchange/approvals/{message_id}",
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
     data = _build(
         MessageApproveIn,
         {
@@ -111,7 +128,9 @@ async def approve_message(
     await service.decide_message(
         node_of(request), client_of(request.app), principal, message_id, data
     )
-    return RedirectResponse(f"/exchange/approvals/{message_id}", status_code=303)
+    return flash.redirect(
+        f"/exchange/approvals/{message_id}", "Message approved and queued for sending."
+    )
 
 
 @router.post("/approvals/{message_id}/refuse")
@@ -119,10 +138,25 @@ async def refuse_message(
     request: Request,
     message_id: str,
     reason: Annotated[str, Form()],
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    asked = confirm.step(
+        request,
+        title=gettext("Refuse this message?"),
+        consequence=gettext("The message is not sent; your reason is recorded."),
+        button=gettext("Refuse the message"),
+        cancel=f"/exchange/approvals/{message_id}",
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     data = _build(RefuseIn, {"reason": reason})
     await service.decide_message(
         node_of(request), client_of(request.app), principal, message_id, data
     )
-    return RedirectResponse(f"/exchange/approvals/{message_id}", status_code=303)
+    return flash.redirect(
+        f"/exchange/approvals/{message_id}", "Message refused; it will not be sent."
+    )

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from passerelle import __version__, domains
 from passerelle.node import Node
 from passerelle.privacy import retention
-from passerelle.web import api, console, deps, errors, i18n
+from passerelle.web import api, console, console_admin, deps, errors, i18n
 from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware, ServingMiddleware
 
 WEB_DIR = Path(__file__).parent
@@ -90,7 +90,7 @@ def create_app(node: Node) -> FastAPI:
         worker thread waits for a database lock."""
         return {"status": "ok", "node": node.code, "version": __version__}
 
-    app.state.routers = [api.router, console.router, *domains.routers()]
+    app.state.routers = [api.router, console.router, console_admin.router, *domains.routers()]
     for router in app.state.routers:
         app.include_router(router)
     return app

@@ -15,7 +15,7 @@ from passerelle.errors import CsrfFailed, NotAuthenticated, PasserelleError
 from passerelle.node import Node, db_session
 from passerelle.node import node_of as node_of
 from passerelle.privacy import accounts
-from passerelle.web import i18n
+from passerelle.web import forms, i18n
 
 SESSION_COOKIE = "passerelle_session"
 CSRF_COOKIE = "passerelle_csrf"
@@ -77,6 +77,10 @@ async def localise_and_check_csrf(request: Request) -> None:
     )
     if principal is not None and principal.kind == "user" and request.method in UNSAFE:
         await _check_csrf(request, principal.csrf_token or "")
+    if request.method == "POST" and (
+        (principal is not None and principal.kind == "user") or request.url.path == "/login"
+    ):
+        await forms.check_console_form(request)
 
 
 #: The app-wide dependencies, in order: who is calling, then language and CSRF.
