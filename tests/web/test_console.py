@@ -153,7 +153,7 @@ def test_analyst_cannot_open_the_audit_log(client: TestClient, node: Node) -> No
 def test_unknown_page_is_a_clear_not_found(client: TestClient, node: Node) -> None:
     answer = client.get("/no/such/page")
     assert answer.status_code == 404
-    assert "nothing at /no/such/page" in answer.text
+    assert "Page introuvable" in answer.text and "<code>/no/such/page</code>" in answer.text
 
 
 def test_repeated_wrong_passwords_throttle_the_account(

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
+from passerelle.alerts.model import Alert
 from passerelle.alerts.schemas import (
     AlertIn,
     DocumentIn,
@@ -123,10 +124,15 @@ async def create_alert(
     )
     node = node_of(request)
     client = exchange.client_of(request.app)
-    alert_id = await acts.alert(
-        node, client, principal, lambda s: register.create(s, node, principal, data)
-    )
-    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s created.", alert=alert_id)
+    created: list[str] = []
+
+    def act(s: Session) -> Alert:
+        row = register.create(s, node, principal, data)
+        created.append(row.reference)
+        return row
+
+    alert_id = await acts.alert(node, client, principal, act)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s created.", alert=created[0])
 
 
 @router.get("/a/{alert_id}")
@@ -151,7 +157,7 @@ async def withdraw_alert(
 ) -> Response:
     asked = confirm.step(
         request,
-        title=gettext("Withdraw the alert %(alert)s?") % {"alert": alert_id},
+        title=gettext("Withdraw this alert?"),
         consequence=gettext(
             "The alert leaves the watchlist at once and the partner countries are told to "
             "withdraw it too. It cannot be made active again."
@@ -166,13 +172,15 @@ async def withdraw_alert(
         return asked
     node = node_of(request)
     client = exchange.client_of(request.app)
-    await acts.alert(
-        node,
-        client,
-        principal,
-        lambda s: register.withdraw(s, node, principal, alert_id, reason=reason),
-    )
-    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s withdrawn.", alert=alert_id)
+    withdrawn: list[str] = []
+
+    def act(s: Session) -> Alert:
+        row = register.withdraw(s, node, principal, alert_id, reason=reason)
+        withdrawn.append(row.reference)
+        return row
+
+    await acts.alert(node, client, principal, act)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s withdrawn.", alert=withdrawn[0])
 
 
 @router.post("/a/{alert_id}/review")

@@ -23,7 +23,7 @@ from passerelle.federation.schemas import (
 )
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web import confirm, flash
+from passerelle.web import confirm, flash, forms
 from passerelle.web.console import render
 from passerelle.web.deps import db, node_of
 from passerelle.web.i18n import gettext
@@ -41,10 +41,23 @@ def _build(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:
-        summary = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
-        )
-        raise ValidationFailed(f"invalid form: {summary}") from exc
+        errors = [
+            {**e, "loc": (_FORM_FIELDS.get(".".join(str(p) for p in e["loc"]), "form"),)}
+            for e in exc.errors()
+        ]
+        raise forms.FormInvalid(forms.problems_from_pydantic(errors)) from exc
+
+
+#: Where each API field of a decision comes from in the console form.
+_FORM_FIELDS = {
+    "fields": "field",
+    "handling.code": "handling_code",
+    "handling.text": "handling_text",
+    "handling": "handling_text",
+    "evaluation.source": "source",
+    "evaluation.information": "information",
+    "reason": "reason",
+}
 
 
 def _parse_fields(text: str) -> dict[str, str]:
@@ -193,6 +206,15 @@ async def approve(
     confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    # Checked before asking: a refused choice is shown at once, not after confirming.
+    data = _build(
+        ApproveIn,
+        {
+            "fields": field or [],
+            "handling": {"code": handling_code, "text": handling_text or None},
+            "evaluation": {"source": source, "information": information},
+        },
+    )
     back = f"/exchange/requests/{request_id}?direction=in"
     asked = confirm.step(
         request,
@@ -208,14 +230,6 @@ async def approve(
     )
     if asked is not None:
         return asked
-    data = _build(
-        ApproveIn,
-        {
-            "fields": field or [],
-            "handling": {"code": handling_code, "text": handling_text or None},
-            "evaluation": {"source": source, "information": information},
-        },
-    )
     await service.decide(node_of(request), client_of(request.app), principal, request_id, data)
     return flash.redirect(
         back, "Request approved; the answer is on its way to the requesting country."

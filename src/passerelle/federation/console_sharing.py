@@ -103,6 +103,15 @@ async def approve_message(
     confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    # Checked before asking: a refused choice is shown at once, not after confirming.
+    data = _build(
+        MessageApproveIn,
+        {
+            "fields": field or [],
+            "handling": {"code": handling_code, "text": handling_text or None},
+            "evaluation": {"source": source, "information": information},
+        },
+    )
     asked = confirm.step(
         request,
         title=gettext("Approve and send this message?"),
@@ -117,14 +126,6 @@ async def approve_message(
     )
     if asked is not None:
         return asked
-    data = _build(
-        MessageApproveIn,
-        {
-            "fields": field or [],
-            "handling": {"code": handling_code, "text": handling_text or None},
-            "evaluation": {"source": source, "information": information},
-        },
-    )
     await service.decide_message(
         node_of(request), client_of(request.app), principal, message_id, data
     )

@@ -91,11 +91,12 @@ def check_username(username: str) -> str:
 
 def _check_roles(roles: list[str], allowed: tuple[str, ...]) -> None:
     if not roles:
-        raise ValidationFailed("at least one role is required")
+        raise ValidationFailed("at least one role is required", field="roles")
     unknown = [r for r in roles if r not in allowed]
     if unknown:
         raise ValidationFailed(
-            f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(allowed)}"
+            f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(allowed)}",
+            field="roles",
         )
 
 

@@ -98,8 +98,11 @@ def _response(request: Request, error: PasserelleError) -> Response:
         "explanation": i18n.gettext(_EXPLANATIONS[error.status])
         if error.status in _EXPLANATIONS
         else "",
-        # A server error's own text is for the administrator's log, not for the user.
-        "detail": i18n.gettext(error.message) if error.status < 500 else "",
+        # A server error's own text is for the administrator's log, not for the user; a
+        # missing page is explained in the reader's language.
+        "detail": i18n.gettext(error.message)
+        if error.status not in (404,) and error.status < 500
+        else "",
     }
     return _page(request, "core/error.html", context, error.status)
 

@@ -344,6 +344,8 @@ def problems_from_pydantic(errors: Iterable[Mapping[str, Any]]) -> list[FieldPro
             message = _too_long(int(ctx.get("max_length", 0)), len(str(error.get("input", ""))))
         elif kind == "string_pattern_mismatch" and name == "username":
             message = username_message()
+        elif kind == "value_error":  # a rule of the schema, in its own words
+            message = gettext(str(error.get("msg", "")).removeprefix("Value error, "))
         elif kind in _PYDANTIC_MESSAGES:
             message = gettext(_PYDANTIC_MESSAGES[kind])
         else:
@@ -353,14 +355,21 @@ def problems_from_pydantic(errors: Iterable[Mapping[str, Any]]) -> list[FieldPro
     return problems
 
 
+#: What the console says when a service refuses one of these fields (its text is English).
+_RULE_MESSAGES: dict[str, Callable[[], str]] = {
+    "username": username_message,
+    "roles": lambda: gettext("Choose at least one of the roles offered."),
+}
+
+
 def problems_of(error: PasserelleError) -> list[FieldProblem]:
     """The field problems an error carries; a rule broken by the whole form is named ``form``."""
     if isinstance(error, FormInvalid):
         return error.problems
     field = error.details.get("field")
     if isinstance(field, str) and field:
-        message = username_message() if field == "username" else gettext(error.message)
-        return [FieldProblem(field, message)]
+        rule = _RULE_MESSAGES.get(field)
+        return [FieldProblem(field, rule() if rule else gettext(error.message))]
     return [FieldProblem("form", gettext(error.message))]
 
 
