@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from passerelle import domains
 from passerelle.bounds import Count
 from passerelle.errors import (
     CsrfFailed,
@@ -168,8 +169,12 @@ def logout(
 
 
 @router.get("/")
-def home(request: Request, principal: Principal = require(*ANY_HUMAN)) -> Response:
-    return render(request, "core/home.html", {"roles": sorted(principal.roles)})
+def home(
+    request: Request, session: DbSession, principal: Principal = require(*ANY_HUMAN)
+) -> Response:
+    """The principal's pending work across the installed packages, with counts and links."""
+    work = domains.home_work(session, principal, node_of(request).clock.now())
+    return render(request, "core/home.html", {"roles": sorted(principal.roles), "work": work})
 
 
 @router.post("/language")

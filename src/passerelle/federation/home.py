@@ -1,0 +1,31 @@
+"""The exchange's pending work on the console home page (counts only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passerelle.domains import WorkItem
+from passerelle.federation.model import Outgoing, Request
+from passerelle.privacy.accounts import Principal
+from passerelle.web.i18n import N_
+
+
+def work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    if "supervisor" not in principal.roles:
+        return []
+    pending = (Request.direction == "in", Request.status == "pending")
+    requests = session.scalar(select(func.count()).select_from(Request).where(*pending))
+    late = session.scalar(
+        select(func.count()).select_from(Request).where(*pending, Request.due_at < now)
+    )
+    awaiting = session.scalar(
+        select(func.count()).select_from(Outgoing).where(Outgoing.status == "awaiting")
+    )
+    return [
+        WorkItem(N_("Follow-up requests overdue"), late or 0, "/exchange/requests", urgent=True),
+        WorkItem(N_("Follow-up requests to approve"), requests or 0, "/exchange/requests"),
+        WorkItem(N_("Messages awaiting your approval"), awaiting or 0, "/exchange/approvals"),
+    ]
