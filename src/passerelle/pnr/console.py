@@ -19,8 +19,10 @@ from passerelle.pnr.service import criteria, exchange, grounds, masking, review,
 from passerelle.privacy import audit
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import confirm, flash
 from passerelle.web.console import render
 from passerelle.web.deps import db, node_of
+from passerelle.web.i18n import gettext
 
 router = APIRouter(prefix="/pnr", include_in_schema=False)
 DbSession = Annotated[Session, Depends(db, scope="function")]
@@ -155,7 +157,8 @@ async def review_decide(
         confirm=decision == "confirm",
         reason=reason,
     )
-    return RedirectResponse("/pnr/review", status_code=303)
+    done = "Hit confirmed." if decision == "confirm" else "Hit dismissed."
+    return flash.redirect("/pnr/review", done)
 
 
 @router.get("/criteria")
@@ -270,13 +273,35 @@ def repersonalisation_decide(
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form()],
     basis: Annotated[str, Form()] = "judicial",
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("judicial"),
 ) -> Response:
+    approve = decision == "approve"
+    asked = confirm.step(
+        request,
+        title=gettext("Approve the re-personalisation?")
+        if approve
+        else gettext("Refuse the re-personalisation?"),
+        consequence=gettext(
+            "The requesting unit will see this booking's unmasked passenger data; "
+            "your decision and reason are recorded."
+        )
+        if approve
+        else gettext("The data stay masked; your decision and reason are recorded."),
+        button=gettext("Approve") if approve else gettext("Refuse"),
+        cancel="/pnr/repersonalisations",
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     masking.decide_repersonalisation(
         session, node_of(request), principal, request_id,
-        approve=decision == "approve", reason=reason, basis=basis,
+        approve=approve, reason=reason, basis=basis,
     )  # fmt: skip
-    return RedirectResponse("/pnr/repersonalisations", status_code=303)
+    done = "Re-personalisation approved." if approve else "Re-personalisation refused."
+    return flash.redirect("/pnr/repersonalisations", done)
 
 
 @router.get("/quarantine")

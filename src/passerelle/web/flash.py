@@ -37,6 +37,10 @@ MESSAGES = frozenset(
         N_("Hit report sent to %(country)s."),
         N_("Answer sent."),
         N_("Done."),
+        N_("Hit confirmed."),
+        N_("Hit dismissed."),
+        N_("Re-personalisation approved."),
+        N_("Re-personalisation refused."),
     }
 )
 
