@@ -8,8 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
@@ -197,7 +196,7 @@ async def review_alert(
     await acts.alert(
         node, client, principal, lambda s: periods.review(s, node, principal, alert_id, body)
     )
-    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Review of the alert recorded.")
 
 
 @router.get("/check")
@@ -243,25 +242,23 @@ async def report_hit(
     circumstances: Annotated[str, Form()] = "",
     principal: Principal = require(*USERS),
 ) -> Response:
-    try:
-        data = HitReportIn(
-            alert_id=alert_id,
-            source="police",
-            place=place,
-            checked_at=checked_at,
-            reason_of_check=reason_of_check,
-            route=route,
-            destination=destination,
-            companions=companions,
-            document_user=document_user,
-            vehicle=vehicle,
-            objects=objects,
-            circumstances=circumstances,
-        )
-    except ValidationError as exc:
-        raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
+    # A schema refusal becomes the form shown again, each problem next to its field.
+    data = HitReportIn(
+        alert_id=alert_id,
+        source="police",
+        place=place,
+        checked_at=checked_at,
+        reason_of_check=reason_of_check,
+        route=route,
+        destination=destination,
+        companions=companions,
+        document_user=document_user,
+        vehicle=vehicle,
+        objects=objects,
+        circumstances=circumstances,
+    )
     await acts.report_hit(node_of(request), exchange.client_of(request.app), principal, data)
-    return RedirectResponse("/alerts/hits", status_code=303)
+    return flash.redirect("/alerts/hits", "Hit report sent to the issuing country.")
 
 
 @router.get("/hits")
@@ -283,7 +280,7 @@ async def answer_hit(
 ) -> Response:
     client = exchange.client_of(request.app)
     await acts.answer_hit(node_of(request), client, principal, report_id, answer)
-    return RedirectResponse("/alerts/hits", status_code=303)
+    return flash.redirect("/alerts/hits", "Answer sent.")
 
 
 @router.get("/calendar")
@@ -369,7 +366,7 @@ def adopt(
     principal: Principal = require("supervisor"),
 ) -> Response:
     criteria.adopt(session, node_of(request), principal, publisher, version)
-    return RedirectResponse("/alerts/criteria", status_code=303)
+    return flash.redirect("/alerts/criteria", "Criteria catalogue version adopted.")
 
 
 @router.get("/returnees")

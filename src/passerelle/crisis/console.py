@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +25,7 @@ from passerelle.errors import NotFound, PasserelleError, Unavailable, Validation
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import flash
 from passerelle.web.console import render
 from passerelle.web.i18n import N_, current_locale
 
@@ -185,7 +186,7 @@ async def send_page(
     await exchange.send_now(
         node_of(request), principal, message_id, peer, client=exchange.client_of(request.app)
     )
-    return RedirectResponse(f"/crisis/m/{message_id}?sent=1", status_code=303)
+    return flash.redirect(f"/crisis/m/{message_id}?sent=1", "Message sent.")
 
 
 @router.post("/m/{message_id}/ack")
@@ -198,7 +199,7 @@ async def ack_page(
     result = await exchange.acknowledge_now(
         node_of(request), principal, message_id, note=note, client=exchange.client_of(request.app)
     )
-    return RedirectResponse(f"/crisis/m/{result.ack_id}", status_code=303)
+    return flash.redirect(f"/crisis/m/{result.ack_id}", "Acknowledgement sent.")
 
 
 def _form_context(values: dict[str, Any], error: str = "") -> dict[str, Any]:
@@ -312,7 +313,7 @@ async def create_page(request: Request, principal: Principal = require(*USERS)) 
         )
     except PasserelleError as exc:
         return render(request, "crisis/form.html", _form_context(form, exc.message), exc.status)
-    return RedirectResponse(f"/crisis/m/{message_id}", status_code=303)
+    return flash.redirect(f"/crisis/m/{message_id}", "CAP alert created.")
 
 
 @router.get("/import")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +18,7 @@ from passerelle.federation import recent_queries
 from passerelle.federation.api import client_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import flash
 from passerelle.web.console import render
 from passerelle.web.deps import db, node_of
 
@@ -58,7 +59,7 @@ def review_page(
 ) -> Response:
     node = node_of(request)
     store.review_match(session, node, store.access_for(principal, node), match_id, decision, note)
-    return RedirectResponse("/dna", status_code=303)
+    return flash.redirect("/dna", "Match review recorded.")
 
 
 @router.post("/import")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
@@ -113,7 +113,7 @@ async def create_query(
         },
     )
     result = await service.send_query(node_of(request), client_of(request.app), principal, data)
-    return RedirectResponse(f"/exchange/queries/{result.id}", status_code=303)
+    return flash.redirect(f"/exchange/queries/{result.id}", "Query sent.")
 
 
 @router.get("/queries/{query_id}")
@@ -150,7 +150,7 @@ async def create_followup(
         },
     )
     out = await service.request_followup(node_of(request), client_of(request.app), principal, data)
-    return RedirectResponse(f"/exchange/requests/{out.id}?direction=out", status_code=303)
+    return flash.redirect(f"/exchange/requests/{out.id}?direction=out", "Follow-up request sent.")
 
 
 @router.get("/requests")

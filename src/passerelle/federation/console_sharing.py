@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from passerelle.federation import approvals, policies, rules, service
@@ -54,7 +54,7 @@ def change_policy(
     policies.set_policy(
         session, node_of(request), actor(principal), message_type, peer, policy, reason
     )
-    return RedirectResponse("/exchange/sharing", status_code=303)
+    return flash.redirect("/exchange/sharing", "Sharing policy changed.")
 
 
 @router.get("/approvals")

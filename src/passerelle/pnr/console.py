@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from passerelle.bounds import RowId
@@ -112,7 +112,7 @@ def booking_case(
         judicial_reference=judicial_reference, investigation_number=investigation_number,
         approver=approver, approver_agency=approver_agency,
     )  # fmt: skip
-    return RedirectResponse(f"/pnr/bookings/{booking_id}", status_code=303)
+    return flash.redirect(f"/pnr/bookings/{booking_id}", "Booking linked to the case.")
 
 
 @router.post("/bookings/{booking_id}/repersonalisation")
@@ -127,7 +127,9 @@ def booking_repersonalisation(
     masking.request_repersonalisation(
         session, node_of(request), principal, booking_id, grounds=grounds, case_ref=case_ref
     )
-    return RedirectResponse(f"/pnr/bookings/{booking_id}", status_code=303)
+    return flash.redirect(
+        f"/pnr/bookings/{booking_id}", "Re-personalisation request sent to the judicial authority."
+    )
 
 
 @router.get("/review")
@@ -204,7 +206,7 @@ def criteria_save(
         legal_basis=rules.CRITERIA_SOURCE,
         details={"expression": row.expression},
     )
-    return RedirectResponse("/pnr/criteria", status_code=303)
+    return flash.redirect("/pnr/criteria", "Criterion saved.")
 
 
 @router.get("/scope")
@@ -253,7 +255,7 @@ def scope_save(
         legal_basis=rules.BASIS_SCOPE,
         details={"kind": row.kind, "authority": row.authority},
     )
-    return RedirectResponse("/pnr/scope", status_code=303)
+    return flash.redirect("/pnr/scope", "Rail scope decision recorded.")
 
 
 @router.get("/repersonalisations")

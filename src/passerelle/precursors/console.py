@@ -22,6 +22,7 @@ from passerelle.precursors.schemas import FoundCount, WatchedIn, Year
 from passerelle.precursors.service import check, detection, registers, reports
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import flash
 from passerelle.web.console import render
 from passerelle.web.i18n import N_
 
@@ -209,7 +210,7 @@ def acknowledge(
     request: Request, reference: str, session: DbSession, principal: Principal = require(*STAFF)
 ) -> Response:
     reports.acknowledge(session, node_of(request), principal, reference)
-    return RedirectResponse(f"/precursors/reports/{reference}?done=ack", status_code=303)
+    return flash.redirect(f"/precursors/reports/{reference}?done=ack", "Report acknowledged.")
 
 
 @router.get("/patterns")
