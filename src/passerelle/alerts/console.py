@@ -35,7 +35,7 @@ from passerelle.errors import MalformedInput
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
-from passerelle.web import confirm, flash
+from passerelle.web import confirm, flash, forms
 from passerelle.web.console import render
 from passerelle.web.i18n import gettext
 
@@ -202,6 +202,14 @@ async def review_alert(
 @router.get("/check")
 def check_page(request: Request, principal: Principal = require(*USERS)) -> Response:
     return render(request, "alerts/check.html", {"candidates": None, "person": {}})
+
+
+@forms.form_page("/alerts/check")
+def _check_again(request: Request, problems: list[forms.FieldProblem]) -> Response:
+    """The check form with its problems next to the fields and the input kept."""
+    person = dict(forms.kept_items(request))
+    context = {"candidates": None, "person": person, "problems": problems}
+    return render(request, "alerts/check.html", context, 422)
 
 
 @router.post("/check")
