@@ -15,6 +15,8 @@ define any of:
 - ``NAV``: console menu entries ``[(path, label msgid, roles)]``.
 - ``BULK_COMMANDS``: commands it adds to ``passerelle bulk``, name -> ``"module:function"``
   (e.g. the DNA package's ``dna-compare``), imported when ``passerelle bulk`` runs.
+- ``home_work(session, principal, now) -> list[WorkItem]``: the pending work of that principal
+  in the package (counts only, no personal data), shown on the console home page.
 - ``demo_settings(code) -> dict[str, str]``: Settings fields a demo or test node of that country
   needs (e.g. the DNA package's synthetic retention terms for BE).
 
@@ -27,13 +29,17 @@ import importlib
 from collections.abc import Callable
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import typer
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
     from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
     from passerelle.privacy.retention import RetentionRule
     from passerelle.settings import Settings
 
@@ -83,6 +89,18 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.crisis",
     "passerelle.precursors",
 )
+
+
+class WorkItem(NamedTuple):
+    """One line of a role's pending work on the console home page."""
+
+    #: The label's message id (English, translated by the console).
+    label: str
+    total: int
+    #: The console page where the work is done (one the principal may open).
+    link: str
+    #: Overdue or due today: shown first and marked.
+    urgent: bool = False
 
 
 @cache
@@ -151,3 +169,9 @@ def demo_settings(code: str) -> dict[str, str]:
 def demo_env(code: str) -> dict[str, str]:
     """:func:`demo_settings` as ``PASSERELLE_*`` environment variables (for subprocesses)."""
     return {f"PASSERELLE_{k.upper()}": v for k, v in demo_settings(code).items()}
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Every installed package's pending work for ``principal``, urgent items first."""
+    items = [item for hook in _hooks("home_work") for item in hook(session, principal, now)]
+    return sorted(items, key=lambda item: not item.urgent)

@@ -132,3 +132,40 @@ def test_the_alert_form_speaks_french_and_dutch(node: Node, client: TestClient) 
     assert "Minimum data" in pages["en"]
     assert "Minimum data" not in pages["fr"] and "Minimum data" not in pages["nl"]
     assert len({pages["en"], pages["fr"], pages["nl"]}) == 3
+
+
+def test_the_new_alert_form_makes_the_user_choose_the_category(
+    node: Node, client: TestClient
+) -> None:
+    """Issue #17: the form pre-selected "Arrest for surrender or extradition"."""
+    make_user(node, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    page = client.get("/alerts/new").text
+    assert re.search(r'<option value="" selected disabled>', page)
+    assert not re.search(r'<option value="art26[^"]*" selected', page)
+    token = _csrf(client)
+    unchosen = client.post("/alerts", data={**FORM, "category": "", "csrf_token": token})
+    assert unchosen.status_code == 422 and 'class="error-summary"' in unchosen.text
+    assert 'value="Dubois"' in unchosen.text  # the input is kept
+
+
+def test_withdrawing_an_alert_is_confirmed_with_a_reason_and_announced(
+    node: Node, client: TestClient
+) -> None:
+    make_user(node, "fr.supervisor", "analyst", "supervisor")
+    login(client, "fr.supervisor")
+    token = _csrf(client)
+    created = client.post("/alerts", data={**FORM, "csrf_token": token})
+    url = created.headers["location"] + "/withdraw"
+    step = client.post(url, data={"csrf_token": token})
+    assert step.status_code == 200
+    assert "quitte immédiatement la liste de surveillance" in step.text
+    assert "actif" in client.get(created.headers["location"]).text.lower()
+    no_reason = client.post(url, data={"csrf_token": token, "confirmed": "yes"})
+    assert no_reason.status_code == 422 and 'href="#field-reason"' in no_reason.text
+    done = client.post(
+        url, data={"csrf_token": token, "confirmed": "yes", "reason": "Person arrested"}
+    )
+    assert done.status_code == 303
+    detail = client.get(done.headers["location"]).text
+    assert "Signalement FR-A-2026-000001 retiré." in detail  # says what was done

@@ -99,17 +99,21 @@ def test_query_answers_and_follow_up_through_the_console(
     assert request_id in be.get("/exchange/requests").text
     decide = be.get(f"/exchange/requests/{request_id}?direction=in").text
     assert "Jan PEETERS" in decide and "Approve and send" in decide
-    r = be.post(
-        f"/exchange/requests/{request_id}/approve",
-        data={
-            "csrf_token": csrf(be, "/exchange/requests"),
-            "field": ["holder", "make"],
-            "handling_code": "H2",
-            "source": "A",
-            "information": "3",
-        },
-    )
+    form = {
+        "csrf_token": csrf(be, "/exchange/requests"),
+        "field": ["holder", "make"],
+        "handling_code": "H2",
+        "source": "A",
+        "information": "3",
+    }
+    r = be.post(f"/exchange/requests/{request_id}/approve", data=form)
+    # Issue #17: a confirmation step names what will happen; nothing is sent yet.
+    assert r.status_code == 200 and "Approve and send the answer?" in r.text
+    assert "(2)" in r.text and 'name="handling_code" value="H2"' in r.text
+    assert "Released data" not in fr.get(request_path).text
+    r = be.post(f"/exchange/requests/{request_id}/approve", data={**form, "confirmed": "yes"})
     assert r.status_code == 303
+    assert "the answer is on its way" in be.get(r.headers["location"]).text  # success message
     released = fr.get(request_path).text
     assert "Released data" in released and "Jan PEETERS" in released and "A3" in released
     assert "colour" not in released  # only the chosen fields travel

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import typing
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -97,3 +98,37 @@ def test_typed_errors_carry_the_security_headers(client: TestClient, node: Node)
     too_large = client.post("/api/v1/pnr/pnrgov", content=b"x" * (node.settings.max_body_bytes + 1))
     assert too_large.status_code == 413
     _assert_security_headers(too_large, "413")
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "hint"),
+    [
+        ("fr", "Page introuvable", "Vérifiez"),
+        ("nl", "Pagina niet gevonden", "Controleer het adres"),
+        ("en", "Page not found", "Check the address"),
+    ],
+)
+def test_the_404_page_speaks_the_readers_language(
+    client: TestClient, language: str, title: str, hint: str
+) -> None:
+    """Issue #17: the 404 page was French with an English message for everyone."""
+    by_header = client.get("/no/such/page", headers={"Accept-Language": language})
+    assert by_header.status_code == 404
+    assert f'<html lang="{language}">' in by_header.text
+    assert title in by_header.text and hint in by_header.text
+    assert "nothing at" not in by_header.text or language == "en"
+    client.cookies.set("passerelle_lang", language)
+    assert title in client.get("/still/nothing").text
+
+
+def test_the_500_page_speaks_the_readers_language_and_hides_internals(app: FastAPI) -> None:
+    @app.get("/boom-nl")
+    def boom() -> None:
+        raise RuntimeError("secret internal detail")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/boom-nl", headers={"Accept-Language": "nl"})
+    assert answer.status_code == 500
+    assert "Sorry, er is een probleem met de dienst" in answer.text
+    assert "secret internal detail" not in answer.text
+    assert "Something went wrong" not in answer.text

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from passerelle.alerts import rules
+from passerelle.alerts.model import Alert
 from passerelle.alerts.schemas import (
     AlertIn,
     DocumentIn,
@@ -31,6 +32,8 @@ from passerelle.alerts.service import (
 )
 from passerelle.bounds import Count
 from passerelle.errors import MalformedInput
+from passerelle.kit import confirm, flash, forms
+from passerelle.kit.i18n import gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -97,33 +100,36 @@ async def create_alert(
     questions: Annotated[str, Form()] = "",
     principal: Principal = require(*USERS),
 ) -> Response:
-    try:
-        data = AlertIn(
-            category=category,
-            family_name=family_name or None,
-            given_names=given_names or None,
-            date_of_birth=date_of_birth or None,
-            gender=gender or None,
-            nationalities=[n.strip().upper() for n in nationalities.split(",") if n.strip()],
-            aliases=_lines(aliases),
-            warnings=warning or [],
-            reason=reason or None,
-            action=action or None,
-            issuing_authority=issuing_authority or None,
-            decision_reference=decision_reference or None,
-            questions=_lines(questions),
-            documents=[DocumentIn(number=document_number, country=document_country.upper())]
-            if document_number
-            else [],
-        )
-    except ValidationError as exc:
-        raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
+    # A schema refusal becomes the form shown again, each problem next to its field.
+    data = AlertIn(
+        category=category,
+        family_name=family_name or None,
+        given_names=given_names or None,
+        date_of_birth=date_of_birth or None,
+        gender=gender or None,
+        nationalities=[n.strip().upper() for n in nationalities.split(",") if n.strip()],
+        aliases=_lines(aliases),
+        warnings=warning or [],
+        reason=reason or None,
+        action=action or None,
+        issuing_authority=issuing_authority or None,
+        decision_reference=decision_reference or None,
+        questions=_lines(questions),
+        documents=[DocumentIn(number=document_number, country=document_country.upper())]
+        if document_number
+        else [],
+    )
     node = node_of(request)
     client = exchange.client_of(request.app)
-    alert_id = await acts.alert(
-        node, client, principal, lambda s: register.create(s, node, principal, data)
-    )
-    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+    created: list[str] = []
+
+    def act(s: Session) -> Alert:
+        row = register.create(s, node, principal, data)
+        created.append(row.reference)
+        return row
+
+    alert_id = await acts.alert(node, client, principal, act)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s created.", alert=created[0])
 
 
 @router.get("/a/{alert_id}")
@@ -140,14 +146,38 @@ def alert_page(
 
 @router.post("/a/{alert_id}/withdraw")
 async def withdraw_alert(
-    request: Request, alert_id: str, principal: Principal = require("supervisor")
+    request: Request,
+    alert_id: str,
+    reason: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
+    principal: Principal = require("supervisor"),
 ) -> Response:
+    asked = confirm.step(
+        request,
+        title=gettext("Withdraw this alert?"),
+        consequence=gettext(
+            "The alert leaves the watchlist at once and the partner countries are told to "
+            "withdraw it too. It cannot be made active again."
+        ),
+        button=gettext("Withdraw the alert"),
+        cancel=f"/alerts/a/{alert_id}",
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     node = node_of(request)
     client = exchange.client_of(request.app)
-    await acts.alert(
-        node, client, principal, lambda s: register.withdraw(s, node, principal, alert_id)
-    )
-    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+    withdrawn: list[str] = []
+
+    def act(s: Session) -> Alert:
+        row = register.withdraw(s, node, principal, alert_id, reason=reason)
+        withdrawn.append(row.reference)
+        return row
+
+    await acts.alert(node, client, principal, act)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Alert %(alert)s withdrawn.", alert=withdrawn[0])
 
 
 @router.post("/a/{alert_id}/review")
@@ -164,12 +194,20 @@ async def review_alert(
     await acts.alert(
         node, client, principal, lambda s: periods.review(s, node, principal, alert_id, body)
     )
-    return RedirectResponse(f"/alerts/a/{alert_id}", status_code=303)
+    return flash.redirect(f"/alerts/a/{alert_id}", "Review of the alert recorded.")
 
 
 @router.get("/check")
 def check_page(request: Request, principal: Principal = require(*USERS)) -> Response:
     return render(request, "alerts/check.html", {"candidates": None, "person": {}})
+
+
+@forms.form_page("/alerts/check")
+def _check_again(request: Request, problems: list[forms.FieldProblem]) -> Response:
+    """The check form with its problems next to the fields and the input kept."""
+    person = dict(forms.kept_items(request))
+    context = {"candidates": None, "person": person, "problems": problems}
+    return render(request, "alerts/check.html", context, 422)
 
 
 @router.post("/check")
@@ -210,25 +248,23 @@ async def report_hit(
     circumstances: Annotated[str, Form()] = "",
     principal: Principal = require(*USERS),
 ) -> Response:
-    try:
-        data = HitReportIn(
-            alert_id=alert_id,
-            source="police",
-            place=place,
-            checked_at=checked_at,
-            reason_of_check=reason_of_check,
-            route=route,
-            destination=destination,
-            companions=companions,
-            document_user=document_user,
-            vehicle=vehicle,
-            objects=objects,
-            circumstances=circumstances,
-        )
-    except ValidationError as exc:
-        raise MalformedInput(f"the form is not valid: {exc.errors()[0]['msg']}") from None
+    # A schema refusal becomes the form shown again, each problem next to its field.
+    data = HitReportIn(
+        alert_id=alert_id,
+        source="police",
+        place=place,
+        checked_at=checked_at,
+        reason_of_check=reason_of_check,
+        route=route,
+        destination=destination,
+        companions=companions,
+        document_user=document_user,
+        vehicle=vehicle,
+        objects=objects,
+        circumstances=circumstances,
+    )
     await acts.report_hit(node_of(request), exchange.client_of(request.app), principal, data)
-    return RedirectResponse("/alerts/hits", status_code=303)
+    return flash.redirect("/alerts/hits", "Hit report sent to the issuing country.")
 
 
 @router.get("/hits")
@@ -250,7 +286,7 @@ async def answer_hit(
 ) -> Response:
     client = exchange.client_of(request.app)
     await acts.answer_hit(node_of(request), client, principal, report_id, answer)
-    return RedirectResponse("/alerts/hits", status_code=303)
+    return flash.redirect("/alerts/hits", "Answer sent.")
 
 
 @router.get("/calendar")
@@ -290,10 +326,27 @@ def calendar_page(
 
 @router.post("/steps/{step_id}/done")
 def step_done(
-    request: Request, step_id: str, session: DbSession, principal: Principal = require(*USERS)
+    request: Request,
+    step_id: str,
+    session: DbSession,
+    confirmed: Annotated[str, Form()] = "",
+    principal: Principal = require(*USERS),
 ) -> Response:
+    asked = confirm.step(
+        request,
+        title=gettext("Mark this follow-up step done?"),
+        consequence=gettext(
+            "The step leaves the release calendar and is recorded as done by you; "
+            "it cannot be reopened."
+        ),
+        button=gettext("Mark done"),
+        cancel="/alerts/calendar",
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
     detainees.complete_step(session, node_of(request), principal, step_id)
-    return RedirectResponse("/alerts/calendar", status_code=303)
+    return flash.redirect("/alerts/calendar", "Follow-up step marked done.")
 
 
 @router.get("/criteria")
@@ -319,7 +372,7 @@ def adopt(
     principal: Principal = require("supervisor"),
 ) -> Response:
     criteria.adopt(session, node_of(request), principal, publisher, version)
-    return RedirectResponse("/alerts/criteria", status_code=303)
+    return flash.redirect("/alerts/criteria", "Criteria catalogue version adopted.")
 
 
 @router.get("/returnees")

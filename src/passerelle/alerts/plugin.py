@@ -9,10 +9,15 @@ from passerelle.alerts import service  # registers the alerts message types with
 from passerelle.alerts.service.retention import retention_rules as _rules
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import typer
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
+    from passerelle.domains import WorkItem
     from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
     from passerelle.privacy.retention import RetentionRule
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -53,3 +58,10 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.alerts import demo
 
     demo.check(nodes, accounts)
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Pending work of ``principal`` in this package, for the console home page."""
+    from passerelle.alerts import home
+
+    return home.work(session, principal, now)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -21,6 +21,7 @@ from passerelle.crisis.schemas import AreaIn, CapIn, CircleIn, InfoText
 from passerelle.crisis.service import acks, exchange, feeds, issue, situation, store
 from passerelle.csvsafe import SafeWriter
 from passerelle.errors import NotFound, PasserelleError, Unavailable, ValidationFailed
+from passerelle.kit import flash
 from passerelle.kit.i18n import N_, current_locale
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
@@ -182,7 +183,7 @@ async def send_page(
     await exchange.send_now(
         node_of(request), principal, message_id, peer, client=exchange.client_of(request.app)
     )
-    return RedirectResponse(f"/crisis/m/{message_id}?sent=1", status_code=303)
+    return flash.redirect(f"/crisis/m/{message_id}?sent=1", "Message sent.")
 
 
 @router.post("/m/{message_id}/ack")
@@ -195,7 +196,7 @@ async def ack_page(
     result = await exchange.acknowledge_now(
         node_of(request), principal, message_id, note=note, client=exchange.client_of(request.app)
     )
-    return RedirectResponse(f"/crisis/m/{result.ack_id}", status_code=303)
+    return flash.redirect(f"/crisis/m/{result.ack_id}", "Acknowledgement sent.")
 
 
 def _form_context(values: dict[str, Any], error: str = "") -> dict[str, Any]:
@@ -309,7 +310,7 @@ async def create_page(request: Request, principal: Principal = require(*USERS)) 
         )
     except PasserelleError as exc:
         return render(request, "crisis/form.html", _form_context(form, exc.message), exc.status)
-    return RedirectResponse(f"/crisis/m/{message_id}", status_code=303)
+    return flash.redirect(f"/crisis/m/{message_id}", "CAP alert created.")
 
 
 @router.get("/import")

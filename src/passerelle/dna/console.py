@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
@@ -16,6 +16,7 @@ from passerelle.dna.stats import Method
 from passerelle.errors import MalformedInput
 from passerelle.federation import recent_queries
 from passerelle.federation.api import client_of
+from passerelle.kit import flash
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -56,7 +57,7 @@ def review_page(
 ) -> Response:
     node = node_of(request)
     store.review_match(session, node, store.access_for(principal, node), match_id, decision, note)
-    return RedirectResponse("/dna", status_code=303)
+    return flash.redirect("/dna", "Match review recorded.")
 
 
 @router.post("/import")

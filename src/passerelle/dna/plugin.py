@@ -12,9 +12,14 @@ import typer
 from passerelle.dna.service import exchange
 
 if TYPE_CHECKING:
-    from fastapi import APIRouter
+    from datetime import datetime
 
+    from fastapi import APIRouter
+    from sqlalchemy.orm import Session
+
+    from passerelle.domains import WorkItem
     from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
     from passerelle.privacy.retention import RetentionRule
     from passerelle.settings import Settings
 
@@ -80,3 +85,10 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.dna import demo
 
     demo.check(nodes, accounts)
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Pending work of ``principal`` in this package, for the console home page."""
+    from passerelle.dna import home
+
+    return home.work(session, principal, now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +20,8 @@ from passerelle.federation.schemas import (
     QueryIn,
     RefuseIn,
 )
+from passerelle.kit import confirm, flash, forms
+from passerelle.kit.i18n import gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -36,10 +38,23 @@ def _build(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:
-        summary = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
-        )
-        raise ValidationFailed(f"invalid form: {summary}") from exc
+        errors = [
+            {**e, "loc": (_FORM_FIELDS.get(".".join(str(p) for p in e["loc"]), "form"),)}
+            for e in exc.errors()
+        ]
+        raise forms.FormInvalid(forms.problems_from_pydantic(errors)) from exc
+
+
+#: Where each API field of a decision comes from in the console form.
+_FORM_FIELDS = {
+    "fields": "field",
+    "handling.code": "handling_code",
+    "handling.text": "handling_text",
+    "handling": "handling_text",
+    "evaluation.source": "source",
+    "evaluation.information": "information",
+    "reason": "reason",
+}
 
 
 def _parse_fields(text: str) -> dict[str, str]:
@@ -95,7 +110,7 @@ async def create_query(
         },
     )
     result = await service.send_query(node_of(request), client_of(request.app), principal, data)
-    return RedirectResponse(f"/exchange/queries/{result.id}", status_code=303)
+    return flash.redirect(f"/exchange/queries/{result.id}", "Query sent.")
 
 
 @router.get("/queries/{query_id}")
@@ -132,7 +147,7 @@ async def create_followup(
         },
     )
     out = await service.request_followup(node_of(request), client_of(request.app), principal, data)
-    return RedirectResponse(f"/exchange/requests/{out.id}?direction=out", status_code=303)
+    return flash.redirect(f"/exchange/requests/{out.id}?direction=out", "Follow-up request sent.")
 
 
 @router.get("/requests")
@@ -185,8 +200,10 @@ async def approve(
     information: Annotated[str, Form()],
     field: Annotated[list[str] | None, Form()] = None,
     handling_text: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    # Checked before asking: a refused choice is shown at once, not after confirming.
     data = _build(
         ApproveIn,
         {
@@ -195,8 +212,25 @@ async def approve(
             "evaluation": {"source": source, "information": information},
         },
     )
+    back = f"/exchange/requests/{request_id}?direction=in"
+    asked = confirm.step(
+        request,
+        title=gettext("Approve and send the answer?"),
+        consequence=gettext(
+            "The fields you ticked (%(count)s) are sent at once to the requesting country, "
+            "with the handling code and evaluation you chose. This cannot be undone."
+        )
+        % {"count": len(field or [])},
+        button=gettext("Approve and send"),
+        cancel=back,
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
     await service.decide(node_of(request), client_of(request.app), principal, request_id, data)
-    return RedirectResponse(f"/exchange/requests/{request_id}?direction=in", status_code=303)
+    return flash.redirect(
+        back, "Request approved; the answer is on its way to the requesting country."
+    )
 
 
 @router.post("/requests/{request_id}/refuse")
@@ -204,8 +238,25 @@ async def refuse(
     request: Request,
     request_id: str,
     reason: Annotated[str, Form()],
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    back = f"/exchange/requests/{request_id}?direction=in"
+    asked = confirm.step(
+        request,
+        title=gettext("Refuse this request?"),
+        consequence=gettext(
+            "The requesting country is told that the request is refused, with your reason. "
+            "This cannot be undone."
+        ),
+        button=gettext("Refuse the request"),
+        cancel=back,
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     await service.decide(
         node_of(request),
         client_of(request.app),
@@ -213,7 +264,7 @@ async def refuse(
         request_id,
         _build(RefuseIn, {"reason": reason}),
     )
-    return RedirectResponse(f"/exchange/requests/{request_id}?direction=in", status_code=303)
+    return flash.redirect(back, "Request refused; the requesting country will be told.")
 
 
 @router.get("/cases")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from passerelle.federation import approvals, policies, rules, service
 from passerelle.federation.api import client_of
 from passerelle.federation.api_sharing import actor
 from passerelle.federation.console import _build
 from passerelle.federation.schemas import MessageApproveIn, RefuseIn
+from passerelle.kit import confirm, flash
+from passerelle.kit.i18n import gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -49,7 +51,7 @@ def change_policy(
     policies.set_policy(
         session, node_of(request), actor(principal), message_type, peer, policy, reason
     )
-    return RedirectResponse("/exchange/sharing", status_code=303)
+    return flash.redirect("/exchange/sharing", "Sharing policy changed.")
 
 
 @router.get("/approvals")
@@ -95,8 +97,10 @@ async def approve_message(
     information: Annotated[str, Form()],
     field: Annotated[list[str] | None, Form()] = None,
     handling_text: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    # Checked before asking: a refused choice is shown at once, not after confirming.
     data = _build(
         MessageApproveIn,
         {
@@ -105,10 +109,26 @@ async def approve_message(
             "evaluation": {"source": source, "information": information},
         },
     )
+    asked = confirm.step(
+        request,
+        title=gettext("Approve and send this message?"),
+        consequence=gettext(
+            "The fields you ticked (%(count)s) are sent to the partner country with the "
+            "handling code and evaluation you chose. This cannot be undone."
+        )
+        % {"count": len(field or [])},
+        button=gettext("Approve and send"),
+        cancel=f"/exchange/approvals/{message_id}",
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
     await service.decide_message(
         node_of(request), client_of(request.app), principal, message_id, data
     )
-    return RedirectResponse(f"/exchange/approvals/{message_id}", status_code=303)
+    return flash.redirect(
+        f"/exchange/approvals/{message_id}", "Message approved and queued for sending."
+    )
 
 
 @router.post("/approvals/{message_id}/refuse")
@@ -116,10 +136,25 @@ async def refuse_message(
     request: Request,
     message_id: str,
     reason: Annotated[str, Form()],
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("supervisor"),
 ) -> Response:
+    asked = confirm.step(
+        request,
+        title=gettext("Refuse this message?"),
+        consequence=gettext("The message is not sent; your reason is recorded."),
+        button=gettext("Refuse the message"),
+        cancel=f"/exchange/approvals/{message_id}",
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     data = _build(RefuseIn, {"reason": reason})
     await service.decide_message(
         node_of(request), client_of(request.app), principal, message_id, data
     )
-    return RedirectResponse(f"/exchange/approvals/{message_id}", status_code=303)
+    return flash.redirect(
+        f"/exchange/approvals/{message_id}", "Message refused; it will not be sent."
+    )

@@ -15,10 +15,14 @@ from passerelle.federation.retention import body_rules
 from passerelle.privacy.retention import RetentionRule
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import typer
     from fastapi import APIRouter
 
+    from passerelle.domains import WorkItem
     from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
     from passerelle.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -89,3 +93,10 @@ def demo_wiring(settings_list: list[Settings]) -> None:
 
 def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     demo.check(nodes, accounts)
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Pending work of ``principal`` in this package, for the console home page."""
+    from passerelle.federation import home
+
+    return home.work(session, principal, now)

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from passerelle.kit import flash
 from passerelle.node import Node
 from passerelle.privacy import Principal, require
 
@@ -43,9 +44,12 @@ DbSession = Annotated[Session, Depends(db_session, scope="function")]
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
-    """A console page: ``template`` with the principal, CSRF token and node in its context."""
+    """A console page: ``template`` with the principal, CSRF token, node and the pending
+    success message (:mod:`passerelle.kit.flash`, shown once) in its context."""
     principal: Principal | None = request.state.principal
+    message = flash.take(request)
     base = {
+        "flash": message,
         "principal": principal,
         "csrf_token": principal.csrf_token if principal else None,
         "node": node_of(request).code,
@@ -54,4 +58,6 @@ def render(
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, template, {**base, **(context or {})}, status_code=status
     )
+    if message is not None:
+        flash.clear(request, response)
     return response

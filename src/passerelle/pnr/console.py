@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from passerelle.bounds import RowId
 from passerelle.errors import ValidationFailed
 from passerelle.federation.api import client_of
+from passerelle.kit import confirm, flash
+from passerelle.kit.i18n import gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.pnr import rules
 from passerelle.pnr.service import criteria, exchange, grounds, masking, review, scope, views
@@ -107,7 +109,7 @@ def booking_case(
         judicial_reference=judicial_reference, investigation_number=investigation_number,
         approver=approver, approver_agency=approver_agency,
     )  # fmt: skip
-    return RedirectResponse(f"/pnr/bookings/{booking_id}", status_code=303)
+    return flash.redirect(f"/pnr/bookings/{booking_id}", "Booking linked to the case.")
 
 
 @router.post("/bookings/{booking_id}/repersonalisation")
@@ -122,7 +124,9 @@ def booking_repersonalisation(
     masking.request_repersonalisation(
         session, node_of(request), principal, booking_id, grounds=grounds, case_ref=case_ref
     )
-    return RedirectResponse(f"/pnr/bookings/{booking_id}", status_code=303)
+    return flash.redirect(
+        f"/pnr/bookings/{booking_id}", "Re-personalisation request sent to the judicial authority."
+    )
 
 
 @router.get("/review")
@@ -152,7 +156,8 @@ async def review_decide(
         confirm=decision == "confirm",
         reason=reason,
     )
-    return RedirectResponse("/pnr/review", status_code=303)
+    done = "Hit confirmed." if decision == "confirm" else "Hit dismissed."
+    return flash.redirect("/pnr/review", done)
 
 
 @router.get("/criteria")
@@ -187,7 +192,7 @@ def criteria_save(
         session, node_of(request), principal, code=code, title=title, expression=expression,
         justification=justification, review_by=_date(review_by), active=active,
     )  # fmt: skip
-    return RedirectResponse("/pnr/criteria", status_code=303)
+    return flash.redirect("/pnr/criteria", "Criterion saved.")
 
 
 @router.get("/scope")
@@ -236,7 +241,7 @@ def scope_save(
         legal_basis=rules.BASIS_SCOPE,
         details={"kind": row.kind, "authority": row.authority},
     )
-    return RedirectResponse("/pnr/scope", status_code=303)
+    return flash.redirect("/pnr/scope", "Rail scope decision recorded.")
 
 
 @router.get("/repersonalisations")
@@ -256,13 +261,35 @@ def repersonalisation_decide(
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form()],
     basis: Annotated[str, Form()] = "judicial",
+    confirmed: Annotated[str, Form()] = "",
     principal: Principal = require("judicial"),
 ) -> Response:
+    approve = decision == "approve"
+    asked = confirm.step(
+        request,
+        title=gettext("Approve the re-personalisation?")
+        if approve
+        else gettext("Refuse the re-personalisation?"),
+        consequence=gettext(
+            "The requesting unit will see this booking's unmasked passenger data; "
+            "your decision and reason are recorded."
+        )
+        if approve
+        else gettext("The data stay masked; your decision and reason are recorded."),
+        button=gettext("Approve") if approve else gettext("Refuse"),
+        cancel="/pnr/repersonalisations",
+        confirmed=confirmed,
+        reason=reason,
+        reason_required=True,
+    )
+    if asked is not None:
+        return asked
     masking.decide_repersonalisation(
         session, node_of(request), principal, request_id,
-        approve=decision == "approve", reason=reason, basis=basis,
+        approve=approve, reason=reason, basis=basis,
     )  # fmt: skip
-    return RedirectResponse("/pnr/repersonalisations", status_code=303)
+    done = "Re-personalisation approved." if approve else "Re-personalisation refused."
+    return flash.redirect("/pnr/repersonalisations", done)
 
 
 @router.get("/quarantine")

@@ -9,10 +9,15 @@ from passerelle.pnr.service import exchange, masking
 from passerelle.privacy.retention import RetentionRule
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import typer
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
+    from passerelle.domains import WorkItem
     from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -51,3 +56,10 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.pnr import demo
 
     demo.check(nodes, accounts)
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Pending work of ``principal`` in this package, for the console home page."""
+    from passerelle.pnr import home
+
+    return home.work(session, principal, now)

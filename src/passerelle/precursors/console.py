@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from passerelle.csvsafe import SafeWriter
+from passerelle.kit import flash
 from passerelle.kit.i18n import N_
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.precursors import rules
@@ -206,7 +207,7 @@ def acknowledge(
     request: Request, reference: str, session: DbSession, principal: Principal = require(*STAFF)
 ) -> Response:
     reports.acknowledge(session, node_of(request), principal, reference)
-    return RedirectResponse(f"/precursors/reports/{reference}?done=ack", status_code=303)
+    return flash.redirect(f"/precursors/reports/{reference}?done=ack", "Report acknowledged.")
 
 
 @router.get("/patterns")

@@ -91,11 +91,12 @@ def check_username(username: str) -> str:
 
 def _check_roles(roles: list[str], allowed: tuple[str, ...]) -> None:
     if not roles:
-        raise ValidationFailed("at least one role is required")
+        raise ValidationFailed("at least one role is required", field="roles")
     unknown = [r for r in roles if r not in allowed]
     if unknown:
         raise ValidationFailed(
-            f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(allowed)}"
+            f"unknown role(s) {', '.join(unknown)}; choose from {', '.join(allowed)}",
+            field="roles",
         )
 
 
@@ -112,8 +113,11 @@ def add_user(
     """Create a console user with an argon2 password hash."""
     check_username(username)
     _check_roles(roles, HUMAN_ROLES)
-    if len(password) < 10:
-        raise ValidationFailed("the password must have at least 10 characters")
+    check_password(password)
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise ValidationFailed(
+            f"the name must have at most {DISPLAY_NAME_MAX} characters", field="display_name"
+        )
     if session.get(Agency, agency) is None:
         raise NotFound(f"unknown agency {agency!r}; create it first")
     if session.scalars(select(User).where(User.username == username)).first():
@@ -131,6 +135,49 @@ def add_user(
     return user
 
 
+#: Longest display name a user may have (the column holds 200; the console lays out 120).
+DISPLAY_NAME_MAX = 120
+PASSWORD_MIN = 10
+
+
+def check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise ValidationFailed(
+            f"the password must have at least {PASSWORD_MIN} characters", field="password"
+        )
+
+
+def enable_user(session: Session, username: str) -> User:
+    """Let a disabled account log in again (its old sessions stay ended)."""
+    user = get_user(session, check_username(username))
+    user.disabled_at = None
+    return user
+
+
+def set_roles(session: Session, username: str, roles: list[str]) -> User:
+    """Replace the roles of a console user; they apply from the user's next request."""
+    user = get_user(session, check_username(username))
+    _check_roles(roles, HUMAN_ROLES)
+    user.roles = " ".join(sorted(set(roles)))
+    return user
+
+
+def reset_password(session: Session, username: str, password: str, *, now: datetime) -> User:
+    """Give a user a new password and end their open sessions (whoever held them)."""
+    user = get_user(session, check_username(username))
+    check_password(password)
+    user.password_hash = _hasher.hash(password)
+    _end_sessions(session, user, now)
+    return user
+
+
+def _end_sessions(session: Session, user: User, now: datetime) -> None:
+    for login in session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    ):
+        login.ended_at = now
+
+
 def get_user(session: Session, username: str) -> User:
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
@@ -144,12 +191,9 @@ def list_users(session: Session) -> list[User]:
 
 def disable_user(session: Session, username: str, *, now: datetime) -> User:
     """Disable an account and end its open sessions at once."""
-    user = get_user(session, username)
+    user = get_user(session, check_username(username))
     user.disabled_at = user.disabled_at or now
-    for login in session.scalars(
-        select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
-    ):
-        login.ended_at = now
+    _end_sessions(session, user, now)
     return user
 
 

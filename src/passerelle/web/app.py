@@ -18,7 +18,7 @@ from passerelle import __version__, domains
 from passerelle.kit import i18n
 from passerelle.node import Node
 from passerelle.privacy import retention
-from passerelle.web import api, console, deps, errors
+from passerelle.web import api, console, console_admin, deps, errors, menus
 from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware, ServingMiddleware
 
 WEB_DIR = Path(__file__).parent
@@ -46,6 +46,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["current_locale"] = i18n.current_locale
     t.env.globals["version"] = __version__
     t.env.globals["nav_links"] = domains.nav_links()
+    t.env.globals["may_open"] = menus.may_open
     return t
 
 
@@ -91,7 +92,7 @@ def create_app(node: Node) -> FastAPI:
         worker thread waits for a database lock."""
         return {"status": "ok", "node": node.code, "version": __version__}
 
-    app.state.routers = [api.router, console.router, *domains.routers()]
+    app.state.routers = [api.router, console.router, console_admin.router, *domains.routers()]
     for router in app.state.routers:
         app.include_router(router)
     return app

@@ -12,24 +12,21 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
+from passerelle import domains
 from passerelle.bounds import Count
 from passerelle.errors import (
-    Conflict,
     CsrfFailed,
     InvalidCredentials,
-    NotFound,
     PasserelleError,
     TooManyRequests,
-    ValidationFailed,
 )
 from passerelle.kit import i18n
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
-from passerelle.privacy.rules import AUDIT_ACTIONS, HUMAN_ROLES, MACHINE_ROLES, ROLES
+from passerelle.privacy.rules import AUDIT_ACTIONS, HUMAN_ROLES
 from passerelle.web.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -151,8 +148,12 @@ def logout(
 
 
 @router.get("/")
-def home(request: Request, principal: Principal = require(*ANY_HUMAN)) -> Response:
-    return render(request, "core/home.html", {"roles": sorted(principal.roles)})
+def home(
+    request: Request, session: DbSession, principal: Principal = require(*ANY_HUMAN)
+) -> Response:
+    """The principal's pending work across the installed packages, with counts and links."""
+    work = domains.home_work(session, principal, node_of(request).clock.now())
+    return render(request, "core/home.html", {"roles": sorted(principal.roles), "work": work})
 
 
 @router.post("/language")
@@ -214,103 +215,3 @@ def audit_verify(
 ) -> Response:
     result = audit.verify(session)
     return render(request, "core/_verify.html", {"result": result})
-
-
-def _admin_page(
-    request: Request,
-    session: Session,
-    new_token: str | None = None,
-    user_error: PasserelleError | None = None,
-) -> Response:
-    return render(
-        request,
-        "core/admin.html",
-        {
-            "users": accounts.list_users(session),
-            "tokens": accounts.list_tokens(session),
-            "human_roles": HUMAN_ROLES,
-            "machine_roles": MACHINE_ROLES,
-            "role_info": ROLES,
-            "new_token": new_token,
-            "user_error": user_error,
-        },
-        status=user_error.status if user_error else 200,
-    )
-
-
-@router.get("/admin")
-def admin(
-    request: Request, session: DbSession, principal: Principal = require("admin")
-) -> Response:
-    return _admin_page(request, session)
-
-
-@router.post("/admin/users")
-def admin_add_user(
-    request: Request,
-    session: DbSession,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    roles: Annotated[list[str], Form()],
-    display_name: Annotated[str, Form()] = "",
-    principal: Principal = require("admin"),
-) -> Response:
-    node = node_of(request)
-    try:
-        accounts.add_user(
-            session,
-            username=username,
-            password=password,
-            roles=roles,
-            agency=principal.agency,
-            display_name=display_name,
-            now=node.clock.now(),
-        )
-    except (ValidationFailed, Conflict, NotFound) as exc:
-        # The same rules as the API and the CLI; the form shows what was wrong.
-        return _admin_page(request, session, user_error=exc)
-    node.audit_admin(session, principal.actor, "user", username, "add", roles=roles)
-    return RedirectResponse("/admin", status_code=303)
-
-
-@router.post("/admin/users/{username}/disable")
-def admin_disable_user(
-    request: Request, session: DbSession, username: str, principal: Principal = require("admin")
-) -> Response:
-    node = node_of(request)
-    accounts.disable_user(session, username, now=node.clock.now())
-    node.audit_admin(session, principal.actor, "user", username, "disable")
-    return RedirectResponse("/admin", status_code=303)
-
-
-@router.post("/admin/tokens")
-def admin_create_token(
-    request: Request,
-    session: DbSession,
-    name: Annotated[str, Form()],
-    role: Annotated[str, Form()],
-    principal: Principal = require("admin"),
-) -> Response:
-    node = node_of(request)
-    raw = accounts.create_token(
-        session, name=name, role=role, agency=principal.agency, now=node.clock.now()
-    )
-    node.audit_admin(
-        session,
-        principal.actor,
-        "api_token",
-        name,
-        "create",
-        role=role,
-    )
-    return _admin_page(request, session, new_token=raw)
-
-
-@router.post("/admin/tokens/{name}/revoke")
-def admin_revoke_token(
-    request: Request, session: DbSession, name: str, principal: Principal = require("admin")
-) -> Response:
-    node = node_of(request)
-    accounts.revoke_token(session, name, now=node.clock.now())
-    node.audit_admin(session, principal.actor, "api_token", name, "revoke")
-    return RedirectResponse("/admin", status_code=303)

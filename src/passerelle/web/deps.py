@@ -12,7 +12,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import CsrfFailed, NotAuthenticated, PasserelleError
-from passerelle.kit import i18n
+from passerelle.kit import forms, i18n
 from passerelle.kit.web import node_of
 from passerelle.node import Node
 from passerelle.privacy import accounts
@@ -73,6 +73,10 @@ async def localise_and_check_csrf(request: Request) -> None:
     )
     if principal is not None and principal.kind == "user" and request.method in UNSAFE:
         await _check_csrf(request, principal.csrf_token or "")
+    if request.method == "POST" and (
+        (principal is not None and principal.kind == "user") or request.url.path == "/login"
+    ):
+        await forms.check_console_form(request)
 
 
 #: The app-wide dependencies, in order: who is calling, then language and CSRF.

@@ -8,9 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError as PydanticValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from passerelle.errors import (
+    Conflict,
     DatabaseBusy,
     MalformedInput,
     NotAuthenticated,
@@ -18,9 +21,12 @@ from passerelle.errors import (
     OutOfRange,
     PasserelleError,
     PayloadTooLarge,
+    Quarantined,
     UsageError,
     ValidationFailed,
 )
+from passerelle.kit import forms, i18n
+from passerelle.web.deps import LANG_COOKIE
 from passerelle.web.limits import SECURITY_HEADERS
 
 log = logging.getLogger("passerelle.web")
@@ -30,6 +36,30 @@ MACHINE_PREFIXES = ("/api/", "/federation/", "/health")
 _RANGE_ERRORS = frozenset(
     {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "int_parsing_size"}
 )
+#: Errors of a console form that are shown with the form again, the input kept.
+_FORM_ERRORS = (ValidationFailed, UsageError, Conflict, Quarantined)
+#: Page titles and explanations of the console error page, by HTTP status.
+_TITLES = {
+    400: i18n.N_("The request could not be understood"),
+    401: i18n.N_("Please log in"),
+    403: i18n.N_("Your role does not allow this"),
+    404: i18n.N_("Page not found"),
+    409: i18n.N_("This conflicts with what is already recorded"),
+    413: i18n.N_("What you sent is too large"),
+    422: i18n.N_("This could not be accepted"),
+    429: i18n.N_("Too many attempts"),
+    503: i18n.N_("The service is busy or unreachable"),
+}
+_DEFAULT_TITLE = i18n.N_("Sorry, there is a problem")
+_EXPLANATIONS = {
+    404: i18n.N_("Check the address, or go back to the home page."),
+    403: i18n.N_("Ask your administrator if you need this page for your work."),
+    500: i18n.N_(
+        "Sorry, there is a problem with the service. It has been logged for the administrator; "
+        "try again later."
+    ),
+    503: i18n.N_("Try again in a moment."),
+}
 
 
 def wants_json(request: Request) -> bool:
@@ -55,26 +85,94 @@ def _response(request: Request, error: PasserelleError) -> Response:
         if request.headers.get("hx-request"):
             return Response(status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
+    _localise(request)
+    if (
+        request.method == "POST"
+        and isinstance(error, _FORM_ERRORS)
+        and not isinstance(error, PayloadTooLarge)
+    ):
+        return _page(request, "core/form_error.html", _form_context(request, error), error.status)
+    context = {
+        "error": error,
+        "title": i18n.gettext(_TITLES.get(error.status, _DEFAULT_TITLE)),
+        "explanation": i18n.gettext(_EXPLANATIONS[error.status])
+        if error.status in _EXPLANATIONS
+        else "",
+        # A server error's own text is for the administrator's log, not for the user; a
+        # missing page is explained in the reader's language.
+        "detail": i18n.gettext(error.message)
+        if error.status not in (404,) and error.status < 500
+        else "",
+    }
+    return _page(request, "core/error.html", context, error.status)
+
+
+def _localise(request: Request) -> None:
+    """The user's language, also when no route (and so no request dependency) ran: a 404."""
+    principal = getattr(request.state, "principal", None)
+    locale = (principal.locale if principal else None) or request.cookies.get(LANG_COOKIE)
+    i18n.set_locale(
+        locale
+        or i18n.negotiate(
+            request.headers.get("accept-language"),
+            request.app.state.node.settings.default_locale,
+        )
+    )
+
+
+def _form_context(request: Request, error: PasserelleError) -> dict[str, Any]:
+    principal = getattr(request.state, "principal", None)
+    submitted = dict(getattr(request.state, "form_items", []))
+    back = request.headers.get("referer", "")
+    back_path = "/" + back.split("://", 1)[-1].split("/", 1)[-1] if "://" in back else ""
+    return {
+        "problems": forms.problems_of(error),
+        "items": forms.kept_items(request),
+        "files": getattr(request.state, "form_files", []),
+        "action": request.url.path,
+        "form_csrf": getattr(principal, "csrf_token", None) or submitted.get("csrf_token", ""),
+        "back": back_path if back_path.startswith("/") and not back_path.startswith("//") else "",
+        "label_for": forms.label_for,
+    }
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status: int) -> Response:
+    principal = getattr(request.state, "principal", None)
     templates = request.app.state.templates
     response: Response = templates.TemplateResponse(
         request,
-        "core/error.html",
+        template,
         {
-            "error": error,
             "node": request.app.state.node.code,
             "node_name": request.app.state.node.settings.node_name,
-            "principal": getattr(request.state, "principal", None),
-            "csrf_token": getattr(getattr(request.state, "principal", None), "csrf_token", None),
+            "principal": principal,
+            "csrf_token": getattr(principal, "csrf_token", None),
+            **context,
         },
-        status_code=error.status,
+        status_code=status,
     )
     return response
+
+
+async def _answer(request: Request, error: PasserelleError) -> Response:
+    """Like :func:`error_response`, but a form with a page of its own is shown on that page."""
+    page = forms.FORM_PAGES.get(request.url.path)
+    if (
+        page is not None
+        and request.method == "POST"
+        and isinstance(error, _FORM_ERRORS)
+        and not wants_json(request)
+    ):
+        _localise(request)
+        response: Response = await run_in_threadpool(page, request, forms.problems_of(error))
+        return response
+    return error_response(request, error)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(PasserelleError)
     async def _typed(request: Request, exc: PasserelleError) -> Response:
-        return error_response(request, exc)
+        return await _answer(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -96,6 +194,9 @@ def install(app: FastAPI) -> None:
                     parameters=[str(tuple(e["loc"])[-1]) for e in ranges],
                 ),
             )
+        if not wants_json(request) and request.method == "POST":
+            invalid = forms.FormInvalid(forms.problems_from_pydantic(errors))
+            return await _answer(request, invalid)
         problems = [
             {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
             for e in errors
@@ -103,6 +204,23 @@ def install(app: FastAPI) -> None:
         summary = "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5])
         return error_response(
             request, ValidationFailed(f"invalid request: {summary}", problems=problems)
+        )
+
+    @app.exception_handler(PydanticValidationError)
+    async def _schema(request: Request, exc: PydanticValidationError) -> Response:
+        """A schema a route fills from its input refused it (e.g. a name over 200 characters):
+        the caller's mistake, a 422 that names the fields, never a 500."""
+        errors: list[Any] = list(exc.errors())
+        if not wants_json(request):
+            invalid = forms.FormInvalid(forms.problems_from_pydantic(errors))
+            return await _answer(request, invalid)
+        problems = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+            for e in errors
+        ]
+        summary = "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5])
+        return error_response(
+            request, ValidationFailed(f"invalid input: {summary}", problems=problems)
         )
 
     @app.exception_handler(StarletteHTTPException)

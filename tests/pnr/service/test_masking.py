@@ -244,3 +244,45 @@ def test_an_approval_by_another_competent_authority_informs_the_dpo(
     assert page.status_code == 200, page.text
     (entry,) = page.json()["entries"]
     assert entry["object_id"] == str(request.id) and "12(3)(b)(ii)" in entry["legal_basis"]
+
+
+def test_the_judge_confirms_a_refusal_with_a_reason_in_the_console(
+    node: Node, clock: FrozenClock, client: TestClient
+) -> None:
+    """Issue #17: a refusal names what will happen, needs a reason and says what was done."""
+    _three_bookings(node)
+    clock.advance(SIX_MONTHS)
+    _retention(node)
+    with node.session() as session:
+        asked = masking.request_repersonalisation(
+            session, node, ANALYST, _bookings(node)["CASE"].id,
+            grounds="Travel companion of the suspect", case_ref="FR-2026-17",
+        )  # fmt: skip
+        request_id = asked.id
+    with node.session() as session:  # an independent court, not the requesting unit
+        accounts.ensure_agency(session, "FR-TJ", "Tribunal judiciaire (synthetic)", "FR")
+        accounts.add_user(
+            session, username="tj.paris", password="correct horse battery", roles=["judicial"],
+            agency="FR-TJ", now=clock.now(),
+        )  # fmt: skip
+    login(client, "tj.paris")
+    client.headers["Accept-Language"] = "en"
+    page = client.get("/pnr/repersonalisations").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    url = f"/pnr/repersonalisations/{request_id}"
+    step = client.post(url, data={"csrf_token": token, "decision": "refuse", "reason": "x"})
+    assert step.status_code == 200 and "The data stay masked" in step.text
+    assert 'name="decision" value="refuse"' in step.text  # the decision is carried over
+    empty = client.post(
+        url, data={"csrf_token": token, "decision": "refuse", "reason": " ", "confirmed": "yes"}
+    )
+    assert empty.status_code == 422 and 'href="#field-reason"' in empty.text
+    done = client.post(
+        url,
+        data={"csrf_token": token, "decision": "refuse", "reason": "Not necessary",
+              "confirmed": "yes"},
+    )  # fmt: skip
+    assert done.status_code == 303
+    assert "Re-personalisation refused." in client.get(done.headers["location"]).text
+    with node.session() as session:
+        assert masking.requests(session)[0].status == "refused"

@@ -259,14 +259,22 @@ def update(
     return alert
 
 
-def withdraw(session: Session, node: Node, principal: Principal, alert_id: str) -> Alert:
-    """Withdraw an alert; it leaves the watchlist as soon as this commits."""
+def withdraw(
+    session: Session, node: Node, principal: Principal, alert_id: str, *, reason: str = ""
+) -> Alert:
+    """Withdraw an alert; it leaves the watchlist as soon as this commits. The reason (asked
+    by the console) is kept in the audit trail of the withdrawal."""
     ensure_loaded(session, node)
     alert = own(session, node, alert_id)
     now = node.clock.now()
     alert.status, alert.withdrawn_at, alert.updated_at = "withdrawn", now, now
     access(principal, node).trace(
-        session, "write", "alert", alert.id, now=now, details={"withdrawn": True}
+        session,
+        "write",
+        "alert",
+        alert.id,
+        now=now,
+        details={"withdrawn": True, **({"reason": reason} if reason else {})},
     )
     withdraw_after_commit(session, node.state, alert.id)
     return alert
