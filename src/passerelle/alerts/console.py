@@ -3,9 +3,7 @@ calendar, criteria catalogue and returnees. Thin: parse the form, call a service
 
 from __future__ import annotations
 
-import calendar as month_grid
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -234,16 +232,6 @@ async def report_hit(
     return RedirectResponse("/alerts/hits", status_code=303)
 
 
-@router.get("/hits")
-def hits_page(
-    request: Request, session: DbSession, principal: Principal = require(*USERS)
-) -> Response:
-    node = node_of(request)
-    now = node.clock.now()
-    rows = [hits.to_out(r, now) for r in hits.listing(session, node, principal)]
-    return render(request, "alerts/hits.html", {"reports": rows})
-
-
 @router.post("/hits/{report_id}/answer")
 async def answer_hit(
     request: Request,
@@ -254,41 +242,6 @@ async def answer_hit(
     client = exchange.client_of(request.app)
     await acts.answer_hit(node_of(request), client, principal, report_id, answer)
     return RedirectResponse("/alerts/hits", status_code=303)
-
-
-@router.get("/calendar")
-def calendar_page(
-    request: Request, session: DbSession, month: str = "", principal: Principal = require(*USERS)
-) -> Response:
-    node = node_of(request)
-    today = node.clock.now().date()
-    try:
-        first = date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
-    except ValueError:
-        raise MalformedInput("month is YYYY-MM") from None
-    releases = detainees.calendar(session, node, principal)
-    by_day: dict[date, list[dict[str, Any]]] = {}
-    for r in releases:
-        by_day.setdefault(r.release_date, []).append({"release": r, "step": None})
-        for s in r.steps:
-            by_day.setdefault(s.due_date, []).append({"release": r, "step": s})
-    weeks = month_grid.Calendar().monthdatescalendar(first.year, first.month)
-    prev = (first.replace(day=1) - date.resolution).strftime("%Y-%m")
-    following = (weeks[-1][-1] + date.resolution).strftime("%Y-%m")
-    return render(
-        request,
-        "alerts/calendar.html",
-        {
-            "weeks": weeks,
-            "by_day": by_day,
-            "first": first,
-            "today": today,
-            "releases": releases,
-            "prev": prev,
-            "next": following,
-            "kinds": rules.RELEASE_KINDS,
-        },
-    )
 
 
 @router.post("/steps/{step_id}/done")
