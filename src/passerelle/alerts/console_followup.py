@@ -57,6 +57,8 @@ labels.register(
     {code: text for code, text in rules.RELEASE_KINDS.items()},
 )
 labels.register("release.step", {code: text for code, (text, _) in rules.RELEASE_STEPS.items()})
+labels.register("criteria.fact", dict(rules.KNOWN_FACTS))
+labels.register("detainee.scope", dict(rules.DETAINEE_SCOPES))
 labels.register("step.state", {"done": N_("done"), "overdue": N_("overdue"), "due": N_("due")})
 
 

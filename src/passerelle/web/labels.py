@@ -89,6 +89,7 @@ register(
         "failed": N_("failed"),
     },
 )
+register("crisis.origin", {"local": N_("composed here")})
 #: ``in``/``out``: a message, report or search received here or sent from here.
 register("direction", {"in": N_("received"), "out": N_("sent"), "national": N_("national")})
 register("yesno", {"True": N_("yes"), "False": N_("no")})
@@ -130,6 +131,7 @@ register(
         "pnr.scope": N_("Rail scope decision"),
         "pnr.sensitive": N_("Sensitive data"),
         "pnr.hit": N_("Passenger hit"),
+        "pnr.quarantine": N_("Quarantined passenger data"),
         "pnr.repersonalisation": N_("Re-personalisation request"),
         "precursors.watched": N_("Watched person"),
         "precursors.transaction": N_("Precursor transaction"),
