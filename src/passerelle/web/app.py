@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from passerelle import __version__, domains
 from passerelle.node import Node
 from passerelle.privacy import retention
-from passerelle.web import api, console, deps, errors, i18n, labels
+from passerelle.web import api, console, deps, errors, explain, i18n, labels
 from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware, ServingMiddleware
 
 WEB_DIR = Path(__file__).parent
@@ -46,6 +46,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["version"] = __version__
     t.env.globals["nav_links"] = domains.nav_links()
     t.env.globals["label"] = labels.label
+    t.env.globals["explain"] = explain.sentences
     t.env.filters["label"] = lambda code, group: labels.label(group, code)
     return t
 
