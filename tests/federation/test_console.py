@@ -249,7 +249,8 @@ def test_policies_are_shown_changed_by_an_admin_and_approved_by_a_supervisor(
         == 403
     )
     listing = sup.get("/exchange/approvals")
-    assert listing.status_code == 200 and "alerts.release_notice" in listing.text
+    assert listing.status_code == 200 and "Release notice" in listing.text
+    assert "alerts.release_notice" not in listing.text  # the type in words
     with fr.session() as session:
         (stopped,) = approvals.listing(session, status="never")
     assert "never (policy)" in sup.get(f"/exchange/approvals/{stopped.id}").text

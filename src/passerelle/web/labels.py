@@ -163,6 +163,17 @@ register(
         "precursors.notice": N_("Precursor notice"),
     },
 )
+#: What a hit/no-hit query searches (federation kinds registered by the domains).
+register(
+    "query.kind",
+    {
+        "person": N_("person"),
+        "demo.person": N_("synthetic person (demo)"),
+        "vehicle": N_("vehicle"),
+        "dna": N_("DNA profile"),
+        "pnr": N_("passenger data"),
+    },
+)
 #: Delivery states of an exchange message.
 register(
     "message.status",
