@@ -140,3 +140,21 @@ def test_the_subscribe_button_creates_a_feed_address(node: Node, client: TestCli
         "/api/v1/release-calendar/feed.ics", params={"token": url.group(1).split("token=")[1]}
     )
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+
+
+def test_the_alert_list_is_paged_and_cites_its_article_in_french(
+    node: Node, client: TestClient
+) -> None:
+    make_user(node, "fr.analyst", "analyst", "supervisor")
+    login(client, "fr.analyst")
+    token = _csrf(client)
+    for name in ("Dubois", "Dupont", "Durand"):
+        data = {**FORM, "family_name": name, "csrf_token": token}
+        assert client.post("/alerts", data=data).status_code == 303
+    page = client.get("/alerts", params={"per_page": 2})
+    assert "1–2 sur 3" in page.text and 'rel="next"' in page.text
+    assert "Durand" in client.get("/alerts", params={"q": "durand"}).text
+    assert "Dupont" not in client.get("/alerts", params={"q": "durand"}).text
+    detail = client.get(re.search(r'href="(/alerts/a/[^"]+)"', page.text).group(1))  # type: ignore[union-attr]
+    assert "Règlement (UE) 2018/1862" in detail.text
+    assert "Regulation (EU)" not in detail.text

@@ -33,7 +33,9 @@ from passerelle.errors import MalformedInput
 from passerelle.node import db_session, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
+from passerelle.web import listkit
 from passerelle.web.console import render
+from passerelle.web.i18n import N_, gettext
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
@@ -46,21 +48,39 @@ def _lines(text: str) -> list[str]:
 
 @router.get("")
 def alerts_page(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    category: str = "",
-    principal: Principal = require(*USERS),
+    request: Request, session: DbSession, principal: Principal = require(*USERS)
 ) -> Response:
-    rows = register.search(session, node_of(request), principal, text=q, category=category)
+    """The register: search ``q``, filters ``category`` and ``status``, pages."""
+    query = listkit.ListQuery.of(request, "category", "status")
+    status = query.get("status")
+    rows = register.search(
+        session,
+        node_of(request),
+        principal,
+        text=query.q,
+        category=query.get("category"),
+        status=status if status in ("active", "withdrawn") else "",
+        limit=2000,
+    )
     return render(
         request,
         "alerts/list.html",
         {
-            "alerts": rows,
-            "q": q,
-            "category": category,
+            "page": listkit.paginate(rows, query),
+            "query": query,
             "categories": rules.CATEGORIES,
+            "filters": [
+                (
+                    "category",
+                    N_("Category"),
+                    [(code, gettext(c.label)) for code, c in rules.CATEGORIES.items()],
+                ),
+                (
+                    "status",
+                    N_("Status"),
+                    [("active", gettext("active")), ("withdrawn", gettext("withdrawn"))],
+                ),
+            ],
         },
     )
 

@@ -47,6 +47,7 @@ def templates() -> Jinja2Templates:
     t.env.globals["nav_links"] = domains.nav_links()
     t.env.globals["label"] = labels.label
     t.env.globals["explain"] = explain.sentences
+    t.env.filters["citation"] = labels.citation
     t.env.filters["label"] = lambda code, group: labels.label(group, code)
     return t
 

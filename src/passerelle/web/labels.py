@@ -17,7 +17,7 @@ from types import MappingProxyType
 from passerelle.privacy.rules import AUDIT_ACTIONS, ROLES
 from passerelle.web.i18n import N_, gettext
 
-__all__ = ["groups", "label", "labels_of", "options", "register"]
+__all__ = ["citation", "groups", "label", "labels_of", "options", "register"]
 
 _GROUPS: dict[str, dict[str, str]] = {}
 
@@ -42,6 +42,26 @@ def labels_of(group: str) -> Mapping[str, str]:
 def options(group: str) -> list[tuple[str, str]]:
     """``(code, translated label)`` pairs of a group, for a filter's select."""
     return [(code, gettext(msgid)) for code, msgid in _GROUPS.get(group, {}).items()]
+
+
+#: Parts of a legal citation that change with the language (the numbers never do).
+_CITATION_PARTS = (
+    (N_("Regulation (EU)"), "Regulation (EU)"),
+    (N_("Directive (EU)"), "Directive (EU)"),
+    (N_("Council Decision"), "Council Decision"),
+    (N_("Prüm Decision"), "Prüm Decision"),
+    (N_("SIS police and judicial cooperation"), "SIS police and judicial cooperation"),
+    (N_(" and "), " and "),
+)
+
+
+def citation(text: object) -> str:
+    """A legal citation (``Regulation (EU) 2018/1862 art. 26``) in the current language."""
+    out = "" if text is None else str(text)
+    for msgid, english in _CITATION_PARTS:
+        if english in out:
+            out = out.replace(english, gettext(msgid))
+    return out
 
 
 def groups() -> Mapping[str, Mapping[str, str]]:
