@@ -43,6 +43,10 @@ labels.register(
     "pnr.hit_status",
     {"pending": N_("to review"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")},
 )
+labels.register(
+    "pnr.retention_policy",
+    {"cjeu": N_("CJEU C-817/19: six months, then kept only with a ground for it")},
+)
 labels.register("pnr.mode", {"air": N_("air"), "rail": N_("rail")})
 
 
