@@ -105,7 +105,7 @@ def test_the_calendar_highlights_overdue_steps(
     client.headers["Accept-Language"] = "en"
     page = client.get("/alerts/calendar", params={"month": "2026-03"})
     assert page.status_code == 200
-    assert re.search(r'class="overdue">[^<]*Risk assessment', page.text)
+    assert re.search(r'class="entry step overdue"><a [^>]*>Risk assessment', page.text)
     assert "Youssef Lambert" in page.text
     september = client.get("/alerts/calendar", params={"month": "2026-09"})
     assert "Prison leave: Youssef Lambert" in september.text

@@ -139,7 +139,12 @@ def test_case_history_is_open_to_the_dpo_and_decisions_to_supervisors_only(
     dpo = as_user(browsers["ES"], "es.dpo")
     assert dpo.get("/exchange/cases").status_code == 200
     history = dpo.get("/exchange/cases/FR-2026-0077").text
-    assert "query.answer" in history and "received" in history
+    assert "Answer to a query" in history and "received" in history
+    assert "query.answer" not in history  # the kind as words, not its code
+    assert "1-ABC-234" not in history and "Content not shown to your role" in history
+    analyst = fr.get("/exchange/cases/FR-2026-0077").text
+    assert "Hit/no-hit query" in analyst and "1-ABC-234" in analyst  # the content, in order
+    assert analyst.index("Hit/no-hit query") < analyst.index("Answer to a query")
     assert dpo.get("/exchange").status_code == 403
     refused = fr.post(
         "/exchange/requests/x/approve",
@@ -248,7 +253,8 @@ def test_policies_are_shown_changed_by_an_admin_and_approved_by_a_supervisor(
         == 403
     )
     listing = sup.get("/exchange/approvals")
-    assert listing.status_code == 200 and "alerts.release_notice" in listing.text
+    assert listing.status_code == 200 and "Release notice" in listing.text
+    assert "alerts.release_notice" not in listing.text  # the type in words
     with fr.session() as session:
         (stopped,) = approvals.listing(session, status="never")
     assert "never (policy)" in sup.get(f"/exchange/approvals/{stopped.id}").text

@@ -3,9 +3,7 @@ calendar, criteria catalogue and returnees. Thin: parse the form, call a service
 
 from __future__ import annotations
 
-import calendar as month_grid
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -31,9 +29,8 @@ from passerelle.alerts.service import (
     returnees,
 )
 from passerelle.bounds import Count
-from passerelle.errors import MalformedInput
-from passerelle.kit import confirm, flash, forms
-from passerelle.kit.i18n import gettext
+from passerelle.kit import confirm, flash, forms, listkit
+from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -48,21 +45,39 @@ def _lines(text: str) -> list[str]:
 
 @router.get("")
 def alerts_page(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    category: str = "",
-    principal: Principal = require(*USERS),
+    request: Request, session: DbSession, principal: Principal = require(*USERS)
 ) -> Response:
-    rows = register.search(session, node_of(request), principal, text=q, category=category)
+    """The register: search ``q``, filters ``category`` and ``status``, pages."""
+    query = listkit.ListQuery.of(request, "category", "status")
+    status = query.get("status")
+    rows = register.search(
+        session,
+        node_of(request),
+        principal,
+        text=query.q,
+        category=query.get("category"),
+        status=status if status in ("active", "withdrawn") else "",
+        limit=2000,
+    )
     return render(
         request,
         "alerts/list.html",
         {
-            "alerts": rows,
-            "q": q,
-            "category": category,
+            "page": listkit.paginate(rows, query),
+            "query": query,
             "categories": rules.CATEGORIES,
+            "filters": [
+                (
+                    "category",
+                    N_("Category"),
+                    [(code, gettext(c.label)) for code, c in rules.CATEGORIES.items()],
+                ),
+                (
+                    "status",
+                    N_("Status"),
+                    [("active", gettext("active")), ("withdrawn", gettext("withdrawn"))],
+                ),
+            ],
         },
     )
 
@@ -267,16 +282,6 @@ async def report_hit(
     return flash.redirect("/alerts/hits", "Hit report sent to the issuing country.")
 
 
-@router.get("/hits")
-def hits_page(
-    request: Request, session: DbSession, principal: Principal = require(*USERS)
-) -> Response:
-    node = node_of(request)
-    now = node.clock.now()
-    rows = [hits.to_out(r, now) for r in hits.listing(session, node, principal)]
-    return render(request, "alerts/hits.html", {"reports": rows})
-
-
 @router.post("/hits/{report_id}/answer")
 async def answer_hit(
     request: Request,
@@ -287,41 +292,6 @@ async def answer_hit(
     client = exchange.client_of(request.app)
     await acts.answer_hit(node_of(request), client, principal, report_id, answer)
     return flash.redirect("/alerts/hits", "Answer sent.")
-
-
-@router.get("/calendar")
-def calendar_page(
-    request: Request, session: DbSession, month: str = "", principal: Principal = require(*USERS)
-) -> Response:
-    node = node_of(request)
-    today = node.clock.now().date()
-    try:
-        first = date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
-    except ValueError:
-        raise MalformedInput("month is YYYY-MM") from None
-    releases = detainees.calendar(session, node, principal)
-    by_day: dict[date, list[dict[str, Any]]] = {}
-    for r in releases:
-        by_day.setdefault(r.release_date, []).append({"release": r, "step": None})
-        for s in r.steps:
-            by_day.setdefault(s.due_date, []).append({"release": r, "step": s})
-    weeks = month_grid.Calendar().monthdatescalendar(first.year, first.month)
-    prev = (first.replace(day=1) - date.resolution).strftime("%Y-%m")
-    following = (weeks[-1][-1] + date.resolution).strftime("%Y-%m")
-    return render(
-        request,
-        "alerts/calendar.html",
-        {
-            "weeks": weeks,
-            "by_day": by_day,
-            "first": first,
-            "today": today,
-            "releases": releases,
-            "prev": prev,
-            "next": following,
-            "kinds": rules.RELEASE_KINDS,
-        },
-    )
 
 
 @router.post("/steps/{step_id}/done")

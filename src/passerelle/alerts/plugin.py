@@ -37,9 +37,9 @@ def retention_rules() -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.alerts import api, console
+    from passerelle.alerts import api, console, console_followup
 
-    return [*api.ROUTERS, console.router]
+    return [*api.ROUTERS, console_followup.router, console.router]
 
 
 def register_cli(app: typer.Typer) -> None:

@@ -5,13 +5,13 @@ form, call a service, render; bad input comes back inline in the form."""
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
@@ -19,9 +19,8 @@ from passerelle.bounds import Count
 from passerelle.crisis import cap, rules
 from passerelle.crisis.schemas import AreaIn, CapIn, CircleIn, InfoText
 from passerelle.crisis.service import acks, exchange, feeds, issue, situation, store
-from passerelle.csvsafe import SafeWriter
 from passerelle.errors import NotFound, PasserelleError, Unavailable, ValidationFailed
-from passerelle.kit import flash
+from passerelle.kit import flash, labels, listkit
 from passerelle.kit.i18n import N_, current_locale
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
@@ -95,53 +94,85 @@ def tile(
     )
 
 
-@router.get("/messages")
-def messages_page(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    msg_type: str = "",
-    principal: Principal = require(*USERS),
-) -> Response:
-    rows = store.search(session, node_of(request), principal, text=q, msg_type=msg_type)
+labels.register(
+    "cap.msg_type",
+    {
+        "Alert": N_("Alert"),
+        "Update": N_("Update"),
+        "Cancel": N_("Cancellation"),
+        "Ack": N_("Acknowledgement"),
+        "Error": N_("Error"),
+    },
+)
+labels.register(
+    "cap.status",
+    {
+        "Actual": N_("Actual"),
+        "Exercise": N_("Exercise"),
+        "System": N_("System"),
+        "Test": N_("Test"),
+        "Draft": N_("Draft"),
+    },
+)
+labels.register(
+    "cap.severity",
+    {
+        "Extreme": N_("Extreme"),
+        "Severe": N_("Severe"),
+        "Moderate": N_("Moderate"),
+        "Minor": N_("Minor"),
+        "Unknown": N_("Unknown"),
+    },
+)
+MESSAGE_CSV: tuple[listkit.Column[Any], ...] = (
+    listkit.Column("id", lambda m: m.id),
+    listkit.Column("sent", lambda m: m.sent.isoformat()),
+    listkit.Column("msg_type", lambda m: m.msg_type),
+    listkit.Column("status", lambda m: m.status),
+    listkit.Column("severity", lambda m: m.severity),
+    listkit.Column("sender", lambda m: m.sender),
+    listkit.Column("origin", lambda m: m.origin),
+    listkit.Column("thread", lambda m: m.thread),
+    listkit.Column("headline", lambda m: m.headline_in(current_locale())),
+)
+
+
+def _messages(request: Request, session: Session, principal: Principal) -> Response:
+    query = listkit.ListQuery.of(request, "msg_type")
+    rows = store.search(
+        session,
+        node_of(request),
+        principal,
+        text=query.q,
+        msg_type=query.get("msg_type"),
+        limit=5000,
+    )
+    if query.wants_csv or request.url.path.endswith(".csv"):
+        return listkit.csv_response("crisis-messages.csv", MESSAGE_CSV, rows)
     return render(
         request,
         "crisis/messages.html",
-        {"messages": rows, "q": q, "msg_type": msg_type, "types": rules.MSG_TYPES},
+        {
+            "page": listkit.paginate(rows, query),
+            "query": query,
+            "filters": [("msg_type", N_("Type"), labels.options("cap.msg_type"))],
+        },
     )
+
+
+@router.get("/messages")
+def messages_page(
+    request: Request, session: DbSession, principal: Principal = require(*USERS)
+) -> Response:
+    return _messages(request, session, principal)
 
 
 @router.get("/messages.csv")
 def messages_export(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    msg_type: str = "",
-    principal: Principal = require(*USERS),
+    request: Request, session: DbSession, principal: Principal = require(*USERS)
 ) -> Response:
-    rows = store.search(session, node_of(request), principal, text=q, msg_type=msg_type)
-    out = io.StringIO()
-    header = ["id", "sent", "msg_type", "status", "severity", "sender", "origin", "thread"]
-    writer = SafeWriter(out, [*header, "headline"])
-    for m in rows:
-        writer.writerow(
-            [
-                m.id,
-                m.sent.isoformat(),
-                m.msg_type,
-                m.status,
-                m.severity,
-                m.sender,
-                m.origin,
-                m.thread,
-                m.headline_in(current_locale()),
-            ]
-        )
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="crisis-messages.csv"'},
-    )
+    """The list's export under its former address (same as ``/crisis/messages?format=csv``)."""
+    return _messages(request, session, principal)
 
 
 @router.get("/m/{message_id}")

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.bounds import RowId
-from passerelle.dna import csvio, rules
+from passerelle.dna import console_matches, csvio, rules
 from passerelle.dna.service import exchange, store
 from passerelle.dna.stats import Method
 from passerelle.errors import MalformedInput
@@ -36,14 +36,13 @@ def _common() -> dict[str, object]:
 
 @router.get("")
 def matches_page(
-    request: Request,
-    session: DbSession,
-    scope: str | None = None,
-    principal: Principal = require(*OVERSIGHT),
+    request: Request, session: DbSession, principal: Principal = require(*OVERSIGHT)
 ) -> Response:
-    node = node_of(request)
-    rows = store.list_matches(session, node, store.access_for(principal, node), scope=scope or None)
-    return render(request, "dna/matches.html", {**_common(), "matches": rows, "scope": scope or ""})
+    """Recorded matches: search, ``scope`` and ``status`` filters, pages, ``format=csv``."""
+    listed = console_matches.matches(request, session, principal)
+    if isinstance(listed, Response):
+        return listed
+    return render(request, "dna/matches.html", {**_common(), **listed})
 
 
 @router.post("/matches/{match_id}/review")

@@ -64,9 +64,9 @@ def demo_settings(code: str) -> dict[str, str]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.dna import api, console
+    from passerelle.dna import api, console, console_matches
 
-    return [api.router, console.router]
+    return [api.router, console.router, console_matches.router]
 
 
 def register_cli(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ from pydantic import ValidationError as PydanticValidationError
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import ValidationFailed
-from passerelle.federation import followups, kinds, peers, rules, service
+from passerelle.federation import case_view, followups, kinds, peers, rules, service
 from passerelle.federation.api import client_of
 from passerelle.federation.schemas import (
     ApproveIn,
@@ -286,11 +286,8 @@ def case_page(
     session: DbSession,
     principal: Principal = require(*READERS, "dpo"),
 ) -> Response:
-    return render(
-        request,
-        "federation/case.html",
-        {"case_ref": case_ref, "messages": service.case_history(session, case_ref)},
-    )
+    messages = case_view.case_messages(session, node_of(request), principal, case_ref)
+    return render(request, "federation/case.html", {"case_ref": case_ref, "messages": messages})
 
 
 @router.get("/peers")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passerelle.domains import WorkItem
-from passerelle.federation.model import Outgoing, FollowupRequest
+from passerelle.federation.model import FollowupRequest, Outgoing
 from passerelle.kit.i18n import N_
 from passerelle.privacy.accounts import Principal
 

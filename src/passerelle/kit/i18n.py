@@ -12,6 +12,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -21,16 +22,40 @@ LANGUAGES: dict[str, str] = {"fr": "Français", "nl": "Nederlands", "en": "Engli
 _current: ContextVar[str] = ContextVar("passerelle_locale", default="fr")
 
 
+def catalogue_files(locale: str) -> list[Path]:
+    """``messages.po`` first, then the other catalogues of the language (``lists.po``…), which
+    add their strings: several parts of the console keep their own file, so that work on one
+    does not rewrite the lines of another."""
+    folder = LOCALES_DIR / locale / "LC_MESSAGES"
+    main = folder / "messages.po"
+    others = sorted(p for p in folder.glob("*.po") if p.name != main.name)
+    return [p for p in (main, *others) if p.exists()]
+
+
+def catalogue(locale: str) -> Catalog:
+    """The merged message catalogue of ``locale``: ``messages.po`` and the others after it (a
+    translated entry of a later file fills or replaces the entry of an earlier one)."""
+    files = catalogue_files(locale)
+    catalog = Catalog(locale=locale)
+    for po in files:
+        with po.open("rb") as handle:
+            part = read_po(handle, locale=locale)
+        if po == files[0]:
+            catalog = part
+            continue
+        for message in part:
+            if message.id and message.string:
+                catalog[message.id] = message
+    return catalog
+
+
 @cache
 def translations(locale: str) -> NullTranslations:
     """The compiled catalogue of ``locale`` (English is the source language)."""
-    po = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po.exists():
+    if not catalogue_files(locale):
         return NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, catalogue(locale))
     buffer.seek(0)
     return Translations(buffer)
 

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from passerelle.bounds import RowId
-from passerelle.errors import ValidationFailed
+from passerelle.errors import NotFound, ValidationFailed
 from passerelle.federation.api import client_of
-from passerelle.kit import confirm, flash
-from passerelle.kit.i18n import gettext
+from passerelle.kit import confirm, flash, labels
+from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.pnr import rules
+from passerelle.pnr import places, rules
 from passerelle.pnr.service import criteria, exchange, grounds, masking, review, scope, views
 from passerelle.privacy import audit
 from passerelle.privacy.access import require
@@ -35,6 +35,18 @@ def _date(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+labels.register("pnr.hit_kind", {"watchlist": N_("watchlist"), "criterion": N_("risk criterion")})
+labels.register(
+    "pnr.hit_status",
+    {"pending": N_("to review"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")},
+)
+labels.register(
+    "pnr.retention_policy",
+    {"cjeu": N_("CJEU C-817/19: six months, then kept only with a ground for it")},
+)
+labels.register("pnr.mode", {"air": N_("air"), "rail": N_("rail")})
+
+
 @router.get("")
 def journeys_page(
     request: Request, session: DbSession, principal: Principal = require(*OVERSIGHT)
@@ -42,7 +54,11 @@ def journeys_page(
     return render(
         request,
         "pnr/journeys.html",
-        {"journeys": views.journeys(session), "stats": views.statistics(session)},
+        {
+            "journeys": views.journeys(session),
+            "stats": views.statistics(session),
+            "place": places.name_of,
+        },
     )
 
 
@@ -50,10 +66,19 @@ def journeys_page(
 def journey_page(
     request: Request, key: str, session: DbSession, principal: Principal = require(*PIU)
 ) -> Response:
+    bookings = views.journey_bookings(session, key)
+    if not bookings:
+        raise NotFound(f"no journey {key[:60]!r}")
     return render(
         request,
         "pnr/journey.html",
-        {"key": key, "bookings": views.journey_bookings(session, key)},
+        {
+            "key": key,
+            "first": bookings[0],
+            "bookings": bookings,
+            "hits": views.journey_hits(session, [b.id for b in bookings]),
+            "place": places.name_of,
+        },
     )
 
 

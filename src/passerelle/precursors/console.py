@@ -5,18 +5,16 @@ parse the form, call a service, render."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from passerelle.csvsafe import SafeWriter
-from passerelle.kit import flash
-from passerelle.kit.i18n import N_
+from passerelle.kit import flash, labels, listkit
+from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.precursors import rules
 from passerelle.precursors.schemas import FoundCount, WatchedIn, Year
@@ -44,72 +42,85 @@ LABELS = (
 )
 
 
-def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    out = io.StringIO()
-    # csvsafe neutralises cells a spreadsheet would run (= + - @, tab, CR…).
-    SafeWriter(out, header).writerows(rows)
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{name}"'},
+labels.register(
+    "precursors.statistic",
+    {
+        "reports_suspicious": N_("Reports: suspicious transactions"),
+        "reports_disappearance": N_("Reports: significant disappearances"),
+        "reports_theft": N_("Reports: thefts"),
+        "checks_allowed": N_("Checks: sale allowed"),
+        "checks_licence_required": N_("Checks: licence required"),
+        "checks_refused": N_("Checks: sale refused"),
+        "checks_report": N_("Checks: to be reported"),
+    },
+)
+
+
+TRANSACTION_CSV: tuple[listkit.Column[Any], ...] = (
+    listkit.Column("reference", lambda t: t.reference),
+    listkit.Column("occurred_at", lambda t: t.occurred_at.isoformat()),
+    listkit.Column("seller", lambda t: t.seller),
+    listkit.Column("channel", lambda t: t.channel),
+    listkit.Column("customer", lambda t: f"{t.family_name}, {t.given_names}"),
+    listkit.Column("product", lambda t: t.product),
+    listkit.Column("cas", lambda t: t.cas),
+    listkit.Column("concentration", lambda t: t.concentration, numeric=True),
+    listkit.Column("quantity_kg", lambda t: t.quantity_kg, numeric=True),
+    listkit.Column("decision", lambda t: t.decision),
+)
+REPORT_CSV: tuple[listkit.Column[Any], ...] = (
+    listkit.Column("reference", lambda r: r.reference),
+    listkit.Column("kind", lambda r: r.kind),
+    listkit.Column("channel", lambda r: r.channel),
+    listkit.Column("seller", lambda r: r.seller),
+    listkit.Column("occurred_at", lambda r: r.occurred_at.isoformat()),
+    listkit.Column("filed_at", lambda r: r.filed_at.isoformat()),
+    listkit.Column("due_at", lambda r: r.due_at.isoformat()),
+    listkit.Column(
+        "acknowledged_at", lambda r: r.acknowledged_at.isoformat() if r.acknowledged_at else ""
+    ),
+    listkit.Column("summary", lambda r: r.summary),
+)
+#: A search reads at most this many rows; the pages and the export cut from them.
+SEARCH_LIMIT = 5000
+
+
+def _transactions(request: Request, session: Session, principal: Principal) -> Response:
+    query = listkit.ListQuery.of(request, "decision")
+    rows = check.search(
+        session,
+        node_of(request),
+        principal,
+        text=query.q,
+        decision=query.get("decision"),
+        limit=SEARCH_LIMIT,
+    )
+    if query.wants_csv or request.url.path.endswith(".csv"):
+        return listkit.csv_response("precursors-transactions.csv", TRANSACTION_CSV, rows)
+    return render(
+        request,
+        "precursors/transactions.html",
+        {
+            "page": listkit.paginate(rows, query),
+            "query": query,
+            "filters": [("decision", N_("Decision"), [(d, gettext(d)) for d in rules.DECISIONS])],
+        },
     )
 
 
 @router.get("")
 def transactions_page(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    decision: str = "",
-    principal: Principal = require(*STAFF),
+    request: Request, session: DbSession, principal: Principal = require(*STAFF)
 ) -> Response:
-    rows = check.search(session, node_of(request), principal, text=q, decision=decision)
-    return render(
-        request,
-        "precursors/transactions.html",
-        {"rows": rows, "q": q, "decision": decision, "decisions": rules.DECISIONS},
-    )
+    return _transactions(request, session, principal)
 
 
 @router.get("/transactions.csv")
 def transactions_export(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    decision: str = "",
-    principal: Principal = require(*STAFF),
+    request: Request, session: DbSession, principal: Principal = require(*STAFF)
 ) -> Response:
-    rows = check.search(session, node_of(request), principal, text=q, decision=decision)
-    return _csv(
-        "precursors-transactions.csv",
-        [
-            "reference",
-            "occurred_at",
-            "seller",
-            "channel",
-            "customer",
-            "product",
-            "cas",
-            "concentration",
-            "quantity_kg",
-            "decision",
-        ],
-        (
-            [
-                t.reference,
-                t.occurred_at.isoformat(),
-                t.seller,
-                t.channel,
-                f"{t.family_name}, {t.given_names}",
-                t.product,
-                t.cas,
-                t.concentration,
-                t.quantity_kg,
-                t.decision,
-            ]
-            for t in rows
-        ),
-    )
+    """The list's export under its former address (same as ``/precursors?format=csv``)."""
+    return _transactions(request, session, principal)
 
 
 @router.get("/t/{reference}")
@@ -124,60 +135,45 @@ def transaction_page(
     )
 
 
-@router.get("/reports")
-def reports_page(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    status: str = "",
-    principal: Principal = require(*STAFF),
-) -> Response:
+def _reports(request: Request, session: Session, principal: Principal) -> Response:
     node = node_of(request)
-    rows = reports.search(session, node, principal, text=q, status=status)
+    query = listkit.ListQuery.of(request, "status")
+    rows = reports.search(
+        session, node, principal, text=query.q, status=query.get("status"), limit=SEARCH_LIMIT
+    )
+    if query.wants_csv or request.url.path.endswith(".csv"):
+        return listkit.csv_response("precursors-reports.csv", REPORT_CSV, rows)
     return render(
         request,
         "precursors/reports.html",
-        {"rows": rows, "q": q, "status": status, "now": node.clock.now()},
+        {
+            "page": listkit.paginate(rows, query),
+            "query": query,
+            "now": node.clock.now(),
+            "filters": [
+                (
+                    "status",
+                    N_("Status"),
+                    [("open", gettext("Open")), ("acknowledged", gettext("Taken in charge"))],
+                )
+            ],
+        },
     )
+
+
+@router.get("/reports")
+def reports_page(
+    request: Request, session: DbSession, principal: Principal = require(*STAFF)
+) -> Response:
+    return _reports(request, session, principal)
 
 
 @router.get("/reports.csv")
 def reports_export(
-    request: Request,
-    session: DbSession,
-    q: str = "",
-    status: str = "",
-    principal: Principal = require(*STAFF),
+    request: Request, session: DbSession, principal: Principal = require(*STAFF)
 ) -> Response:
-    rows = reports.search(session, node_of(request), principal, text=q, status=status)
-    return _csv(
-        "precursors-reports.csv",
-        [
-            "reference",
-            "kind",
-            "channel",
-            "seller",
-            "occurred_at",
-            "filed_at",
-            "due_at",
-            "acknowledged_at",
-            "summary",
-        ],
-        (
-            [
-                r.reference,
-                r.kind,
-                r.channel,
-                r.seller,
-                r.occurred_at.isoformat(),
-                r.filed_at.isoformat(),
-                r.due_at.isoformat(),
-                r.acknowledged_at.isoformat() if r.acknowledged_at else "",
-                r.summary,
-            ]
-            for r in rows
-        ),
-    )
+    """The list's export under its former address (same as ``/precursors/reports?format=csv``)."""
+    return _reports(request, session, principal)
 
 
 @router.get("/reports/{reference}")

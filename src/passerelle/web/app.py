@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from passerelle import __version__, domains
-from passerelle.kit import i18n
+from passerelle.kit import explain, i18n, labels
 from passerelle.node import Node
 from passerelle.privacy import retention
 from passerelle.web import api, console, console_admin, deps, errors, menus
@@ -47,6 +47,10 @@ def templates() -> Jinja2Templates:
     t.env.globals["version"] = __version__
     t.env.globals["nav_links"] = domains.nav_links()
     t.env.globals["may_open"] = menus.may_open
+    t.env.globals["label"] = labels.label
+    t.env.globals["explain"] = explain.sentences
+    t.env.filters["citation"] = labels.citation
+    t.env.filters["label"] = lambda code, group: labels.label(group, code)
     return t
 
 

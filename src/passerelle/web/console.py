@@ -6,27 +6,29 @@ Routes stay thin: they parse the form, call the privacy services and render a te
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
-from typing import Annotated
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from passerelle import domains
-from passerelle.bounds import Count
 from passerelle.errors import (
     CsrfFailed,
     InvalidCredentials,
     PasserelleError,
     TooManyRequests,
+    ValidationFailed,
 )
-from passerelle.kit import i18n
+from passerelle.kit import i18n, labels, listkit
+from passerelle.kit.i18n import N_
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
-from passerelle.privacy.rules import AUDIT_ACTIONS, HUMAN_ROLES
+from passerelle.privacy.rules import HUMAN_ROLES
 from passerelle.web.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -170,41 +172,78 @@ def language(
     return response
 
 
-def _parse_day(value: str | None) -> datetime | None:
+def _parse_day(value: str, field: str) -> datetime | None:
     if not value:
         return None
     try:
         return datetime.fromisoformat(value).astimezone()
-    except ValueError as exc:
-        raise PasserelleError(f"not a date: {value!r}") from exc
+    except ValueError:
+        raise ValidationFailed(
+            f"{field}: not a date: {value[:40]!r}; expected YYYY-MM-DD", field=field
+        ) from None
+
+
+AUDIT_FILTERS = ("actor", "action", "object_type", "since", "until")
+AUDIT_CSV: tuple[listkit.Column[Any], ...] = (
+    listkit.Column("seq", lambda e: e.seq, numeric=True),
+    listkit.Column("time_utc", lambda e: e.ts.isoformat()),
+    listkit.Column("user", lambda e: e.actor),
+    listkit.Column("agency", lambda e: e.agency),
+    listkit.Column("action", lambda e: e.action),
+    listkit.Column("object_type", lambda e: e.object_type),
+    listkit.Column("object_id", lambda e: e.object_id),
+    listkit.Column("purpose", lambda e: e.purpose),
+    listkit.Column("legal_basis", lambda e: e.legal_basis),
+    listkit.Column("outcome", lambda e: e.outcome),
+    listkit.Column("hash", lambda e: e.hash),
+)
+#: An export stops here; a DPO narrows the filters for more (the page says so).
+AUDIT_CSV_MAX = 100_000
 
 
 @router.get("/audit")
 def audit_log(
-    request: Request,
-    session: DbSession,
-    actor: str | None = None,
-    action: str | None = None,
-    page: Count = 1,
-    principal: Principal = require("dpo"),
+    request: Request, session: DbSession, principal: Principal = require("dpo")
 ) -> Response:
     node = node_of(request)
+    lq = listkit.ListQuery.of(request, *AUDIT_FILTERS)
+    lq = replace(lq, q="")
+    since, until = _parse_day(lq.get("since"), "since"), _parse_day(lq.get("until"), "until")
+    if until is not None:
+        until += timedelta(days=1)  # "until" names the last day shown
     query = audit.AuditQuery(
-        actor=actor or None, action=action or None, limit=50, offset=(max(page, 1) - 1) * 50
+        actor=lq.get("actor") or None,
+        action=lq.get("action") or None,
+        object_type=lq.get("object_type") or None,
+        since=since,
+        until=until,
+        limit=500 if lq.wants_csv else lq.per_page,
+        offset=0 if lq.wants_csv else (lq.page - 1) * lq.per_page,
     )
     entries, total = consult_audit_log(
         session, query, principal, node=node.code, now=node.clock.now()
     )
+    if lq.wants_csv:
+        rows = list(entries)
+        while len(rows) < min(total, AUDIT_CSV_MAX):
+            more, _ = audit.search(session, replace(query, offset=len(rows)))
+            if not more:
+                break
+            rows.extend(more)
+        return listkit.csv_response("audit-log.csv", AUDIT_CSV, rows)
     return render(
         request,
         "core/audit.html",
         {
-            "entries": entries,
-            "total": total,
-            "page": max(page, 1),
-            "actor": actor or "",
-            "action": action or "",
-            "actions": AUDIT_ACTIONS,
+            "page": listkit.paginate(entries, lq, total=total),
+            "query": lq,
+            "filters": [
+                ("actor", N_("User"), None),
+                ("action", N_("Action"), labels.options("audit.action")),
+                ("object_type", N_("Object"), labels.options("audit.object")),
+                ("since", N_("From"), "date"),
+                ("until", N_("Until"), "date"),
+            ],
         },
     )
 

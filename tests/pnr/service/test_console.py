@@ -21,9 +21,14 @@ def test_journeys_show_trains_with_passenger_and_hit_counts(node: Node, client: 
     assert (journey["mode"], journey["bookings"], journey["passengers"]) == ("rail", 2, 2)
     assert (journey["origin"], journey["destination"]) == ("8727100", "8814001")
     page = client.get("/pnr").text
-    assert "8727100–8814001" in page and "Retention policy" in page
+    assert "Paris Nord → Bruxelles-Midi / Brussel-Zuid" in page and "Retention policy" in page
+    assert "8727100–8814001" not in page  # stations by name, not UIC code
     bookings = client.get(f"/pnr/journeys/{journey['key']}").text
     assert "TRAIN1" in bookings and "TRAIN2" in bookings
+    title = bookings.split("<title>")[1].split("</title>")[0]
+    assert "Paris Nord → Bruxelles-Midi" in title and journey["key"] not in title
+    assert "<dt>Departure</dt>" in bookings and "2 passengers" in bookings
+    assert client.get("/pnr/journeys/no-such-journey").status_code == 404
     stats = client.get("/api/v1/pnr/statistics").json()
     assert stats["by_mode"]["rail"] == {"bookings": 2, "passengers": 2}
 

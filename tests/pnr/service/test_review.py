@@ -125,6 +125,8 @@ def test_review_queue_in_the_console(listed: Node, client: TestClient) -> None:
     login(client, "fr.analyst")
     page = client.get("/pnr/review")
     assert "Ouali Karim" in page.text and "BE:A-17" in page.text
+    assert "Same date of birth." in page.text  # the explanation in words
+    assert "dob exact" not in page.text and "~" not in page.text
     (hit,) = _hits(listed)
     answer = client.post(
         f"/pnr/review/{hit.id}",

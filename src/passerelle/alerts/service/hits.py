@@ -255,6 +255,16 @@ def get(session: Session, report_id: str) -> HitReport:
     return row
 
 
+def read(session: Session, node: Node, principal: Principal, report_id: str) -> HitReport:
+    """One hit report with every art. 37(1) field it carries; the read is audited."""
+    row = get(session, report_id)
+    refresh(session, row)
+    register.access(principal, node).trace(
+        session, "read", "alert.hit_report", row.id, now=node.clock.now()
+    )
+    return row
+
+
 def listing(
     session: Session, node: Node, principal: Principal, *, direction: str = "", limit: int = 200
 ) -> list[HitReport]:

@@ -74,6 +74,20 @@ def journey_bookings(session: Session, key: str) -> list[Booking]:
     )
 
 
+def journey_hits(session: Session, booking_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per booking of a journey: its hits counted by status (no personal data)."""
+    out: dict[int, dict[str, int]] = {}
+    if not booking_ids:
+        return out
+    for booking_id, status, n in session.execute(
+        select(Hit.booking_id, Hit.status, func.count())
+        .where(Hit.booking_id.in_(booking_ids))
+        .group_by(Hit.booking_id, Hit.status)
+    ):
+        out.setdefault(booking_id, {})[status] = int(n)
+    return out
+
+
 def statistics(session: Session) -> dict[str, Any]:
     """Counts a DPO or supervisor reports on (art. 20 statistics)."""
     messages = session.execute(
