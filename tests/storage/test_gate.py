@@ -88,14 +88,18 @@ def test_a_transaction_committed_in_another_thread_frees_the_gate(sqlite_node: N
         assert _codes(check) >= {"C1", "C2"}
 
 
-def test_many_writers_in_one_process_all_land(sqlite_node: Node) -> None:
-    node = sqlite_node
+def test_many_writers_in_one_process_all_land(tmp_path: Path) -> None:
+    # More writers than pooled connections, with the default 5 s wait: none is refused.
+    node = open_node(Settings(data_dir=tmp_path / "node", node="FR", retention_interval_seconds=0))
     codes = [f"W{i:02d}" for i in range(48)]
-    with ThreadPoolExecutor(48) as pool:
-        for future in [pool.submit(_write, node, code) for code in codes]:
-            future.result(timeout=120)
-    with node.read_session() as session:
-        assert _codes(session) >= set(codes)
+    try:
+        with ThreadPoolExecutor(48) as pool:
+            for future in [pool.submit(_write, node, code) for code in codes]:
+                future.result(timeout=120)
+        with node.read_session() as session:
+            assert _codes(session) >= set(codes)
+    finally:
+        node.close()
 
 
 def test_the_gate_is_released_only_by_its_holder() -> None:

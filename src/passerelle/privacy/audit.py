@@ -11,8 +11,8 @@ last moment of each transaction instead of from the first audited act to the com
 concurrent requests serialise on it for microseconds rather than for a whole request (on SQLite
 an audit-only transaction, such as a screening, takes the write lock only at its commit). A
 transaction that rolls back drops its queued entries with everything else it did. Reads of the
-log through this module (``search``, ``verify``, ``purge_before``) first link the entries the
-session has queued, so a session sees its own entries.
+log (any ORM query of ``AuditEntry``) first link the entries the session has queued, so a
+session sees its own entries.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from passerelle.errors import ValidationFailed
 from passerelle.privacy.model import AuditEntry, AuditHead
@@ -143,6 +143,14 @@ def link_pending(session: Session) -> int:
 @event.listens_for(Session, "before_commit")
 def _link_before_commit(session: Session) -> None:
     link_pending(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _link_before_reading_the_log(state: ORMExecuteState) -> None:
+    # A query of the log sees the entries its own session recorded, as it would if they had
+    # been written at once.
+    if PENDING_KEY in state.session.info and any(m.class_ is AuditEntry for m in state.all_mappers):
+        link_pending(state.session)
 
 
 @event.listens_for(Session, "after_transaction_end")
