@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from passerelle.node import Node
+from passerelle.node import Node, open_node
 from passerelle.privacy import audit, retention
 from passerelle.privacy.clock import FrozenClock
+from passerelle.settings import Settings
 
 
 def _write(node: Node, n: int) -> None:
@@ -105,3 +110,91 @@ def test_search_filters_by_actor_and_action(node: Node) -> None:
         erased, _ = audit.search(session, audit.AuditQuery(action="erase"))
     assert total == 3 and all(r.actor == "fr.analyst" for r in rows)
     assert [e.object_type for e in erased] == ["pnr"]
+
+
+# ---- entries join the chain at commit ---------------------------------------------------------
+
+
+def _entry(node: Node, session: Session, actor: str, object_id: str) -> None:
+    node.audit(
+        session,
+        audit.Actor(actor, "FR"),
+        action="read",
+        object_type="person",
+        object_id=object_id,
+        purpose="screening",
+        legal_basis="Directive 2016/681 art. 6",
+    )
+
+
+@pytest.fixture
+def quick_node(settings: Settings, clock: FrozenClock) -> Iterator[Node]:
+    """A node whose lock waits give up after 0.5 s, so a wait that should not happen fails fast."""
+    n = open_node(replace(settings, db_busy_timeout_seconds=0.5), clock=clock)
+    yield n
+    n.close()
+
+
+def test_an_open_audited_transaction_does_not_hold_up_another(quick_node: Node) -> None:
+    node = quick_node
+    with node.session() as slow:
+        _entry(node, slow, "slow.analyst", "1")
+        # Another request audits and commits while the first is still open: it must not wait
+        # for the first's commit (before, the first held the chain's head from its entry on).
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(_write_one, node, "quick.analyst", "2").result(timeout=30)
+    with node.session() as session:
+        entries, _ = audit.search(session, audit.AuditQuery())
+        result = audit.verify(session)
+    assert [(e.seq, e.actor) for e in sorted(entries, key=lambda e: e.seq)] == [
+        (1, "quick.analyst"),
+        (2, "slow.analyst"),
+    ]
+    assert result.ok, result.describe()
+
+
+def _write_one(node: Node, actor: str, object_id: str) -> None:
+    with node.session() as session:
+        _entry(node, session, actor, object_id)
+
+
+def test_a_rolled_back_transaction_leaves_no_entry(node: Node) -> None:
+    with pytest.raises(RuntimeError), node.session() as session:
+        _entry(node, session, "fr.analyst", "lost")
+        raise RuntimeError("the act failed")
+    _write_one(node, "fr.analyst", "kept")
+    with node.session() as session:
+        entries, total = audit.search(session, audit.AuditQuery())
+        result = audit.verify(session)
+    assert total == 1 and entries[0].object_id == "kept"
+    assert result.ok and result.checked == 1
+
+
+def test_a_session_sees_its_own_entries_in_recording_order(node: Node) -> None:
+    with node.session() as session:
+        for i in range(3):
+            _entry(node, session, "fr.analyst", str(i))
+        entries, total = audit.search(session, audit.AuditQuery())
+        _entry(node, session, "fr.analyst", "3")
+    assert total == 3 and [e.object_id for e in entries] == ["2", "1", "0"]
+    with node.session() as session:
+        entries, _ = audit.search(session, audit.AuditQuery())
+    assert [(e.seq, e.object_id) for e in entries] == [(4, "3"), (3, "2"), (2, "1"), (1, "0")]
+
+
+def test_concurrent_audited_writes_all_land_once_and_the_chain_verifies(node: Node) -> None:
+    writers, per_writer = 24, 10
+
+    def work(w: int) -> None:
+        for i in range(per_writer):
+            _write_one(node, f"analyst.{w}", str(i))
+
+    with ThreadPoolExecutor(writers) as pool:
+        for future in [pool.submit(work, w) for w in range(writers)]:
+            future.result(timeout=300)
+    with node.session() as session:
+        result = audit.verify(session)
+        entries, total = audit.search(session, audit.AuditQuery(limit=500))
+    assert result.ok, result.describe()
+    assert total == result.checked == writers * per_writer
+    assert len({(e.actor, e.object_id) for e in entries}) == writers * per_writer

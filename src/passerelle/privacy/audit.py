@@ -3,6 +3,16 @@
 Every entry stores the SHA-256 of its own canonical content together with the previous entry's
 hash, so changing, removing or inserting any row breaks the chain at that row. ``verify`` walks
 the chain and names the first broken entry.
+
+Entries join the chain when their transaction commits. ``record`` queues the entry on the
+session; just before the commit (a ``before_commit`` hook) the queued entries are linked, in the
+order they were recorded, after the chain's head. The head row is therefore locked only for the
+last moment of each transaction instead of from the first audited act to the commit, so
+concurrent requests serialise on it for microseconds rather than for a whole request (on SQLite
+an audit-only transaction, such as a screening, takes the write lock only at its commit). A
+transaction that rolls back drops its queued entries with everything else it did. Reads of the
+log (any ORM query of ``AuditEntry``) first link the entries the session has queued, so a
+session sees its own entries.
 """
 
 from __future__ import annotations
@@ -13,16 +23,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from passerelle.errors import ValidationFailed
 from passerelle.privacy.model import AuditEntry, AuditHead
 from passerelle.privacy.rules import AUDIT_ACTIONS
 
 GENESIS = "0" * 64
+#: ``session.info`` key of the entries recorded in the session's transaction, not yet linked.
+PENDING_KEY = "passerelle_audit_pending"
 
 
 @dataclass(frozen=True)
@@ -87,33 +99,66 @@ def record(
     outcome: str = "ok",
     details: dict[str, Any] | None = None,
     now: datetime,
-) -> AuditEntry:
-    """Append one entry in the caller's transaction, so the trace commits with the act itself."""
+) -> None:
+    """Record one entry in the caller's transaction: it joins the chain when that transaction
+    commits (and is dropped if it rolls back), so the trace commits with the act itself."""
     if action not in AUDIT_ACTIONS:
         raise ValidationFailed(f"unknown audit action {action!r}")
-    head = _head(session)
-    entry = AuditEntry(
-        seq=head.last_seq + 1,
-        ts=now,
-        node=node,
-        actor=actor.name,
-        agency=actor.agency,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        purpose=purpose,
-        legal_basis=legal_basis,
-        outcome=outcome,
-        details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False),
-        prev_hash=head.last_hash,
-        hash="",
+    pending: list[dict[str, Any]] = session.info.setdefault(PENDING_KEY, [])
+    pending.append(
+        {
+            "ts": now,
+            "node": node,
+            "actor": actor.name,
+            "agency": actor.agency,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "purpose": purpose,
+            "legal_basis": legal_basis,
+            "outcome": outcome,
+            "details": json.dumps(details or {}, sort_keys=True, ensure_ascii=False),
+        }
     )
-    entry.hash = _digest(entry.prev_hash, _fields(entry))
-    session.add(entry)
-    head.last_seq = entry.seq
-    head.last_hash = entry.hash
+
+
+def link_pending(session: Session) -> int:
+    """Link the entries queued in ``session`` after the chain's head, in recording order.
+
+    Called just before every commit; the head row stays locked until that commit."""
+    pending: list[dict[str, Any]] | None = session.info.pop(PENDING_KEY, None)
+    if not pending:
+        return 0
+    head = _head(session)
+    for fields in pending:
+        entry = AuditEntry(seq=head.last_seq + 1, prev_hash=head.last_hash, hash="", **fields)
+        entry.hash = _digest(entry.prev_hash, _fields(entry))
+        session.add(entry)
+        head.last_seq = entry.seq
+        head.last_hash = entry.hash
     session.flush()
-    return entry
+    return len(pending)
+
+
+@event.listens_for(Session, "before_commit")
+def _link_before_commit(session: Session) -> None:
+    link_pending(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _link_before_reading_the_log(state: ORMExecuteState) -> None:
+    # A query of the log sees the entries its own session recorded, as it would if they had
+    # been written at once.
+    if PENDING_KEY in state.session.info and any(m.class_ is AuditEntry for m in state.all_mappers):
+        link_pending(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_after_end(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit the queue is already empty; after a rollback (or a close without commit)
+    # the entries go with the rest of the transaction.
+    if transaction.parent is None:
+        session.info.pop(PENDING_KEY, None)
 
 
 @dataclass(frozen=True)
@@ -131,6 +176,7 @@ class VerifyResult:
 
 def verify(session: Session, batch: int = 5000) -> VerifyResult:
     """Recompute the chain from its anchor and name the first entry that does not fit."""
+    link_pending(session)
     head = session.get(AuditHead, 1)
     expected_prev = head.anchor_hash if head else GENESIS
     expected_seq = (head.anchor_seq if head else 0) + 1
@@ -163,6 +209,7 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
 
 def purge_before(session: Session, cutoff: datetime) -> int:
     """Delete entries older than ``cutoff`` (retention), anchoring the chain on the last one."""
+    link_pending(session)
     last = session.scalars(
         select(AuditEntry).where(AuditEntry.ts < cutoff).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
@@ -188,6 +235,8 @@ class AuditQuery:
 def search(session: Session, query: AuditQuery) -> tuple[list[AuditEntry], int]:
     """Entries matching ``query``, newest first, and the total count."""
     from sqlalchemy import func
+
+    link_pending(session)
 
     conditions = []
     if query.actor:

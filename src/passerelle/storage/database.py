@@ -19,6 +19,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 from passerelle.errors import DatabaseBusy
+from passerelle.storage.gate import WriteGate
 from passerelle.storage.migrate import upgrade
 
 #: SQLSTATEs PostgreSQL gives when ``lock_timeout`` or ``statement_timeout`` expires.
@@ -65,7 +66,9 @@ class Database:
 
     On SQLite every transaction starts with ``BEGIN IMMEDIATE`` so that concurrent writers (two
     processes on one node file) queue on the write lock instead of failing half-way; WAL mode
-    keeps readers unblocked.
+    keeps readers unblocked. Within one process, writers first wait on a
+    :class:`~passerelle.storage.gate.WriteGate` (woken at the previous commit) rather than in
+    SQLite's polling busy handler.
 
     A lock is waited for at most ``busy_timeout`` seconds (SQLite ``busy_timeout``, PostgreSQL
     ``lock_timeout``, and the wait for a pooled connection); past that the unit of work fails
@@ -96,8 +99,9 @@ class Database:
             kwargs["pool_size"], kwargs["max_overflow"] = 8, 32
             kwargs["connect_args"] = {"options": f"-c lock_timeout={milliseconds}"}
         self.engine: Engine = create_engine(url, **kwargs)
+        self.write_gate = WriteGate()
         if self.is_sqlite:
-            _configure_sqlite(self.engine, busy_timeout)
+            _configure_sqlite(self.engine, busy_timeout, self.write_gate)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(passerelle_read_only=True), expire_on_commit=False
@@ -219,7 +223,12 @@ def _private_file(path: Path) -> None:
             side.chmod(0o600)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
+def _raw(connection: Any) -> int:
+    """Identity of the DBAPI connection behind a pooled proxy (or of the connection itself)."""
+    return id(getattr(connection, "dbapi_connection", None) or connection)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout: float, gate: WriteGate) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from pysqlite so BEGIN IMMEDIATE can be emitted.
@@ -234,4 +243,34 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         read_only = conn.get_execution_options().get("passerelle_read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if not read_only:
+            gate.acquire(_raw(conn.connection), busy_timeout)
+        try:
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        except BaseException:
+            gate.release(_raw(conn.connection))
+            raise
+
+    # The gate opens once the transaction has really ended: after the DBAPI commit or rollback
+    # (the pool's reset on return included), or when the connection leaves the pool.
+    dialect = engine.dialect
+    do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
+
+    def _commit(dbapi_connection: Any) -> None:
+        try:
+            do_commit(dbapi_connection)
+        finally:
+            gate.release(_raw(dbapi_connection))
+
+    def _rollback(dbapi_connection: Any) -> None:
+        try:
+            do_rollback(dbapi_connection)
+        finally:
+            gate.release(_raw(dbapi_connection))
+
+    dialect.do_commit = _commit  # type: ignore[method-assign]
+    dialect.do_rollback = _rollback  # type: ignore[method-assign]
+    for name in ("checkin", "close", "detach", "invalidate", "soft_invalidate"):
+        event.listen(
+            engine, name, lambda dbapi_connection, *_: gate.release(_raw(dbapi_connection))
+        )

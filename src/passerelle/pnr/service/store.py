@@ -102,7 +102,7 @@ def ingest_files(
     cap = node.settings.pnr_quarantine_rows
     outcomes = [FileOutcome(parse_file(data, name, max_quarantined=cap)) for data, name in files]
     now = node.clock.now()
-    with node.session() as session:
+    with node.read_session() as session:  # reads only: no write lock while parsing and screening
         scope = active_scope(session, now)
         screener = Screener(
             demo_watch.ensure_published(node, node_watchlists(node.state)),
