@@ -28,11 +28,15 @@ from passerelle.federation.schemas import (
     RefuseIn,
 )
 from passerelle.node import Node
+from passerelle.privacy import audit
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
 
 OPEN = ("queued", "pending")
 _REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)
+#: Audit actions of received protocol messages: the action names what happened (issue #15).
+REQUEST_RECEIVED = audit.declare_action("follow-up request received")
+ANSWER_RECEIVED = audit.declare_action("follow-up answer received")
 
 
 def _due(kind: str, urgent: bool, now: datetime, directly_accessible: bool = True) -> datetime:
@@ -313,12 +317,12 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
     node.audit(
         session,
         dispatch.peer_actor(message),
-        action="write",
+        action=REQUEST_RECEIVED,
         object_type="federation.followup",
         object_id=request_id,
         purpose=message.purpose,
         legal_basis=message.legal_basis,
-        outcome="received",
+        outcome="pending",
         details={"reference": payload.get("reference"), "case": message.case_ref},
     )
     return dispatch.ack(node, message, request_id=request_id)
@@ -363,7 +367,7 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> None:
     node.audit(
         session,
         dispatch.peer_actor(message),
-        action="write",
+        action=ANSWER_RECEIVED,
         object_type="federation.followup",
         object_id=request_id,
         purpose=message.purpose,

@@ -24,11 +24,14 @@ from passerelle.federation import envelope as env
 from passerelle.federation.model import Answer, Message, Query, Reference
 from passerelle.federation.schemas import AnswerOut, Envelope, Handling, QueryIn, QueryOut
 from passerelle.node import Node
+from passerelle.privacy import audit
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
 
 log = logging.getLogger("passerelle.federation")
 WAITING = ("pending", "timeout", "unreachable")
+#: Audit action of a peer's answer recorded here (issue #15: the action names what happened).
+ANSWER_RECEIVED = audit.declare_action("query answer received")
 
 
 def _prepare(node: Node, principal: Principal, data: QueryIn) -> tuple[str, list[int]]:
@@ -241,7 +244,7 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> None:
     node.audit(
         session,
         dispatch.peer_actor(message),
-        action="write",
+        action=ANSWER_RECEIVED,
         object_type="federation.answer",
         object_id=answer.query_id,
         purpose=message.purpose,

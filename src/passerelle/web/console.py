@@ -27,7 +27,7 @@ from passerelle.errors import (
 from passerelle.privacy import accounts, audit
 from passerelle.privacy.access import consult_audit_log, require
 from passerelle.privacy.accounts import Principal
-from passerelle.privacy.rules import AUDIT_ACTIONS, HUMAN_ROLES, MACHINE_ROLES, ROLES
+from passerelle.privacy.rules import HUMAN_ROLES, MACHINE_ROLES, ROLES
 from passerelle.web import i18n
 from passerelle.web.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, db, node_of
 
@@ -219,7 +219,7 @@ def audit_log(
             "page": max(page, 1),
             "actor": actor or "",
             "action": action or "",
-            "actions": AUDIT_ACTIONS,
+            "actions": audit.actions(),
         },
     )
 
