@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import Conflict, NotFound, ValidationFailed
-from passerelle.federation import dispatch, kinds, outbox, rules
+from passerelle.federation import dispatch, kinds, outbox, policies, rules
 from passerelle.federation import envelope as env
 from passerelle.federation.model import Answer, Query, Reference, Request
 from passerelle.federation.schemas import (
@@ -55,6 +55,7 @@ def request(
         raise ValidationFailed("a follow-up needs a HIT from that peer with that reference")
     query = session.get(Query, data.query_id)
     assert query is not None
+    policies.require(session, "followup.request", answer.peer, doing="send it follow-up requests")
     now = node.clock.now()
     request_id = str(uuid.uuid4())
     session.add(
@@ -142,6 +143,7 @@ def approve(
     row = _incoming(session, request_id)
     if row.status != "pending":
         raise Conflict(f"request {request_id} is already {row.status}")
+    policies.require(session, "followup.answer", row.peer, doing="release follow-up data to it")
     ref = session.get(Reference, row.reference)
     if ref is None or ref.peer != row.peer:
         raise ValidationFailed("the request names a reference this node never gave that peer")
@@ -291,6 +293,12 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
         raise ValidationFailed("a follow-up request id must be a lower-case UUID")
     if _incoming_or_none(session, request_id) is not None:
         raise Conflict(f"a follow-up request {request_id} was already received")
+    if policies.effective(session, "followup.answer", message.sender) == "never":
+        # Refused on arrival (permanent, 422): this node could never answer it.
+        raise ValidationFailed(
+            f"this node releases no follow-up data to {message.sender} (sharing policy of "
+            "followup.answer: never)"
+        )
     kind = str(payload.get("kind", ""))[:40]
     now = node.clock.now()
     session.add(

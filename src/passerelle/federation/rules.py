@@ -231,6 +231,75 @@ PROTOCOL_TYPES = ("query", "query.answer", "followup.request", "followup.answer"
 POLICIES = ("automatic", "approval", "never")
 POLICY_SOURCE = "Directive (EU) 2016/680 art. 20 (data protection by design and by default)"
 
+
+@dataclass(frozen=True)
+class ProtocolPolicy:
+    """The sharing policy of one protocol message type: whether it carries personal data, the
+    policy ``sharing defaults`` sets, the policies it admits, its legal basis and source."""
+
+    name: str
+    carries_personal_data: bool
+    default_policy: str
+    allowed: tuple[str, ...]
+    legal_basis: str
+    source: str
+    description: str
+
+
+#: The protocol's messages under the same policy table as domain types (issue #15). A query's
+#: criteria and a follow-up answer's released data are personal: a new peer gets ``never``
+#: for them until an admin decides. A hit/no-hit answer (an opaque reference, no data) and a
+#: follow-up request (a reference and the requesting officer) are routine: ``automatic``.
+#: A query is answered while the requester waits, so it cannot wait for a supervisor
+#: (``automatic`` or ``never``); a follow-up answer is always decided by a supervisor of the
+#: requested node (``approval`` or ``never``).
+PROTOCOL_POLICIES: dict[str, ProtocolPolicy] = {
+    p.name: p
+    for p in (
+        ProtocolPolicy(
+            "query",
+            True,
+            "automatic",
+            ("automatic", "never"),
+            "Council Decision 2008/615/JHA arts. 3, 4 and 9 (automated searching by reference "
+            "data); bilateral agreement for persons",
+            "Council Decision 2008/615/JHA arts. 3(1) and 9(1): searches are made in individual "
+            "cases, by the national contact point, on the requester's decision",
+            "A hit/no-hit query: the criteria of a person or a trace.",
+        ),
+        ProtocolPolicy(
+            "query.answer",
+            False,
+            "automatic",
+            ("automatic", "never"),
+            "Council Decision 2008/615/JHA arts. 3(1) and 9(1) (hit/no-hit)",
+            "Council Decision 2008/615/JHA arts. 3(1), 4(1) and 9(1): the answer to an "
+            "automated search is given automatically (hit or no hit with a reference only)",
+            "The hit/no-hit answer to a peer's query: HIT with an opaque reference, or NO HIT.",
+        ),
+        ProtocolPolicy(
+            "followup.request",
+            False,
+            "automatic",
+            ("automatic", "never"),
+            "Council Decision 2008/615/JHA art. 5; Directive (EU) 2023/977 art. 4",
+            "Council Decision 2008/615/JHA art. 5 (supply of further data after a hit, under "
+            "the requested state's national law)",
+            "A request for the data behind a HIT: the opaque reference and who asks.",
+        ),
+        ProtocolPolicy(
+            "followup.answer",
+            True,
+            "approval",
+            ("approval", "never"),
+            "Council Decision 2008/615/JHA art. 5; Directive (EU) 2023/977 arts. 5-6",
+            "Directive (EU) 2023/977 art. 6 (the requested authority decides each request and "
+            "may refuse it); Directive (EU) 2016/680 art. 20",
+            "The data a supervisor of the requested node releases after a follow-up request.",
+        ),
+    )
+}
+
 #: Bodies of protocol messages are erased once the exchange is complete (delivered, or
 #: processed on arrival): what they carried lives in federation's tables (queries, answers,
 #: requests), and a DNA query profile must be deleted once compared (Council Decision
