@@ -31,12 +31,37 @@ from passerelle.node import Node
 from passerelle.privacy import audit
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
+from passerelle.privacy.crypto import FieldCipher
 
 OPEN = ("queued", "pending")
 _REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)
 #: Audit actions of received protocol messages: the action names what happened (issue #15).
 REQUEST_RECEIVED = audit.declare_action("follow-up request received")
 ANSWER_RECEIVED = audit.declare_action("follow-up answer received")
+
+
+def _items_context(row: Request) -> str:
+    return f"federation_request:{row.direction}:{row.request_id}"
+
+
+def seal_items(cipher: FieldCipher, row: Request, items: list[Item]) -> None:
+    """Store released items encrypted with the node's field key, bound to the request."""
+    row.items = cipher.encrypt(json.dumps([i.model_dump() for i in items]), _items_context(row))
+
+
+def open_items(cipher: FieldCipher, row: Request) -> list[Item]:
+    """The released items of ``row`` (rows written before encryption hold clear JSON)."""
+    raw = row.items if row.items.lstrip().startswith("[") else None
+    if raw is None:
+        raw = cipher.decrypt(row.items, _items_context(row))
+    return [Item.model_validate(i) for i in json.loads(raw)]
+
+
+def erase_values(cipher: FieldCipher, row: Request, now: datetime) -> None:
+    """Erase the released values, keep the field names and their codes (retention)."""
+    kept = [i.model_copy(update={"value": ""}) for i in open_items(cipher, row)]
+    seal_items(cipher, row, kept)
+    row.items_erased_at = now
 
 
 def _due(kind: str, urgent: bool, now: datetime, directly_accessible: bool = True) -> datetime:
@@ -157,7 +182,7 @@ def approve(
     ]
     now = node.clock.now()
     row.status, row.decided_by, row.decided_at = "approved", principal.name, now
-    row.items = json.dumps([i.model_dump() for i in items])
+    seal_items(node.cipher, row, items)
     message = env.make(
         node,
         recipient=row.peer,
@@ -225,7 +250,9 @@ def refuse(
     return outbox.enqueue(session, message, now=now, cipher=node.cipher).id
 
 
-def _out(row: Request, now: datetime, *, with_items: bool) -> FollowupOut:
+def _out(
+    row: Request, now: datetime, *, with_items: bool, cipher: FieldCipher | None = None
+) -> FollowupOut:
     return FollowupOut(
         id=row.request_id,
         direction=row.direction,
@@ -243,7 +270,8 @@ def _out(row: Request, now: datetime, *, with_items: bool) -> FollowupOut:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         reason=row.reason,
-        items=[Item.model_validate(i) for i in json.loads(row.items)] if with_items else [],
+        items=open_items(cipher, row) if with_items and cipher is not None else [],
+        items_erased_at=row.items_erased_at,
     )
 
 
@@ -270,8 +298,8 @@ def get(
     ).first()
     if row is None:
         raise NotFound(f"no follow-up request {request_id}")
-    out = _out(row, node.clock.now(), with_items=True)
-    if out.items:
+    out = _out(row, node.clock.now(), with_items=True, cipher=node.cipher)
+    if out.items and row.items_erased_at is None:
         Access(principal, node.code, row.purpose, row.legal_basis).trace(
             session,
             "read",
@@ -371,7 +399,7 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> None:
     row.status = "approved" if decision == "approved" else "refused"
     row.decided_by, row.decided_at = message.sender, node.clock.now()
     row.reason = payload.get("reason")
-    row.items = json.dumps([i.model_dump() for i in items])
+    seal_items(node.cipher, row, items)
     node.audit(
         session,
         dispatch.peer_actor(message),

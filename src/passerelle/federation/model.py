@@ -138,7 +138,10 @@ class Request(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
-    items: Mapped[str] = mapped_column(Text, default="[]")  # released items, JSON
+    #: Released items, JSON encrypted with the node's field key (``followups.seal_items``);
+    #: their values are erased when ``followup_items:*`` retention says so.
+    items: Mapped[str] = mapped_column(Text, default="[]")
+    items_erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class Policy(Base):

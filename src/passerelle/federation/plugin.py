@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from passerelle.federation import cli, demo, rules
 from passerelle.federation.model import Message, Outgoing, Query, Reference, Request
-from passerelle.federation.retention import body_rules
+from passerelle.federation.retention import body_rules, items_rules
+from passerelle.privacy.crypto import FieldCipher
 from passerelle.privacy.retention import RetentionRule
 
 if TYPE_CHECKING:
@@ -60,7 +61,23 @@ def retention_rules() -> list[RetentionRule]:
             delete=_purge,
         ),
         *body_rules(),
+        *items_rules(),
     ]
+
+
+def node_retention_rules(settings: Settings) -> list[RetentionRule]:
+    """The same rules, with the node's field key for the encrypted follow-up data."""
+    rules_ = retention_rules()
+    cipher: list[FieldCipher] = []
+
+    def cipher_of() -> FieldCipher:
+        if not cipher:
+            cipher.append(FieldCipher.from_key_file(settings.keys_dir / "fields.key"))
+        return cipher[0]
+
+    return [r for r in rules_ if not r.data_class.startswith("followup_items:")] + items_rules(
+        cipher_of
+    )
 
 
 def routers() -> list[APIRouter]:

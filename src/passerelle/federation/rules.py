@@ -310,6 +310,63 @@ PROTOCOL_BODY_SOURCE = (
     "after the comparison; Directive (EU) 2016/680 art. 4(1)(e)"
 )
 
+
+@dataclass(frozen=True)
+class ItemsRetention:
+    """How long the values of follow-up data are kept (``followup_items:<name>``)."""
+
+    name: str
+    keep_for: timedelta
+    source: str
+    description: str
+
+
+#: Data a supervisor of this node released to a peer (``federation_request`` ``in``): the
+#: values are a copy of this node's own records, which keep their own retention; once the answer
+#: is sent the copy is erased, the field names and codes stay as the record of what was released.
+FOLLOWUP_RELEASED_RETENTION = ItemsRetention(
+    "released",
+    timedelta(0),
+    "Directive (EU) 2016/680 art. 4(1)(c) and (e) (minimisation, storage limitation); the "
+    "released record stays in this node's register under its own retention",
+    "Values this node released in follow-up answers are erased once the answer is sent; the "
+    "field names, handling and evaluation codes stay.",
+)
+
+#: Data received in a follow-up answer (``federation_request`` ``out``), per searchable kind:
+#: kept as long as such data may be kept by the requester outside its national case file.
+FOLLOWUP_RECEIVED_RETENTION: dict[str, ItemsRetention] = {
+    r.name: r
+    for r in (
+        ItemsRetention(
+            "person",
+            timedelta(days=365),
+            "Regulation (EU) 2018/1862 art. 64(2) (information exchanged after a hit kept at the "
+            "latest 1 year after the related alert is deleted), modelled for bilateral person "
+            "follow-ups; Directive (EU) 2016/680 art. 5",
+            "Person data received after a hit: one year from receipt, then only in the "
+            "national case file (national law).",
+        ),
+        ItemsRetention(
+            "dna",
+            timedelta(days=365),
+            "Council Decision 2008/615/JHA art. 5 (further data supplied under national law) "
+            "and Directive (EU) 2016/680 art. 5 (time limits for erasure); project choice of "
+            "one year pending the national term",
+            "Data received after a DNA match: one year from receipt, then only in the "
+            "national case file (national law).",
+        ),
+        ItemsRetention(
+            "*",
+            timedelta(days=365),
+            "Directive (EU) 2016/680 art. 5 (appropriate time limits for erasure or periodic "
+            "review); project choice of one year",
+            "Data received in follow-up answers about other kinds: one year from receipt.",
+        ),
+    )
+}
+
+
 #: Federation messages hold personal data (queries, released records): kept as long as the
 #: audit trail of the exchange, then erased.
 MESSAGE_RETENTION = timedelta(days=5 * 365 + 1)

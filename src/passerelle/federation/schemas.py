@@ -182,6 +182,8 @@ class FollowupOut(BaseModel):
     decided_at: datetime | None = None
     reason: str | None = None
     items: list[Item] = Field(default_factory=list)
+    #: When retention erased the released values (field names and codes stay).
+    items_erased_at: datetime | None = None
 
 
 class PeerOut(BaseModel):
