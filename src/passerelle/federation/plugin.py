@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from passerelle.federation import cli, demo, rules
+from passerelle.federation import cli, demo, quarantine, rules
 from passerelle.federation.model import Message, Outgoing, Query, Reference, Request
 from passerelle.federation.retention import body_rules, items_rules
 from passerelle.privacy.crypto import FieldCipher
@@ -60,6 +60,14 @@ def retention_rules() -> list[RetentionRule]:
             delete_after=rules.MESSAGE_RETENTION,
             delete=_purge,
         ),
+        RetentionRule(
+            data_class="federation_quarantine",
+            description="Messages of verified peers refused while processed, kept raw "
+            "(encrypted) with the exact reason for the admin and the DPO.",
+            source=rules.QUARANTINE_SOURCE,
+            delete_after=rules.QUARANTINE_RETENTION,
+            delete=quarantine.purge,
+        ),
         *body_rules(),
         *items_rules(),
     ]
@@ -87,6 +95,7 @@ def routers() -> list[APIRouter]:
         api.inbox_router,
         api.router,
         api_sharing.router,
+        api_sharing.quarantine_router,
         console.router,
         console_sharing.router,
     ]

@@ -367,6 +367,22 @@ FOLLOWUP_RECEIVED_RETENTION: dict[str, ItemsRetention] = {
 }
 
 
+#: Messages of verified peers refused while being processed (a handler's typed error, a
+#: sharing policy) are kept raw, encrypted, with the exact reason (project rule: "malformed
+#: messages are quarantined raw with the exact reason"), for the admin and the DPO to see why.
+#: A peer cannot fill the database with them: at most ``QUARANTINE_PER_PEER`` are kept per
+#: peer at once (further ones are refused and audited, not kept) and each keeps at most
+#: ``QUARANTINE_RAW_MAX_CHARS`` characters of the message (its length and SHA-256 in full).
+QUARANTINE_PER_PEER = 200
+QUARANTINE_RAW_MAX_CHARS = 256 * 1024
+QUARANTINE_RETENTION = timedelta(days=30)
+QUARANTINE_SOURCE = (
+    "Directive (EU) 2016/680 art. 4(1)(c), (e) (minimisation, storage limitation): long enough "
+    "to settle the refusal with the peer; period: project default, as PNR and crisis quarantine"
+)
+#: Errors that refuse a message for good (kept in quarantine); others are retried by the peer.
+QUARANTINE_STATUSES = (400, 403, 404, 409, 413, 422)
+
 #: Federation messages hold personal data (queries, released records): kept as long as the
 #: audit trail of the exchange, then erased.
 MESSAGE_RETENTION = timedelta(days=5 * 365 + 1)
