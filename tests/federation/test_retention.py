@@ -81,7 +81,7 @@ def test_released_follow_up_data_is_encrypted_and_erased_when_its_retention_ends
 
 
 def test_rows_stored_in_clear_before_encryption_are_still_read(net: Net) -> None:
-    from passerelle.federation import followups
+    from passerelle.federation import items
     from passerelle.federation.schemas import Item
 
     item = {
@@ -91,4 +91,4 @@ def test_rows_stored_in_clear_before_encryption_are_still_read(net: Net) -> None
         "evaluation": {"source": "A", "information": "1"},
     }
     row = Request(request_id="r", direction="out", items=json.dumps([item]))
-    assert followups.open_items(net.nodes["FR"].cipher, row) == [Item.model_validate(item)]
+    assert items.open_items(net.nodes["FR"].cipher, row) == [Item.model_validate(item)]

@@ -7,7 +7,6 @@ outbox. Both nodes audit every step; deadlines come from ``rules.deadline_for``.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import datetime
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.federation import dispatch, kinds, outbox, policies, rules
 from passerelle.federation import envelope as env
+from passerelle.federation.items import open_items, seal_items
 from passerelle.federation.model import Answer, Query, Reference, Request
 from passerelle.federation.schemas import (
     ApproveIn,
@@ -38,30 +38,6 @@ _REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)
 #: Audit actions of received protocol messages: the action names what happened (issue #15).
 REQUEST_RECEIVED = audit.declare_action("follow-up request received")
 ANSWER_RECEIVED = audit.declare_action("follow-up answer received")
-
-
-def _items_context(row: Request) -> str:
-    return f"federation_request:{row.direction}:{row.request_id}"
-
-
-def seal_items(cipher: FieldCipher, row: Request, items: list[Item]) -> None:
-    """Store released items encrypted with the node's field key, bound to the request."""
-    row.items = cipher.encrypt(json.dumps([i.model_dump() for i in items]), _items_context(row))
-
-
-def open_items(cipher: FieldCipher, row: Request) -> list[Item]:
-    """The released items of ``row`` (rows written before encryption hold clear JSON)."""
-    raw = row.items if row.items.lstrip().startswith("[") else None
-    if raw is None:
-        raw = cipher.decrypt(row.items, _items_context(row))
-    return [Item.model_validate(i) for i in json.loads(raw)]
-
-
-def erase_values(cipher: FieldCipher, row: Request, now: datetime) -> None:
-    """Erase the released values, keep the field names and their codes (retention)."""
-    kept = [i.model_copy(update={"value": ""}) for i in open_items(cipher, row)]
-    seal_items(cipher, row, kept)
-    row.items_erased_at = now
 
 
 def _due(kind: str, urgent: bool, now: datetime, directly_accessible: bool = True) -> datetime:

@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import ConfigurationError
-from passerelle.federation import followups, messages, outbox, rules
+from passerelle.federation import items, messages, outbox, rules
 from passerelle.federation.model import Message, Outgoing, Request
 from passerelle.privacy.crypto import FieldCipher
 from passerelle.privacy.retention import Operation, RetentionRule
@@ -194,7 +194,7 @@ def _erase_items(cipher_of: CipherOf, direction: str, kinds: list[str], exclude:
         cipher = cipher_of() if rows else None
         for row in rows:
             assert cipher is not None
-            followups.erase_values(cipher, row, cutoff)
+            items.erase_values(cipher, row, cutoff)
         return len(rows)
 
     return erase
