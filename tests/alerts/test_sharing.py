@@ -189,10 +189,10 @@ def test_an_alert_reaches_a_peer_only_after_a_supervisor_approves(net: Net, tmp_
     assert ("disclose", "approved") in decisions and ("refuse", "refused") in decisions
     refusal = next(e for e in _audit(net, "BE", object_type="alerts.alert", outcome="refused"))
     assert "ES is not concerned by this person" in refusal.details
-    (received,) = _audit(net, "FR", action="receive")
+    (received,) = _audit(net, "FR", action="alert received")
     assert (received.object_type, received.outcome, received.actor) == (
         "alerts.alert",
-        "alert received",
+        "stored",
         "peer:BE",
     )
     (policy,) = _audit(net, "BE", object_type="federation.policy", object_id="alerts.alert:NL")

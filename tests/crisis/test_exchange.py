@@ -74,10 +74,10 @@ def test_an_alert_goes_to_two_centres_one_acknowledges_the_other_escalates(net: 
         ack = session.scalars(select(CapMessage).where(CapMessage.msg_type == "Ack")).one()
         assert ack.origin == "peer:BE" and ack.signature
     with net.nodes["BE"].session() as session:
-        outcomes = session.scalars(
-            select(AuditEntry.outcome).where(AuditEntry.object_type == exchange.ALERT)
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_type == exchange.ALERT)
         ).all()
-        assert "crisis alert received" in outcomes
+        assert "crisis alert received" in actions
 
 
 def _forged(net: Net, raw: bytes, signature: str) -> federation.DeliveryState:

@@ -25,9 +25,9 @@ import pytest
 from fastapi import FastAPI
 
 from passerelle import domains
-from passerelle.federation import keys, kinds, peers
+from passerelle.federation import keys, kinds, peers, policies
 from passerelle.node import Node, open_node
-from passerelle.privacy import accounts
+from passerelle.privacy import accounts, audit
 from passerelle.privacy.clock import FrozenClock
 from passerelle.settings import Settings
 from passerelle.web.app import create_app
@@ -171,6 +171,16 @@ def build_net(tmp_path: Path, urls: list[str]) -> Net:
                         public,
                         now=START,
                         insecure_http=True,
+                    )
+                    # Queries and follow-up answers carry personal data: a new peer gets
+                    # ``never`` for them until an admin decides (issue #15), as here.
+                    policies.apply_defaults(
+                        session,
+                        node,
+                        audit.Actor("test:admin", code),
+                        other,
+                        "test net",
+                        protocol_only=True,
                     )
             for role in ("analyst", "supervisor", "dpo", "admin"):
                 net.tokens[(code, role)] = accounts.create_token(

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 
 from passerelle import domains
-from passerelle.federation import demo, keys, peers
+from passerelle.federation import demo, keys, peers, policies
 from passerelle.node import Node, open_node
-from passerelle.privacy import accounts
+from passerelle.privacy import accounts, audit
 from passerelle.settings import Settings
 
 
@@ -118,6 +118,16 @@ def prepare(base: Path, codes: tuple[str, ...] = ("FR", "BE")) -> dict[str, Proc
                             public[other],
                             now=node.clock.now(),
                             insecure_http=True,
+                        )
+                        # Queries and follow-up answers carry personal data: a new peer gets
+                        # ``never`` for them until an admin decides (issue #15), as here.
+                        policies.apply_defaults(
+                            session,
+                            node,
+                            audit.Actor("test:admin", code),
+                            other,
+                            "test net",
+                            protocol_only=True,
                         )
         finally:
             node.close()

@@ -434,13 +434,17 @@ def test_followup_approved_on_the_peer_returns_the_chosen_fields_signed(any_net:
     be_steps = [(e.action, e.outcome) for e in _entries(any_net, "BE", "federation.followup")]
     # received, data read to decide, released, and the release shown back to the supervisor
     assert be_steps == [
-        ("write", "received"),
+        ("follow-up request received", "pending"),
         ("read", "ok"),
         ("disclose", "approved"),
         ("read", "ok"),
     ]
     fr_steps = [(e.action, e.outcome) for e in _entries(any_net, "FR", "federation.followup")]
-    assert fr_steps == [("disclose", "ok"), ("write", "approved"), ("read", "ok")]
+    assert fr_steps == [
+        ("disclose", "ok"),
+        ("follow-up answer received", "approved"),
+        ("read", "ok"),
+    ]
     for node in any_net.nodes.values():
         with node.session() as session:
             assert audit.verify(session).ok

@@ -164,7 +164,7 @@ def test_automatic_message_is_stored_by_the_handler_with_the_acknowledgement(net
     stored = _stored(net)
     assert [(e.action, e.object_type, e.outcome) for e in stored] == [
         ("write", "test.note.stored", "ok"),
-        ("receive", "test.note", "note received"),
+        ("note received", "test.note", "stored"),
     ]
     (row,) = _rows(net, "BE", "in")
     assert (row.reference, row.peer) == ("n1", "FR")

@@ -47,6 +47,19 @@ def test_a_new_peer_gets_never_for_every_personal_type_until_an_admin_decides() 
     rows = _policies()
     types = {r["message_type"] for r in rows}
     assert {"alerts.alert", "alerts.hit_report", "alerts.release_notice", "pnr.result"} <= types
+    # The protocol's messages are under the same table: hit/no-hit answers are automatic, a
+    # query's criteria and a follow-up's released data are personal, so never for now.
+    by_type = {r["message_type"]: r for r in rows}
+    assert (
+        by_type["query.answer"]["policy"],
+        by_type["query.answer"]["carries_personal_data"],
+    ) == (
+        "automatic",
+        False,
+    )
+    assert by_type["query"]["policy"] == by_type["followup.answer"]["policy"] == "never"
+    assert by_type["followup.request"]["policy"] == "automatic"
+
     for row in rows:
         assert {
             "message_type",
@@ -80,6 +93,14 @@ def test_a_new_peer_gets_never_for_every_personal_type_until_an_admin_decides() 
     after = {r["message_type"]: r["policy"] for r in _policies()}
     assert after["alerts.alert"] == "approval" and after["alerts.release_notice"] == "approval"
     assert after["alerts.hit_report"] == "automatic"
+    assert (after["query"], after["query.answer"], after["followup.answer"]) == (
+        "automatic",
+        "automatic",
+        "approval",
+    )
+    no_wait = runner.invoke(app, ["sharing", "set", "query", "BE", "approval", "--reason", "xyz"])
+    assert isinstance(no_wait.exception, ValidationFailed)
+    assert "automatic, never" in no_wait.exception.message
 
 
 def test_retention_rules_list_one_rule_per_message_body() -> None:

@@ -24,9 +24,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from passerelle import domains
-from passerelle.federation import demo, keys, peers, rules, signatures, tls
+from passerelle.federation import demo, keys, peers, policies, rules, signatures, tls
 from passerelle.node import Node, open_node
-from passerelle.privacy import accounts
+from passerelle.privacy import accounts, audit
 from passerelle.settings import Settings
 from passerelle.web.app import create_app
 from passerelle.web.server import uvicorn_options
@@ -177,6 +177,9 @@ def two_nodes(tmp_path: Path, pki: Pki) -> Iterator[dict[str, TlsNode]]:
                 keys.public_text(keys.load(settings[other])),
                 now=node.clock.now(),
                 tls_cert_sha256=made[other].pin,
+            )
+            policies.apply_defaults(
+                session, node, audit.Actor("admin", code), other, "TLS test", protocol_only=True
             )
     demo.seed(made["BE"].node)
     for tn in made.values():

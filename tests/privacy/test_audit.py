@@ -6,13 +6,18 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from passerelle import domains
+from passerelle.errors import ValidationFailed
 from passerelle.node import Node, open_node
 from passerelle.privacy import audit, retention
 from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy.model import AuditEntry, AuditHead
 from passerelle.settings import Settings
+from passerelle.storage.migrate import alembic_config, upgrade
 
 
 def _write(node: Node, n: int) -> None:
@@ -198,3 +203,81 @@ def test_concurrent_audited_writes_all_land_once_and_the_chain_verifies(node: No
     assert result.ok, result.describe()
     assert total == result.checked == writers * per_writer
     assert len({(e.actor, e.object_id) for e in entries}) == writers * per_writer
+
+
+def _migrate(node: Node, target: str, down: bool = False) -> None:
+    config = alembic_config(domains.migration_dirs())
+    with node.db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, target)
+
+
+def test_a_chain_written_with_the_old_receive_action_verifies_after_the_column_is_widened(
+    node: Node,
+) -> None:
+    """Migration 0002_audit_action: entries written as ``receive`` (16-character column) keep
+    their hash; new entries name what happened in up to 64 characters; still append-only."""
+    _write(node, 2)
+    _migrate(node, "0002_audit_action", down=True)
+    with node.session() as session:
+        head = session.get(AuditHead, 1)
+        assert head is not None
+        old = AuditEntry(
+            seq=head.last_seq + 1,
+            ts=node.clock.now(),
+            node=node.code,
+            actor="peer:BE",
+            agency="BE",
+            action="receive",
+            object_type="alerts.alert",
+            object_id="BE-A-1",
+            purpose="alert sharing",
+            legal_basis="art. 36",
+            outcome="alert received",
+            details="{}",
+            prev_hash=head.last_hash,
+            hash="",
+        )
+        old.hash = audit._digest(old.prev_hash, audit._fields(old))
+        session.add(old)
+        head.last_seq, head.last_hash = old.seq, old.hash
+    upgrade(node.db.engine, domains.migration_dirs())
+    action = audit.declare_action("criteria catalogue and long name received")
+    with node.session() as session:
+        node.audit(
+            session,
+            audit.Actor("peer:BE", "BE"),
+            action=action,
+            object_type="alerts.criteria",
+            object_id="BE-1",
+            purpose="alert sharing",
+            legal_basis="art. 36",
+            outcome="stored",
+        )
+    with node.session() as session:
+        result = audit.verify(session)
+        legacy, _ = audit.search(session, audit.AuditQuery(action="receive"))
+        named, _ = audit.search(session, audit.AuditQuery(action=action))
+    assert result.ok and result.checked == 4, result.describe()
+    assert [e.object_id for e in legacy] == ["BE-A-1"]
+    assert [e.object_id for e in named] == ["BE-1"]
+    assert "receive" in audit.actions() and action in audit.actions()
+    with pytest.raises(Exception, match="append-only"), node.session() as session:
+        session.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 3"))
+
+
+def test_an_action_not_declared_is_refused(node: Node) -> None:
+    with pytest.raises(ValidationFailed), node.session() as session:
+        node.audit(
+            session,
+            audit.SYSTEM,
+            action="receive",
+            object_type="x",
+            object_id="1",
+            purpose="p",
+            legal_basis="b",
+        )
+    with pytest.raises(ValidationFailed):
+        audit.declare_action("drop table received; --")
+    with pytest.raises(ValidationFailed):
+        audit.declare_action("alert")

@@ -1,4 +1,5 @@
-"""Routes of sharing policies and of domain messages under a supervisor's approval."""
+"""Routes of sharing policies, of domain messages under a supervisor's approval, and of
+messages refused from peers (quarantine)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 
-from passerelle.federation import approvals, policies, service
+from passerelle.bounds import RowId
+from passerelle.federation import approvals, policies, quarantine, service
 from passerelle.federation.api import client_of
 from passerelle.federation.schemas import (
     MessageApproveIn,
     OutgoingOut,
     PolicyIn,
     PolicyOut,
+    QuarantinedOut,
     RefuseIn,
 )
 from passerelle.kit.web import DbSession, node_of
@@ -21,6 +24,7 @@ from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/federation", tags=["federation"])
+quarantine_router = APIRouter(prefix="/api/v1/federation", tags=["federation"])
 
 
 def actor(principal: Principal) -> audit.Actor:
@@ -101,3 +105,24 @@ async def refuse_message(
     return await service.decide_message(
         node_of(request), client_of(request.app), principal, message_id, data
     )
+
+
+@quarantine_router.get("/quarantine")
+def list_quarantine(
+    session: DbSession,
+    peer: str | None = None,
+    principal: Principal = require("admin", "dpo"),
+) -> list[QuarantinedOut]:
+    """Messages of verified peers refused while processed, with the exact reason (no content)."""
+    return quarantine.listing(session, peer=peer)
+
+
+@quarantine_router.get("/quarantine/{item_id}")
+def read_quarantined(
+    request: Request,
+    item_id: RowId,
+    session: DbSession,
+    principal: Principal = require("admin", "dpo"),
+) -> QuarantinedOut:
+    """One refused message with its raw content (reading it is audited)."""
+    return quarantine.read(session, node_of(request), actor(principal), item_id)

@@ -223,11 +223,18 @@ def sharing_set(
 def sharing_defaults(
     peer: str,
     reason: str = typer.Option(..., "--reason", help="Why (kept in the audit log)."),
+    protocol_only: bool = typer.Option(
+        False,
+        "--protocol-only",
+        help="Only the protocol's types (queries, hit/no-hit answers, follow-ups).",
+    ),
 ) -> None:
     """Set every message type's declared default policy for one peer (each change audited)."""
     node = _node()
     with node.session() as session:
-        rows = policies.apply_defaults(session, node, _cli_actor(), peer.upper(), reason)
+        rows = policies.apply_defaults(
+            session, node, _cli_actor(), peer.upper(), reason, protocol_only=protocol_only
+        )
     for r in rows:
         out.print(f"{r.message_type} → {r.peer}: {r.policy}")
 

@@ -7,7 +7,6 @@ outbox. Both nodes audit every step; deadlines come from ``rules.deadline_for``.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import datetime
@@ -16,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import Conflict, NotFound, ValidationFailed
-from passerelle.federation import dispatch, kinds, outbox, rules
+from passerelle.federation import dispatch, kinds, outbox, policies, rules
 from passerelle.federation import envelope as env
+from passerelle.federation.items import open_items, seal_items
 from passerelle.federation.model import Answer, FollowupRequest, Query, Reference
 from passerelle.federation.schemas import (
     ApproveIn,
@@ -28,11 +28,16 @@ from passerelle.federation.schemas import (
     RefuseIn,
 )
 from passerelle.node import Node
+from passerelle.privacy import audit
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
+from passerelle.privacy.crypto import FieldCipher
 
 OPEN = ("queued", "pending")
 _REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)
+#: Audit actions of received protocol messages: the action names what happened (issue #15).
+REQUEST_RECEIVED = audit.declare_action("follow-up request received")
+ANSWER_RECEIVED = audit.declare_action("follow-up answer received")
 
 
 def _due(kind: str, urgent: bool, now: datetime, directly_accessible: bool = True) -> datetime:
@@ -51,6 +56,7 @@ def request(
         raise ValidationFailed("a follow-up needs a HIT from that peer with that reference")
     query = session.get(Query, data.query_id)
     assert query is not None
+    policies.require(session, "followup.request", answer.peer, doing="send it follow-up requests")
     now = node.clock.now()
     request_id = str(uuid.uuid4())
     session.add(
@@ -140,6 +146,7 @@ def approve(
     row = _incoming(session, request_id)
     if row.status != "pending":
         raise Conflict(f"request {request_id} is already {row.status}")
+    policies.require(session, "followup.answer", row.peer, doing="release follow-up data to it")
     ref = session.get(Reference, row.reference)
     if ref is None or ref.peer != row.peer:
         raise ValidationFailed("the request names a reference this node never gave that peer")
@@ -153,7 +160,7 @@ def approve(
     ]
     now = node.clock.now()
     row.status, row.decided_by, row.decided_at = "approved", principal.name, now
-    row.items = json.dumps([i.model_dump() for i in items])
+    seal_items(node.cipher, row, items)
     message = env.make(
         node,
         recipient=row.peer,
@@ -221,7 +228,9 @@ def refuse(
     return outbox.enqueue(session, message, now=now, cipher=node.cipher).id
 
 
-def _out(row: FollowupRequest, now: datetime, *, with_items: bool) -> FollowupOut:
+def _out(
+    row: FollowupRequest, now: datetime, *, with_items: bool, cipher: FieldCipher | None = None
+) -> FollowupOut:
     return FollowupOut(
         id=row.request_id,
         direction=row.direction,
@@ -239,7 +248,8 @@ def _out(row: FollowupRequest, now: datetime, *, with_items: bool) -> FollowupOu
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         reason=row.reason,
-        items=[Item.model_validate(i) for i in json.loads(row.items)] if with_items else [],
+        items=open_items(cipher, row) if with_items and cipher is not None else [],
+        items_erased_at=row.items_erased_at,
     )
 
 
@@ -270,8 +280,8 @@ def get(
     ).first()
     if row is None:
         raise NotFound(f"no follow-up request {request_id}")
-    out = _out(row, node.clock.now(), with_items=True)
-    if out.items:
+    out = _out(row, node.clock.now(), with_items=True, cipher=node.cipher)
+    if out.items and row.items_erased_at is None:
         Access(principal, node.code, row.purpose, row.legal_basis).trace(
             session,
             "read",
@@ -293,6 +303,12 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
         raise ValidationFailed("a follow-up request id must be a lower-case UUID")
     if _incoming_or_none(session, request_id) is not None:
         raise Conflict(f"a follow-up request {request_id} was already received")
+    if policies.effective(session, "followup.answer", message.sender) == "never":
+        # Refused on arrival (permanent, 422): this node could never answer it.
+        raise ValidationFailed(
+            f"this node releases no follow-up data to {message.sender} (sharing policy of "
+            "followup.answer: never)"
+        )
     kind = str(payload.get("kind", ""))[:40]
     now = node.clock.now()
     session.add(
@@ -319,12 +335,12 @@ def _on_request(session: Session, node: Node, message: Envelope) -> Envelope:
     node.audit(
         session,
         dispatch.peer_actor(message),
-        action="write",
+        action=REQUEST_RECEIVED,
         object_type="federation.followup",
         object_id=request_id,
         purpose=message.purpose,
         legal_basis=message.legal_basis,
-        outcome="received",
+        outcome="pending",
         details={"reference": payload.get("reference"), "case": message.case_ref},
     )
     return dispatch.ack(node, message, request_id=request_id)
@@ -365,11 +381,11 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> None:
     row.status = "approved" if decision == "approved" else "refused"
     row.decided_by, row.decided_at = message.sender, node.clock.now()
     row.reason = payload.get("reason")
-    row.items = json.dumps([i.model_dump() for i in items])
+    seal_items(node.cipher, row, items)
     node.audit(
         session,
         dispatch.peer_actor(message),
-        action="write",
+        action=ANSWER_RECEIVED,
         object_type="federation.followup",
         object_id=request_id,
         purpose=message.purpose,

@@ -24,7 +24,7 @@ from passerelle.errors import (
     SignatureInvalid,
     UsageError,
 )
-from passerelle.federation import dispatch, peers, refusals, rules, signatures
+from passerelle.federation import dispatch, peers, quarantine, refusals, rules, signatures
 from passerelle.federation import envelope as env
 from passerelle.federation.schemas import Envelope
 from passerelle.federation.transport import node_key
@@ -122,7 +122,12 @@ def receive(
             raise PermissionDenied(
                 f"message addressed to {message.recipient}, this node is {node.code}"
             )
-        replayed, reply = process(node, message, body.decode())
+        try:
+            replayed, reply = process(node, message, body.decode())
+        except PasserelleError as exc:
+            if quarantine.keeps(exc):  # verified, addressed here, refused for good: kept raw
+                quarantine.keep(node, message, body.decode(errors="replace"), exc)
+            raise
     except PasserelleError as exc:
         logged: PasserelleError = exc
         if isinstance(exc, _NotVerified):

@@ -31,6 +31,7 @@ from passerelle.federation import envelope as env
 from passerelle.federation.model import Message
 from passerelle.federation.schemas import TYPE_PATTERN, Envelope, Evaluation, Handling
 from passerelle.node import Node
+from passerelle.privacy import audit
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,10 @@ def register_message_type(
     """Declare a domain message type; this node then accepts it from its peers.
 
     ``default_policy`` is the policy an admin applies with ``sharing defaults``; until then a
-    type carrying personal data is ``never`` sent to a peer. ``received`` names the audit
-    outcome of a received message (``"alert received"``). ``optional_fields`` are top-level
-    payload fields (or ``object.field``) a supervisor may withhold when approving a message.
+    type carrying personal data is ``never`` sent to a peer. ``received`` is the audit action
+    of a received message, naming what happened (``"alert received"``). ``optional_fields``
+    are top-level payload fields (or ``object.field``) a supervisor may withhold when
+    approving a message.
     """
     if name in rules.PROTOCOL_TYPES:
         raise Conflict(f"{name!r} is a protocol message type")
@@ -151,7 +153,7 @@ def register_message_type(
         source=source,
         retention=retention,
         default_policy=default_policy,
-        received=(received or f"{name} received")[:32],
+        received=audit.declare_action(received or f"{name} received"),
         reference=reference,
         optional_fields=tuple(optional_fields),
         handling=handling,
@@ -206,12 +208,12 @@ def _handle(session: Session, node: Node, message: Envelope) -> Envelope:
     node.audit(
         session,
         dispatch.peer_actor(message),
-        action="receive",
+        action=mtype.received,
         object_type=mtype.name,
         object_id=row.reference or message.id,
         purpose=message.purpose,
         legal_basis=message.legal_basis,
-        outcome=mtype.received,
+        outcome="stored",
         details={"from": message.sender, "message": message.id, "case": message.case_ref},
     )
     return dispatch.ack(node, message, stored=True, **extra)

@@ -138,7 +138,10 @@ class FollowupRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
-    items: Mapped[str] = mapped_column(Text, default="[]")  # released items, JSON
+    #: Released items, JSON encrypted with the node's field key (``followups.seal_items``);
+    #: their values are erased when ``followup_items:*`` retention says so.
+    items: Mapped[str] = mapped_column(Text, default="[]")
+    items_erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class Policy(Base):
@@ -180,3 +183,22 @@ class Outgoing(Base):
     handling_code: Mapped[str | None] = mapped_column(String(2), default=None)
     handling_text: Mapped[str | None] = mapped_column(Text, default=None)
     evaluation: Mapped[str | None] = mapped_column(String(2), default=None)
+
+
+class Quarantined(Base):
+    """A message from a verified peer that this node refused while processing it (a handler's
+    typed error, a sharing policy): kept raw (encrypted) with the exact reason, for the admin
+    and the DPO, at most ``rules.QUARANTINE_PER_PEER`` per peer, for ``QUARANTINE_RETENTION``."""
+
+    __tablename__ = "federation_quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    peer: Mapped[str] = mapped_column(String(32), index=True)
+    message_id: Mapped[str] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)  # encrypted; cut at QUARANTINE_RAW_MAX_CHARS
+    raw_chars: Mapped[int] = mapped_column(Integer)  # length of the whole message
+    body_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the whole message
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

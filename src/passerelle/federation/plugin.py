@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from passerelle.federation import cli, demo, rules
+from passerelle.federation import cli, demo, quarantine, rules
 from passerelle.federation.model import FollowupRequest, Message, Outgoing, Query, Reference
-from passerelle.federation.retention import body_rules
+from passerelle.federation.retention import body_rules, items_rules
+from passerelle.privacy.crypto import FieldCipher
 from passerelle.privacy.retention import RetentionRule
 
 if TYPE_CHECKING:
@@ -63,8 +64,32 @@ def retention_rules() -> list[RetentionRule]:
             delete_after=rules.MESSAGE_RETENTION,
             delete=_purge,
         ),
+        RetentionRule(
+            data_class="federation_quarantine",
+            description="Messages of verified peers refused while processed, kept raw "
+            "(encrypted) with the exact reason for the admin and the DPO.",
+            source=rules.QUARANTINE_SOURCE,
+            delete_after=rules.QUARANTINE_RETENTION,
+            delete=quarantine.purge,
+        ),
         *body_rules(),
+        *items_rules(),
     ]
+
+
+def node_retention_rules(settings: Settings) -> list[RetentionRule]:
+    """The same rules, with the node's field key for the encrypted follow-up data."""
+    rules_ = retention_rules()
+    cipher: list[FieldCipher] = []
+
+    def cipher_of() -> FieldCipher:
+        if not cipher:
+            cipher.append(FieldCipher.from_key_file(settings.keys_dir / "fields.key"))
+        return cipher[0]
+
+    return [r for r in rules_ if not r.data_class.startswith("followup_items:")] + items_rules(
+        cipher_of
+    )
 
 
 def routers() -> list[APIRouter]:
@@ -74,6 +99,7 @@ def routers() -> list[APIRouter]:
         api.inbox_router,
         api.router,
         api_sharing.router,
+        api_sharing.quarantine_router,
         console.router,
         console_sharing.router,
     ]

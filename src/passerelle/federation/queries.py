@@ -18,17 +18,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation import delivery, dispatch, kinds, outbox, peers, rules
+from passerelle.errors import NotFound, PermissionDenied, ValidationFailed
+from passerelle.federation import delivery, dispatch, kinds, outbox, peers, policies, rules
 from passerelle.federation import envelope as env
 from passerelle.federation.model import Answer, Message, Query, Reference
 from passerelle.federation.schemas import AnswerOut, Envelope, Handling, QueryIn, QueryOut
 from passerelle.node import Node
+from passerelle.privacy import audit
 from passerelle.privacy.access import Access
 from passerelle.privacy.accounts import Principal
 
 log = logging.getLogger("passerelle.federation")
 WAITING = ("pending", "timeout", "unreachable")
+#: Audit action of a peer's answer recorded here (issue #15: the action names what happened).
+ANSWER_RECEIVED = audit.declare_action("query answer received")
 
 
 def _prepare(node: Node, principal: Principal, data: QueryIn) -> tuple[str, list[int]]:
@@ -40,6 +43,18 @@ def _prepare(node: Node, principal: Principal, data: QueryIn) -> tuple[str, list
             raise ValidationFailed(f"not registered as peers: {', '.join(unknown)}")
         if not targets:
             raise ValidationFailed("this node has no peers to ask")
+        # Sharing policy of ``query``: a peer named explicitly under ``never`` is an error;
+        # asking "every peer" asks those the policy allows (issue #15).
+        closed = [c for c in targets if policies.effective(session, "query", c) == "never"]
+        if data.peers:
+            for code in closed:
+                policies.require(session, "query", code, doing="send it queries")
+        targets = [c for c in targets if c not in closed]
+        if not targets:
+            raise PermissionDenied(
+                "the sharing policy of query is never towards every peer: an admin sets it "
+                "(passerelle sharing set query PEER automatic --reason …)"
+            )
         now = node.clock.now()
         query = Query(
             id=str(uuid.uuid4()),
@@ -73,7 +88,12 @@ def _prepare(node: Node, principal: Principal, data: QueryIn) -> tuple[str, list
             "federation.query",
             query.id,
             now=now,
-            details={"kind": data.kind, "peers": targets, "case": data.case_ref},
+            details={
+                "kind": data.kind,
+                "peers": targets,
+                "case": data.case_ref,
+                **({"not_asked_by_policy": closed} if closed else {}),
+            },
         )
         return query.id, row_ids
 
@@ -182,9 +202,15 @@ def _on_query(session: Session, node: Node, message: Envelope) -> Envelope:
     kind_name = str(message.payload.get("kind", ""))
     result: dict[str, object]
     try:
+        if policies.effective(session, "query.answer", message.sender) == "never":
+            # Sharing policy of hit/no-hit answers towards the requester: nothing is searched.
+            raise PermissionDenied(
+                f"this node answers no queries from {message.sender} (sharing policy of "
+                "query.answer: never)"
+            )
         kind = kinds.get_kind(kind_name)
         found = kind.search(message.payload.get("query") or {}, node)
-    except NotFound as exc:
+    except (NotFound, PermissionDenied) as exc:
         result = {"result": "error", "detail": exc.message}
     except Exception:
         log.exception("search of kind %s failed", kind_name)
@@ -241,7 +267,7 @@ def _on_answer(session: Session, node: Node, message: Envelope) -> None:
     node.audit(
         session,
         dispatch.peer_actor(message),
-        action="write",
+        action=ANSWER_RECEIVED,
         object_type="federation.answer",
         object_id=answer.query_id,
         purpose=message.purpose,

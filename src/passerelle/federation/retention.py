@@ -15,13 +15,16 @@ longest period has passed. Audit entries never contain bodies, so the chain stil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from passerelle.federation import messages, outbox, rules
-from passerelle.federation.model import Message, Outgoing
+from passerelle.errors import ConfigurationError
+from passerelle.federation import items, messages, outbox, rules
+from passerelle.federation.model import FollowupRequest, Message, Outgoing
+from passerelle.privacy.crypto import FieldCipher
 from passerelle.privacy.retention import Operation, RetentionRule
 
 BATCH = 2000
@@ -162,6 +165,67 @@ def body_rules() -> list[RetentionRule]:
                 delete=_domain_erase(mtype),
                 mask_after=timedelta(0) if kept.mask is not None else None,
                 mask=_domain_mask(mtype) if kept.mask is not None else None,
+            )
+        )
+    return found
+
+
+CipherOf = Callable[[], FieldCipher]
+
+
+def _no_cipher() -> FieldCipher:
+    raise ConfigurationError("follow-up data retention runs on a node (its field key)")
+
+
+def _erase_items(cipher_of: CipherOf, direction: str, kinds: list[str], exclude: bool) -> Operation:
+    def erase(session: Session, cutoff: datetime) -> int:
+        kind_filter = (
+            FollowupRequest.kind.not_in(kinds) if exclude else FollowupRequest.kind.in_(kinds)
+        )
+        rows = session.scalars(
+            select(FollowupRequest)
+            .where(
+                FollowupRequest.direction == direction,
+                FollowupRequest.status == "approved",
+                FollowupRequest.items_erased_at.is_(None),
+                FollowupRequest.decided_at <= cutoff,
+                kind_filter,
+            )
+            .limit(BATCH)
+        ).all()
+        cipher = cipher_of() if rows else None
+        for row in rows:
+            assert cipher is not None
+            items.erase_values(cipher, row, cutoff)
+        return len(rows)
+
+    return erase
+
+
+def items_rules(cipher_of: CipherOf = _no_cipher) -> list[RetentionRule]:
+    """``followup_items:released`` (values this node released) and one
+    ``followup_items:<kind>`` rule per kind for values received (``*``: other kinds)."""
+    released = rules.FOLLOWUP_RELEASED_RETENTION
+    found = [
+        RetentionRule(
+            data_class="followup_items:released",
+            description=released.description,
+            source=released.source,
+            delete_after=released.keep_for,
+            delete=_erase_items(cipher_of, "in", [], exclude=True),
+        )
+    ]
+    named = [k for k in rules.FOLLOWUP_RECEIVED_RETENTION if k != "*"]
+    for name, kept in rules.FOLLOWUP_RECEIVED_RETENTION.items():
+        found.append(
+            RetentionRule(
+                data_class=f"followup_items:{name}",
+                description=kept.description,
+                source=kept.source,
+                delete_after=kept.keep_for,
+                delete=_erase_items(
+                    cipher_of, "out", named if name == "*" else [name], exclude=name == "*"
+                ),
             )
         )
     return found

@@ -231,6 +231,75 @@ PROTOCOL_TYPES = ("query", "query.answer", "followup.request", "followup.answer"
 POLICIES = ("automatic", "approval", "never")
 POLICY_SOURCE = "Directive (EU) 2016/680 art. 20 (data protection by design and by default)"
 
+
+@dataclass(frozen=True)
+class ProtocolPolicy:
+    """The sharing policy of one protocol message type: whether it carries personal data, the
+    policy ``sharing defaults`` sets, the policies it admits, its legal basis and source."""
+
+    name: str
+    carries_personal_data: bool
+    default_policy: str
+    allowed: tuple[str, ...]
+    legal_basis: str
+    source: str
+    description: str
+
+
+#: The protocol's messages under the same policy table as domain types (issue #15). A query's
+#: criteria and a follow-up answer's released data are personal: a new peer gets ``never``
+#: for them until an admin decides. A hit/no-hit answer (an opaque reference, no data) and a
+#: follow-up request (a reference and the requesting officer) are routine: ``automatic``.
+#: A query is answered while the requester waits, so it cannot wait for a supervisor
+#: (``automatic`` or ``never``); a follow-up answer is always decided by a supervisor of the
+#: requested node (``approval`` or ``never``).
+PROTOCOL_POLICIES: dict[str, ProtocolPolicy] = {
+    p.name: p
+    for p in (
+        ProtocolPolicy(
+            "query",
+            True,
+            "automatic",
+            ("automatic", "never"),
+            "Council Decision 2008/615/JHA arts. 3, 4 and 9 (automated searching by reference "
+            "data); bilateral agreement for persons",
+            "Council Decision 2008/615/JHA arts. 3(1) and 9(1): searches are made in individual "
+            "cases, by the national contact point, on the requester's decision",
+            "A hit/no-hit query: the criteria of a person or a trace.",
+        ),
+        ProtocolPolicy(
+            "query.answer",
+            False,
+            "automatic",
+            ("automatic", "never"),
+            "Council Decision 2008/615/JHA arts. 3(1) and 9(1) (hit/no-hit)",
+            "Council Decision 2008/615/JHA arts. 3(1), 4(1) and 9(1): the answer to an "
+            "automated search is given automatically (hit or no hit with a reference only)",
+            "The hit/no-hit answer to a peer's query: HIT with an opaque reference, or NO HIT.",
+        ),
+        ProtocolPolicy(
+            "followup.request",
+            False,
+            "automatic",
+            ("automatic", "never"),
+            "Council Decision 2008/615/JHA art. 5; Directive (EU) 2023/977 art. 4",
+            "Council Decision 2008/615/JHA art. 5 (supply of further data after a hit, under "
+            "the requested state's national law)",
+            "A request for the data behind a HIT: the opaque reference and who asks.",
+        ),
+        ProtocolPolicy(
+            "followup.answer",
+            True,
+            "approval",
+            ("approval", "never"),
+            "Council Decision 2008/615/JHA art. 5; Directive (EU) 2023/977 arts. 5-6",
+            "Directive (EU) 2023/977 art. 6 (the requested authority decides each request and "
+            "may refuse it); Directive (EU) 2016/680 art. 20",
+            "The data a supervisor of the requested node releases after a follow-up request.",
+        ),
+    )
+}
+
 #: Bodies of protocol messages are erased once the exchange is complete (delivered, or
 #: processed on arrival): what they carried lives in federation's tables (queries, answers,
 #: requests), and a DNA query profile must be deleted once compared (Council Decision
@@ -240,6 +309,79 @@ PROTOCOL_BODY_SOURCE = (
     "Council Decision 2008/615/JHA art. 26(2) (Prüm Treaty art. 35(2)): supplied data deleted "
     "after the comparison; Directive (EU) 2016/680 art. 4(1)(e)"
 )
+
+
+@dataclass(frozen=True)
+class ItemsRetention:
+    """How long the values of follow-up data are kept (``followup_items:<name>``)."""
+
+    name: str
+    keep_for: timedelta
+    source: str
+    description: str
+
+
+#: Data a supervisor of this node released to a peer (``federation_request`` ``in``): the
+#: values are a copy of this node's own records, which keep their own retention; once the answer
+#: is sent the copy is erased, the field names and codes stay as the record of what was released.
+FOLLOWUP_RELEASED_RETENTION = ItemsRetention(
+    "released",
+    timedelta(0),
+    "Directive (EU) 2016/680 art. 4(1)(c) and (e) (minimisation, storage limitation); the "
+    "released record stays in this node's register under its own retention",
+    "Values this node released in follow-up answers are erased once the answer is sent; the "
+    "field names, handling and evaluation codes stay.",
+)
+
+#: Data received in a follow-up answer (``federation_request`` ``out``), per searchable kind:
+#: kept as long as such data may be kept by the requester outside its national case file.
+FOLLOWUP_RECEIVED_RETENTION: dict[str, ItemsRetention] = {
+    r.name: r
+    for r in (
+        ItemsRetention(
+            "person",
+            timedelta(days=365),
+            "Regulation (EU) 2018/1862 art. 64(2) (information exchanged after a hit kept at the "
+            "latest 1 year after the related alert is deleted), modelled for bilateral person "
+            "follow-ups; Directive (EU) 2016/680 art. 5",
+            "Person data received after a hit: one year from receipt, then only in the "
+            "national case file (national law).",
+        ),
+        ItemsRetention(
+            "dna",
+            timedelta(days=365),
+            "Council Decision 2008/615/JHA art. 5 (further data supplied under national law) "
+            "and Directive (EU) 2016/680 art. 5 (time limits for erasure); project choice of "
+            "one year pending the national term",
+            "Data received after a DNA match: one year from receipt, then only in the "
+            "national case file (national law).",
+        ),
+        ItemsRetention(
+            "*",
+            timedelta(days=365),
+            "Directive (EU) 2016/680 art. 5 (appropriate time limits for erasure or periodic "
+            "review); project choice of one year",
+            "Data received in follow-up answers about other kinds: one year from receipt.",
+        ),
+    )
+}
+
+
+#: Messages of verified peers refused while being processed (a handler's typed error, a
+#: sharing policy) are kept raw, encrypted, with the exact reason (project rule: "malformed
+#: messages are quarantined raw with the exact reason"), for the admin and the DPO to see why.
+#: A peer cannot fill the database with them: at most ``QUARANTINE_PER_PEER`` are kept per
+#: peer at once (further ones are refused and audited, not kept) and each keeps at most
+#: ``QUARANTINE_RAW_MAX_CHARS`` characters of the message (its length and SHA-256 in full).
+QUARANTINE_PER_PEER = 200
+QUARANTINE_RAW_MAX_CHARS = 256 * 1024
+QUARANTINE_RETENTION = timedelta(days=30)
+QUARANTINE_SOURCE = (
+    "Directive (EU) 2016/680 art. 4(1)(c), (e) (minimisation, storage limitation): long enough "
+    "to settle the refusal with the peer; period: project default, as PNR and crisis quarantine"
+)
+#: Errors that refuse a message for good (kept in quarantine); others are retried by the peer.
+QUARANTINE_STATUSES = (400, 403, 404, 409, 413, 422)
 
 #: Federation messages hold personal data (queries, released records): kept as long as the
 #: audit trail of the exchange, then erased.

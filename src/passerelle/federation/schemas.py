@@ -182,6 +182,8 @@ class FollowupOut(BaseModel):
     decided_at: datetime | None = None
     reason: str | None = None
     items: list[Item] = Field(default_factory=list)
+    #: When retention erased the released values (field names and codes stay).
+    items_erased_at: datetime | None = None
 
 
 class PeerOut(BaseModel):
@@ -267,3 +269,19 @@ class DeliveryState(BaseModel):
     peer: str
     status: Literal["awaiting", "refused", "never", "queued", "delivered", "failed"]
     detail: str = ""
+
+
+class QuarantinedOut(BaseModel):
+    """A message of a verified peer refused while processed, kept with the exact reason."""
+
+    id: int
+    peer: str
+    message_id: str
+    type: str
+    error: str
+    reason: str
+    raw_chars: int
+    raw_truncated: bool
+    body_hash: str
+    received_at: datetime
+    raw: str | None = Field(None, description="The message as received (one item only)")

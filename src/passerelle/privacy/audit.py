@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,7 +31,12 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from passerelle.errors import ValidationFailed
 from passerelle.privacy.model import AuditEntry, AuditHead
-from passerelle.privacy.rules import AUDIT_ACTIONS
+from passerelle.privacy.rules import (
+    AUDIT_ACTION_MAX_CHARS,
+    AUDIT_ACTIONS,
+    LEGACY_AUDIT_ACTIONS,
+    RECEIVED_ACTION_PATTERN,
+)
 
 GENESIS = "0" * 64
 #: ``session.info`` key of the entries recorded in the session's transaction, not yet linked.
@@ -46,6 +52,30 @@ class Actor:
 
 
 SYSTEM = Actor("system", "node")
+
+_RECEIVED = re.compile(RECEIVED_ACTION_PATTERN)
+#: Actions declared by the message types this node receives ("alert received", …).
+_NAMED: set[str] = set()
+
+
+def declare_action(name: str) -> str:
+    """Declare an action naming what a received message did (``"alert received"``).
+
+    The hash of an entry covers its action as it always did, so entries written before an
+    action was declared (``receive``) still verify.
+    """
+    if len(name) > AUDIT_ACTION_MAX_CHARS or not _RECEIVED.match(name):
+        raise ValidationFailed(
+            f'{name!r} is not a received-message action ("… received", '
+            f"{AUDIT_ACTION_MAX_CHARS} characters at most)"
+        )
+    _NAMED.add(name)
+    return name
+
+
+def actions() -> list[str]:
+    """Every action an entry may carry: the fixed ones, the declared ones, the legacy ones."""
+    return [*AUDIT_ACTIONS, *sorted(_NAMED), *LEGACY_AUDIT_ACTIONS]
 
 
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -102,7 +132,7 @@ def record(
 ) -> None:
     """Record one entry in the caller's transaction: it joins the chain when that transaction
     commits (and is dropped if it rolls back), so the trace commits with the act itself."""
-    if action not in AUDIT_ACTIONS:
+    if action not in AUDIT_ACTIONS and action not in _NAMED:
         raise ValidationFailed(f"unknown audit action {action!r}")
     pending: list[dict[str, Any]] = session.info.setdefault(PENDING_KEY, [])
     pending.append(

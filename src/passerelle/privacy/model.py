@@ -71,7 +71,8 @@ class AuditEntry(Base):
     node: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(120), index=True)
     agency: Mapped[str] = mapped_column(String(32))
-    action: Mapped[str] = mapped_column(String(16), index=True)
+    #: One of ``rules.AUDIT_ACTIONS``, or a received message's action ("alert received").
+    action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(String(200))

@@ -72,8 +72,17 @@ AUDIT_ACTIONS = (
     "logout",
     "admin",
     "refuse",
-    "receive",  # a peer's message stored here; the outcome names it ("alert received")
 )
+#: Actions written before issue #15 named what a peer's message did: ``receive`` with the
+#: outcome naming it ("alert received"). Old entries keep it (their hash covers it, so it is
+#: never rewritten) and the console still filters on it; no new entry uses it.
+LEGACY_AUDIT_ACTIONS = ("receive",)
+#: A received message is audited under an action that names it ("alert received", "hit
+#: report received", …), declared by its message type: ``RECEIVED_ACTION_PATTERN``, at most
+#: ``AUDIT_ACTION_MAX_CHARS`` (the width of ``audit_log.action`` since migration
+#: ``0002_audit_action``; issue #15, "audit actions name what happened").
+AUDIT_ACTION_MAX_CHARS = 64
+RECEIVED_ACTION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,54} received$"
 
 #: Online guessing of passwords is throttled: after this many failed logins for one username
 #: within the window, further attempts are refused until the window has passed
