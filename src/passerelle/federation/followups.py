@@ -27,6 +27,7 @@ from passerelle.federation.schemas import (
     Item,
     RefuseIn,
 )
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy import audit
 from passerelle.privacy.access import Access
@@ -36,8 +37,8 @@ from passerelle.privacy.crypto import FieldCipher
 OPEN = ("queued", "pending")
 _REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)
 #: Audit actions of received protocol messages: the action names what happened (issue #15).
-REQUEST_RECEIVED = audit.declare_action("follow-up request received")
-ANSWER_RECEIVED = audit.declare_action("follow-up answer received")
+REQUEST_RECEIVED = audit.declare_action(N_("follow-up request received"))
+ANSWER_RECEIVED = audit.declare_action(N_("follow-up answer received"))
 
 
 def _due(kind: str, urgent: bool, now: datetime, directly_accessible: bool = True) -> datetime:

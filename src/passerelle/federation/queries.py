@@ -23,6 +23,7 @@ from passerelle.federation import delivery, dispatch, kinds, outbox, peers, poli
 from passerelle.federation import envelope as env
 from passerelle.federation.model import Answer, Message, Query, Reference
 from passerelle.federation.schemas import AnswerOut, Envelope, Handling, QueryIn, QueryOut
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy import audit
 from passerelle.privacy.access import Access
@@ -31,7 +32,7 @@ from passerelle.privacy.accounts import Principal
 log = logging.getLogger("passerelle.federation")
 WAITING = ("pending", "timeout", "unreachable")
 #: Audit action of a peer's answer recorded here (issue #15: the action names what happened).
-ANSWER_RECEIVED = audit.declare_action("query answer received")
+ANSWER_RECEIVED = audit.declare_action(N_("query answer received"))
 
 
 def _prepare(node: Node, principal: Principal, data: QueryIn) -> tuple[str, list[int]]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from passerelle.kit.i18n import N_, gettext
-from passerelle.privacy.rules import AUDIT_ACTIONS, ROLES
+from passerelle.privacy.rules import AUDIT_ACTIONS, LEGACY_AUDIT_ACTIONS, ROLES
 
 __all__ = ["citation", "groups", "label", "labels_of", "options", "register"]
 
@@ -31,6 +31,8 @@ def label(group: str, code: object) -> str:
     """The label of ``code`` in the current language; the code itself when none is known."""
     text = "" if code is None else str(code)
     msgid = _GROUPS.get(group, {}).get(text)
+    if msgid is None and group == "audit.action" and text.endswith(" received"):
+        msgid = text  # an action a message type declared, marked N_() where it is declared
     return gettext(msgid) if msgid else text
 
 
@@ -98,7 +100,7 @@ register(
         "receive": N_("Reception"),
     },
 )
-assert set(labels_of("audit.action")) == set(AUDIT_ACTIONS)
+assert set(labels_of("audit.action")) == {*AUDIT_ACTIONS, *LEGACY_AUDIT_ACTIONS}
 register(
     "audit.outcome",
     {

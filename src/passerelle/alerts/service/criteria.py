@@ -24,6 +24,7 @@ from passerelle.alerts.schemas import CatalogueIn, CatalogueOut, CriterionIn
 from passerelle.alerts.service import exchange, register
 from passerelle.digits import to_int
 from passerelle.errors import Conflict, NotFound, ValidationFailed
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
 
@@ -316,7 +317,7 @@ exchange.register(
     _receive,
     description="A version of the harmonised criteria catalogue (no personal data).",
     personal=False,
-    received="criteria catalogue received",
+    received=N_("criteria catalogue received"),
     reference=lambda m: f"{m.catalogue.publisher}/{m.catalogue.version}",
     retention=federation.BodyRetention(
         keep_for=timedelta(days=5 * 365 + 1),

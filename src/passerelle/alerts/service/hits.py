@@ -28,6 +28,7 @@ from passerelle.alerts.schemas import (
 from passerelle.alerts.service import checks, exchange, register
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.identity.watchlists import node_watchlists
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
 
@@ -356,7 +357,7 @@ exchange.register(
     _receive_report,
     description="An art. 37(1) hit report on an alert issued by the receiving node.",
     personal=True,
-    received="hit report received",
+    received=N_("hit report received"),
     reference=lambda m: m.report.id,
     retention=_REPORT_RETENTION,
     default_policy="automatic",
@@ -369,7 +370,7 @@ exchange.register(
     _receive_answer,
     description="The issuing node's answer to a hit report (SIRENE, 12 hours).",
     personal=True,
-    received="hit answer received",
+    received=N_("hit answer received"),
     reference=lambda m: m.report_id,
     retention=_REPORT_RETENTION,
     default_policy="automatic",

@@ -22,6 +22,7 @@ from passerelle.alerts.model import Detainee, Release, ReleaseStep
 from passerelle.alerts.service import exchange
 from passerelle.alerts.service.detainees import NOTICE, PURPOSE, get
 from passerelle.errors import NotFound, ValidationFailed
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
 
@@ -133,7 +134,7 @@ exchange.register(
     _receive,
     description="The coming release of a detainee with links with the receiving country.",
     personal=True,
-    received="release notice received",
+    received=N_("release notice received"),
     reference=lambda m: m.release.id,
     retention=federation.BodyRetention(
         keep_for=max(c.review_within for c in rules.CATEGORIES.values()),

@@ -21,6 +21,7 @@ from passerelle.alerts import rules
 from passerelle.alerts.model import Alert
 from passerelle.alerts.service import exchange, register
 from passerelle.errors import ValidationFailed
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
 
@@ -172,7 +173,7 @@ exchange.register(
     _receive,
     description="A person alert issued by the sending node (or its update, or its review).",
     personal=True,
-    received="alert received",
+    received=N_("alert received"),
     reference=lambda m: m.alert.id,
     retention=federation.BodyRetention(
         keep_for=_KEEP,
@@ -189,7 +190,7 @@ exchange.register(
     _receive_withdrawal,
     description="The withdrawal of an alert issued by the sending node (no personal data).",
     personal=False,
-    received="alert withdrawal received",
+    received=N_("alert withdrawal received"),
     reference=lambda m: m.alert_id,
     retention=federation.BodyRetention(
         keep_for=_KEEP + timedelta(days=1),

@@ -38,6 +38,7 @@ from passerelle.crisis.service import acks, issue, store
 from passerelle.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from passerelle.federation import peers
 from passerelle.federation.transport import node_key
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
 
@@ -148,7 +149,7 @@ def register_types() -> None:
         carries_personal_data=False,
         default_policy="automatic",
         retention=retention,
-        received="crisis alert received",
+        received=N_("crisis alert received"),
         **common,
     )
     federation.register_message_type(
@@ -164,7 +165,7 @@ def register_types() -> None:
             description="A crisis message naming people: six months at most.",
             held=_held,
         ),
-        received="crisis alert received",
+        received=N_("crisis alert received"),
         **common,
     )
     federation.register_message_type(
@@ -175,7 +176,7 @@ def register_types() -> None:
         carries_personal_data=False,
         default_policy="automatic",
         retention=retention,
-        received="crisis ack received",
+        received=N_("crisis ack received"),
         **common,
     )
 

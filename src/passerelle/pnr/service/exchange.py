@@ -40,6 +40,7 @@ from passerelle.federation import (
     send_message,
     send_query,
 )
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, Hit, ReceivedResult
@@ -262,7 +263,7 @@ register_message_type(
         mask=_masked,
     ),
     default_policy="automatic",
-    received="PNR result received",
+    received=N_("PNR result received"),
     reference=lambda r: r.hit,  # type: ignore[attr-defined]
     replace=True,
 )

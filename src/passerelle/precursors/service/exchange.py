@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passerelle import federation
+from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.precursors import rules
 from passerelle.precursors.model import Notice, Seller, Transaction
@@ -150,7 +151,7 @@ def register_types() -> None:
             held=_held,
         ),
         default_policy="automatic",
-        received="purchase notice received",
+        received=N_("purchase notice received"),
         reference=_reference,
         handling="H1",
         replace=True,
