@@ -53,3 +53,9 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.alerts import demo
 
     demo.check(nodes, accounts)
+
+
+def demo_scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.alerts import demo
+
+    demo.scene(nodes, accounts)

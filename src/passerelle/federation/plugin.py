@@ -89,3 +89,7 @@ def demo_wiring(settings_list: list[Settings]) -> None:
 
 def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     demo.check(nodes, accounts)
+
+
+def demo_scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    demo.scene(nodes, accounts)

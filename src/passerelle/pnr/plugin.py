@@ -51,3 +51,9 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.pnr import demo
 
     demo.check(nodes, accounts)
+
+
+def demo_scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.pnr import demo
+
+    demo.scene(nodes, accounts)
