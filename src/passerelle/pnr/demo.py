@@ -124,7 +124,9 @@ def _masked_booking(node: Node) -> None:
             judicial_reference="Synthetic investigating judge, Paris, case 2026/0007",
         )  # fmt: skip
     retention.run(node.session, node.retention, node=node.code, now=now)
-    (node.settings.data_dir / MASKED_FILE).write_text(str(booking_id))
+    fd = os.open(node.settings.data_dir / MASKED_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(str(booking_id))
 
 
 def rail_booking(
