@@ -153,6 +153,12 @@ def bulk_commands() -> dict[str, str]:
     return {name: target for found in _hooks("BULK_COMMANDS") for name, target in found.items()}
 
 
+def demo_scenes() -> list[Callable[..., None]]:
+    """Each package's ``demo_scene(nodes, accounts)``: work left pending for the demo roles,
+    made through the running nodes' real interfaces (``passerelle demo``, once per data dir)."""
+    return _hooks("demo_scene")
+
+
 def nav_links() -> list[tuple[str, str, tuple[str, ...]]]:
     """Console menu entries ``(path, label, roles)`` of the installed packages (``NAV``)."""
     return [link for links in _hooks("NAV") for link in links]

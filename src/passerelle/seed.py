@@ -30,6 +30,10 @@ COUNTRY_NAMES = {
     "UK": "United Kingdom",
 }
 DEMO_ACCOUNTS_FILE = "demo-accounts.json"
+#: Roles whose demo user belongs to another agency than the node's own: a judicial authority
+#: decides on the PIU's requests and may not be part of it (Directive (EU) 2016/681 art. 12(3),
+#: CJEU C-817/19).
+OTHER_AGENCY_ROLES = {"judicial": ("JUD", "judicial authority (synthetic)")}
 
 
 def init_node(node: Node) -> None:
@@ -60,12 +64,20 @@ def seed_demo(node: Node) -> list[DemoAccount]:
                 continue
             password = secrets.token_urlsafe(12)
             roles = (role,)
+            agency = node.code
+            if role in OTHER_AGENCY_ROLES:
+                suffix, label = OTHER_AGENCY_ROLES[role]
+                agency = f"{node.code}-{suffix}"
+                accounts.ensure_agency(
+                    session, agency, f"{COUNTRY_NAMES.get(node.code, node.code)} — {label}",
+                    node.code[:2],
+                )  # fmt: skip
             accounts.add_user(
                 session,
                 username=username,
                 password=password,
                 roles=list(roles),
-                agency=node.code,
+                agency=agency,
                 display_name=f"Demo {role} ({node.code})",
                 now=node.clock.now(),
             )

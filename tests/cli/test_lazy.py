@@ -58,3 +58,18 @@ def test_the_lazy_table_has_what_the_packages_register() -> None:
     assert set(group.commands) == set(domains.CLI_COMMANDS)
     top = typer.main.get_command(app)
     assert set(top.commands) == set(CORE_COMMANDS) | set(domains.CLI_COMMANDS)  # type: ignore[attr-defined]
+
+
+def test_the_node_commands_help_imports_neither_the_node_nor_rich() -> None:
+    for args in (("demo", "--help"), ("user", "add", "--help"), ("retention", "--help")):
+        modules = _imported_after(*args)
+        assert "passerelle.cli.core" in modules
+        heavy = {"sqlalchemy", "fastapi", "passerelle.node", "passerelle.privacy", "rich"}
+        assert not heavy & modules, (args, heavy & modules)
+
+
+def test_the_role_help_names_the_human_roles() -> None:
+    from passerelle.cli import core
+    from passerelle.privacy.rules import HUMAN_ROLES
+
+    assert ", ".join(HUMAN_ROLES) == core.HUMAN_ROLES_HELP

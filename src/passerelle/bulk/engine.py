@@ -10,6 +10,7 @@ runs the SQL on its executors and the batch functions through ``mapInArrow``.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +65,12 @@ class BulkEngine(Protocol):
         ...
 
 
+#: The one-line error of ``--engine spark`` where the ``spark`` extra is not installed.
+SPARK_MISSING = (
+    "the spark engine needs Apache Spark: pip install 'passerelle[spark]' (and a Java runtime)"
+)
+
+
 def open_engine(name: str, settings: Settings | None = None, workers: int = 1) -> BulkEngine:
     """The engine called ``name`` (``duckdb`` or ``spark``), configured from ``settings``;
     ``workers`` is the number of processes DuckDB maps batches in (Spark uses its cores)."""
@@ -72,6 +79,8 @@ def open_engine(name: str, settings: Settings | None = None, workers: int = 1) -
 
         return DuckDBEngine(workers=max(1, workers))
     if name == "spark":
+        if importlib.util.find_spec("pyspark") is None:
+            raise UsageError(SPARK_MISSING)
         from passerelle.bulk.spark_engine import SparkEngine
 
         chosen = settings or Settings.from_env()

@@ -7,12 +7,20 @@ that command runs or shows its own help. ``passerelle --help`` imports no comman
 
 Errors are mapped once, in :func:`main`: a :class:`~passerelle.errors.PasserelleError` prints
 ``error: <message>`` on standard error and exits with the error's exit code.
+
+Help is plain text (``TYPER_USE_RICH=0`` unless set otherwise): the rich help formatter costs
+more start-up time than everything else ``--help`` needs.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import ClassVar
+
+# Plain (click) help: Typer's rich help formatter imports rich and markdown-it, most of the
+# start-up time of ``--help``. Set before Typer is imported, which reads it once.
+os.environ.setdefault("TYPER_USE_RICH", "0")
 
 import typer
 

@@ -1,6 +1,7 @@
 """The node's own commands (``init``, ``serve``, ``demo``, ``user``, ``token``, ``audit``,
 ``retention``). Thin: they open the node and call services. Imported only when one of them
-runs (see :mod:`passerelle.cli`)."""
+runs (see :mod:`passerelle.cli`); the node, the database and the privacy services are imported
+inside the commands, so ``--help`` of each of them imports none of them."""
 
 from __future__ import annotations
 
@@ -8,30 +9,55 @@ import getpass
 import importlib
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from passerelle.errors import IntegrityError
-from passerelle.node import Node, open_node
-from passerelle.privacy import accounts, audit, retention
-from passerelle.privacy.rules import HUMAN_ROLES
 from passerelle.settings import get_settings
+
+if TYPE_CHECKING:
+    from passerelle.node import Node
+    from passerelle.privacy import audit
+
+#: The human roles for the help text: ``passerelle.privacy.rules.HUMAN_ROLES`` (a test keeps
+#: them equal) without importing the privacy package for ``--help``.
+HUMAN_ROLES_HELP = "analyst, supervisor, judicial, dpo, admin, minors"
 
 user_app = typer.Typer(help="Console users of this node.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for machine clients.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 retention_app = typer.Typer(help="Retention and masking rules.", no_args_is_help=True)
-out = Console(soft_wrap=True, highlight=False)
-_ROLE_HELP = f"One of: {', '.join(HUMAN_ROLES)}. Repeat for several roles."
+_ROLE_HELP = f"One of: {HUMAN_ROLES_HELP}. Repeat for several roles."
+
+
+class _Out:
+    """A rich console made on first use (rich costs start-up time ``--help`` does not need)."""
+
+    def print(self, *objects: Any) -> None:
+        from rich.console import Console
+
+        Console(soft_wrap=True, highlight=False).print(*objects)
+
+
+out = _Out()
+
+
+def _table(*columns: str) -> Any:
+    from rich.table import Table
+
+    return Table(*columns)
 
 
 def _node() -> Node:
+    from passerelle.node import open_node
+
     return open_node(get_settings())
 
 
 def _cli_actor() -> audit.Actor:
+    from passerelle.privacy import audit
+
     return audit.Actor(f"cli:{getpass.getuser()}", "node")
 
 
@@ -114,6 +140,7 @@ def user_add(
     )
     node = _node()
     from passerelle import seed
+    from passerelle.privacy import accounts
 
     seed.init_node(node)
     with node.session() as session:
@@ -133,8 +160,10 @@ def user_add(
 @user_app.command("list")
 def user_list() -> None:
     """List the node's users."""
+    from passerelle.privacy import accounts
+
     node = _node()
-    table = Table("username", "name", "agency", "roles", "language", "status")
+    table = _table("username", "name", "agency", "roles", "language", "status")
     with node.session() as session:
         for u in accounts.list_users(session):
             status = "disabled" if u.disabled_at else "active"
@@ -147,6 +176,8 @@ def user_list() -> None:
 @user_app.command("disable")
 def user_disable(username: str) -> None:
     """Disable a user; their open sessions end at once."""
+    from passerelle.privacy import accounts
+
     node = _node()
     with node.session() as session:
         accounts.disable_user(session, username, now=node.clock.now())
@@ -164,6 +195,7 @@ def token_create(
     """Create an API token; the token is printed once and never stored in clear."""
     node = _node()
     from passerelle import seed
+    from passerelle.privacy import accounts
 
     seed.init_node(node)
     with node.session() as session:
@@ -182,6 +214,8 @@ def token_create(
 @token_app.command("revoke")
 def token_revoke(name: str) -> None:
     """Revoke an API token; it stops working at once."""
+    from passerelle.privacy import accounts
+
     node = _node()
     with node.session() as session:
         accounts.revoke_token(session, name, now=node.clock.now())
@@ -192,8 +226,10 @@ def token_revoke(name: str) -> None:
 @token_app.command("list")
 def token_list() -> None:
     """List API tokens (names, roles, status; never the tokens themselves)."""
+    from passerelle.privacy import accounts
+
     node = _node()
-    table = Table("name", "prefix", "role", "agency", "created", "status")
+    table = _table("name", "prefix", "role", "agency", "created", "status")
     with node.session() as session:
         for t in accounts.list_tokens(session):
             status = "revoked" if t.revoked_at else "active"
@@ -211,6 +247,8 @@ def token_list() -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit chain; names the first broken entry (exit 8 if broken)."""
+    from passerelle.privacy import audit
+
     node = _node()
     with node.session() as session:
         result = audit.verify(session)
@@ -222,6 +260,8 @@ def audit_verify() -> None:
 @retention_app.command("run")
 def retention_run() -> None:
     """Apply every retention rule now: mask and delete what is due."""
+    from passerelle.privacy import retention
+
     node = _node()
     outcomes = retention.run(node.session, node.retention, node=node.code, now=node.clock.now())
     for o in outcomes:
@@ -247,7 +287,7 @@ def retention_rules(
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table("data class", "mask after (days)", "delete after (days)", "source")
+    table = _table("data class", "mask after (days)", "delete after (days)", "source")
     for r in node.retention:
         table.add_row(
             r.data_class,

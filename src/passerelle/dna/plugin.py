@@ -92,3 +92,9 @@ def home_work(session: Session, principal: Principal, now: datetime) -> list[Wor
     from passerelle.dna import home
 
     return home.work(session, principal, now)
+
+
+def demo_scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.dna import demo
+
+    demo.scene(nodes, accounts)

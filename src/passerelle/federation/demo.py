@@ -131,13 +131,13 @@ def _csrf(client: httpx.Client, path: str) -> str:
 
 
 def _wait(client: httpx.Client, path: str, done: str, what: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         data: dict[str, Any] = client.get(path).json()
         if data.get("status") == done:
             return data
         time.sleep(0.2)
-    raise PasserelleError(f"{what} did not happen within 20 s")
+    raise PasserelleError(f"{what} did not happen within 60 s")
 
 
 @contextmanager
@@ -156,14 +156,38 @@ def check(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None
     fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
     analyst = next(a for a in accounts["FR"] if "analyst" in a.roles)
     supervisor = next(a for a in accounts["BE"] if "supervisor" in a.roles)
-    case = "FR-2026-DEMO-001"
+    request_id = _ask(fr, analyst, "FR-2026-DEMO-001", "PEETERS", "1985-03-14")
+    with _logged_in(be, supervisor.username, supervisor.password) as client:
+        path = f"/api/v1/federation/followups/{request_id}?direction=in"
+        _wait(client, path, "pending", "BE: receipt of the follow-up request")
+        client.post(
+            f"/exchange/requests/{request_id}/approve",
+            data={
+                "csrf_token": _csrf(client, f"/exchange/requests/{request_id}?direction=in"),
+                "field": ["family_name", "given_names", "last_known_city"],
+                "handling_code": "H2",
+                "source": "B",
+                "information": "2",
+            },
+        )
+        print(f"BE: {supervisor.username} approved the release (H2, evaluation B2)")
+    with _logged_in(fr, analyst.username, analyst.password) as client:
+        path = f"/api/v1/federation/followups/{request_id}?direction=out"
+        data = _wait(client, path, "approved", "FR: receipt of BE's signed answer")
+        fields = {i["field"]: i["value"] for i in data["items"]}
+        print(f"FR: signed answer received: {fields}")
+
+
+def _ask(fr: DemoNode, analyst: DemoAccount, case: str, family: str, born: str) -> str:
+    """As a FR analyst: query BE for a person, then ask for the data behind the HIT; returns
+    the follow-up request's id."""
     with _logged_in(fr, analyst.username, analyst.password) as client:
         answer = client.post(
             "/exchange/queries",
             data={
                 "csrf_token": _csrf(client, "/exchange"),
                 "kind": DEMO_KIND,
-                "criteria": "family_name=PEETERS\nbirth_date=1985-03-14",
+                "criteria": f"family_name={family}\nbirth_date={born}",
                 "case_ref": case,
                 "purpose": "counter-terrorism investigation",
                 "legal_basis": "Prüm Decision 2008/615/JHA",
@@ -189,22 +213,16 @@ def check(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None
         )
         request_id = answer.headers["location"].split("/")[-1].split("?")[0]
         print(f"FR: follow-up request {request_id} sent to BE")
+    return request_id
+
+
+def scene(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None:
+    """Leave a follow-up request from FR waiting for the BE supervisor's decision."""
+    fr, be = (next(n for n in nodes if n.code == c) for c in ("FR", "BE"))
+    analyst = next(a for a in accounts["FR"] if "analyst" in a.roles)
+    supervisor = next(a for a in accounts["BE"] if "supervisor" in a.roles)
+    request_id = _ask(fr, analyst, "FR-2026-DEMO-002", "DUBOIS", "1979-11-30")
     with _logged_in(be, supervisor.username, supervisor.password) as client:
         path = f"/api/v1/federation/followups/{request_id}?direction=in"
         _wait(client, path, "pending", "BE: receipt of the follow-up request")
-        client.post(
-            f"/exchange/requests/{request_id}/approve",
-            data={
-                "csrf_token": _csrf(client, f"/exchange/requests/{request_id}?direction=in"),
-                "field": ["family_name", "given_names", "last_known_city"],
-                "handling_code": "H2",
-                "source": "B",
-                "information": "2",
-            },
-        )
-        print(f"BE: {supervisor.username} approved the release (H2, evaluation B2)")
-    with _logged_in(fr, analyst.username, analyst.password) as client:
-        path = f"/api/v1/federation/followups/{request_id}?direction=out"
-        data = _wait(client, path, "approved", "FR: receipt of BE's signed answer")
-        fields = {i["field"]: i["value"] for i in data["items"]}
-        print(f"FR: signed answer received: {fields}")
+    print(f"BE: follow-up request {request_id} from FR waits for {supervisor.username}")

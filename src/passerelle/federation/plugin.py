@@ -126,3 +126,7 @@ def home_work(session: Session, principal: Principal, now: datetime) -> list[Wor
     from passerelle.federation import home
 
     return home.work(session, principal, now)
+
+
+def demo_scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    demo.scene(nodes, accounts)

@@ -18,16 +18,14 @@ from passerelle import __version__, domains
 from passerelle.kit import explain, i18n, labels
 from passerelle.node import Node
 from passerelle.privacy import retention
-from passerelle.web import api, console, console_admin, deps, errors, menus
+from passerelle.web import api, apidocs, console, console_admin, deps, errors, menus
 from passerelle.web.limits import BodyLimitMiddleware, SecurityHeadersMiddleware, ServingMiddleware
 
 WEB_DIR = Path(__file__).parent
 log = logging.getLogger("passerelle.retention")
 
 #: Paths that answer without a principal. Everything else must declare its roles (route-walk test).
-PUBLIC_PATHS = frozenset(
-    {"/health", "/login", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/oauth2-redirect"}
-)
+PUBLIC_PATHS = frozenset({"/health", "/login", "/api/v1/openapi.json", "/api/v1/docs"})
 #: Node-to-node paths: authenticated by an RFC 9421 signature instead of a session or token.
 SIGNED_PATHS = frozenset({"/federation/v1/messages"})
 
@@ -76,7 +74,7 @@ def create_app(node: Node) -> FastAPI:
         description="REST API of a Passerelle node. Every route needs a session or an API "
         "token (`Authorization: Bearer …`) and one of the roles it names.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served offline by passerelle.web.apidocs
         redoc_url=None,
         dependencies=[Depends(d) for d in deps.REQUEST_DEPENDENCIES],
     )
@@ -86,6 +84,7 @@ def create_app(node: Node) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(ServingMiddleware)
     errors.install(app)
+    apidocs.install(app, PUBLIC_PATHS, SIGNED_PATHS, "/api/v1/openapi.json")
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 
     @app.get("/health", tags=["node"])
