@@ -248,7 +248,7 @@ PARSERS: list[Parser] = [
     Parser(
         "passerelle.crisis.cap:parse",
         st.one_of(st.binary(max_size=300), mutated([_CAP]).map(str.encode)),
-        (Malformed,),
+        (Malformed, errors.PayloadTooLarge),  # a mutation can grow past MAX_CAP_BYTES
     ),
     # identity (date cells of screening input)
     Parser(
