@@ -13,13 +13,13 @@ define any of:
 - ``demo_wiring(nodes: list[Settings]) -> None``: run once every demo node is seeded;
 - ``demo_check(nodes, accounts) -> None``: a cross-border scenario for ``demo --check``.
 - ``NAV``: console menu entries ``[(path, label msgid, roles)]``.
-- ``BULK_COMMANDS``: commands it adds to ``passerelle bulk``, name -> ``"module:function"``
-  (e.g. the DNA package's ``dna-compare``), imported when ``passerelle bulk`` runs.
 - ``home_work(session, principal, now) -> list[WorkItem]``: the pending work of that principal
   in the package (counts only, no personal data), shown on the console home page.
 - ``demo_settings(code) -> dict[str, str]``: Settings fields a demo or test node of that country
   needs (e.g. the DNA package's synthetic retention terms for BE).
 
+The commands a package adds to ``passerelle`` (:data:`CLI_COMMANDS`) and to ``passerelle bulk``
+(:data:`BULK_COMMANDS`) are tables here, so that listing them imports no plugin (start-up time).
 The core never imports a domain anywhere else, so adding one is one line here.
 """
 
@@ -77,6 +77,10 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
         "Explosive precursors: sales checks and reports.",
     ),
 }
+
+#: Commands the installed packages add to ``passerelle bulk``: name -> ``module:function``,
+#: imported when ``passerelle bulk`` runs (not through the plugins, which load the whole node).
+BULK_COMMANDS: dict[str, str] = {"dna-compare": "passerelle.dna.bulk_cli:bulk_dna_compare"}
 
 #: Plugged-in packages, in start-up order.
 INSTALLED: tuple[str, ...] = (
@@ -150,7 +154,7 @@ def demo_checks() -> list[Callable[..., None]]:
 
 def bulk_commands() -> dict[str, str]:
     """``passerelle bulk`` sub-commands of the installed packages: name -> ``module:function``."""
-    return {name: target for found in _hooks("BULK_COMMANDS") for name, target in found.items()}
+    return dict(BULK_COMMANDS)
 
 
 def demo_scenes() -> list[Callable[..., None]]:

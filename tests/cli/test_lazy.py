@@ -73,3 +73,39 @@ def test_the_role_help_names_the_human_roles() -> None:
     from passerelle.privacy.rules import HUMAN_ROLES
 
     assert ", ".join(HUMAN_ROLES) == core.HUMAN_ROLES_HELP
+
+
+_EVERY_HELP = """
+import sys
+import click
+from passerelle.cli import app
+from passerelle.cli.lazy import load_command
+from passerelle.domains import CLI_COMMANDS
+
+name = sys.argv[1]
+command = load_command(name, CLI_COMMANDS[name][0])
+subcommands = list(command.commands) if isinstance(command, click.Group) else []
+for args in ([name, "--help"], *([name, sub, "--help"] for sub in subcommands)):
+    try:
+        app(args)
+    except SystemExit:
+        pass
+print("\\n".join(sys.modules))
+"""
+
+
+def test_every_package_command_help_imports_neither_the_web_nor_the_database() -> None:
+    # Issue #17: ``--help`` of every command group and subcommand starts in well under 0.5 s;
+    # FastAPI, SQLAlchemy and the node (~3-4 s of imports) are what made it slow.
+    heavy = {"sqlalchemy", "fastapi", "passerelle.node", "passerelle.storage", "duckdb"}
+    for name in domains.CLI_COMMANDS:
+        done = subprocess.run(
+            [sys.executable, "-c", _EVERY_HELP, name],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        modules = set(done.stdout.split())
+        assert f"{domains.CLI_COMMANDS[name][0].partition(':')[0]}" in modules, name
+        assert not heavy & modules, (name, heavy & modules)

@@ -6,20 +6,30 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from passerelle.alerts import rules
-from passerelle.alerts.service import checks, detainees, ics, register
-from passerelle.node import open_node
-from passerelle.privacy.accounts import Principal
-from passerelle.settings import get_settings
+if TYPE_CHECKING:
+    from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
+
+# The services, the node and the database are imported inside the commands: ``--help`` stays
+# fast (issue #17, ``tests/cli/test_lazy.py``).
 
 app = typer.Typer(name="alerts", help="Alerts, the release calendar and returnees.")
 
 
+def _node() -> Node:
+    from passerelle.node import open_node
+    from passerelle.settings import get_settings
+
+    return open_node(get_settings())
+
+
 def _principal() -> Principal:
+    from passerelle.privacy.accounts import Principal
+
     # Commands run by the node's operator on the node itself; audited under their login name.
     return Principal(
         kind="cli",
@@ -38,7 +48,10 @@ def calendar(
     ] = None,
 ) -> None:
     """The release calendar: every release and the steps due before it."""
-    node = open_node(get_settings())
+    from passerelle.alerts import rules
+    from passerelle.alerts.service import detainees, ics
+
+    node = _node()
     try:
         with node.session() as session:
             releases = detainees.calendar(session, node, _principal())
@@ -71,7 +84,9 @@ def list_alerts(
     category: Annotated[str, typer.Option("--category", help="Category code.")] = "",
 ) -> None:
     """Active alerts, newest first."""
-    node = open_node(get_settings())
+    from passerelle.alerts.service import register
+
+    node = _node()
     try:
         with node.session() as session:
             rows = register.search(session, node, _principal(), text=search, category=category)
@@ -91,7 +106,9 @@ def checked(
     birth_date: Annotated[str, typer.Option("--birth-date", help="YYYY-MM-DD.")] = "",
 ) -> None:
     """Was this person checked against the alerts, and by whom? (data-protection officer)"""
-    node = open_node(get_settings())
+    from passerelle.alerts.service import checks
+
+    node = _node()
     try:
         with node.session() as session:
             found = checks.lookup(

@@ -6,20 +6,36 @@ package. Every engine gives byte-identical output on the same input. Jobs are pa
 resumable (:class:`JobDir`, :func:`run_partitions`): rerun an interrupted job and it continues
 from its last finished partition. Domains build their own jobs on these pieces (the DNA
 comparison is :mod:`passerelle.dna.bulk_compare`); ``bulk`` itself names no domain.
+
+The names below are imported on first use (PEP 562): a light module of the package
+(the ``--help`` of ``passerelle bulk``) does not load numpy, DuckDB or the identity engine.
 """
 
-from passerelle.bulk.engine import ENGINES, BatchFn, BulkEngine, Engine, check_engine, open_engine
-from passerelle.bulk.jobs import (
-    DEFAULT_PARTITION_ROWS,
-    JobDir,
-    JobReport,
-    default_job_dir,
-    run_partitions,
-    screen_job,
-    write_atomic,
-)
-from passerelle.bulk.options import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
-from passerelle.bulk.progress import JobProgress
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from passerelle.bulk.engine import (
+        ENGINES,
+        BatchFn,
+        BulkEngine,
+        Engine,
+        check_engine,
+        open_engine,
+    )
+    from passerelle.bulk.jobs import (
+        DEFAULT_PARTITION_ROWS,
+        JobDir,
+        JobReport,
+        default_job_dir,
+        run_partitions,
+        screen_job,
+        write_atomic,
+    )
+    from passerelle.bulk.options import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
+    from passerelle.bulk.progress import JobProgress
 
 __all__ = [
     "DEFAULT_PARTITION_ROWS",
@@ -41,3 +57,32 @@ __all__ = [
     "screen_job",
     "write_atomic",
 ]
+
+#: Each name's module and attribute, imported on first use (PEP 562).
+_LAZY: dict[str, tuple[str, str]] = {
+    "BatchFn": ("passerelle.bulk.engine", "BatchFn"),
+    "BulkEngine": ("passerelle.bulk.engine", "BulkEngine"),
+    "DEFAULT_PARTITION_ROWS": ("passerelle.bulk.options", "DEFAULT_PARTITION_ROWS"),
+    "ENGINES": ("passerelle.bulk.engine", "ENGINES"),
+    "ENGINE_HELP": ("passerelle.bulk.options", "ENGINE_HELP"),
+    "Engine": ("passerelle.bulk.engine", "Engine"),
+    "JOB_HELP": ("passerelle.bulk.options", "JOB_HELP"),
+    "JobDir": ("passerelle.bulk.jobs", "JobDir"),
+    "JobProgress": ("passerelle.bulk.progress", "JobProgress"),
+    "JobReport": ("passerelle.bulk.jobs", "JobReport"),
+    "WORKERS_HELP": ("passerelle.bulk.options", "WORKERS_HELP"),
+    "check_engine": ("passerelle.bulk.engine", "check_engine"),
+    "default_job_dir": ("passerelle.bulk.jobs", "default_job_dir"),
+    "open_engine": ("passerelle.bulk.engine", "open_engine"),
+    "run_partitions": ("passerelle.bulk.jobs", "run_partitions"),
+    "run_with_progress": ("passerelle.bulk.options", "run_with_progress"),
+    "screen_job": ("passerelle.bulk.jobs", "screen_job"),
+    "write_atomic": ("passerelle.bulk.jobs", "write_atomic"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    return getattr(importlib.import_module(module), attribute)

@@ -2,7 +2,7 @@
 
 Thin: parse options, call :mod:`passerelle.bulk.jobs` with a progress bar, print one line.
 Rerunning an interrupted command resumes it. Other packages add their own jobs as commands of
-``passerelle bulk`` with ``BULK_COMMANDS`` in their plugin (e.g. ``dna-compare``).
+``passerelle bulk`` through ``passerelle.domains.BULK_COMMANDS`` (e.g. ``dna-compare``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from pathlib import Path
 import typer
 
 from passerelle import domains
-from passerelle.bulk.jobs import DEFAULT_PARTITION_ROWS, screen_job
-from passerelle.bulk.options import ENGINE_HELP, JOB_HELP, WORKERS_HELP, run_with_progress
+from passerelle.bulk.options import DEFAULT_PARTITION_ROWS, ENGINE_HELP, JOB_HELP, WORKERS_HELP
 from passerelle.identity import rules as identity_rules
 from passerelle.identity.csvio import rejects_path
 from passerelle.settings import get_settings
@@ -47,6 +46,9 @@ def run_screen(
 
     Ends with exit code 3 (a warning) when input rows had problems: they are listed in the
     rejects report beside ``out``; ``strict`` refuses the run on the first one instead."""
+    from passerelle.bulk.jobs import screen_job
+    from passerelle.bulk.options import run_with_progress
+
     report, console = run_with_progress(
         screen_job, watchlist, records, out, threshold=threshold, engine=engine,
         job_dir=job_dir, partition_rows=partition_rows, keep_job=keep_job, workers=workers,
@@ -111,7 +113,7 @@ def review_load(
 
 
 def _add_plugged_commands() -> None:
-    """The ``passerelle bulk`` commands the installed packages declare (``BULK_COMMANDS``)."""
+    """The ``passerelle bulk`` commands of the installed packages (``domains.BULK_COMMANDS``)."""
     for name, target in domains.bulk_commands().items():
         module, _, attribute = target.partition(":")
         app.command(name)(getattr(importlib.import_module(module), attribute))

@@ -14,15 +14,16 @@ import importlib.util
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from passerelle.errors import UsageError
 from passerelle.settings import Settings
 
+if TYPE_CHECKING:
+    import pyarrow as pa  # only in annotations: the engine names load without numpy (--help)
+
 #: A function from one Arrow record batch to another (scoring, key generation).
-BatchFn = Callable[[pa.RecordBatch], pa.RecordBatch]
+BatchFn: TypeAlias = Callable[["pa.RecordBatch"], "pa.RecordBatch"]
 
 
 class Engine(StrEnum):

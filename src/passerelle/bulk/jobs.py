@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from passerelle.bulk import blocking
 from passerelle.bulk.engine import BulkEngine, check_engine, open_engine
+from passerelle.bulk.options import DEFAULT_PARTITION_ROWS
 from passerelle.bulk.people import write_people
 from passerelle.bulk.progress import JobProgress
 from passerelle.bulk.scoring import HIT_SCHEMA, clear_entry_cache, score_candidates
@@ -38,8 +39,6 @@ from passerelle.identity.csvio import (
 )
 from passerelle.settings import Settings
 
-#: Records per partition: the unit of progress and of resumption.
-DEFAULT_PARTITION_ROWS = 100_000
 _VERSION = 1
 
 

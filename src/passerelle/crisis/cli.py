@@ -6,21 +6,32 @@ from __future__ import annotations
 import asyncio
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from passerelle.crisis import cap
-from passerelle.crisis.service import acks, feeds, store
 from passerelle.errors import PayloadTooLarge
-from passerelle.node import open_node
-from passerelle.privacy.accounts import Principal
-from passerelle.settings import get_settings
+
+if TYPE_CHECKING:
+    from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
+
+# The schema, the services, the node and the database are imported inside the commands:
+# ``--help`` stays fast (issue #17, ``tests/cli/test_lazy.py``).
 
 app = typer.Typer(name="crisis", help="CAP 1.2 alerts between crisis centres.")
 
 
+def _node() -> Node:
+    from passerelle.node import open_node
+    from passerelle.settings import get_settings
+
+    return open_node(get_settings())
+
+
 def _principal() -> Principal:
+    from passerelle.privacy.accounts import Principal
+
     # Commands run by the node's operator on the node itself; audited under their login name.
     return Principal(
         kind="cli",
@@ -37,6 +48,8 @@ def validate(
 ) -> None:
     """Check files against the official CAP 1.2 schema: one line per file, `FILE: valid` or
     `FILE: invalid: REASON` (the schema error with its line); exit 0 when all are valid."""
+    from passerelle.crisis import cap
+
     bad = 0
     for path in files:
         try:
@@ -58,7 +71,9 @@ def import_(
 ) -> None:
     """Import CAP alerts from files or URLs (a CAP document or an Atom feed); malformed ones
     are quarantined with the schema error. Exit 3 when any was quarantined."""
-    node = open_node(get_settings())
+    from passerelle.crisis.service import feeds
+
+    node = _node()
     quarantined = 0
     try:
         for source in sources:
@@ -88,7 +103,7 @@ def send(
     the way out and in); prints one line per peer with its acknowledgement deadline."""
     from passerelle.crisis.service import exchange
 
-    node = open_node(get_settings())
+    node = _node()
     try:
         principal = _principal()
         if file.exists():
@@ -122,7 +137,7 @@ def ack(
     """Acknowledge a message received from a peer: a CAP Ack, sent back through the federation."""
     from passerelle.crisis.service import exchange
 
-    node = open_node(get_settings())
+    node = _node()
     try:
         result = asyncio.run(exchange.acknowledge_now(node, _principal(), message_id, note=note))
         typer.echo(f"ack {result.ack_id} to {result.peer}: {result.status}")
@@ -135,7 +150,9 @@ def list_messages(
     search: Annotated[str, typer.Option("--search", help="Words of headline or event.")] = "",
 ) -> None:
     """Stored CAP messages, newest first, with their acknowledgement state."""
-    node = open_node(get_settings())
+    from passerelle.crisis.service import acks, store
+
+    node = _node()
     try:
         with node.session() as session:
             for m in store.search(session, node, _principal(), text=search):
@@ -152,7 +169,9 @@ def list_messages(
 @app.command()
 def escalate() -> None:
     """Run the escalation job once (the server runs it continuously)."""
-    node = open_node(get_settings())
+    from passerelle.crisis.service import acks
+
+    node = _node()
     try:
         fired, _ = acks.run_once(node)
         typer.echo(f"{fired} escalation(s) fired")

@@ -1,8 +1,8 @@
 """``passerelle bulk dna-compare``, and the engine path of ``passerelle dna compare``.
 
 Thin: parse options, run :func:`passerelle.dna.bulk_compare.compare_job` on a bulk engine with
-a progress bar, print one line. The command joins ``passerelle bulk`` through ``BULK_COMMANDS``
-in the DNA plugin; rerunning an interrupted comparison resumes it.
+a progress bar, print one line. The command joins ``passerelle bulk`` through the table
+``passerelle.domains.BULK_COMMANDS``; rerunning an interrupted comparison resumes it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from passerelle.bulk import (
     WORKERS_HELP,
     run_with_progress,
 )
-from passerelle.dna.bulk_compare import compare_job
 from passerelle.settings import get_settings
 
 
@@ -33,6 +32,8 @@ def run_compare(
     workers: int = 1,
 ) -> None:
     """Compare DNA databases on a bulk engine (``passerelle dna compare --engine …``)."""
+    from passerelle.dna.bulk_compare import compare_job  # numpy, pyarrow: not for --help
+
     report, _ = run_with_progress(
         compare_job, a, b, out, engine=engine, job_dir=job_dir, partition_rows=partition_rows,
         keep_job=keep_job, workers=workers,

@@ -10,11 +10,13 @@ from pathlib import Path
 import typer
 
 from passerelle.bulk import ENGINES
-from passerelle.dna import csvio, rules, service
-from passerelle.dna.index import ProfileIndex
+from passerelle.dna import csvio, rules
 from passerelle.dna.profiles import Profile
 from passerelle.dna.stats import Method, load_population
 from passerelle.errors import UsageError
+
+# The index (numpy) and the services are imported inside the commands: ``--help`` stays fast
+# (issue #17, ``tests/cli/test_lazy.py``).
 
 app = typer.Typer(
     name="dna",
@@ -42,6 +44,9 @@ def compare(
 ) -> None:
     """Compare two profile files under the Prüm rules and write every matching pair as
     a_id,b_id,matching_loci,mismatched_alleles,quality."""
+    from passerelle.dna import service
+    from passerelle.dna.index import ProfileIndex
+
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; available: {', '.join(ENGINES)}")
     if engine != "memory":
@@ -123,6 +128,9 @@ def search(
     ),
 ) -> None:
     """Search profiles against a database; print each match with its quality and RMP."""
+    from passerelle.dna import service
+    from passerelle.dna.index import ProfileIndex
+
     queries = service.load_profiles(profile)
     if node_db == (db is not None):
         raise UsageError("give either --db FILE or --node")

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
-#: Commands this package adds to ``passerelle bulk``: name -> "module:function".
-BULK_COMMANDS = {"dna-compare": "passerelle.dna.bulk_cli:bulk_dna_compare"}
-
 #: Console menu entries: (path, label msgid, roles).
 NAV = [("/dna", "DNA", ("analyst", "supervisor", "dpo"))]
 

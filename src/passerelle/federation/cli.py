@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from passerelle.federation import delivery, keys, outbox, peers, policies, service, tls
-from passerelle.node import Node, open_node
-from passerelle.privacy import audit
-from passerelle.settings import get_settings
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from passerelle.node import Node
+    from passerelle.privacy import audit
+
+# The services, the node, the database, httpx and rich are imported inside the commands:
+# ``--help`` stays fast (issue #17, ``tests/cli/test_lazy.py``).
 
 keys_app = typer.Typer(help="This node's Ed25519 signing key pair.", no_args_is_help=True)
 peers_app = typer.Typer(help="Partner nodes this node exchanges with.", no_args_is_help=True)
@@ -24,14 +27,25 @@ sharing_app = typer.Typer(
     help="Sharing policies: which message type goes to which peer (automatic, approval, never).",
     no_args_is_help=True,
 )
-out = Console()
+
+
+@cache
+def _out() -> Console:
+    from rich.console import Console
+
+    return Console()
 
 
 def _node() -> Node:
+    from passerelle.node import open_node
+    from passerelle.settings import get_settings
+
     return open_node(get_settings())
 
 
 def _cli_actor() -> audit.Actor:
+    from passerelle.privacy import audit
+
     return audit.Actor(f"cli:{getpass.getuser()}", "node")
 
 
@@ -54,21 +68,26 @@ def keys_generate(
     force: bool = typer.Option(False, "--force", help="Replace an existing key pair."),
 ) -> None:
     """Create the node's key pair (private key mode 0600 in PASSERELLE_DATA_DIR/keys)."""
+    from passerelle.federation import keys
+
     node = _node()
     key = keys.generate(node.settings, force=force)
     _admin(node, "federation.key", node.code, op="generate", public_key=keys.public_text(key))
-    out.print(f"key pair of {node.code} written to {keys.key_path(node.settings)}")
+    _out().print(f"key pair of {node.code} written to {keys.key_path(node.settings)}")
     print(keys.public_text(key))
 
 
 @keys_app.command("show")
 def keys_show() -> None:
     """Print the public key and the command a peer runs to register this node."""
+    from passerelle.federation import keys
+    from passerelle.settings import get_settings
+
     settings = get_settings()
     public = keys.public_text(keys.load(settings))
     print(public)
     insecure = " --insecure-http" if settings.public_url.startswith("http://") else ""
-    out.print(
+    _out().print(
         f"on a peer: passerelle peers add {settings.node} {settings.public_url} {public}{insecure}"
     )
 
@@ -89,6 +108,8 @@ def peers_add(
     ),
 ) -> None:
     """Register (or update) a peer: its node code, base URL (https://) and base64 public key."""
+    from passerelle.federation import peers, tls
+
     pin = tls.check_pin(tls_cert_sha256) if tls_cert_sha256 else None
     if tls_cert is not None:
         pin = tls.fingerprint_of_file(tls_cert)
@@ -105,22 +126,30 @@ def peers_add(
         )
         code = peer.code
     _admin(node, "federation.peer", code, op="add", url=url, public_key=public_key, tls_pin=pin)
-    out.print(f"peer {code} at {url} registered" + (f", certificate {pin} pinned" if pin else ""))
+    _out().print(
+        f"peer {code} at {url} registered" + (f", certificate {pin} pinned" if pin else "")
+    )
 
 
 @peers_app.command("remove")
 def peers_remove(code: str) -> None:
     """Remove a peer; its messages are no longer accepted nor delivered."""
+    from passerelle.federation import peers
+
     node = _node()
     with node.session() as session:
         peers.remove(session, code)
     _admin(node, "federation.peer", code.upper(), op="remove")
-    out.print(f"peer {code.upper()} removed")
+    _out().print(f"peer {code.upper()} removed")
 
 
 @peers_app.command("list")
 def peers_list() -> None:
     """List peers with their status."""
+    from rich.table import Table
+
+    from passerelle.federation import service
+
     node = _node()
     table = Table("code", "url", "public key", "last ok", "last error", "undelivered")
     with node.session() as session:
@@ -133,7 +162,7 @@ def peers_list() -> None:
                 p.last_error or "-",
                 str(p.pending_messages),
             )
-    out.print(table)
+    _out().print(table)
 
 
 @outbox_app.command("list")
@@ -141,6 +170,10 @@ def outbox_list(
     all_: bool = typer.Option(False, "--all", help="Include delivered messages."),
 ) -> None:
     """List outgoing messages not yet delivered (or all with --all)."""
+    from rich.table import Table
+
+    from passerelle.federation import service
+
     node = _node()
     table = Table("message id", "peer", "type", "case", "status", "attempts", "next", "error")
     with node.session() as session:
@@ -155,7 +188,7 @@ def outbox_list(
                 m.next_attempt_at.isoformat(timespec="seconds") if m.next_attempt_at else "-",
                 m.last_error or "",
             )
-    out.print(table)
+    _out().print(table)
 
 
 @outbox_app.command("retry")
@@ -163,6 +196,10 @@ def outbox_retry(
     message_id: str = typer.Argument(None, help="One message id (default: every waiting one)."),
 ) -> None:
     """Make waiting or failed messages due now and try to deliver them once."""
+    import httpx
+
+    from passerelle.federation import delivery, outbox, tls
+
     node = _node()
     with node.session() as session:
         ids = outbox.retry(session, now=node.clock.now(), message_id=message_id)
@@ -175,7 +212,7 @@ def outbox_retry(
 
     results = asyncio.run(run()) if ids else {}
     delivered = sum(1 for ok in results.values() if ok)
-    out.print(f"{len(ids)} message(s) retried, {delivered} delivered")
+    _out().print(f"{len(ids)} message(s) retried, {delivered} delivered")
 
 
 @sharing_app.command("list")
@@ -184,6 +221,10 @@ def sharing_list(
 ) -> None:
     """Every message type and peer with its policy, whether it carries personal data, its
     legal basis and source."""
+    from rich.table import Table
+
+    from passerelle.federation import policies
+
     node = _node()
     with node.session() as session:
         rows = policies.listing(session)
@@ -200,7 +241,7 @@ def sharing_list(
             r.set_by or "-",
             r.reason,
         )
-    out.print(table)
+    _out().print(table)
 
 
 @sharing_app.command("set")
@@ -211,12 +252,14 @@ def sharing_set(
     reason: str = typer.Option(..., "--reason", help="Why (kept in the audit log)."),
 ) -> None:
     """Change the policy of one message type towards one peer (node admin; audited)."""
+    from passerelle.federation import policies
+
     node = _node()
     with node.session() as session:
         row = policies.set_policy(
             session, node, _cli_actor(), message_type, peer.upper(), policy, reason
         )
-    out.print(f"{row.message_type} → {row.peer}: {row.policy}")
+    _out().print(f"{row.message_type} → {row.peer}: {row.policy}")
 
 
 @sharing_app.command("defaults")
@@ -230,13 +273,15 @@ def sharing_defaults(
     ),
 ) -> None:
     """Set every message type's declared default policy for one peer (each change audited)."""
+    from passerelle.federation import policies
+
     node = _node()
     with node.session() as session:
         rows = policies.apply_defaults(
             session, node, _cli_actor(), peer.upper(), reason, protocol_only=protocol_only
         )
     for r in rows:
-        out.print(f"{r.message_type} → {r.peer}: {r.policy}")
+        _out().print(f"{r.message_type} → {r.peer}: {r.policy}")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ import httpx
 
 from passerelle.errors import PasserelleError
 from passerelle.federation import keys, kinds, peers, policies
+from passerelle.kit.confirm import CONFIRMED
 from passerelle.node import Node, open_node
 from passerelle.privacy import audit
 from passerelle.settings import Settings
@@ -168,6 +169,8 @@ def check(nodes: list[DemoNode], accounts: dict[str, list[DemoAccount]]) -> None
                 "handling_code": "H2",
                 "source": "B",
                 "information": "2",
+                # "Approve and send" asks for confirmation first (kit.confirm); confirmed here.
+                "confirmed": CONFIRMED,
             },
         )
         print(f"BE: {supervisor.username} approved the release (H2, evaluation B2)")

@@ -10,6 +10,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from passerelle.federation import cli, demo, quarantine, rules
+from passerelle.federation import followups as _followups  # registers the protocol's handlers
+from passerelle.federation import queries as _queries  # registers the protocol's handlers
 from passerelle.federation.model import FollowupRequest, Message, Outgoing, Query, Reference
 from passerelle.federation.retention import body_rules, items_rules
 from passerelle.privacy.crypto import FieldCipher
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from passerelle.node import Node
     from passerelle.privacy.accounts import Principal
     from passerelle.settings import Settings
+
+del _followups, _queries  # imported for their registrations: every node loads this plugin
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 

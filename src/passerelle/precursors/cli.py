@@ -10,18 +10,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.orm import Session
 
 from passerelle.errors import PasserelleError, UsageError
-from passerelle.node import Node, open_node
 from passerelle.precursors import rules
-from passerelle.precursors.schemas import LicenceIn, ProductRow, SellerIn, TransactionIn, WatchedIn
-from passerelle.precursors.service import check, detection, parse, registers, reports
-from passerelle.privacy.accounts import Principal
-from passerelle.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
+
+# The schemas, the services, the node and the database are imported inside the commands:
+# ``--help`` stays fast (issue #17, ``tests/cli/test_lazy.py``).
 
 app = typer.Typer(name="precursors", help="Explosive precursors: sales checks and reports.")
 seller_app = typer.Typer(help="Sellers (economic operators, marketplaces) and their tokens.")
@@ -34,7 +37,16 @@ app.add_typer(licence_app, name="licence")
 app.add_typer(watch_app, name="watch")
 
 
+def _node() -> Node:
+    from passerelle.node import open_node
+    from passerelle.settings import get_settings
+
+    return open_node(get_settings())
+
+
 def _principal() -> Principal:
+    from passerelle.privacy.accounts import Principal
+
     # Commands run by the node's operator on the node itself; audited under their login name.
     return Principal(
         kind="cli",
@@ -47,7 +59,7 @@ def _principal() -> Principal:
 
 @contextmanager
 def _session() -> Iterator[tuple[Node, Session]]:
-    node = open_node(get_settings())
+    node = _node()
     try:
         with node.session() as session:
             yield node, session
@@ -77,9 +89,12 @@ def check_command(
 ) -> None:
     """Check each transaction line; print one JSON object per line (decision, reasons,
     reference — or error, message, line). Unreadable lines are quarantined (exit 3)."""
+    from passerelle.precursors.schemas import TransactionIn
+    from passerelle.precursors.service import check, parse, registers
+
     data = _read(json_file)
     bad = 0
-    node = open_node(get_settings())
+    node = _node()
     try:
         with node.session() as session:
             sellers = registers.list_sellers(session)
@@ -129,6 +144,9 @@ def seller_add(
     city: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Register a seller; prints its API token once (role marketplace)."""
+    from passerelle.precursors.schemas import SellerIn
+    from passerelle.precursors.service import registers
+
     data = SellerIn.model_validate(
         {
             "code": code,
@@ -148,6 +166,8 @@ def seller_add(
 @seller_app.command("list")
 def seller_list() -> None:
     """Sellers with their channel and country."""
+    from passerelle.precursors.service import registers
+
     with _session() as (_, session):
         for s in registers.list_sellers(session):
             typer.echo(f"{s.code:<20} {s.kind:<12} {s.channel:<8} {s.country} {s.name}")
@@ -156,6 +176,9 @@ def seller_list() -> None:
 @catalogue_app.command("load")
 def catalogue_load(seller: str, file: str) -> None:
     """Load a catalogue CSV (sku, trade_name, synonyms, cas, concentration[, particle_um])."""
+    from passerelle.precursors.schemas import ProductRow
+    from passerelle.precursors.service import parse, registers
+
     lines = list(parse.catalogue_rows(_read(file)))
     bad = 0
     with _session() as (node, session):
@@ -175,6 +198,8 @@ def catalogue_load(seller: str, file: str) -> None:
 @catalogue_app.command("list")
 def catalogue_list(seller: str) -> None:
     """A seller's products with CAS and concentration."""
+    from passerelle.precursors.service import registers
+
     with _session() as (_, session):
         for p in registers.catalogue(session, seller):
             typer.echo(f"{p.sku:<16} {p.cas:<12} {p.concentration:>6g} %  {p.trade_name}")
@@ -194,6 +219,9 @@ def licence_add(
     document_number: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Register a licence (art. 5(3)) in the national register."""
+    from passerelle.precursors.schemas import LicenceIn
+    from passerelle.precursors.service import registers
+
     data = LicenceIn.model_validate(
         {
             "country": country.upper(),
@@ -249,6 +277,8 @@ def licence_import(
 @licence_app.command("revoke")
 def licence_revoke(country: str, number: str) -> None:
     """Revoke a licence: checks citing it are no longer allowed."""
+    from passerelle.precursors.service import registers
+
     with _session() as (node, session):
         registers.revoke_licence(session, country.upper(), number, now=node.clock.now())
         node.audit_admin(session, _principal().actor, "precursors.licence", number, "revoke")
@@ -264,6 +294,9 @@ def watch_add(
     document_number: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Watch a person: any check naming them is reported to the contact point."""
+    from passerelle.precursors.schemas import WatchedIn
+    from passerelle.precursors.service import registers
+
     data = WatchedIn(
         family_name=family_name,
         given_names=given_names,
@@ -290,6 +323,8 @@ def patterns_command(
     days: Annotated[int, typer.Option(help="Look back this many days.")] = 7,
 ) -> None:
     """Detect patterns across sellers and the border; new ones are reported."""
+    from passerelle.precursors.service import detection
+
     with _session() as (node, session):
         now = node.clock.now()
         found = detection.run(
@@ -305,6 +340,8 @@ def reports_command(
     overdue: Annotated[bool, typer.Option(help="Only reports past their 24 h deadline.")] = False,
 ) -> None:
     """Reports to the contact point with their deadline."""
+    from passerelle.precursors.service import reports
+
     with _session() as (node, session):
         now = node.clock.now()
         rows = (
@@ -322,6 +359,8 @@ def reports_command(
 @app.command("stats")
 def stats_command(year: Annotated[int, typer.Option()] = 0) -> None:
     """Art. 19 annual statistics, split online/offline (JSON)."""
+    from passerelle.precursors.service import reports
+
     with _session() as (node, session):
         year = year or node.clock.now().year
         _emit({"year": year, **reports.statistics(session, year)})
