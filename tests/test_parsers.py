@@ -447,6 +447,9 @@ NOT_PARSERS = {
     "passerelle.dna.service.retention:load_terms": "the operator's terms file, read at start-up",
     "passerelle.federation.api_sharing:read_approval": "route: reads one outgoing message by id",
     "passerelle.federation.approvals:read": "reads one outgoing message row by id (audited)",
+    "passerelle.federation.quarantine:read": "reads one quarantined row by id (audited)",
+    "passerelle.federation.api_sharing:read_quarantined": "route: reads one quarantined row by id",
+    "passerelle.alerts.service.hits:read": "reads one hit report row by id (audited)",
     "passerelle.precursors.service.registers:load_catalogue": "stores rows the catalogue "
     "reader parsed (fuzzed in tests/precursors/test_parse.py)",
     "passerelle.precursors.service.licences:import_file": "stores the rows parse.licence_rows "

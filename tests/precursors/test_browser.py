@@ -119,7 +119,7 @@ def test_contact_point_tasks_in_dutch_and_french(
     for name, value in {**WATCHED, "reason": "browser test (synthetic)"}.items():
         page.fill(f"input[name={name}]", value)
     page.click("form.card button")
-    assert page.locator("[role=status]").inner_text().startswith("Persoon toegevoegd")
+    assert page.locator("p.ok[role=status]").inner_text().startswith("Persoon toegevoegd")
     assert page.get_attribute("input[name=family_name]", "aria-invalid") is None
     assert problems == []
     page.close()
@@ -149,7 +149,7 @@ def test_contact_point_tasks_in_dutch_and_french(
     assert "watched person" in page.locator("#summary").inner_text()  # told to the contact point
     with page.expect_navigation():
         page.click("text=Prendre en charge")
-    assert page.locator("[role=status]").inner_text() == (
+    assert page.locator("p.ok[role=status]").inner_text() == (
         "Signalement pris en charge par le point de contact."
     )
     assert page.locator("text=Prendre en charge").count() == 0
@@ -161,6 +161,6 @@ def test_contact_point_tasks_in_dutch_and_french(
         page.click(".subnav >> text=Patronen")
     with page.expect_navigation():
         page.click("text=Detecteren over de laatste 7 dagen")
-    assert page.locator("[role=status]").inner_text().startswith("Detectie voltooid")
+    assert page.locator("p.ok[role=status]").inner_text().startswith("Detectie voltooid")
     assert problems == []
     page.close()

@@ -189,6 +189,9 @@ def _judicial(tour: Tour) -> None:
     form.locator("input[name=reason]").fill("Proportionate to the judicial case (synthetic)")
     form.locator("button[name=decision][value=approve]").click()
     page.wait_for_load_state()
+    tour.seen("repersonalisation-confirm")
+    page.locator("button[name=confirmed]").click()  # the decision is confirmed first
+    page.wait_for_load_state()
     assert "fr.judicial" in page.locator("main").inner_text()
     tour.seen("repersonalisation-approved")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from passerelle.kit import i18n, labels
-from passerelle.privacy.rules import AUDIT_ACTIONS, ROLES
+from passerelle.privacy.rules import AUDIT_ACTIONS, LEGACY_AUDIT_ACTIONS, ROLES
 
 
 def test_codes_are_shown_as_labels_in_the_current_language() -> None:
@@ -26,7 +26,7 @@ def test_an_unknown_code_is_shown_as_it_is() -> None:
 
 def test_every_role_and_audit_action_has_a_label() -> None:
     assert set(labels.labels_of("role")) == set(ROLES)
-    assert set(labels.labels_of("audit.action")) == set(AUDIT_ACTIONS)
+    assert set(labels.labels_of("audit.action")) == {*AUDIT_ACTIONS, *LEGACY_AUDIT_ACTIONS}
 
 
 def test_options_give_code_and_translated_label_for_a_filter() -> None:

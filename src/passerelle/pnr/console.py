@@ -45,6 +45,15 @@ labels.register(
     {"cjeu": N_("CJEU C-817/19: six months, then kept only with a ground for it")},
 )
 labels.register("pnr.mode", {"air": N_("air"), "rail": N_("rail")})
+labels.register(
+    "pnr.ground",
+    {
+        "confirmed_hit": N_("Confirmed hit"),
+        "judicial_case": N_("Case with a judicial reference"),
+        "investigation": N_("Ongoing investigation (approved by another agency)"),
+    },
+)
+labels.register("audit.object", {"pnr_booking": N_("Passenger booking")})
 
 
 @router.get("")
