@@ -208,11 +208,12 @@ def _admin(tour: Tour) -> None:
     """Create a user."""
     page = tour.go("/admin", "admin")
     username = f"liaison.{tour.lang}"
-    page.fill("input[name=username]", username)
-    page.fill("input[name=display_name]", "Liaison officer (synthetic)")
-    page.fill("input[name=password]", "a long enough password")
-    page.check("input[name=roles][value=analyst]")
-    page.locator("form[action='/admin/users'] button").click()
+    form = page.locator("form[action='/admin/users']")  # not the per-user role editors
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=display_name]").fill("Liaison officer (synthetic)")
+    form.locator("input[name=password]").fill("a long enough password")
+    form.locator("input[name=roles][value=analyst]").check()
+    form.locator("button").click()
     page.wait_for_load_state()
     assert username in page.locator("main").inner_text()
     tour.seen("admin-user-created")
