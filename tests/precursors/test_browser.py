@@ -7,10 +7,6 @@ Dutch and in French."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from passerelle import domains
-from tests.web.test_browser import _free_port, _login, browser  # noqa: F401 (fixture)
+from tests.web.test_browser import _login, browser, demo_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -30,41 +25,8 @@ WATCHED = {"family_name": "Peeters", "given_names": "Anke", "date_of_birth": "19
 def node_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, Path, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("precursors-browser")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PASSERELLE_DATA_DIR": str(data_dir),
-        "PASSERELLE_NODE": "BE",
-        "PASSERELLE_LOG_LEVEL": "warning",
-        **domains.demo_env("BE"),
-    }
-    env.pop("PASSERELLE_DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "passerelle", "init", "--demo-data"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    passwords = {
-        a["username"]: a["password"]
-        for a in json.loads((data_dir / "demo-accounts.json").read_text())
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "passerelle", "serve", "--port", str(port)], env=env
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url, data_dir, passwords
-    proc.terminate()
-    proc.wait(timeout=20)
+    with demo_server(tmp_path_factory, "BE", "precursors-browser") as (url, passwords, data_dir):
+        yield url, data_dir, passwords
 
 
 def _page(browser: Browser, locale: str) -> tuple[Page, list[str]]:  # noqa: F811

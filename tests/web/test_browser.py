@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -39,16 +40,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("browser-node")
+@contextlib.contextmanager
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, code: str, name: str
+) -> Iterator[tuple[str, dict[str, str], Path]]:
+    """A real ``passerelle serve`` of a ``code`` node made by ``init --demo-data`` (one user per
+    role): its URL, the demo accounts' passwords and its data directory. Shared by the browser
+    tests of every package."""
+    data_dir = tmp_path_factory.mktemp(name)
     port = _free_port()
     env = {
         **os.environ,
         "PASSERELLE_DATA_DIR": str(data_dir),
-        "PASSERELLE_NODE": "BE",
+        "PASSERELLE_NODE": code,
         "PASSERELLE_LOG_LEVEL": "warning",
-        **domains.demo_env("BE"),
+        **domains.demo_env(code),
     }
     env.pop("PASSERELLE_DATABASE_URL", None)
     subprocess.run(
@@ -56,7 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         env=env,
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=300,
     )
     passwords = {
         a["username"]: a["password"]
@@ -66,16 +72,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         [sys.executable, "-m", "passerelle", "serve", "--port", str(port)], env=env
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded machine can be slow to start a node
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/health", timeout=1).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.2)
-    yield url, passwords
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url, passwords, data_dir
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    with demo_server(tmp_path_factory, "BE", "browser-node") as (url, passwords, _):
+        yield url, passwords
 
 
 @pytest.fixture(scope="module")

@@ -11,20 +11,14 @@ names; not on the layout of a page.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-from tests.web.test_browser import CHROMIUM, FLAGS, _free_port
+from playwright.sync_api import Browser, Page
+from tests.web.test_browser import browser, demo_server  # noqa: F401 (fixture)
 
-from passerelle import domains
 from passerelle.synth.people import generate_people
 
 pytestmark = pytest.mark.browser
@@ -39,61 +33,14 @@ LOCALES = {"fr": "fr-FR", "nl": "nl-BE"}
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], Path]]:
     """A French demo node (``init --demo-data``: one user per role, the masked booking)."""
-    data_dir = tmp_path_factory.mktemp("browser-roles")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PASSERELLE_DATA_DIR": str(data_dir),
-        "PASSERELLE_NODE": "FR",
-        "PASSERELLE_LOG_LEVEL": "warning",
-        **domains.demo_env("FR"),
-    }
-    env.pop("PASSERELLE_DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "passerelle", "init", "--demo-data"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    passwords = {
-        a["username"]: a["password"]
-        for a in json.loads((data_dir / "demo-accounts.json").read_text())
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "passerelle", "serve", "--port", str(port)], env=env
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    try:
-        yield url, passwords, data_dir
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "Debian's chromium is required for the browser tests (apt-get install chromium)"
-        )
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+    with demo_server(tmp_path_factory, "FR", "browser-roles") as found:
+        yield found
 
 
 class Tour:
     """One role in one language: log in, visit pages, keep a screenshot and axe's findings."""
 
-    def __init__(self, browser: Browser, url: str, role: str, lang: str, password: str) -> None:
+    def __init__(self, browser: Browser, url: str, role: str, lang: str, password: str) -> None:  # noqa: F811
         # The console's CSP forbids inline scripts; axe is injected by the test, not the page.
         self.context = browser.new_context(locale=LOCALES[lang], bypass_csp=True)
         self.context.set_default_timeout(120_000)  # a shared, loaded machine is slow
@@ -238,7 +185,9 @@ TASKS = ("analyst", "judicial", "dpo", "admin", "supervisor", "minors")
 
 @pytest.mark.parametrize("lang", sorted(LOCALES))
 def test_each_role_does_its_main_task_accessibly(
-    browser: Browser, node: tuple[str, dict[str, str], Path], lang: str
+    browser: Browser,  # noqa: F811
+    node: tuple[str, dict[str, str], Path],
+    lang: str,
 ) -> None:
     url, passwords, data_dir = node
     problems: dict[str, Any] = {}
