@@ -21,7 +21,11 @@ many clients, each sending its next request as soon as the last one answered):
 
 Per row: throughput (answered requests per second), p50 and p99 latency, errors (any status
 other than 2xx, timeouts of 15 s, connection errors), and the p99 of ``GET /health`` polled
-every 50 ms by a separate process during the row (goal < 100 ms). Every row starts a fresh server
+every 50 ms by a separate process during the row (goal < 100 ms). ``server cores`` is the CPU
+time the server and its workers used during the row divided by its length (2.0 = both cores of
+this machine), ``server CPU ms/req`` the same CPU time per request, and ``load avg`` the
+machine's one-minute load average at the end of the row: with more workers, throughput can only
+grow while the server is short of cores, not while the clients and the database hold them. Every row starts a fresh server
 process on the same node (so a server wedged by one row does not decide the next); after the
 rows ``passerelle audit verify`` is run on the node. ``--src`` runs the same load
 against another checkout's ``src`` (used for the before/after table in docs/benchmarks/load.md);
@@ -52,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from passerelle.federation import keys, rules, signatures
@@ -114,6 +119,9 @@ class Row:
     p99_ms: float = 0.0
     health_p99_ms: float = 0.0
     health_errors: int = 0
+    server_cores: float = 0.0
+    server_cpu_ms: float = 0.0
+    loadavg: float = 0.0
     error_kinds: dict[str, int] = field(default_factory=dict)
 
 
@@ -339,6 +347,20 @@ async def _run_row(load: Load, scenario: str, concurrency: int, seconds: float, 
     row.p50_ms, row.p99_ms = _pct(latencies, 0.5), _pct(latencies, 0.99)
 
 
+def _server_cpu(target: Target) -> float:
+    """CPU seconds used so far by the server and its workers (user + system)."""
+    assert target.server is not None
+    root = psutil.Process(target.server.pid)
+    total = 0.0
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 async def _row(target: Target, scenario: str, concurrency: int, row: Row) -> None:
     limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency)
     async with (
@@ -353,7 +375,12 @@ async def _row(target: Target, scenario: str, concurrency: int, row: Row) -> Non
         probe = ctx.Process(target=_probe, args=(target.base, ready, stop, out))
         probe.start()
         await asyncio.to_thread(ready.wait, 60)
+        cpu0, t0 = _server_cpu(target), time.perf_counter()
         await _run_row(load, scenario, concurrency, row.seconds, row)
+        cpu = _server_cpu(target) - cpu0
+        row.server_cores = cpu / (time.perf_counter() - t0)
+        row.server_cpu_ms = 1000 * cpu / max(row.ok + row.errors, 1)
+        row.loadavg = os.getloadavg()[0]
         stop.set()
         try:
             health, row.health_errors = await asyncio.to_thread(out.get, True, 60)
@@ -402,13 +429,14 @@ def _line(r: Row) -> str:
     return (
         f"| {r.database} | {r.workers} | {r.scenario} | {r.concurrency} | {r.throughput:.1f} "
         f"| {r.p50_ms:.0f} | {r.p99_ms:.0f} | {r.errors} ({kinds}) | {r.health_p99_ms:.0f} "
-        f"| {r.health_errors} |"
+        f"| {r.health_errors} | {r.server_cores:.2f} | {r.server_cpu_ms:.1f} | {r.loadavg:.1f} |"
     )
 
 
 HEADER = (
     "| database | workers | scenario | clients | req/s | p50 ms | p99 ms | errors "
-    "| /health p99 ms | /health errors |\n|---|---|---|---|---|---|---|---|---|---|"
+    "| /health p99 ms | /health errors | server cores | server CPU ms/req | load avg |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
