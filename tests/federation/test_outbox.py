@@ -135,3 +135,39 @@ def test_a_node_without_keys_keeps_its_messages_and_says_why(node: Node) -> None
         row = session.get(Message, row_id)
         assert row is not None and row.status == "pending"
         assert "passerelle keys generate" in (row.last_error or "")
+
+
+def test_looking_for_due_messages_does_not_wait_for_a_writer(node: Node) -> None:
+    """The delivery worker scans the outbox every few seconds; on SQLite a scan that queued
+    for the write lock behind a long write gave ``database is busy`` errors under load."""
+    import asyncio
+    import threading
+
+    import httpx
+
+    from passerelle.federation import delivery
+
+    holding, release = threading.Event(), threading.Event()
+    other = keys.public_text(
+        keys.generate(node.settings.with_(data_dir=node.settings.data_dir / "other"))
+    )
+
+    def writer() -> None:
+        with node.session() as session:
+            peers.add(session, "NL", "http://127.0.0.1:9", other, now=START, insecure_http=True)
+            session.flush()
+            holding.set()
+            release.wait(60)
+
+    async def attempt() -> int:
+        async with httpx.AsyncClient() as client:
+            return await delivery.deliver_due(node, client)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(60)
+        assert asyncio.run(attempt()) == 0
+    finally:
+        release.set()
+        thread.join()

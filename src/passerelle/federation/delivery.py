@@ -15,7 +15,7 @@ from datetime import timedelta
 import httpx
 from starlette.concurrency import run_in_threadpool
 
-from passerelle.errors import PasserelleError, PermissionDenied, UsageError
+from passerelle.errors import DatabaseBusy, PasserelleError, PermissionDenied, UsageError
 from passerelle.federation import dispatch, keys, outbox, refusals, rules, transport
 from passerelle.node import Node
 
@@ -116,7 +116,8 @@ async def deliver_due(node: Node, client: httpx.AsyncClient, *, limit: int = 50)
     """Attempt every due message once; returns how many were delivered."""
 
     def due() -> list[int]:
-        with node.session() as session:
+        # a read: the worker's frequent scan must never queue behind writers for the lock
+        with node.read_session() as session:
             return outbox.due_ids(session, now=node.clock.now(), limit=limit)
 
     ids = await run_in_threadpool(due)
@@ -131,6 +132,8 @@ async def run_worker(node: Node, client: httpx.AsyncClient, stop: asyncio.Event)
     while not stop.is_set():
         try:
             await deliver_due(node, client)
+        except DatabaseBusy:
+            log.warning("federation delivery pass skipped: the database is busy; will retry")
         except Exception:
             log.exception("federation delivery pass failed; will retry")
         with contextlib.suppress(TimeoutError):
