@@ -25,11 +25,12 @@ every 50 ms by a separate process during the row (goal < 100 ms). ``server cores
 time the server and its workers used during the row divided by its length (2.0 = both cores of
 this machine), ``server CPU ms/req`` the same CPU time per request, and ``load avg`` the
 machine's one-minute load average at the end of the row: with more workers, throughput can only
-grow while the server is short of cores, not while the clients and the database hold them. Every row starts a fresh server
-process on the same node (so a server wedged by one row does not decide the next); after the
-rows ``passerelle audit verify`` is run on the node. ``--src`` runs the same load
-against another checkout's ``src`` (used for the before/after table in docs/benchmarks/load.md);
-on PostgreSQL a throw-away server is started as the tests do (``tests/pgserver.py``).
+grow while the server is short of cores, not while the clients and the database hold them. Every
+row starts a fresh server process on the same node (so a server wedged by one row does not
+decide the next); after the rows ``passerelle audit verify`` is run on the node. ``--src`` runs
+the same load against another checkout's ``src`` (used for the before/after table in
+docs/benchmarks/load.md); on PostgreSQL a throw-away server is started as the tests do
+(``tests/pgserver.py``).
 """
 
 from __future__ import annotations
