@@ -144,6 +144,13 @@ def _drop(admin_url: str, urls: list[str]) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
+def short_timeout(net: Net, code: str = "FR", seconds: float = 5.0) -> None:
+    """Make ``code``'s per-peer timeout shorter, for the tests of a slow peer (long enough for
+    the other peers to answer on a loaded machine)."""
+    node = net.nodes[code]
+    node.settings = node.settings.with_(federation_timeout_seconds=seconds)
+
+
 def build_net(tmp_path: Path, urls: list[str]) -> Net:
     clock = FrozenClock(START)
     nodes: dict[str, Node] = {}
@@ -153,7 +160,9 @@ def build_net(tmp_path: Path, urls: list[str]) -> Net:
             database_url=url,
             node=code,
             public_url=f"http://{code.lower()}.test",
-            federation_timeout_seconds=2.0,
+            # generous, so that answers on a loaded machine are not taken for timeouts; the
+            # tests of a slow peer shorten it with ``short_timeout``
+            federation_timeout_seconds=10.0,
         ).with_(**domains.demo_settings(code))
         keys.generate(settings)
         nodes[code] = open_node(settings, clock=clock)

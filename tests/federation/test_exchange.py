@@ -21,7 +21,7 @@ from passerelle.federation.schemas import Envelope, Handling
 from passerelle.node import Node
 from passerelle.privacy import audit
 from passerelle.privacy.model import AuditEntry
-from tests.federation.conftest import PLATES, VEHICLE_BASIS, Net
+from tests.federation.conftest import PLATES, VEHICLE_BASIS, Net, short_timeout
 
 QUERY = {
     "kind": "vehicle",
@@ -118,13 +118,14 @@ def test_unreachable_peer_gives_a_partial_result_completed_when_it_returns(net: 
 
 
 def test_slow_peer_times_out_and_its_late_answer_is_recorded_once(any_net: Net) -> None:
-    any_net.mesh.delay["BE"] = 60  # the per-peer timeout is 2 s
+    short_timeout(any_net)
+    any_net.mesh.delay["BE"] = 60  # FR's per-peer timeout is 5 s
 
     async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
         async with any_net.running() as c:
             first = await _query(any_net, c)
             any_net.mesh.delay.clear()
-            any_net.clock.advance(timedelta(seconds=5))
+            any_net.clock.advance(timedelta(seconds=11))  # past the lease (2 × the timeout)
             await delivery.deliver_due(
                 any_net.nodes["FR"], any_net.apps["FR"].state.federation_client
             )
@@ -135,7 +136,7 @@ def test_slow_peer_times_out_and_its_late_answer_is_recorded_once(any_net: Net) 
 
     first, later = run(scenario())
     assert _answers(first) == {"BE": "timeout", "ES": "no_hit"}
-    assert "did not answer within 2 s" in next(
+    assert "did not answer within 5 s" in next(
         a["detail"] for a in first["answers"] if a["peer"] == "BE"
     )
     assert _answers(later)["BE"] == "hit"
@@ -321,14 +322,15 @@ def _answer_again(net: Net, query_id: str) -> None:
 
 def test_on_answer_runs_once_per_answer_also_for_a_late_one(net: Net) -> None:
     _with_hooks()
-    net.mesh.delay["BE"] = 60  # the per-peer timeout is 2 s
+    short_timeout(net)
+    net.mesh.delay["BE"] = 60  # FR's per-peer timeout is 5 s
 
     async def scenario() -> tuple[dict[str, Any], list[Any], dict[str, Any]]:
         async with net.running() as c:
             first = await _query(net, c)
             noted_before = _noted_answers(net)
             net.mesh.delay.clear()
-            net.clock.advance(timedelta(seconds=5))
+            net.clock.advance(timedelta(seconds=11))  # past the lease (2 × the timeout)
             await delivery.deliver_due(net.nodes["FR"], net.apps["FR"].state.federation_client)
             _answer_again(net, first["id"])
             delivered = await delivery.deliver_due(
