@@ -19,7 +19,6 @@ precision observed per band), not a probability. Every comparison is symmetric.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from operator import itemgetter
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -29,7 +28,8 @@ from passerelle.identity.countries import same_country
 from passerelle.identity.dates import compare_birth_dates
 from passerelle.identity.documents import compare_documents
 from passerelle.identity.features import Features
-from passerelle.identity.names import Part, is_cyrillic_part, merge_parts, merged_skeletons
+from passerelle.identity.merges import merge_options
+from passerelle.identity.names import Part, is_cyrillic_part
 from passerelle.identity.schemas import Explanation, NamePair
 from passerelle.identity.structure import structure
 from passerelle.identity.variants import skeleton
@@ -246,47 +246,6 @@ def information_needed(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -
     return rules.INFO_MIN + rules.INFO_PER_EXTRA_PART * min(extra, rules.INFO_EXTRA_PARTS_MAX)
 
 
-def _merge_options(side: tuple[Part, ...], other: tuple[Part, ...]) -> list[tuple[int, Part]]:
-    """Adjacent full parts of ``side`` that, merged, give the skeleton of a part of ``other``.
-
-    Only merges to which both parts bring consonants ("Mohamed" + "Dia" would collapse into
-    the skeleton of "Mohamed" alone), so the other name needs a longer skeleton than either
-    part's: that test comes first (most candidate pairs fail it). A merged skeleton starts
-    like its first part's and ends like its second part's: that cheap test comes next, the
-    merged part is built last.
-    """
-    longest = 0
-    for o in other:
-        longest = max(longest, len(o.skeleton), len(o.skeleton_alt))
-    out = []
-    targets: frozenset[str] | None = None
-    for i in range(len(side) - 1):
-        x, y = side[i], side[i + 1]
-        if x.initial or y.initial:
-            continue
-        need = max(len(x.skeleton), len(y.skeleton))
-        if need >= longest:
-            continue
-        if targets is None:
-            targets = _skeletons(other)
-        firsts = {x.skeleton[:1], x.skeleton_alt[:1]}
-        lasts = {y.skeleton[-1:], y.skeleton_alt[-1:]}
-        final_h = y.skeleton == "h"  # dropped once merged ("…h" ends no longer skeleton)
-        if not any(
-            len(t) > need and t[0] in firsts and (final_h or t[-1] in lasts) for t in targets
-        ):
-            continue
-        sk, alt = merged_skeletons(x, y)
-        if len(sk) > need and (sk in targets or alt in targets):
-            out.append((i, merge_parts(x, y)))
-    return out
-
-
-@lru_cache(maxsize=1 << 16)
-def _skeletons(side: tuple[Part, ...]) -> frozenset[str]:
-    return frozenset(p.skeleton for p in side) | (frozenset(p.skeleton_alt for p in side) - {""})
-
-
 def pair_parts(
     a: tuple[Part, ...], b: tuple[Part, ...], memo: Memo | None = None
 ) -> tuple[float, list[tuple[int, int, float, str]]]:
@@ -317,7 +276,7 @@ def best_pairing(
         if len(side) < 2:
             continue
         # Only merges whose skeleton is one of the other name's (cheap set test first).
-        for i, merged in _merge_options(side, other):
+        for i, merged in merge_options(side, other):
             if not any(_sim(memo, merged, o)[0] >= rules.SIM_MERGE for o in other):
                 continue
             new_side = (*side[:i], merged, *side[i + 2 :])
