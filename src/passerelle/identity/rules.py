@@ -119,10 +119,15 @@ NATIONALITY_CONFLICT = -0.02  # dual nationality is common: a weak signal only
 
 # --- Candidate generation -----------------------------------------------------------------
 # A one-part key whose posting list is longer than this is skipped at query time (it would
-# return a large share of the watchlist); pair keys keep such names findable.
-POSTING_CAP = 2000
-# Candidates scored per query, best-supported first.
-CANDIDATE_LIMIT = 64
+# return a large share of the watchlist); pair keys keep such names findable. Measured
+# 2026-12-03 with benchmarks/identity_limits.py (the queries of identity_perf.py): 1,000
+# instead of 2,000 finds the same listed people (495 of 500 at 200,000 entries, 486 of 500
+# at 1,000,000) with half the counting.
+POSTING_CAP = 1000
+# Candidates scored per query, best-supported first. The slowest queries (common given name
+# and family-name prefix) fill the limit with strong candidates; the listed person ranks
+# among the first few (same measurement: 40 instead of 64 finds the same listed people).
+CANDIDATE_LIMIT = 40
 # A candidate must share at least this key weight with a query of two or more name parts
 # (one exact part alone gives 2: its phonetic key and its skeleton; calibrated).
 MIN_CANDIDATE_WEIGHT = 2

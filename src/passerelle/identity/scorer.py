@@ -19,8 +19,6 @@ precision observed per band), not a probability. Every comparison is symmetric.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from itertools import pairwise
 from operator import itemgetter
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -30,7 +28,8 @@ from passerelle.identity.countries import same_country
 from passerelle.identity.dates import compare_birth_dates
 from passerelle.identity.documents import compare_documents
 from passerelle.identity.features import Features
-from passerelle.identity.names import Part, is_cyrillic_part, merge_parts, merged_skeletons
+from passerelle.identity.merges import merge_options
+from passerelle.identity.names import Part, is_cyrillic_part
 from passerelle.identity.schemas import Explanation, NamePair
 from passerelle.identity.structure import structure
 from passerelle.identity.variants import skeleton
@@ -86,7 +85,7 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
     if ka == kb:
         if best < rules.SIM_SPELLING_VARIANT:
             best, rule = rules.SIM_SPELLING_VARIANT, "spelling variant"
-    else:
+    elif ka != a.text or kb != b.text:  # keys equal to the texts score below the texts
         fuzzy_key = (_jw(ka, kb) + _osa(ka, kb)) / 2 * 0.98
         if fuzzy_key > best:
             best, rule = fuzzy_key, "spelling variant (fuzzy)"
@@ -97,8 +96,8 @@ def part_similarity(a: Part, b: Part) -> tuple[float, str]:
         sa = a.skeleton
         # Cyrillic parts carry a second skeleton (г as h, ў as v: Ukrainian, Belarusian).
         # (a Latin part's own second skeleton, without "v", is for Arabic script only)
-        alt_a = a.skeleton_alt if is_cyrillic_part(a) else ""
-        alt_b = b.skeleton_alt if is_cyrillic_part(b) else ""
+        alt_a = a.skeleton_alt and (a.skeleton_alt if is_cyrillic_part(a) else "")
+        alt_b = b.skeleton_alt and (b.skeleton_alt if is_cyrillic_part(b) else "")
         via_alt = alt_a == b.skeleton or bool(alt_b and alt_b in (sa, alt_a))
         if via_alt:
             sa = alt_b if alt_b and alt_b in (sa, alt_a) else b.skeleton
@@ -169,8 +168,16 @@ def _pair(
     floor = rules.SIM_FLOOR
     for i, pa in enumerate(a):
         ta = pa.text
+        # The memo row of this part, looked up once (the hot loop of screening).
+        row = None if memo is None else memo.setdefault(pa, {})
         for j, pb in enumerate(b):
-            sim, rule = _sim(memo, pa, pb)
+            if row is None:
+                sim, rule = part_similarity(pa, pb)
+            else:
+                found = row.get(pb)
+                if found is None:
+                    found = row[pb] = part_similarity(pa, pb)
+                sim, rule = found
             if sim >= floor:
                 tb = pb.text
                 lo, hi = (ta, tb) if ta < tb else (tb, ta)
@@ -183,6 +190,7 @@ def _pair(
     used_b: set[int] = set()
     pairs: Pairs = []
     matched_a = matched_b = info = 0.0
+    weak, weak_credit, initial_weight = rules.SIM_WEAK, rules.WEAK_PAIR_CREDIT, rules.INITIAL_WEIGHT
     for neg, _lo, _hi, i, j, rule in candidates:
         if i in used_a or j in used_b:
             continue
@@ -192,13 +200,17 @@ def _pair(
         pairs.append((i, j, sim, rule))
         pa, pb = a[i], b[j]
         # A poorly matched pair is closer to a contradiction than to half a match.
-        credit = sim if sim >= rules.SIM_WEAK else sim * rules.WEAK_PAIR_CREDIT
-        credit *= rules.INITIAL_WEIGHT if pa.initial or pb.initial else 1.0
+        if sim >= weak:
+            credit = sim
+            info += _information(pa, pb, sim, rule)
+        else:
+            credit = sim * weak_credit
+        if pa.initial or pb.initial:
+            credit *= initial_weight
         # Each name's coverage counts its own parts' weights: a rare part matched by a part
         # the other side calls a given name still covers the rare part fully.
         matched_a += credit * pa.weight
         matched_b += credit * pb.weight
-        info += _information(pa, pb, sim, rule)
     cover_a = matched_a / _total_weight(a)
     cover_b = matched_b / _total_weight(b)
     high, low = (cover_a, cover_b) if cover_a > cover_b else (cover_b, cover_a)
@@ -208,9 +220,17 @@ def _pair(
         score = min(score, rules.MONONYM_CAP if informative else rules.MONONYM_WEAK_CAP)
     elif len(a) == 1 or len(b) == 1:
         score = min(score, rules.SINGLE_PART_CAP)
-    elif info < information_needed(a, b, pairs):
-        score = min(score, rules.LOW_INFORMATION_CAP)
+    elif (
+        # The cap changes nothing below it, and no name needs more than _MOST_INFO_NEEDED.
+        score > rules.LOW_INFORMATION_CAP
+        and info < _MOST_INFO_NEEDED
+        and info < information_needed(a, b, pairs)
+    ):
+        score = rules.LOW_INFORMATION_CAP
     return min(score, 1.0), info, pairs
+
+
+_MOST_INFO_NEEDED = rules.INFO_MIN + rules.INFO_PER_EXTRA_PART * rules.INFO_EXTRA_PARTS_MAX
 
 
 def information_needed(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -> float:
@@ -224,36 +244,6 @@ def information_needed(a: tuple[Part, ...], b: tuple[Part, ...], pairs: Pairs) -
     extra = sum(p.weight == 1.0 and not p.initial and k not in good_a for k, p in enumerate(a))
     extra += sum(p.weight == 1.0 and not p.initial and k not in good_b for k, p in enumerate(b))
     return rules.INFO_MIN + rules.INFO_PER_EXTRA_PART * min(extra, rules.INFO_EXTRA_PARTS_MAX)
-
-
-def _merge_options(side: tuple[Part, ...], targets: frozenset[str]) -> list[tuple[int, Part]]:
-    """Adjacent full parts of ``side`` that, merged, give one of the ``targets`` skeletons.
-
-    Only merges to which both parts bring consonants ("Mohamed" + "Dia" would collapse into
-    the skeleton of "Mohamed" alone). A merged skeleton starts like its first part's and ends
-    like its second part's: that cheap test comes first, the merged part is built last.
-    """
-    out = []
-    for i, (x, y) in enumerate(pairwise(side)):
-        if x.initial or y.initial:
-            continue
-        need = max(len(x.skeleton), len(y.skeleton))
-        firsts = {x.skeleton[:1], x.skeleton_alt[:1]}
-        lasts = {y.skeleton[-1:], y.skeleton_alt[-1:]}
-        final_h = y.skeleton == "h"  # dropped once merged ("…h" ends no longer skeleton)
-        if not any(
-            len(t) > need and t[0] in firsts and (final_h or t[-1] in lasts) for t in targets
-        ):
-            continue
-        sk, alt = merged_skeletons(x, y)
-        if len(sk) > need and (sk in targets or alt in targets):
-            out.append((i, merge_parts(x, y)))
-    return out
-
-
-@lru_cache(maxsize=1 << 16)
-def _skeletons(side: tuple[Part, ...]) -> frozenset[str]:
-    return frozenset(p.skeleton for p in side) | (frozenset(p.skeleton_alt for p in side) - {""})
 
 
 def pair_parts(
@@ -286,7 +276,7 @@ def best_pairing(
         if len(side) < 2:
             continue
         # Only merges whose skeleton is one of the other name's (cheap set test first).
-        for i, merged in _merge_options(side, _skeletons(other)):
+        for i, merged in merge_options(side, other):
             if not any(_sim(memo, merged, o)[0] >= rules.SIM_MERGE for o in other):
                 continue
             new_side = (*side[:i], merged, *side[i + 2 :])
@@ -318,6 +308,19 @@ def _label(flag: bool | None) -> str:
 MAX_EVIDENCE = rules.DOB_EXACT + rules.DOCUMENT_EXACT + rules.NATIONALITY_MATCH
 
 
+def _most_evidence(a: Features, b: Features) -> float:
+    """The most that dates, documents and nationality can add for this pair: only what both
+    sides give can agree (a shortcut for screening, exact: the other features only remove)."""
+    most = 0.0
+    if a.dates_of_birth and b.dates_of_birth:
+        most += rules.DOB_EXACT
+    if len(a.document) >= 4 and len(b.document) >= 4:
+        most += rules.DOCUMENT_EXACT
+    if a.nationality and b.nationality:
+        most += rules.NATIONALITY_MATCH
+    return most
+
+
 def compare(
     a: Features, b: Features, memo: Memo | None = None, floor: float = 0.0
 ) -> tuple[float, Explanation | None]:
@@ -327,7 +330,7 @@ def compare(
     screening): its name score when the name alone rules it out, else its score.
     """
     name_score, info, pairs, parts_a, parts_b = best_pairing(a.parts, b.parts, memo)
-    if floor > 0.0 and name_score + MAX_EVIDENCE < floor:
+    if floor > 0.0 and name_score + _most_evidence(a, b) < floor:
         return name_score, None
     dob, dob_delta = compare_birth_dates(a.dates_of_birth, b.dates_of_birth)
     doc = compare_documents(a.document, a.document_country, b.document, b.document_country)

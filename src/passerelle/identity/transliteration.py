@@ -66,7 +66,7 @@ def is_cyrillic(ch: str) -> bool:
     return 0x0400 <= o <= 0x052F
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)  # one entry per distinct token (see names._TOKEN_CACHE)
 def fold_part(part: str) -> tuple[str, bool]:
     """Fold one name part to lower-case ASCII; the flag says the part was in Arabic script.
 
