@@ -247,6 +247,27 @@ def run_check(
     )
 
 
+@forms.form_page("/alerts/hits")
+def _report_again(request: Request, problems: list[forms.FieldProblem]) -> Response:
+    """A refused hit report: the check it came from is shown again (and audited as such), the
+    report's input kept and its problems marked in that candidate's form."""
+    kept = dict(forms.kept_items(request))
+    principal: Principal = request.state.principal
+    node = node_of(request)
+    try:
+        data = PersonCheckIn(
+            family_name=kept.get("family_name", ""),
+            given_names=kept.get("given_names") or None,
+            date_of_birth=kept.get("date_of_birth") or None,
+        )
+    except ValueError:  # no check to show again: the generic page keeps the input
+        return render(request, "alerts/check.html", {"candidates": None, "person": {}}, 422)
+    with node.session() as session:
+        found = hits.check(session, node, principal, data)
+        context = {"candidates": found, "person": data, "fields": rules.HIT_REPORT_FIELDS}
+        return render(request, "alerts/check.html", context, 422)
+
+
 @router.post("/hits")
 async def report_hit(
     request: Request,

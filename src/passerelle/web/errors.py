@@ -27,6 +27,7 @@ from passerelle.errors import (
     ValidationFailed,
 )
 from passerelle.kit import forms, i18n, labels
+from passerelle.web import form_again
 from passerelle.web.deps import LANG_COOKIE
 from passerelle.web.limits import SECURITY_HEADERS
 
@@ -195,8 +196,21 @@ async def _answer(request: Request, error: PasserelleError) -> Response:
         and not wants_json(request)
     ):
         _localise(request)
-        response: Response = await run_in_threadpool(page, request, forms.problems_of(error))
-        return response
+        problems = forms.problems_of(error)
+        response: Response = await run_in_threadpool(page, request, problems)
+        shown = form_again.with_problems(request, response, problems)
+        if shown is not None:
+            return shown
+    if (
+        request.method == "POST"
+        and isinstance(error, _FORM_ERRORS)
+        and not isinstance(error, PayloadTooLarge)
+        and not wants_json(request)
+    ):
+        _localise(request)
+        again = await form_again.own_page(request, forms.problems_of(error), error.status)
+        if again is not None:
+            return again
     return error_response(request, error)
 
 
