@@ -171,7 +171,8 @@ def review_page(
     principal: Principal = require(*PIU),
 ) -> Response:
     hits = review.queue(session, node_of(request), principal, status=status)
-    return render(request, "pnr/review.html", {"hits": hits, "status": status})
+    context = {"hits": hits, "status": status, "place": places.name_of}
+    return render(request, "pnr/review.html", context)
 
 
 @router.post("/review/{hit_id}")

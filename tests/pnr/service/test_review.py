@@ -4,6 +4,7 @@ hits passed on; a dismissed match does not come back on the next push."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from passerelle.pnr.service import criteria, review
 from passerelle.pnr.service.review import entry_owner
 from passerelle.privacy.accounts import Principal
 from tests.conftest import csrf_of, login, make_user
-from tests.pnr.service.conftest import open_threat_period, push, rail_doc
+from tests.pnr.service.conftest import BRUSSELS, PARIS, open_threat_period, push, rail_doc
 
 ANALYST = Principal("user", 1, "fr.analyst", "FR", frozenset({"analyst"}))
 
@@ -140,6 +141,27 @@ def test_review_queue_in_the_console(listed: Node, client: TestClient) -> None:
     assert _hits(listed)[0].status == "dismissed"
     api = client.get("/api/v1/pnr/hits?status=dismissed").json()
     assert api[0]["reason"] == "Namesake"
+
+
+def test_the_review_queue_shows_the_journey_readable(listed: Node, client: TestClient) -> None:
+    """Issue #17: the queue showed ``urn:uic:stn:8727100-urn:uic:stn:8814001``; it shows the
+    stations by name, the departure and the carrier, linked to the journey's page."""
+    from passerelle.pnr import places
+
+    push(listed, rail_doc("READ01", given="Karim", family="Ouali", born="1990-04-12"))
+    make_user(listed, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    page = client.get("/pnr/review")
+    text = re.sub(r"<[^>]+>", " ", page.text)
+    paris, brussels = places.name_of(PARIS), places.name_of(BRUSSELS)
+    assert paris != PARIS and brussels != BRUSSELS  # both stations are listed by name
+    assert f"{paris} → {brussels}" in text
+    assert "urn:uic" not in text and PARIS not in text
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", text)  # the departure
+    assert 'href="/pnr/journeys/' in page.text
+    with listed.session() as session:
+        (view,) = review.queue(session, listed, ANALYST)
+    assert view.journey  # the API keeps its one-line journey
 
 
 def test_the_owner_comes_from_the_match(node: Node) -> None:
