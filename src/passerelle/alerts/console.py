@@ -372,7 +372,18 @@ def returnees_page(
     session: DbSession,
     principal: Principal = require("analyst", "supervisor", "minors"),
 ) -> Response:
-    rows = returnees.listing(session, node_of(request), principal)
-    return render(
-        request, "alerts/returnees.html", {"returnees": rows, "kinds": rules.RETURNEE_KINDS}
-    )
+    lq = listkit.ListQuery.of(request, "kind")
+    rows = [
+        r
+        for r in returnees.listing(session, node_of(request), principal)
+        if lq.get("kind") in ("", r.kind)
+        and listkit.text_matches(lq.q, r.family_name, r.given_names, r.returned_from, r.status)
+    ]
+    kinds = [(k, gettext(v)) for k, v in rules.RETURNEE_KINDS.items()]
+    context = {
+        "page": listkit.paginate(rows, lq),
+        "query": lq,
+        "filters": [("kind", N_("Kind"), kinds)],
+        "kinds": rules.RETURNEE_KINDS,
+    }
+    return render(request, "alerts/returnees.html", context)

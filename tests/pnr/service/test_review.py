@@ -178,3 +178,24 @@ def test_the_owner_comes_from_the_match(node: Node) -> None:
     with node.session() as session:
         decided = review.decide(session, node, ANALYST, hit.id, confirm=True, reason="Same DOB")
         assert decided.passed_to == "PIU ES (alert owner)"
+
+
+def test_the_review_queue_is_searched_paged_and_exported(listed: Node, client: TestClient) -> None:
+    """Issue #17: the queue is a list users work with (search, pages, CSV of the hits)."""
+    for code in ("PAGE01", "PAGE02", "PAGE03"):
+        push(listed, rail_doc(code, given="Karim", family="Ouali", born="1990-04-12"))
+    make_user(listed, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    first = client.get("/pnr/review", params={"per_page": 2})
+    assert re.search(r"1–2 \w+ 3", first.text) and 'rel="next"' in first.text
+    second = client.get("/pnr/review", params={"per_page": 2, "page": 2})
+    assert re.search(r"3–3 \w+ 3", second.text)
+    found = client.get("/pnr/review", params={"q": "PAGE02"})
+    assert "PAGE02" in found.text and "PAGE01" not in found.text
+    exported = client.get("/pnr/review", params={"format": "csv"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    lines = exported.text.strip().splitlines()
+    assert lines[0].startswith("hit,status,record_locator") and len(lines) == 4
+    assert "Ouali" not in exported.text  # the export leaves the names out
+    dismissed = client.get("/pnr/review", params={"status": "dismissed"})
+    assert re.search(r"0–0 \w+ 0", dismissed.text)
