@@ -199,3 +199,27 @@ def test_the_review_queue_is_searched_paged_and_exported(listed: Node, client: T
     assert "Ouali" not in exported.text  # the export leaves the names out
     dismissed = client.get("/pnr/review", params={"status": "dismissed"})
     assert re.search(r"0–0 \w+ 0", dismissed.text)
+
+
+def test_a_decision_without_a_reason_is_shown_on_the_queue(
+    listed: Node, client: TestClient
+) -> None:
+    """Issue #17: the refused decision comes back on the review queue itself, the reason field
+    marked, not on a general error page."""
+    push(listed, rail_doc("NORSN1", given="Karim", family="Ouali", born="1990-04-12"))
+    make_user(listed, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    queue = client.get("/pnr/review")
+    heading = re.search(r"<h1[^>]*>([^<]+)</h1>", queue.text)
+    assert heading
+    (hit,) = _hits(listed)
+    answer = client.post(
+        f"/pnr/review/{hit.id}",
+        data={"csrf_token": csrf_of(client, "/pnr/review"), "decision": "confirm", "reason": "x"},
+        headers={"Referer": "http://testserver/pnr/review"},
+    )
+    assert answer.status_code == 422
+    assert f">{heading.group(1)}</h1>" in answer.text  # the queue's own page
+    assert 'class="error-summary"' in answer.text
+    assert re.search(r'name="reason"[^>]*aria-invalid="true"', answer.text)
+    assert _hits(listed)[0].status == "pending"  # nothing decided

@@ -148,7 +148,7 @@ def decide(
     if hit.status != "pending":
         raise ValidationFailed(f"this hit was already {hit.status}")
     if len(reason.strip()) < 3:
-        raise ValidationFailed("give the reason for the decision")
+        raise ValidationFailed("give the reason for the decision", field="reason")
     now = node.clock.now()
     hit.status = "confirmed" if confirm else "dismissed"
     hit.reviewer, hit.reason, hit.reviewed_at = principal.name, reason.strip(), now
