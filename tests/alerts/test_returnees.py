@@ -72,3 +72,15 @@ def test_a_minor_without_protection_measures_is_refused(node: Node, client: Test
     assert answer.status_code == 422
     assert "child-protection measures" in answer.json()["message"]
     assert client.get("/api/v1/returnees").json() == []
+
+
+def test_the_returnees_list_is_searched_filtered_and_paged(node: Node, client: TestClient) -> None:
+    protector = _as(client, node, "fr.minors", "minors", "analyst")
+    assert _post(client, protector, MINOR).status_code == 201
+    assert _post(client, protector, FIGHTER).status_code == 201
+    paged = client.get("/alerts/returnees", params={"per_page": 1})
+    assert "1–1 sur 2" in paged.text and 'rel="next"' in paged.text
+    fighters = client.get("/alerts/returnees", params={"kind": "ftf"})
+    assert FIGHTER["family_name"] in fighters.text and MINOR["family_name"] not in fighters.text
+    searched = client.get("/alerts/returnees", params={"q": MINOR["family_name"]})
+    assert "1–1 sur 1" in searched.text and MINOR["family_name"] in searched.text

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from passerelle.node import Node
 from passerelle.privacy import accounts
 from tests.conftest import PASSWORD, START, login
 from tests.federation.conftest import Net
@@ -259,3 +260,48 @@ def test_policies_are_shown_changed_by_an_admin_and_approved_by_a_supervisor(
         (stopped,) = approvals.listing(session, status="never")
     assert "never (policy)" in sup.get(f"/exchange/approvals/{stopped.id}").text
     second.close()
+
+
+def test_follow_ups_and_approvals_are_searched_filtered_and_paged(
+    node: Node, client: TestClient
+) -> None:
+    """Issue #17: the follow-up requests and the approvals are lists users work with."""
+    import uuid
+    from datetime import timedelta
+
+    from passerelle.federation.model import FollowupRequest, Outgoing
+    from tests.conftest import login, make_user
+
+    now = node.clock.now()
+    with node.session() as session:
+        for n, direction in enumerate(("in", "in", "out")):
+            session.add(
+                FollowupRequest(
+                    request_id=str(uuid.uuid4()), direction=direction, peer="BE",
+                    kind="identity", reference=f"REF-{n}", case_ref=f"CASE-{n}",
+                    purpose="counter-terrorism investigation", legal_basis="Prüm Decision",
+                    requested_by="be.analyst", requested_at=now - timedelta(hours=n),
+                    due_at=now + timedelta(days=1), status="pending",
+                )
+            )  # fmt: skip
+        for n, status in enumerate(("awaiting", "awaiting", "refused")):
+            session.add(
+                Outgoing(
+                    message_id=str(uuid.uuid4()), message_type="alerts.release_notice",
+                    peer="BE", case_ref=f"NOTICE-{n}", purpose="follow-up of detainees",
+                    legal_basis="Joint declaration", status=status, requested_by="fr.analyst",
+                    requested_at=now - timedelta(hours=n),
+                )
+            )  # fmt: skip
+    make_user(node, "fr.supervisor", "supervisor")
+    login(client, "fr.supervisor")
+    paged = client.get("/exchange/requests", params={"per_page": 2})
+    assert "1–2 sur 3" in paged.text and 'rel="next"' in paged.text
+    sent = client.get("/exchange/requests", params={"direction": "out"})
+    assert "CASE-2" in sent.text and "CASE-0" not in sent.text
+    assert "CASE-1" in client.get("/exchange/requests", params={"q": "case-1"}).text
+    first = client.get("/exchange/approvals", params={"per_page": 2})
+    assert "1–2 sur 3" in first.text and "NOTICE-2" not in first.text  # awaiting first
+    awaiting = client.get("/exchange/approvals", params={"status": "awaiting"})
+    assert "1–2 sur 2" in awaiting.text and "NOTICE-2" not in awaiting.text
+    assert "NOTICE-1" in client.get("/exchange/approvals", params={"q": "NOTICE-1"}).text

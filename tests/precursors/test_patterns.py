@@ -125,3 +125,33 @@ def test_a_run_records_each_pattern_once_with_its_report(node: Node, clock: Froz
         assert [p.kind for p in new] == ["combination"]
         again = detection.run(session, node, principal(), since=now - timedelta(days=7), until=now)
         assert again == []
+
+
+def test_the_patterns_list_is_searched_filtered_and_paged(node: Node, clock: FrozenClock) -> None:
+    from fastapi.testclient import TestClient
+
+    from passerelle.web.app import create_app
+    from tests.conftest import login, make_user
+
+    lille, _ = add_seller(node)
+    tournai, _ = add_seller(node, "droguerie-tournai", "BE", city="Tournai")
+    with node.session() as session:
+        for seller, sku in ((lille, "ACE-1L"), (tournai, "H2O2-9")):
+            check.check(
+                session,
+                node,
+                principal(),
+                registers.get_seller(session, seller.code),
+                sale(product={"sku": sku, "quantity_kg": 1}),
+                notify=False,
+            )
+        now = clock.now()
+        detection.run(session, node, principal(), since=now - timedelta(days=7), until=now)
+    make_user(node, "fr.analyst", "analyst")
+    with TestClient(create_app(node)) as client:
+        login(client, "fr.analyst")
+        shown = client.get("/precursors/patterns", params={"per_page": 1})
+        assert "1–1 sur 1" in shown.text and "/precursors/patterns/" in shown.text
+        assert "1–1 sur 1" in client.get("/precursors/patterns", params={"q": "BE"}).text
+        assert "0–0 sur 0" in client.get("/precursors/patterns", params={"q": "Zanzibar"}).text
+        assert "0–0 sur 0" in client.get("/precursors/patterns", params={"kind": "split"}).text

@@ -40,16 +40,26 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
 class Tour:
     """One role in one language: log in, visit pages, keep a screenshot and axe's findings."""
 
-    def __init__(self, browser: Browser, url: str, role: str, lang: str, password: str) -> None:  # noqa: F811
+    def __init__(
+        self,
+        browser: Browser,  # noqa: F811
+        url: str,
+        role: str,
+        lang: str,
+        password: str,
+        username: str | None = None,
+    ) -> None:
         # The console's CSP forbids inline scripts; axe is injected by the test, not the page.
         self.context = browser.new_context(locale=LOCALES[lang], bypass_csp=True)
         self.context.set_default_timeout(120_000)  # a shared, loaded machine is slow
         self.page: Page = self.context.new_page()
         self.url, self.role, self.lang = url, role, lang
+        #: Screenshots of another node's user are named after it (``be-supervisor-nl-….png``).
+        self.prefix = "" if username is None or username.startswith("fr.") else username[:3]
         self.violations: dict[str, list[dict[str, Any]]] = {}
         self.shots: list[str] = []
         self.page.goto(url + "/login")
-        self.page.fill("input[name=username]", f"fr.{role}")
+        self.page.fill("input[name=username]", username or f"fr.{role}")
         self.page.fill("input[name=password]", password)
         self.page.click("button[type=submit]")
         self.page.wait_for_url(url + "/")
@@ -66,7 +76,7 @@ class Tour:
         assert page.locator("h1").count() >= 1, f"{self.role}/{name}: no heading"
         assert page.evaluate("document.documentElement.lang") == self.lang
         SHOTS.mkdir(parents=True, exist_ok=True)
-        shot = f"{self.role}-{self.lang}-{name}.png"
+        shot = f"{self.prefix}{self.role}-{self.lang}-{name}.png"
         page.screenshot(path=str(SHOTS / shot), full_page=True)
         self.shots.append(shot)
         if page.evaluate("typeof window.axe") == "undefined":

@@ -132,3 +132,39 @@ def test_the_500_page_speaks_the_readers_language_and_hides_internals(app: FastA
     assert "Sorry, er is een probleem met de dienst" in answer.text
     assert "secret internal detail" not in answer.text
     assert "Something went wrong" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("fr", ("Votre rôle", "Cette page est réservée à ces rôles")),
+        ("nl", ("Uw rol", "Deze pagina is voor deze rollen")),
+    ],
+)
+def test_the_403_page_speaks_the_readers_language(
+    client: TestClient, node: Node, locale: str, words: tuple[str, str]
+) -> None:
+    """Issue #17: the refusal's own text stayed English on FR and NL screens."""
+    from tests.conftest import login, make_user
+
+    make_user(node, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    client.cookies.set("passerelle_lang", locale)
+    page = client.get("/admin")
+    assert page.status_code == 403
+    assert "needs one of" not in page.text and "does not allow" not in page.text
+    assert words[1] in page.text
+    assert words[0] in page.text
+    detail = re.findall(r"<p class=\"error\"[^>]*>([^<]*)", page.text)[0]
+    assert ": admin." not in detail  # the role by its label, not its code
+
+
+def test_a_refusal_of_a_service_is_translated(client: TestClient, node: Node) -> None:
+    from passerelle.errors import PermissionDenied
+    from passerelle.kit import i18n
+    from passerelle.web.errors import _detail
+
+    i18n.set_locale("nl")
+    assert _detail(PermissionDenied("only the requester may use this approval")) == (
+        "alleen de verzoeker mag deze goedkeuring gebruiken"
+    )

@@ -91,6 +91,17 @@ def _start_paths(app: Any, role: str) -> list[str]:
     return sorted(set(paths))
 
 
+def _forbidden_paths(app: Any, role: str) -> list[str]:
+    paths = []
+    for route in api_routes(app):
+        if "GET" not in route.methods or "{" in route.path or NOT_PAGES.search(route.path):
+            continue
+        requirement = _requirement(route)
+        if requirement is not None and role not in requirement.roles:
+            paths.append(route.path)
+    return sorted(set(paths))
+
+
 def _walk(client: TestClient, starts: list[str]) -> Iterator[tuple[str, Any]]:
     seen: set[str] = set()
     queue = list(starts)
@@ -149,6 +160,16 @@ def test_every_page_speaks_one_language(
                 for _, cell in CELL.findall(page.text):
                     if cell in codes:
                         problems.append(f"{role} {path}: raw code {cell!r} in a cell")
+            # Pages the role may not open: the refusal too is in the reader's language.
+            for path in _forbidden_paths(app, role)[:3]:
+                page = client.get(path)
+                walked += 1
+                if page.status_code != 403:
+                    problems.append(f"{role} {path}: HTTP {page.status_code}, not 403")
+                elif locale != "en" and (
+                    "needs one of" in page.text or "does not allow" in page.text
+                ):
+                    problems.append(f"{role} {path}: the refusal is in English")
     if locale != "en":
         problems += [f"untranslated: {m!r}" for m in sorted(missing)]
     assert walked > 40

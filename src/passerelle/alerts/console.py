@@ -247,6 +247,27 @@ def run_check(
     )
 
 
+@forms.form_page("/alerts/hits")
+def _report_again(request: Request, problems: list[forms.FieldProblem]) -> Response:
+    """A refused hit report: the check it came from is shown again (and audited as such), the
+    report's input kept and its problems marked in that candidate's form."""
+    kept = dict(forms.kept_items(request))
+    principal: Principal = request.state.principal
+    node = node_of(request)
+    try:
+        data = PersonCheckIn(
+            family_name=kept.get("family_name", ""),
+            given_names=kept.get("given_names") or None,
+            date_of_birth=kept.get("date_of_birth") or None,
+        )
+    except ValueError:  # no check to show again: the generic page keeps the input
+        return render(request, "alerts/check.html", {"candidates": None, "person": {}}, 422)
+    with node.session() as session:
+        found = hits.check(session, node, principal, data)
+        context = {"candidates": found, "person": data, "fields": rules.HIT_REPORT_FIELDS}
+        return render(request, "alerts/check.html", context, 422)
+
+
 @router.post("/hits")
 async def report_hit(
     request: Request,
@@ -351,7 +372,18 @@ def returnees_page(
     session: DbSession,
     principal: Principal = require("analyst", "supervisor", "minors"),
 ) -> Response:
-    rows = returnees.listing(session, node_of(request), principal)
-    return render(
-        request, "alerts/returnees.html", {"returnees": rows, "kinds": rules.RETURNEE_KINDS}
-    )
+    lq = listkit.ListQuery.of(request, "kind")
+    rows = [
+        r
+        for r in returnees.listing(session, node_of(request), principal)
+        if lq.get("kind") in ("", r.kind)
+        and listkit.text_matches(lq.q, r.family_name, r.given_names, r.returned_from, r.status)
+    ]
+    kinds = [(k, gettext(v)) for k, v in rules.RETURNEE_KINDS.items()]
+    context = {
+        "page": listkit.paginate(rows, lq),
+        "query": lq,
+        "filters": [("kind", N_("Kind"), kinds)],
+        "kinds": rules.RETURNEE_KINDS,
+    }
+    return render(request, "alerts/returnees.html", context)

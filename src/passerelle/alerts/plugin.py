@@ -7,6 +7,23 @@ from typing import TYPE_CHECKING, Any
 
 from passerelle.alerts import service  # registers the alerts message types with federation
 from passerelle.alerts.service.retention import retention_rules as _rules
+from passerelle.kit import labels
+from passerelle.kit.i18n import N_
+
+#: The purposes this package records in the audit log, shown as labels in the reader's language
+#: (the stored value stays the English text).
+labels.register_purposes(
+    (
+        N_("alert register (SIS-style person alerts)"),
+        N_("hit on a SIS-style alert"),
+        N_("sharing of SIS-style alerts"),
+        N_("harmonised alert criteria"),
+        N_("follow-up of detainees before release"),
+        N_("follow-up of returnees"),
+        N_("alert checks"),
+        N_("warning before automatic deletion"),
+    )
+)
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -7,6 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from passerelle.crisis.service import exchange
 from passerelle.crisis.service.retention import retention_rules as _rules
+from passerelle.kit import labels
+from passerelle.kit.i18n import N_
+
+#: The purposes this package records in the audit log, shown as labels in the reader's language
+#: (the stored value stays the English text).
+labels.register_purposes(
+    (N_("cross-border crisis coordination (CAP alerts between crisis centres)"),)
+)
 
 if TYPE_CHECKING:
     import typer

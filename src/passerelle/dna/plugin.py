@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from passerelle.dna.service import exchange
+from passerelle.kit import labels
+from passerelle.kit.i18n import N_
+
+#: The purposes this package records in the audit log, shown as labels in the reader's language
+#: (the stored value stays the English text).
+labels.register_purposes((N_("DNA identification (criminal investigation)"),))
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -20,8 +20,8 @@ from passerelle.federation.schemas import (
     QueryIn,
     RefuseIn,
 )
-from passerelle.kit import confirm, flash, forms
-from passerelle.kit.i18n import gettext
+from passerelle.kit import confirm, flash, forms, labels, listkit
+from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -155,12 +155,22 @@ def requests_page(
     request: Request, session: DbSession, principal: Principal = require(*READERS)
 ) -> Response:
     node = node_of(request)
+    lq = listkit.ListQuery.of(request, "direction")
+    direction = lq.get("direction") if lq.get("direction") in ("in", "out") else None
+    rows = [
+        r
+        for r in followups.listing(session, node, direction=direction)
+        if listkit.text_matches(lq.q, r.peer, r.kind, r.case_ref, r.purpose, r.status)
+    ]
+    rows.sort(key=lambda r: r.direction != "in")  # received first: they wait for us
+    directions = [(d, label) for d, label in labels.options("direction") if d in ("in", "out")]
     return render(
         request,
         "federation/requests.html",
         {
-            "incoming": followups.listing(session, node, direction="in"),
-            "outgoing": followups.listing(session, node, direction="out"),
+            "page": listkit.paginate(rows, lq),
+            "query": lq,
+            "filters": [("direction", N_("Direction"), directions)],
         },
     )
 

@@ -12,8 +12,8 @@ from passerelle.federation.api import client_of
 from passerelle.federation.api_sharing import actor
 from passerelle.federation.console import _build
 from passerelle.federation.schemas import MessageApproveIn, RefuseIn
-from passerelle.kit import confirm, flash
-from passerelle.kit.i18n import gettext
+from passerelle.kit import confirm, flash, listkit
+from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -54,16 +54,38 @@ def change_policy(
     return flash.redirect("/exchange/sharing", "Sharing policy changed.")
 
 
+#: Decisions on the approvals page, for its filter (``awaiting`` is the default view).
+APPROVAL_STATUSES = {
+    "awaiting": N_("awaiting a decision"),
+    "approved": N_("approved"),
+    "refused": N_("refused"),
+    "never": N_("never (policy)"),
+}
+
+
 @router.get("/approvals")
 def approvals_page(
     request: Request, session: DbSession, principal: Principal = require("supervisor")
 ) -> Response:
+    lq = listkit.ListQuery.of(request, "status")
+    status = lq.get("status")
+    rows = [
+        o
+        for o in approvals.listing(session, status=status or None, limit=5000)
+        if listkit.text_matches(
+            lq.q, o.peer, o.case_ref, o.reference, o.requested_by, o.decided_by, o.reason
+        )
+    ]
+    rows.sort(key=lambda o: o.status != "awaiting")  # the decisions to take first
+    statuses = [(code, gettext(msgid)) for code, msgid in APPROVAL_STATUSES.items()]
     return render(
         request,
         "federation/approvals.html",
         {
-            "awaiting": approvals.listing(session, status="awaiting"),
-            "decided": [o for o in approvals.listing(session, limit=50) if o.status != "awaiting"],
+            "page": listkit.paginate(rows, lq),
+            "query": lq,
+            "status": status,
+            "filters": [("status", N_("Status"), statuses)],
         },
     )
 

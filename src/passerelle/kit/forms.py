@@ -179,6 +179,10 @@ FIELD_LABELS: dict[str, str] = {
 #: Console forms that show their own page again on a field error, by action path: called in
 #: the thread pool with the request and the problems (the generic page is used otherwise).
 FORM_PAGES: dict[str, Callable[[Request, list[FieldProblem]], Response]] = {}
+#: The page that holds a form, by action path, when the path does not say it (``/alerts`` is
+#: posted from ``/alerts/new``); every other form is found on the page the user was on or on a
+#: parent path of its action (``passerelle.web.form_again``).
+FORM_HOMES: dict[str, str] = {"/alerts": "/alerts/new"}
 
 
 def form_page(path: str) -> Callable[[Callable[..., Response]], Callable[..., Response]]:

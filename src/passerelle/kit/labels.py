@@ -17,7 +17,15 @@ from types import MappingProxyType
 from passerelle.kit.i18n import N_, gettext
 from passerelle.privacy.rules import AUDIT_ACTIONS, LEGACY_AUDIT_ACTIONS, ROLES
 
-__all__ = ["citation", "groups", "label", "labels_of", "options", "register"]
+__all__ = [
+    "citation",
+    "groups",
+    "label",
+    "labels_of",
+    "options",
+    "register",
+    "register_purposes",
+]
 
 _GROUPS: dict[str, dict[str, str]] = {}
 
@@ -39,6 +47,12 @@ def label(group: str, code: object) -> str:
 def labels_of(group: str) -> Mapping[str, str]:
     """The msgids of a group (read-only)."""
     return MappingProxyType(_GROUPS.get(group, {}))
+
+
+def register_purposes(purposes: tuple[str, ...]) -> None:
+    """Audit purposes (each the stored English text, marked with ``N_``) as labels of the
+    ``audit.purpose`` group: the audit log shows them in the reader's language."""
+    register("audit.purpose", {p: p for p in purposes})
 
 
 def options(group: str) -> list[tuple[str, str]]:
@@ -213,4 +227,22 @@ register(
         "timeout": N_("no answer in time"),
         "local": N_("on this node (nothing to send)"),
     },
+)
+
+# Purposes of the core's own audit entries (accounts, retention, federation, bulk screening).
+register_purposes(
+    (
+        N_("authentication"),
+        N_("account management"),
+        N_("retention"),
+        N_("demo seed"),
+        N_("federation configuration"),
+        N_("sharing policy"),
+        N_("review of a refused message"),
+        N_("node-to-node exchange: refused message"),
+        N_("node-to-node exchange"),
+        N_("screening review"),
+        N_("exchange case file"),
+        N_("data-protection supervision"),
+    )
 )

@@ -4,6 +4,7 @@ service, render a template."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -13,7 +14,7 @@ from fastapi.responses import Response
 from passerelle.bounds import RowId
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.federation.api import client_of
-from passerelle.kit import confirm, flash, labels
+from passerelle.kit import confirm, flash, labels, listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.pnr import places, rules
@@ -163,15 +164,63 @@ def booking_repersonalisation(
     )
 
 
+#: The review queue's export: the matches and decisions, without the passengers' names.
+HIT_CSV: tuple[listkit.Column[review.HitView], ...] = (
+    listkit.Column("hit", lambda h: h.id, numeric=True),
+    listkit.Column("status", lambda h: h.status),
+    listkit.Column("record_locator", lambda h: h.record_locator),
+    listkit.Column("mode", lambda h: h.mode),
+    listkit.Column("carrier", lambda h: h.carrier),
+    listkit.Column("service", lambda h: h.service_number),
+    listkit.Column("origin", lambda h: places.name_of(h.origin)),
+    listkit.Column("destination", lambda h: places.name_of(h.destination)),
+    listkit.Column("departure", lambda h: h.departure),
+    listkit.Column("kind", lambda h: h.kind),
+    listkit.Column("source", lambda h: h.source),
+    listkit.Column("score", lambda h: h.score, numeric=True),
+    listkit.Column("reviewer", lambda h: h.reviewer or ""),
+    listkit.Column("reason", lambda h: h.reason or ""),
+)
+
+
 @router.get("/review")
 def review_page(
     request: Request,
     session: DbSession,
-    status: str = "pending",
     principal: Principal = require(*PIU),
 ) -> Response:
-    hits = review.queue(session, node_of(request), principal, status=status)
-    return render(request, "pnr/review.html", {"hits": hits, "status": status})
+    # No ``status`` at all: the hits to review; ``status=`` (the filter's "All"): every hit.
+    status = request.query_params.get("status", "pending")[:20]
+    lq = listkit.ListQuery.of(request, "status")
+    lq = replace(lq, filters={"status": status})
+    node = node_of(request)
+    statuses = [status] if status else list(labels.labels_of("pnr.hit_status"))
+    hits = [
+        h
+        for s in statuses
+        for h in review.queue(session, node, principal, status=s)
+        if listkit.text_matches(
+            lq.q,
+            h.passenger_name,
+            h.record_locator,
+            h.source,
+            h.carrier,
+            h.service_number,
+            places.name_of(h.origin),
+            places.name_of(h.destination),
+        )
+    ]
+    if lq.wants_csv:
+        return listkit.csv_response("pnr-hits.csv", HIT_CSV, hits)
+    filters = [("status", N_("Status"), labels.options("pnr.hit_status"))]
+    context = {
+        "page": listkit.paginate(hits, lq),
+        "query": lq,
+        "filters": filters,
+        "status": status,
+        "place": places.name_of,
+    }
+    return render(request, "pnr/review.html", context)
 
 
 @router.post("/review/{hit_id}")

@@ -5,8 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from passerelle.kit import labels
+from passerelle.kit.i18n import N_
 from passerelle.pnr.service import exchange, masking
 from passerelle.privacy.retention import RetentionRule
+
+#: The purposes this package records in the audit log, shown as labels in the reader's language
+#: (the stored value stays the English text).
+labels.register_purposes(
+    (
+        N_("assess passengers before arrival or departure"),
+        N_("duly reasoned request, case by case"),
+        N_("scope of intra-EU rail data collection"),
+        N_("pre-determined criteria"),
+        N_("data protection officer informed of a re-personalisation approval"),
+        N_("results of PNR processing to the PIU owning the alert"),
+        N_("deletion of sensitive data on receipt"),
+        N_("intra-EU flight or rail data outside the decided scope"),
+        N_("quality of pushed data"),
+    )
+)
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -210,15 +210,25 @@ def acknowledge(
 def patterns_page(
     request: Request,
     session: DbSession,
-    kind: str = "",
     found: FoundCount = -1,
     principal: Principal = require(*STAFF),
 ) -> Response:
-    rows = detection.search(session, node_of(request), principal, kind=kind)
+    lq = listkit.ListQuery.of(request, "kind")
+    rows = [
+        p
+        for p in detection.search(session, node_of(request), principal, kind=lq.get("kind"))
+        if listkit.text_matches(lq.q, p.summary, " ".join(p.countries))
+    ]
+    kinds = [(k, gettext(k)) for k in rules.PATTERN_KINDS]
     return render(
         request,
         "precursors/patterns.html",
-        {"rows": rows, "kind": kind, "kinds": rules.PATTERN_KINDS, "found": found},
+        {
+            "page": listkit.paginate(rows, lq),
+            "query": lq,
+            "filters": [("kind", N_("Kind"), kinds)],
+            "found": found,
+        },
     )
 
 

@@ -5,8 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from passerelle.kit import labels
+from passerelle.kit.i18n import N_
 from passerelle.precursors.service import exchange
 from passerelle.precursors.service.retention import retention_rules as _rules
+
+#: The purposes this package records in the audit log, shown as labels in the reader's language
+#: (the stored value stays the English text).
+labels.register_purposes(
+    (
+        N_("explosives precursors: sales control and suspicious transactions"),
+        N_("prevention of the illicit manufacture of explosives (suspicious transactions)"),
+        N_("precursors watch list"),
+    )
+)
 
 if TYPE_CHECKING:
     import typer

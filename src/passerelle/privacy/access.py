@@ -38,7 +38,8 @@ class RoleRequirement:
             raise stored or NotAuthenticated("authentication required")
         if not principal.has_any(self.roles):
             raise PermissionDenied(
-                "your role does not allow this; it needs one of: " + ", ".join(sorted(self.roles))
+                "your role does not allow this; it needs one of: " + ", ".join(sorted(self.roles)),
+                roles=sorted(self.roles),
             )
         return principal
 

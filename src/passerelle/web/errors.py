@@ -21,11 +21,13 @@ from passerelle.errors import (
     OutOfRange,
     PasserelleError,
     PayloadTooLarge,
+    PermissionDenied,
     Quarantined,
     UsageError,
     ValidationFailed,
 )
-from passerelle.kit import forms, i18n
+from passerelle.kit import forms, i18n, labels
+from passerelle.web import form_again
 from passerelle.web.deps import LANG_COOKIE
 from passerelle.web.limits import SECURITY_HEADERS
 
@@ -100,11 +102,41 @@ def _response(request: Request, error: PasserelleError) -> Response:
         else "",
         # A server error's own text is for the administrator's log, not for the user; a
         # missing page is explained in the reader's language.
-        "detail": i18n.gettext(error.message)
-        if error.status not in (404,) and error.status < 500
-        else "",
+        "detail": _detail(error),
     }
     return _page(request, "core/error.html", context, error.status)
+
+
+#: What the console says of a refusal the services word in English for the API.
+_REFUSALS = {
+    "csrf_failed": i18n.N_(
+        "The form's security token is missing or has expired. Reload the page and try again."
+    ),
+}
+
+#: Refusals of the services a console user can meet, marked here for translation.
+_SERVICE_REFUSALS = (
+    i18n.N_("only a judicial authority decides re-personalisation"),
+    i18n.N_("the requester's PIU cannot approve its own request (art. 12(3), CJEU C-817/19)"),
+    i18n.N_("only the requester may use this approval"),
+    i18n.N_("no approved, valid re-personalisation for this booking"),
+    i18n.N_("only a user or an API token can have a calendar feed token"),
+    i18n.N_("only the child-protection role records returning minors"),
+)
+
+
+def _detail(error: PasserelleError) -> str:
+    """The error's own explanation in the reader's language (never a server error's text)."""
+    if error.status == 404 or error.status >= 500:
+        return ""
+    if isinstance(error, PermissionDenied):
+        roles = error.details.get("roles")
+        if isinstance(roles, list) and roles:
+            names = ", ".join(labels.label("role", r) for r in roles)
+            return i18n.gettext("This page is for these roles: %(roles)s.") % {"roles": names}
+        if error.code in _REFUSALS:
+            return i18n.gettext(_REFUSALS[error.code])
+    return i18n.gettext(error.message)
 
 
 def _localise(request: Request) -> None:
@@ -164,8 +196,21 @@ async def _answer(request: Request, error: PasserelleError) -> Response:
         and not wants_json(request)
     ):
         _localise(request)
-        response: Response = await run_in_threadpool(page, request, forms.problems_of(error))
-        return response
+        problems = forms.problems_of(error)
+        response: Response = await run_in_threadpool(page, request, problems)
+        shown = form_again.with_problems(request, response, problems)
+        if shown is not None:
+            return shown
+    if (
+        request.method == "POST"
+        and isinstance(error, _FORM_ERRORS)
+        and not isinstance(error, PayloadTooLarge)
+        and not wants_json(request)
+    ):
+        _localise(request)
+        again = await form_again.own_page(request, forms.problems_of(error), error.status)
+        if again is not None:
+            return again
     return error_response(request, error)
 
 

@@ -4,6 +4,7 @@ hits passed on; a dismissed match does not come back on the next push."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from passerelle.pnr.service import criteria, review
 from passerelle.pnr.service.review import entry_owner
 from passerelle.privacy.accounts import Principal
 from tests.conftest import csrf_of, login, make_user
-from tests.pnr.service.conftest import open_threat_period, push, rail_doc
+from tests.pnr.service.conftest import BRUSSELS, PARIS, open_threat_period, push, rail_doc
 
 ANALYST = Principal("user", 1, "fr.analyst", "FR", frozenset({"analyst"}))
 
@@ -142,6 +143,27 @@ def test_review_queue_in_the_console(listed: Node, client: TestClient) -> None:
     assert api[0]["reason"] == "Namesake"
 
 
+def test_the_review_queue_shows_the_journey_readable(listed: Node, client: TestClient) -> None:
+    """Issue #17: the queue showed ``urn:uic:stn:8727100-urn:uic:stn:8814001``; it shows the
+    stations by name, the departure and the carrier, linked to the journey's page."""
+    from passerelle.pnr import places
+
+    push(listed, rail_doc("READ01", given="Karim", family="Ouali", born="1990-04-12"))
+    make_user(listed, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    page = client.get("/pnr/review")
+    text = re.sub(r"<[^>]+>", " ", page.text)
+    paris, brussels = places.name_of(PARIS), places.name_of(BRUSSELS)
+    assert paris != PARIS and brussels != BRUSSELS  # both stations are listed by name
+    assert f"{paris} → {brussels}" in text
+    assert "urn:uic" not in text and PARIS not in text
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", text)  # the departure
+    assert 'href="/pnr/journeys/' in page.text
+    with listed.session() as session:
+        (view,) = review.queue(session, listed, ANALYST)
+    assert view.journey  # the API keeps its one-line journey
+
+
 def test_the_owner_comes_from_the_match(node: Node) -> None:
     """An alert entry with an unprefixed id: the hit goes to the node the match named."""
     open_threat_period(node)
@@ -156,3 +178,48 @@ def test_the_owner_comes_from_the_match(node: Node) -> None:
     with node.session() as session:
         decided = review.decide(session, node, ANALYST, hit.id, confirm=True, reason="Same DOB")
         assert decided.passed_to == "PIU ES (alert owner)"
+
+
+def test_the_review_queue_is_searched_paged_and_exported(listed: Node, client: TestClient) -> None:
+    """Issue #17: the queue is a list users work with (search, pages, CSV of the hits)."""
+    for code in ("PAGE01", "PAGE02", "PAGE03"):
+        push(listed, rail_doc(code, given="Karim", family="Ouali", born="1990-04-12"))
+    make_user(listed, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    first = client.get("/pnr/review", params={"per_page": 2})
+    assert re.search(r"1–2 \w+ 3", first.text) and 'rel="next"' in first.text
+    second = client.get("/pnr/review", params={"per_page": 2, "page": 2})
+    assert re.search(r"3–3 \w+ 3", second.text)
+    found = client.get("/pnr/review", params={"q": "PAGE02"})
+    assert "PAGE02" in found.text and "PAGE01" not in found.text
+    exported = client.get("/pnr/review", params={"format": "csv"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    lines = exported.text.strip().splitlines()
+    assert lines[0].startswith("hit,status,record_locator") and len(lines) == 4
+    assert "Ouali" not in exported.text  # the export leaves the names out
+    dismissed = client.get("/pnr/review", params={"status": "dismissed"})
+    assert re.search(r"0–0 \w+ 0", dismissed.text)
+
+
+def test_a_decision_without_a_reason_is_shown_on_the_queue(
+    listed: Node, client: TestClient
+) -> None:
+    """Issue #17: the refused decision comes back on the review queue itself, the reason field
+    marked, not on a general error page."""
+    push(listed, rail_doc("NORSN1", given="Karim", family="Ouali", born="1990-04-12"))
+    make_user(listed, "fr.analyst", "analyst")
+    login(client, "fr.analyst")
+    queue = client.get("/pnr/review")
+    heading = re.search(r"<h1[^>]*>([^<]+)</h1>", queue.text)
+    assert heading
+    (hit,) = _hits(listed)
+    answer = client.post(
+        f"/pnr/review/{hit.id}",
+        data={"csrf_token": csrf_of(client, "/pnr/review"), "decision": "confirm", "reason": "x"},
+        headers={"Referer": "http://testserver/pnr/review"},
+    )
+    assert answer.status_code == 422
+    assert f">{heading.group(1)}</h1>" in answer.text  # the queue's own page
+    assert 'class="error-summary"' in answer.text
+    assert re.search(r'name="reason"[^>]*aria-invalid="true"', answer.text)
+    assert _hits(listed)[0].status == "pending"  # nothing decided

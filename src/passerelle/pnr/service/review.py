@@ -62,6 +62,14 @@ class HitView:
     reviewer: str | None
     reason: str | None
     passed_to: str | None
+    # The journey as the console shows it (names from ``pnr.places``, the carrier by name).
+    mode: str = ""
+    carrier: str = ""
+    service_number: str = ""
+    origin: str = ""
+    destination: str = ""
+    departure: str = ""
+    journey_key: str = ""
 
 
 def hit_view(session: Session, hit: Hit, booking: Booking | None = None) -> HitView:
@@ -94,6 +102,13 @@ def hit_view(session: Session, hit: Hit, booking: Booking | None = None) -> HitV
         reviewer=hit.reviewer,
         reason=hit.reason,
         passed_to=hit.passed_to,
+        mode=booking.mode,
+        carrier=booking.carrier,
+        service_number=booking.service_number,
+        origin=booking.origin,
+        destination=booking.destination,
+        departure=booking.departure,
+        journey_key=booking.journey_key,
     )
 
 
@@ -133,7 +148,7 @@ def decide(
     if hit.status != "pending":
         raise ValidationFailed(f"this hit was already {hit.status}")
     if len(reason.strip()) < 3:
-        raise ValidationFailed("give the reason for the decision")
+        raise ValidationFailed("give the reason for the decision", field="reason")
     now = node.clock.now()
     hit.status = "confirmed" if confirm else "dismissed"
     hit.reviewer, hit.reason, hit.reviewed_at = principal.name, reason.strip(), now
