@@ -1,0 +1,25 @@
+"""How the cultural-goods package plugs into a node (see ``passerelle.domains``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import typer
+
+    from passerelle.privacy.retention import RetentionRule
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+def register_cli(app: typer.Typer) -> None:
+    from passerelle.heritage.cli import app as heritage_app
+
+    app.add_typer(heritage_app, name="heritage")
+
+
+def retention_rules() -> list[RetentionRule]:
+    from passerelle.heritage.service.retention import retention_rules as rules
+
+    return rules()
