@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 TABLES = 4
 BITS = 16
-MAX_RADIUS = 4
+MAX_RADIUS = 3
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -65,11 +65,15 @@ class MultiIndex:
         return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
 
     def search(self, queries: Sequence[int], k: int) -> dict[int, tuple[int, int]]:
-        """The ``k`` nearest owners (at least; ties kept): owner -> (distance, query index)."""
+        """The ``k`` nearest owners: owner -> (distance, index of the nearest query). Stops at
+        the first radius where ``k`` owners are known to be nearest, or at MAX_RADIUS (then the
+        nearest found so far)."""
         if not len(self) or not queries:
             return {}
         q = np.asarray(queries, dtype=np.uint64)
-        best: dict[int, tuple[int, int]] = {}
+        size = int(self.owners.max()) + 1
+        best = np.full(size, 65, dtype=np.int64)
+        best_query = np.zeros(size, dtype=np.int64)
         seen = np.zeros(len(self), dtype=bool)
         for ring in range(MAX_RADIUS + 1):
             entries = np.unique(np.concatenate([self._probe(int(v), ring) for v in queries]))
@@ -78,17 +82,18 @@ class MultiIndex:
             if entries.size:
                 dist = np.bitwise_count(self.hashes[entries][:, None] ^ q[None, :])
                 which = dist.argmin(axis=1)
-                low = dist[np.arange(entries.size), which]
-                for owner, d, w in zip(
-                    self.owners[entries].tolist(), low.tolist(), which.tolist(), strict=True
-                ):
-                    if owner not in best or d < best[owner][0]:
-                        best[owner] = (d, w)
+                low = dist[np.arange(entries.size), which].astype(np.int64)
+                owners = self.owners[entries]
+                order = np.argsort(-low, kind="stable")  # the nearest is written last
+                improved = low[order] < best[owners[order]]
+                best_query[owners[order][improved]] = which[order][improved]
+                np.minimum.at(best, owners, low)
             # every entry within TABLES * (ring + 1) - 1 bits is now known
-            certain = TABLES * (ring + 1) - 1
-            if sum(1 for d, _ in best.values() if d <= certain) >= k:
+            if int((best <= TABLES * (ring + 1) - 1).sum()) >= k:
                 break
-        return best
+        found = np.flatnonzero(best <= 64)
+        top = found[np.argsort(best[found], kind="stable")[:k]]
+        return {int(o): (int(best[o]), int(best_query[o])) for o in top}
 
     def scan(self, queries: Sequence[int], k: int) -> dict[int, tuple[int, int]]:
         """The same answer by a linear scan of every hash (the benchmark's comparison)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import imagehash
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from passerelle.errors import MalformedInput, PayloadTooLarge, ValidationFailed
@@ -152,14 +153,24 @@ def describe_query(img: Image.Image) -> Descriptor:
     )
 
 
-def colour_similarity(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, int]:
-    """Histogram intersection of two hue histograms at the best circular shift (bins)."""
-    va, vb = np.asarray(a), np.asarray(b)
-    if va.size != HUE_BINS or vb.size != HUE_BINS:
+def hue_rolls(colour: tuple[float, ...]) -> npt.NDArray[np.float64]:
+    """A query's hue histogram at every circular shift (one row per shift)."""
+    v = np.asarray(colour, dtype=np.float64)
+    if v.size != HUE_BINS:
+        return np.zeros((HUE_BINS, HUE_BINS))
+    return np.stack([np.roll(v, -k) for k in range(HUE_BINS)])
+
+
+def colour_similarity(
+    rolls: npt.NDArray[np.float64], other: tuple[float, ...]
+) -> tuple[float, int]:
+    """Histogram intersection of two hue histograms at the best circular shift (in bins)."""
+    vb = np.asarray(other, dtype=np.float64)
+    if vb.size != HUE_BINS:
         return 0.0, 0
-    scores = [float(np.minimum(va, np.roll(vb, k)).sum()) for k in range(HUE_BINS)]
+    scores = np.minimum(rolls, vb[None, :]).sum(axis=1)
     best = int(np.argmax(scores))
-    return scores[best], best if best <= HUE_BINS // 2 else best - HUE_BINS
+    return float(scores[best]), best if best <= HUE_BINS // 2 else best - HUE_BINS
 
 
 def texture_similarity(a: tuple[float, ...], b: tuple[float, ...]) -> float:

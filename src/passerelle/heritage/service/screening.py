@@ -60,6 +60,9 @@ def hash_similarity(distance: int) -> float:
 class Screener:
     def __init__(self, entries: Sequence[Entry], photos: Sequence[PhotoEntry]) -> None:
         self.entries = list(entries)
+        self.titles = [fold(e.title) for e in self.entries]
+        self.makers = [fold(e.maker) for e in self.entries]
+        self.types = [fold(e.object_type) for e in self.entries]
         self.postings: dict[str, list[int]] = {}
         for i, e in enumerate(self.entries):
             for word in set(self._keywords(e.title, e.maker, e.object_type)):
@@ -78,44 +81,57 @@ class Screener:
 
     # ---- text ---------------------------------------------------------------------------------
     def text_candidates(self, obj: ObjectIn) -> list[int]:
+        """Entries sharing the most words with the query, rarest words first: a word found in
+        more than RARE of the entries only counts when no rarer word is given."""
+        lists = sorted(
+            (self.postings.get(w, []) for w in set(self._keywords(obj.title, obj.maker))),
+            key=len,
+        )
+        lists = [p for p in lists if p]
+        limit = max(1000, len(self.entries) // 20)
+        rare = [p for p in lists if len(p) <= limit] or lists[:1]
         counts: Counter[int] = Counter()
-        for word in set(self._keywords(obj.title, obj.maker, obj.object_type)):
-            counts.update(self.postings.get(word, ()))
+        for posting in rare:
+            counts.update(posting)
         return [i for i, _ in counts.most_common(TEXT_CANDIDATES)]
 
-    def text_score(self, obj: ObjectIn, e: Entry) -> tuple[float, list[str]]:
-        parts: dict[str, float] = {}
-        reasons: list[str] = []
-        parts["title"] = fuzz.token_set_ratio(fold(obj.title), fold(e.title)) / 100
-        reasons.append(f"title {parts['title']:.0%} alike ('{e.title}')")
-        if obj.maker and e.maker:
-            parts["maker"] = fuzz.token_sort_ratio(fold(obj.maker), fold(e.maker)) / 100
-            reasons.append(f"maker {parts['maker']:.0%} alike ('{e.maker}')")
+    def text_scores(
+        self, obj: ObjectIn, candidates: list[int]
+    ) -> dict[int, tuple[float, list[str]]]:
+        title, maker, kind = fold(obj.title), fold(obj.maker), fold(obj.object_type)
         mine = {fold(m) for m in obj.materials}
-        if mine and e.materials:
-            parts["materials"] = len(mine & e.materials) / len(mine | e.materials)
-            shared = ", ".join(sorted(mine & e.materials)) or "none"
-            reasons.append(f"materials in common: {shared}")
-        given = obj.measurements.model_dump()
-        compared = [
-            (d, given[d], e.measures[d]) for d in DIMENSIONS if given[d] and d in e.measures
-        ]
-        if compared:
-            within = [
-                (d, a, b)
-                for d, a, b in compared
-                if abs(a - b)
-                <= max(rules.MEASURE_TOLERANCE_CM, rules.MEASURE_TOLERANCE_REL * max(a, b))
-            ]
-            parts["measurements"] = len(within) / len(compared)
-            reasons.append(
-                f"{len(within)}/{len(compared)} measurements within tolerance"
-                + "".join(f"; {d[:-3]} {a:g} vs {b:g} cm" for d, a, b in compared)
-            )
-        if obj.object_type and e.object_type:
-            parts["type"] = 1.0 if fold(obj.object_type) == fold(e.object_type) else 0.0
-        weight = sum(WEIGHTS[k] for k in parts)
-        return sum(WEIGHTS[k] * v for k, v in parts.items()) / weight, reasons
+        m = obj.measurements
+        given = {"height_cm": m.height_cm, "width_cm": m.width_cm, "depth_cm": m.depth_cm}
+        out = {}
+        for i in candidates:
+            e = self.entries[i]
+            parts: dict[str, float] = {"title": fuzz.token_set_ratio(title, self.titles[i]) / 100}
+            reasons = [f"title {parts['title']:.0%} alike ('{e.title}')"]
+            if maker and self.makers[i]:
+                parts["maker"] = fuzz.token_sort_ratio(maker, self.makers[i]) / 100
+                reasons.append(f"maker {parts['maker']:.0%} alike ('{e.maker}')")
+            if mine and e.materials:
+                parts["materials"] = len(mine & e.materials) / len(mine | e.materials)
+                shared = ", ".join(sorted(mine & e.materials)) or "none"
+                reasons.append(f"materials in common: {shared}")
+            compared = [(d, v, e.measures[d]) for d, v in given.items() if v and d in e.measures]
+            if compared:
+                within = [
+                    (d, a, b)
+                    for d, a, b in compared
+                    if abs(a - b)
+                    <= max(rules.MEASURE_TOLERANCE_CM, rules.MEASURE_TOLERANCE_REL * max(a, b))
+                ]
+                parts["measurements"] = len(within) / len(compared)
+                reasons.append(
+                    f"{len(within)}/{len(compared)} measurements within tolerance"
+                    + "".join(f"; {d[:-3]} {a:g} vs {b:g} cm" for d, a, b in compared)
+                )
+            if kind and self.types[i]:
+                parts["type"] = 1.0 if kind == self.types[i] else 0.0
+            weight = sum(WEIGHTS[k] for k in parts)
+            out[i] = (sum(WEIGHTS[k] * v for k, v in parts.items()) / weight, reasons)
+        return out
 
     # ---- images -------------------------------------------------------------------------------
     def image_matches(
@@ -127,13 +143,14 @@ class Screener:
             search = self.index.scan if linear else self.index.search
             near = search(list(q.phashes), IMAGE_CANDIDATES)
             qd = np.asarray(q.dhashes, dtype=np.uint64)
+            hues = imaging.hue_rolls(q.colour)
             for p, (distance, which) in near.items():
                 photo = self.photos[p]
                 dd = np.bitwise_count(
                     np.asarray(photo.descriptor.dhashes, dtype=np.uint64)[:, None] ^ qd[None, :]
                 )
                 d2 = int(dd.min())
-                colour, shift = imaging.colour_similarity(q.colour, photo.descriptor.colour)
+                colour, shift = imaging.colour_similarity(hues, photo.descriptor.colour)
                 texture = imaging.texture_similarity(q.texture, photo.descriptor.texture)
                 score = (
                     0.55 * hash_similarity(distance)
@@ -160,8 +177,7 @@ class Screener:
     ) -> list[MatchOut]:
         text: dict[int, tuple[float, list[str]]] = {}
         if obj is not None:
-            for i in self.text_candidates(obj):
-                text[i] = self.text_score(obj, self.entries[i])
+            text = self.text_scores(obj, self.text_candidates(obj))
         image = self.image_matches(images) if images else {}
         found = []
         for i in set(text) | set(image):
