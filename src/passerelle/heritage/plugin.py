@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import typer
+    from fastapi import APIRouter
 
     from passerelle.privacy.retention import RetentionRule
 
@@ -23,3 +24,9 @@ def retention_rules() -> list[RetentionRule]:
     from passerelle.heritage.service.retention import retention_rules as rules
 
     return rules()
+
+
+def routers() -> list[APIRouter]:
+    from passerelle.heritage import api
+
+    return [api.router]

@@ -60,20 +60,6 @@ SYRIA_CUTOFF_ALTERNATIVE = date(2011, 3, 15)
 
 
 @dataclass(frozen=True)
-class Embargo:
-    country: str
-    cutoff: date
-    source: str
-    verified: bool
-
-
-EMBARGOES = {
-    "IQ": Embargo("IQ", IRAQ_CUTOFF, REG_IRAQ, True),
-    "SY": Embargo("SY", SYRIA_CUTOFF_DEFAULT, REG_SYRIA, False),
-}
-
-
-@dataclass(frozen=True)
 class RedListCategory:
     """A category of objects at risk of one ICOM Red List: object types and materials."""
 

@@ -161,25 +161,6 @@ def hue_rolls(colour: tuple[float, ...]) -> npt.NDArray[np.float64]:
     return np.stack([np.roll(v, -k) for k in range(HUE_BINS)])
 
 
-def colour_similarity(
-    rolls: npt.NDArray[np.float64], other: tuple[float, ...]
-) -> tuple[float, int]:
-    """Histogram intersection of two hue histograms at the best circular shift (in bins)."""
-    vb = np.asarray(other, dtype=np.float64)
-    if vb.size != HUE_BINS:
-        return 0.0, 0
-    scores = np.minimum(rolls, vb[None, :]).sum(axis=1)
-    best = int(np.argmax(scores))
-    return float(scores[best]), best if best <= HUE_BINS // 2 else best - HUE_BINS
-
-
-def texture_similarity(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    va, vb = np.asarray(a), np.asarray(b)
-    if va.size != vb.size or va.size == 0:
-        return 0.0
-    return float(np.minimum(va, vb).sum())
-
-
 def hex64(value: int) -> str:
     return f"{value:016x}"
 

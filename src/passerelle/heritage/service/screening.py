@@ -7,12 +7,11 @@ photographs' perceptual hashes (:mod:`.hashindex`) for images."""
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from passerelle.heritage import rules
 from passerelle.heritage.schemas import MatchOut, ObjectIn
@@ -21,7 +20,7 @@ from passerelle.heritage.service.common import fold, words
 from passerelle.heritage.service.hashindex import MultiIndex
 
 #: Nearest photographs the multi-index returns before re-ranking.
-IMAGE_CANDIDATES = 50
+IMAGE_CANDIDATES = 200
 #: Text candidates scored in full (those sharing the most words).
 TEXT_CANDIDATES = 200
 MIN_SCORE = 0.35
@@ -52,9 +51,14 @@ class PhotoEntry:
     descriptor: imaging.Descriptor
 
 
-def hash_similarity(distance: int) -> float:
-    """1 at ≤ 8 differing bits, 0 at ≥ 32 (unrelated pictures differ by about 32 of 64)."""
-    return float(min(1.0, max(0.0, (32 - distance) / 24)))
+#: Re-ranking: bits apart (pHash + dHash, 0–128) less the colour and texture similarities
+#: (0–1) times these weights; mapped to a 0–1 score between UNRELATED and UNRELATED - SPAN.
+#: Chosen on generated pictures (benchmarks/heritage.py): colour compared under every hue
+#: shift separates objects better than the hashes alone.
+COLOUR_WEIGHT = 30.0
+TEXTURE_WEIGHT = 15.0
+UNRELATED = 35.0
+SPAN = 55.0
 
 
 class Screener:
@@ -67,6 +71,8 @@ class Screener:
         for i, e in enumerate(self.entries):
             for word in set(self._keywords(e.title, e.maker, e.object_type)):
                 self.postings.setdefault(word, []).append(i)
+        self.arrays = {w: np.asarray(p, dtype=np.int64) for w, p in self.postings.items()}
+        self.vocabulary = sorted(self.postings)
         self.photos = list(photos)
         hashes: list[int] = []
         owners: list[int] = []
@@ -74,26 +80,43 @@ class Screener:
             hashes.extend(photo.descriptor.phashes)
             owners.extend([p] * len(photo.descriptor.phashes))
         self.index = MultiIndex(hashes, owners)
+        width = max((len(p.descriptor.dhashes) for p in self.photos), default=1)
+        self.dhash = np.zeros((len(self.photos), width), dtype=np.uint64)
+        self.colour = np.zeros((len(self.photos), imaging.HUE_BINS))
+        self.texture = np.zeros((len(self.photos), imaging.TEXTURE_BINS))
+        for n, photo in enumerate(self.photos):
+            d = photo.descriptor
+            self.dhash[n, : len(d.dhashes)] = d.dhashes
+            self.dhash[n, len(d.dhashes) :] = d.dhashes[0] if d.dhashes else 0
+            if len(d.colour) == imaging.HUE_BINS:
+                self.colour[n] = d.colour
+            if len(d.texture) == imaging.TEXTURE_BINS:
+                self.texture[n] = d.texture
 
     @staticmethod
     def _keywords(*texts: str) -> list[str]:
         return [w for t in texts for w in words(t) if len(w) > 2 and w not in STOPWORDS]
 
     # ---- text ---------------------------------------------------------------------------------
+    def _near_words(self, word: str) -> list[str]:
+        """Words of the index a misspelt query word may stand for."""
+        if word in self.postings or len(word) < 4:
+            return [word]
+        found = process.extract(word, self.vocabulary, scorer=fuzz.ratio, limit=3, score_cutoff=75)
+        return [w for w, _, _ in found]
+
     def text_candidates(self, obj: ObjectIn) -> list[int]:
-        """Entries sharing the most words with the query, rarest words first: a word found in
-        more than RARE of the entries only counts when no rarer word is given."""
-        lists = sorted(
-            (self.postings.get(w, []) for w in set(self._keywords(obj.title, obj.maker))),
-            key=len,
-        )
-        lists = [p for p in lists if p]
-        limit = max(1000, len(self.entries) // 20)
-        rare = [p for p in lists if len(p) <= limit] or lists[:1]
-        counts: Counter[int] = Counter()
-        for posting in rare:
-            counts.update(posting)
-        return [i for i, _ in counts.most_common(TEXT_CANDIDATES)]
+        """Entries sharing the most words with the query (misspelt words stand for their near
+        words); a word found in more than a fifth of the entries only counts when no rarer word
+        is given."""
+        wanted = {n for w in self._keywords(obj.title, obj.maker) for n in self._near_words(w)}
+        lists = sorted((self.arrays[w] for w in wanted if w in self.arrays), key=len)
+        if not lists:
+            return []
+        rare = [a for a in lists if a.size <= max(1000, len(self.entries) // 5)] or lists[:1]
+        counts = np.bincount(np.concatenate(rare), minlength=len(self.entries))
+        top = np.argpartition(-counts, min(TEXT_CANDIDATES, counts.size - 1))[:TEXT_CANDIDATES]
+        return [int(i) for i in top if counts[i] > 0]
 
     def text_scores(
         self, obj: ObjectIn, candidates: list[int]
@@ -137,38 +160,44 @@ class Screener:
     def image_matches(
         self, queries: Iterable[imaging.Descriptor], *, linear: bool = False
     ) -> dict[int, tuple[float, list[str], str]]:
-        """Entry index -> (image score, reasons, photo id), best photograph per object."""
+        """Entry index -> (image score, reasons, photo id), best photograph per object. The
+        multi-index (or the scan) gives the IMAGE_CANDIDATES photographs nearest by pHash; the
+        re-ranking adds dHash and the colour and texture histograms, all vectorised."""
         out: dict[int, tuple[float, list[str], str]] = {}
         for q in queries:
             search = self.index.scan if linear else self.index.search
             near = search(list(q.phashes), IMAGE_CANDIDATES)
+            if not near:
+                continue
+            ids = np.fromiter(near, dtype=np.int64)
+            dp = np.array([near[int(p)][0] for p in ids], dtype=np.int64)
             qd = np.asarray(q.dhashes, dtype=np.uint64)
-            hues = imaging.hue_rolls(q.colour)
-            for p, (distance, which) in near.items():
+            dd = np.bitwise_count(self.dhash[ids][:, :, None] ^ qd[None, None, :])
+            d2 = dd.reshape(ids.size, -1).min(axis=1).astype(np.int64)
+            rolls = imaging.hue_rolls(q.colour)
+            per_shift = np.minimum(rolls[None, :, :], self.colour[ids][:, None, :]).sum(axis=2)
+            shift = per_shift.argmax(axis=1)
+            colour = per_shift.max(axis=1)
+            texture = np.minimum(self.texture[ids], np.asarray(q.texture)[None, :]).sum(axis=1)
+            raw = dp + d2 - COLOUR_WEIGHT * colour - TEXTURE_WEIGHT * texture
+            scores = np.clip((UNRELATED - raw) / SPAN, 0.0, 1.0)
+            for n, p in enumerate(ids.tolist()):
                 photo = self.photos[p]
-                dd = np.bitwise_count(
-                    np.asarray(photo.descriptor.dhashes, dtype=np.uint64)[:, None] ^ qd[None, :]
-                )
-                d2 = int(dd.min())
-                colour, shift = imaging.colour_similarity(hues, photo.descriptor.colour)
-                texture = imaging.texture_similarity(q.texture, photo.descriptor.texture)
-                score = (
-                    0.55 * hash_similarity(distance)
-                    + 0.25 * hash_similarity(d2)
-                    + 0.1 * colour
-                    + 0.1 * texture
-                )
-                angle = q.angles[which] if which < len(q.angles) else 0.0
-                reasons = [
-                    f"perceptual hash {distance}/64 bits apart (query turned {angle:+.0f}°)",
-                    f"gradient hash {d2}/64 bits apart",
-                    f"colour palette {colour:.0%} alike"
-                    + (f" (hue shifted {shift * 360 // imaging.HUE_BINS:+d}°)" if shift else ""),
-                    f"texture {texture:.0%} alike",
-                ]
+                score = float(scores[n])
                 owner = photo.owner
-                if owner not in out or score > out[owner][0]:
-                    out[owner] = (score, reasons, photo.photo_id)
+                if owner in out and score <= out[owner][0]:
+                    continue
+                which = near[p][1]
+                angle = q.angles[which] if which < len(q.angles) else 0.0
+                bins = int(shift[n]) if shift[n] <= imaging.HUE_BINS // 2 else int(shift[n]) - 16
+                reasons = [
+                    f"perceptual hash {dp[n]}/64 bits apart (query turned {angle:+.0f}°)",
+                    f"gradient hash {d2[n]}/64 bits apart",
+                    f"colour palette {colour[n]:.0%} alike"
+                    + (f" (hue shifted {bins * 360 // imaging.HUE_BINS:+d}°)" if bins else ""),
+                    f"texture {texture[n]:.0%} alike",
+                ]
+                out[owner] = (score, reasons, photo.photo_id)
         return out
 
     # ---- both ---------------------------------------------------------------------------------
