@@ -6,18 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import httpx
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from passerelle import federation
 from passerelle.bounds import Count
 from passerelle.errors import ValidationFailed
 from passerelle.heritage import rules
 from passerelle.heritage.model import CulturalObject
 from passerelle.heritage.schemas import CheckOut, GapOut, ObjectIn, ObjectOut
-from passerelle.heritage.service import check, imaging, parse, registry
+from passerelle.heritage.service import check, exchange, imaging, parse, registry
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
 from passerelle.privacy.access import require
@@ -93,14 +95,49 @@ async def check_object(
     request: Request,
     object: Annotated[str, Form(description="The object JSON (Object ID, provenance, offer).")],
     image: Annotated[list[UploadFile] | None, File()] = None,
+    ask_peers: Annotated[bool, Form()] = False,
     principal: Principal = require(*STAFF),
 ) -> CheckOut:
-    """Check an object offered for sale: rules, risk, candidate stolen objects (recorded)."""
+    """Check an object offered for sale: rules, risk, candidate stolen objects (recorded);
+    with ``ask_peers`` the peers screen it too (hit/no-hit, see ``/exchanges``)."""
     node = node_of(request)
     data = parse.object_json(object.encode())
     images = await _images(image)
-    out: CheckOut = await _run(node, lambda s: check.check(s, node, principal, data, images))
-    return out
+    out, ids = await _run(
+        node, lambda s: check.check_and_ask(s, node, principal, data, images, ask_peers=ask_peers)
+    )
+    if ids:
+        await federation.deliver_messages(node, client_of(request.app), ids)
+    result: CheckOut = out
+    return result
+
+
+def client_of(app: Any) -> httpx.AsyncClient:
+    client: httpx.AsyncClient | None = getattr(app.state, "federation_client", None)
+    if client is None:
+        client = httpx.AsyncClient()
+        app.state.federation_client = client
+    return client
+
+
+@router.get("/exchanges")
+def list_exchanges(
+    session: DbSession, limit: Count = 200, principal: Principal = require(*STAFF)
+) -> list[dict[str, Any]]:
+    """Screening requests sent to and received from peers, with their hit/no-hit answers."""
+    return [
+        {
+            "request": e.request_ref,
+            "direction": e.direction,
+            "peer": e.peer,
+            "title": e.title,
+            "at": e.at.isoformat(),
+            "answered_at": e.answered_at.isoformat() if e.answered_at else None,
+            "hit": e.hit,
+            "references": e.references,
+        }
+        for e in exchange.exchanges(session, limit)
+    ]
 
 
 @router.post("/objects", status_code=201)

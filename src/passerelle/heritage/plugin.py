@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from passerelle.heritage.service import exchange
+
 if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
@@ -12,6 +14,9 @@ if TYPE_CHECKING:
     from passerelle.privacy.retention import RetentionRule
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+#: Peers' screening requests and answers are accepted as soon as the package is installed.
+exchange.register_types()
 
 
 def register_cli(app: typer.Typer) -> None:

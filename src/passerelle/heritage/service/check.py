@@ -29,16 +29,19 @@ def syria_cutoff(node: Node) -> date:
         ) from None
 
 
-def evaluate(
-    session: Session, node: Node, data: CheckIn, images: Sequence[bytes], k: int = 10
-) -> CheckOut:
-    """Everything a check shows, without recording it."""
-    descriptors = [
+def describe(images: Sequence[bytes]) -> list[imaging.Descriptor]:
+    return [
         imaging.describe_query(imaging.load(raw, f"image[{i}]")) for i, raw in enumerate(images)
     ]
+
+
+def evaluate(
+    session: Session, node: Node, data: CheckIn, descriptors: Sequence[imaging.Descriptor]
+) -> CheckOut:
+    """Everything a check shows, without recording it."""
     today = node.clock.now().date()
     a = assess.assess(data, today=today, syria_cutoff=syria_cutoff(node))
-    matches = registry.screener(session, node).screen(data, descriptors, k)
+    matches = registry.screener(session, node).screen(data, descriptors)
     risk, reasons = assess.risk(a, matches)
     return CheckOut(
         title=data.title,
@@ -62,7 +65,24 @@ def check(
     images: Sequence[bytes] = (),
 ) -> CheckOut:
     """Check the object and keep the record (it names the seller: audited)."""
-    out = evaluate(session, node, data, images)
+    return check_and_ask(session, node, principal, data, images, ask_peers=False)[0]
+
+
+def check_and_ask(
+    session: Session,
+    node: Node,
+    principal: Principal,
+    data: CheckIn,
+    images: Sequence[bytes] = (),
+    *,
+    ask_peers: bool,
+) -> tuple[CheckOut, list[str]]:
+    """The check, and when ``ask_peers`` the screening request to every peer (the message ids
+    to deliver; the answers arrive as ``heritage.screen_result``)."""
+    from passerelle.heritage.service import exchange
+
+    descriptors = describe(images)
+    out = evaluate(session, node, data, descriptors)
     row = Check(
         id=str(uuid.uuid4()),
         reference=new_reference("CHK", node),
@@ -78,7 +98,10 @@ def check(
     session.add(row)
     trace(session, node, principal, "write", "heritage.check", row.reference)
     out.reference = row.reference
-    return out
+    ids = []
+    if ask_peers:
+        ids = exchange.ask_peers(session, node, principal, data, descriptors, row.reference)
+    return out, ids
 
 
 def get(session: Session, node: Node, principal: Principal, reference: str) -> Check:

@@ -64,10 +64,11 @@ class MultiIndex:
             found.append(order[offsets])
         return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
 
-    def search(self, queries: Sequence[int], k: int) -> dict[int, tuple[int, int]]:
+    def search(self, queries: Sequence[int], k: int, keep: int = 0) -> dict[int, tuple[int, int]]:
         """The ``k`` nearest owners: owner -> (distance, index of the nearest query). Stops at
         the first radius where ``k`` owners are known to be nearest, or at MAX_RADIUS (then the
-        nearest found so far)."""
+        nearest found so far); returns up to ``keep`` (≥ k) of the nearest found, for a
+        re-ranking that needs more candidates than the exact top ``k``."""
         if not len(self) or not queries:
             return {}
         q = np.asarray(queries, dtype=np.uint64)
@@ -92,10 +93,10 @@ class MultiIndex:
             if int((best <= TABLES * (ring + 1) - 1).sum()) >= k:
                 break
         found = np.flatnonzero(best <= 64)
-        top = found[np.argsort(best[found], kind="stable")[:k]]
+        top = found[np.argsort(best[found], kind="stable")[: max(k, keep)]]
         return {int(o): (int(best[o]), int(best_query[o])) for o in top}
 
-    def scan(self, queries: Sequence[int], k: int) -> dict[int, tuple[int, int]]:
+    def scan(self, queries: Sequence[int], k: int, keep: int = 0) -> dict[int, tuple[int, int]]:
         """The same answer by a linear scan of every hash (the benchmark's comparison)."""
         if not len(self) or not queries:
             return {}
@@ -109,6 +110,6 @@ class MultiIndex:
             owner = int(self.owners[i])
             if owner not in per_owner:
                 per_owner[owner] = (int(low[i]), int(which[i]))
-                if len(per_owner) >= k:
+                if len(per_owner) >= max(k, keep):
                     break
         return per_owner

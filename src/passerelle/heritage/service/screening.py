@@ -21,8 +21,10 @@ from passerelle.heritage.service.hashindex import MultiIndex
 
 #: Nearest photographs the multi-index returns before re-ranking.
 IMAGE_CANDIDATES = 200
+#: ... of which the multi-index guarantees the nearest this many (it stops probing there).
+EXACT = 10
 #: Text candidates scored in full (those sharing the most words).
-TEXT_CANDIDATES = 200
+TEXT_CANDIDATES = 60
 MIN_SCORE = 0.35
 STOPWORDS = frozenset({"the", "of", "and", "with", "from", "de", "du", "la", "le", "les", "des"})
 WEIGHTS = {"title": 0.4, "maker": 0.2, "materials": 0.15, "measurements": 0.15, "type": 0.1}
@@ -166,7 +168,7 @@ class Screener:
         out: dict[int, tuple[float, list[str], str]] = {}
         for q in queries:
             search = self.index.scan if linear else self.index.search
-            near = search(list(q.phashes), IMAGE_CANDIDATES)
+            near = search(list(q.phashes), EXACT, keep=IMAGE_CANDIDATES)
             if not near:
                 continue
             ids = np.fromiter(near, dtype=np.int64)
