@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
+#: Console menu entries: (path, label msgid, roles).
+NAV = [("/heritage", "Cultural goods", ("analyst", "supervisor"))]
+
 #: Peers' screening requests and answers are accepted as soon as the package is installed.
 exchange.register_types()
 
@@ -32,6 +35,6 @@ def retention_rules() -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.heritage import api
+    from passerelle.heritage import api, console
 
-    return [api.router]
+    return [api.router, console.router]
