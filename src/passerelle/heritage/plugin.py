@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from passerelle.heritage.service import exchange
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
 
+    from passerelle.node import Node
     from passerelle.privacy.retention import RetentionRule
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -38,3 +39,15 @@ def routers() -> list[APIRouter]:
     from passerelle.heritage import api, console
 
     return [api.router, console.router]
+
+
+def demo_seed(node: Node) -> None:
+    from passerelle.heritage import demo
+
+    demo.seed(node)
+
+
+def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.heritage import demo
+
+    demo.check_flow(nodes, accounts)
