@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from passerelle.heritage.model import Check, CulturalObject, Photo
+from passerelle.heritage.model import Check, CulturalObject, Exchange, Photo
 from passerelle.heritage.service import check, registry
 from passerelle.node import Node
 from passerelle.privacy import retention
@@ -38,3 +38,23 @@ def test_checks_and_recovered_objects_leave_on_time(node: Node, clock: FrozenClo
     with node.session() as session:
         assert [o.reference for o in session.scalars(select(CulturalObject))] == [kept.reference]
         assert session.scalar(select(func.count()).select_from(Photo)) == 1
+
+
+def test_screening_exchanges_leave_after_a_year(node: Node, clock: FrozenClock) -> None:
+    with node.session() as session:
+        session.add(
+            Exchange(
+                id="x1",
+                direction="received",
+                peer="BE",
+                request_ref="CHK-BE-1",
+                at=clock.now(),
+                hit=False,
+            )
+        )
+    clock.advance(timedelta(days=364))
+    retention.run(node.db.session, node.retention, node=node.code, now=clock.now())
+    assert _count(node, Exchange) == 1
+    clock.advance(timedelta(days=2))
+    retention.run(node.db.session, node.retention, node=node.code, now=clock.now())
+    assert _count(node, Exchange) == 0
