@@ -243,6 +243,29 @@ _CAP = (
     "<area><areaDesc>Lille</areaDesc><circle>50.63,3.06 5</circle></area></info></alert>"
 )
 Malformed, Invalid = errors.MalformedInput, errors.ValidationFailed
+HERITAGE_OBJECT = (
+    '{"object_type": "statuette", "title": "Worshipper", "materials": ["bronze"], '
+    '"measurements": {"height_cm": 23}, "year_made": -2500, "country_of_origin": "IQ", '
+    '"category": "archaeological", "provenance": [{"kind": "export", "country": "IQ", '
+    '"date_from": "1989-02-01"}], "offer": {"channel": "auction", "value_eur": 25000}}'
+)
+
+
+def _heritage_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 20), (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+HERITAGE_PNG = _heritage_png()
+#: The PNG with one byte changed (header sizes, CRCs, compressed data).
+_heritage_pngs = st.tuples(st.integers(0, len(HERITAGE_PNG) - 1), st.integers(0, 255)).map(
+    lambda t: HERITAGE_PNG[: t[0]] + bytes([t[1]]) + HERITAGE_PNG[t[0] + 1 :]
+)
 PARSERS: list[Parser] = [
     # crisis (CAP 1.2 documents from peers and feeds)
     Parser(
@@ -335,6 +358,18 @@ PARSERS: list[Parser] = [
         "passerelle.precursors.service.parse:licence_rows",
         st.one_of(mutated([LICENCE_CSV]).map(str.encode), st.binary(max_size=300)),
     ),
+    # heritage (object JSON of a check, uploaded photographs)
+    Parser(
+        "passerelle.heritage.service.parse:object_json",
+        st.one_of(mutated([HERITAGE_OBJECT]).map(str.encode), st.binary(max_size=300)),
+        (Malformed, Invalid, errors.PayloadTooLarge),
+    ),
+    Parser(
+        "passerelle.heritage.service.imaging:load",
+        st.one_of(st.binary(max_size=300), _heritage_pngs),
+        (Malformed, Invalid, errors.PayloadTooLarge),
+    ),
+    Parser("passerelle.heritage.service.common:parse_date", st.text(max_size=20)),
     # dna
     Parser("passerelle.dna.csvio:read_rows", mutated([DNA_CSV]), (Malformed,)),
     Parser(
@@ -455,6 +490,7 @@ NOT_PARSERS = {
     "passerelle.precursors.service.licences:import_file": "stores the rows parse.licence_rows "
     "read (fuzzed above)",
     "passerelle.precursors.api:import_licences": "route: hands the body to licences.import_file",
+    "passerelle.heritage.service.registry:read": "reads one object row by reference (audited)",
 }
 _NAMES = ("parse", "read", "load", "decode", "tokenize", "import", "from_payload", "split_inter")
 

@@ -50,6 +50,7 @@ class Settings:
     crisis_escalation_poll_seconds: float = 0.5
     dna_retention_terms: str = ""
     precursors_regimes: str = ""
+    heritage_syria_cutoff: str = "2011-05-09"
 
     @property
     def sqlite_path(self) -> Path:
@@ -113,6 +114,7 @@ class Settings:
             ),
             dna_retention_terms=_env("DNA_RETENTION_TERMS", d.dna_retention_terms),
             precursors_regimes=_env("PRECURSORS_REGIMES", d.precursors_regimes),
+            heritage_syria_cutoff=_env("HERITAGE_SYRIA_CUTOFF", d.heritage_syria_cutoff),
         )
 
 
@@ -176,6 +178,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_PRECURSORS_REGIMES": (
         "Licensing regime per country for Annex I precursors above the limit value, e.g. "
         "`BE=licence,FR=prohibited` (empty: the defaults of precursors/rules.py)."
+    ),
+    "PASSERELLE_HERITAGE_SYRIA_CUTOFF": (
+        "Cut-off date (YYYY-MM-DD) of the Syrian cultural-goods trade ban (Regulation 36/2012 "
+        "art. 11c); sources disagree, default 2011-05-09."
     ),
 }
 

@@ -1,0 +1,60 @@
+"""Shared helpers: references, text folding, the access trace of reads."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from passerelle.node import Node
+from passerelle.privacy.access import Access
+from passerelle.privacy.accounts import Principal
+
+PURPOSE = "protection of cultural goods: provenance and screening against stolen objects"
+LEGAL_BASIS = "Regulation (EU) 2019/880 art. 3; Council Framework Decision 2006/960/JHA"
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a title, maker or material ('Tête d'Athéna' -> ['tete', 'd', 'athena'])."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.findall(r"[a-z0-9]+", decomposed.encode("ascii", "ignore").decode())
+
+
+def fold(text: str) -> str:
+    return " ".join(words(text))
+
+
+def new_reference(prefix: str, node: Node) -> str:
+    return f"{prefix}-{node.code}-{secrets.token_hex(5).upper()}"
+
+
+def parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def trace(
+    session: Session,
+    node: Node,
+    principal: Principal,
+    action: str,
+    object_type: str,
+    object_id: str,
+    *,
+    now: datetime | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """Audit one access to personal data (owners, sellers), in the caller's transaction."""
+    Access(principal, node.code, PURPOSE, LEGAL_BASIS).trace(
+        session,
+        action,
+        object_type,
+        object_id,
+        now=now or node.clock.now(),
+        details=details,
+    )

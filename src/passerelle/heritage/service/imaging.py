@@ -1,0 +1,169 @@
+"""Uploaded photographs: validated (type, size, decompression bombs) and described by
+perceptual hashes (``imagehash``) plus colour and texture descriptors.
+
+A registered photograph is hashed at nine positions of its central region (the centre shifted
+by ±7 % each way), so that a copy cropped off-centre still meets one of them; a query is hashed
+at five rotations (−12° … +12°) and two scales. ``phash`` (DCT) finds candidates through the
+multi-index (:mod:`.hashindex`); ``dhash`` (gradients), a hue histogram compared under every
+circular shift (a recoloured copy keeps its palette's shape) and a gradient-magnitude
+histogram (texture) re-rank them."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import imagehash
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from passerelle.errors import MalformedInput, PayloadTooLarge, ValidationFailed
+
+#: Accepted image formats (Pillow names) and their media types.
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+#: Largest accepted upload.
+MAX_BYTES = 8 * 1024 * 1024
+#: Largest accepted decoded image (width × height): a small file that decodes into more
+#: pixels than this is a decompression bomb and is refused before it is decoded.
+MAX_PIXELS = 40_000_000
+MIN_SIDE = 16
+#: Index positions (centre shifts) and query rotations / scales.
+SHIFT = 0.07
+SHIFTS = tuple((dx, dy) for dx in (-SHIFT, 0.0, SHIFT) for dy in (-SHIFT, 0.0, SHIFT))
+REGION = 0.6
+ANGLES = (-12.0, -6.0, 0.0, 6.0, 12.0)
+#: Scale of the query's region: a copy cropped 20 % shows the registered region at 0.6 / 0.8.
+QUERY_REGIONS = (0.75, 0.6)
+HUE_BINS = 16
+TEXTURE_BINS = 8
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """What the index and the re-ranking know of one picture."""
+
+    phashes: tuple[int, ...]
+    dhashes: tuple[int, ...]
+    colour: tuple[float, ...]
+    texture: tuple[float, ...]
+    #: For a query: the rotation of each hash (degrees), to explain a match.
+    angles: tuple[float, ...] = ()
+
+
+def load(data: bytes, field: str = "image") -> Image.Image:
+    """The picture in ``data`` as RGB, or a typed error naming ``field``."""
+    if not data:
+        raise ValidationFailed(f"{field}: the file is empty", field=field)
+    if len(data) > MAX_BYTES:
+        raise PayloadTooLarge(
+            f"{field}: {len(data)} bytes, at most {MAX_BYTES} accepted", field=field
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            if img.format not in FORMATS:
+                raise ValidationFailed(
+                    f"{field}: {img.format or 'unknown'} is not an accepted image type "
+                    f"({', '.join(sorted(FORMATS))})",
+                    field=field,
+                )
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                raise PayloadTooLarge(
+                    f"{field}: {width}×{height} pixels, at most {MAX_PIXELS} accepted "
+                    "(decompression bomb guard)",
+                    field=field,
+                )
+            if min(width, height) < MIN_SIDE:
+                raise ValidationFailed(
+                    f"{field}: {width}×{height} pixels is too small to compare", field=field
+                )
+            img.load()
+            return img.convert("RGB")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PayloadTooLarge(f"{field}: decompression bomb refused", field=field) from None
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError) as exc:
+        raise MalformedInput(f"{field}: not a readable image ({exc})", field=field) from None
+
+
+def media_type(data: bytes) -> str:
+    img = Image.open(io.BytesIO(data))
+    return FORMATS.get(img.format or "", "application/octet-stream")
+
+
+def _region(
+    gray: Image.Image, frac: float, angle: float = 0.0, dx: float = 0.0, dy: float = 0.0
+) -> Image.Image:
+    if angle:
+        gray = gray.rotate(angle, resample=Image.Resampling.BILINEAR)
+    w, h = gray.size
+    cw, ch, cx, cy = w * frac, h * frac, w * (0.5 + dx), h * (0.5 + dy)
+    box = (round(cx - cw / 2), round(cy - ch / 2), round(cx + cw / 2), round(cy + ch / 2))
+    return ImageOps.equalize(gray.crop(box).resize((64, 64)))
+
+
+def _bits(h: imagehash.ImageHash) -> int:
+    return int(str(h), 16)
+
+
+def _colour(img: Image.Image) -> tuple[float, ...]:
+    small = np.asarray(img.resize((48, 48)).convert("HSV"), dtype=np.int32)
+    hue, sat = small[..., 0].ravel(), small[..., 1].ravel()
+    weights = sat.astype(np.float64) + 1.0  # grey pixels carry no hue
+    hist = np.bincount(hue * HUE_BINS // 256, weights=weights, minlength=HUE_BINS)
+    return tuple(float(v) for v in hist / hist.sum())
+
+
+def _texture(gray: Image.Image) -> tuple[float, ...]:
+    a = np.asarray(gray.resize((64, 64)), dtype=np.float64)
+    gx, gy = np.diff(a, axis=1)[:-1, :], np.diff(a, axis=0)[:, :-1]
+    magnitude = np.hypot(gx, gy)
+    scaled = np.minimum(TEXTURE_BINS - 1, (magnitude / 16).astype(np.int64))
+    hist = np.bincount(scaled.ravel(), minlength=TEXTURE_BINS).astype(np.float64)
+    return tuple(float(v) for v in hist / hist.sum())
+
+
+def describe(img: Image.Image) -> Descriptor:
+    """A registered photograph: hashes of the nine shifted central regions."""
+    gray = img.convert("L")
+    regions = [_region(gray, REGION, 0.0, dx, dy) for dx, dy in SHIFTS]
+    return Descriptor(
+        phashes=tuple(_bits(imagehash.phash(r)) for r in regions),
+        dhashes=tuple(_bits(imagehash.dhash(r)) for r in regions),
+        colour=_colour(img),
+        texture=_texture(gray),
+    )
+
+
+def describe_query(img: Image.Image) -> Descriptor:
+    """A photograph to screen: hashes of its central region at five rotations and two scales."""
+    gray = img.convert("L")
+    variants = [(frac, angle) for frac in QUERY_REGIONS for angle in ANGLES if frac == 0.75]
+    variants.append((QUERY_REGIONS[1], 0.0))
+    regions = [_region(gray, frac, angle) for frac, angle in variants]
+    return Descriptor(
+        phashes=tuple(_bits(imagehash.phash(r)) for r in regions),
+        dhashes=tuple(_bits(imagehash.dhash(r)) for r in regions),
+        colour=_colour(img),
+        texture=_texture(gray),
+        angles=tuple(angle for _, angle in variants),
+    )
+
+
+def hue_rolls(colour: tuple[float, ...]) -> npt.NDArray[np.float64]:
+    """A query's hue histogram at every circular shift (one row per shift)."""
+    v = np.asarray(colour, dtype=np.float64)
+    if v.size != HUE_BINS:
+        return np.zeros((HUE_BINS, HUE_BINS))
+    return np.stack([np.roll(v, -k) for k in range(HUE_BINS)])
+
+
+def hex64(value: int) -> str:
+    return f"{value:016x}"
+
+
+def from_hex(text: str) -> int:
+    return int(text, 16)

@@ -1,0 +1,258 @@
+"""Screening against stolen-object lists, by text and by image, with the reasons of each match.
+
+The stolen objects of the node live in an in-memory :class:`Screener` rebuilt when the index
+version row moves: an inverted index of folded words for text, and a multi-index over the
+photographs' perceptual hashes (:mod:`.hashindex`) for images."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from passerelle.heritage import rules
+from passerelle.heritage.schemas import MatchOut, ObjectIn
+from passerelle.heritage.service import imaging
+from passerelle.heritage.service.common import fold, words
+from passerelle.heritage.service.hashindex import MultiIndex
+
+#: Nearest photographs the multi-index returns before re-ranking.
+IMAGE_CANDIDATES = 200
+#: ... of which the multi-index guarantees the nearest this many (it stops probing there).
+EXACT = 10
+#: Text candidates scored in full (those sharing the most words).
+TEXT_CANDIDATES = 60
+MIN_SCORE = 0.35
+STOPWORDS = frozenset({"the", "of", "and", "with", "from", "de", "du", "la", "le", "les", "des"})
+WEIGHTS = {"title": 0.4, "maker": 0.2, "materials": 0.15, "measurements": 0.15, "type": 0.1}
+DIMENSIONS = ("height_cm", "width_cm", "depth_cm")
+
+
+@dataclass
+class Entry:
+    """One stolen object as the screener knows it."""
+
+    object_id: str
+    reference: str
+    title: str
+    status: str
+    source: str
+    object_type: str = ""
+    maker: str = ""
+    materials: frozenset[str] = frozenset()
+    measures: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PhotoEntry:
+    photo_id: str
+    owner: int
+    descriptor: imaging.Descriptor
+
+
+#: Re-ranking: bits apart (pHash + dHash, 0–128) less the colour and texture similarities
+#: (0–1) times these weights; mapped to a 0–1 score between UNRELATED and UNRELATED - SPAN.
+#: Chosen on generated pictures (benchmarks/heritage.py): colour compared under every hue
+#: shift separates objects better than the hashes alone.
+COLOUR_WEIGHT = 30.0
+TEXTURE_WEIGHT = 15.0
+UNRELATED = 35.0
+SPAN = 55.0
+
+
+class Screener:
+    def __init__(self, entries: Sequence[Entry], photos: Sequence[PhotoEntry]) -> None:
+        self.entries = list(entries)
+        self.titles = [fold(e.title) for e in self.entries]
+        self.makers = [fold(e.maker) for e in self.entries]
+        self.types = [fold(e.object_type) for e in self.entries]
+        self.postings: dict[str, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            for word in set(self._keywords(e.title, e.maker, e.object_type)):
+                self.postings.setdefault(word, []).append(i)
+        self.arrays = {w: np.asarray(p, dtype=np.int64) for w, p in self.postings.items()}
+        self.vocabulary = sorted(self.postings)
+        self.photos = list(photos)
+        hashes: list[int] = []
+        owners: list[int] = []
+        for p, photo in enumerate(self.photos):
+            hashes.extend(photo.descriptor.phashes)
+            owners.extend([p] * len(photo.descriptor.phashes))
+        self.index = MultiIndex(hashes, owners)
+        width = max((len(p.descriptor.dhashes) for p in self.photos), default=1)
+        self.dhash = np.zeros((len(self.photos), width), dtype=np.uint64)
+        self.colour = np.zeros((len(self.photos), imaging.HUE_BINS))
+        self.texture = np.zeros((len(self.photos), imaging.TEXTURE_BINS))
+        for n, photo in enumerate(self.photos):
+            d = photo.descriptor
+            self.dhash[n, : len(d.dhashes)] = d.dhashes
+            self.dhash[n, len(d.dhashes) :] = d.dhashes[0] if d.dhashes else 0
+            if len(d.colour) == imaging.HUE_BINS:
+                self.colour[n] = d.colour
+            if len(d.texture) == imaging.TEXTURE_BINS:
+                self.texture[n] = d.texture
+
+    @staticmethod
+    def _keywords(*texts: str) -> list[str]:
+        return [w for t in texts for w in words(t) if len(w) > 2 and w not in STOPWORDS]
+
+    # ---- text ---------------------------------------------------------------------------------
+    def _near_words(self, word: str) -> list[str]:
+        """Words of the index a misspelt query word may stand for."""
+        if word in self.postings or len(word) < 4:
+            return [word]
+        found = process.extract(word, self.vocabulary, scorer=fuzz.ratio, limit=3, score_cutoff=75)
+        return [w for w, _, _ in found]
+
+    def text_candidates(self, obj: ObjectIn) -> list[int]:
+        """Entries sharing the most words with the query (misspelt words stand for their near
+        words); a word found in more than a fifth of the entries only counts when no rarer word
+        is given."""
+        wanted = {n for w in self._keywords(obj.title, obj.maker) for n in self._near_words(w)}
+        lists = sorted((self.arrays[w] for w in wanted if w in self.arrays), key=len)
+        if not lists:
+            return []
+        rare = [a for a in lists if a.size <= max(1000, len(self.entries) // 5)] or lists[:1]
+        counts = np.bincount(np.concatenate(rare), minlength=len(self.entries))
+        top = np.argpartition(-counts, min(TEXT_CANDIDATES, counts.size - 1))[:TEXT_CANDIDATES]
+        return [int(i) for i in top if counts[i] > 0]
+
+    def text_scores(
+        self, obj: ObjectIn, candidates: list[int]
+    ) -> dict[int, tuple[float, list[str]]]:
+        title, maker, kind = fold(obj.title), fold(obj.maker), fold(obj.object_type)
+        mine = {fold(m) for m in obj.materials}
+        m = obj.measurements
+        given = {"height_cm": m.height_cm, "width_cm": m.width_cm, "depth_cm": m.depth_cm}
+        out = {}
+        for i in candidates:
+            e = self.entries[i]
+            parts: dict[str, float] = {"title": fuzz.token_set_ratio(title, self.titles[i]) / 100}
+            reasons = [f"title {parts['title']:.0%} alike ('{e.title}')"]
+            if maker and self.makers[i]:
+                parts["maker"] = fuzz.token_sort_ratio(maker, self.makers[i]) / 100
+                reasons.append(f"maker {parts['maker']:.0%} alike ('{e.maker}')")
+            if mine and e.materials:
+                parts["materials"] = len(mine & e.materials) / len(mine | e.materials)
+                shared = ", ".join(sorted(mine & e.materials)) or "none"
+                reasons.append(f"materials in common: {shared}")
+            compared = [(d, v, e.measures[d]) for d, v in given.items() if v and d in e.measures]
+            if compared:
+                within = [
+                    (d, a, b)
+                    for d, a, b in compared
+                    if abs(a - b)
+                    <= max(rules.MEASURE_TOLERANCE_CM, rules.MEASURE_TOLERANCE_REL * max(a, b))
+                ]
+                parts["measurements"] = len(within) / len(compared)
+                reasons.append(
+                    f"{len(within)}/{len(compared)} measurements within tolerance"
+                    + "".join(f"; {d[:-3]} {a:g} vs {b:g} cm" for d, a, b in compared)
+                )
+            if kind and self.types[i]:
+                parts["type"] = 1.0 if kind == self.types[i] else 0.0
+            weight = sum(WEIGHTS[k] for k in parts)
+            out[i] = (sum(WEIGHTS[k] * v for k, v in parts.items()) / weight, reasons)
+        return out
+
+    # ---- images -------------------------------------------------------------------------------
+    def image_matches(
+        self, queries: Iterable[imaging.Descriptor], *, linear: bool = False
+    ) -> dict[int, tuple[float, list[str], str]]:
+        """Entry index -> (image score, reasons, photo id), best photograph per object. The
+        multi-index (or the scan) gives the IMAGE_CANDIDATES photographs nearest by pHash; the
+        re-ranking adds dHash and the colour and texture histograms, all vectorised."""
+        out: dict[int, tuple[float, list[str], str]] = {}
+        for q in queries:
+            search = self.index.scan if linear else self.index.search
+            near = search(list(q.phashes), EXACT, keep=IMAGE_CANDIDATES)
+            if not near:
+                continue
+            ids = np.fromiter(near, dtype=np.int64)
+            dp = np.array([near[int(p)][0] for p in ids], dtype=np.int64)
+            qd = np.asarray(q.dhashes, dtype=np.uint64)
+            dd = np.bitwise_count(self.dhash[ids][:, :, None] ^ qd[None, None, :])
+            d2 = dd.reshape(ids.size, -1).min(axis=1).astype(np.int64)
+            rolls = imaging.hue_rolls(q.colour)
+            per_shift = np.minimum(rolls[None, :, :], self.colour[ids][:, None, :]).sum(axis=2)
+            shift = per_shift.argmax(axis=1)
+            colour = per_shift.max(axis=1)
+            texture = np.minimum(self.texture[ids], np.asarray(q.texture)[None, :]).sum(axis=1)
+            raw = dp + d2 - COLOUR_WEIGHT * colour - TEXTURE_WEIGHT * texture
+            scores = np.clip((UNRELATED - raw) / SPAN, 0.0, 1.0)
+            for n, p in enumerate(ids.tolist()):
+                photo = self.photos[p]
+                score = float(scores[n])
+                owner = photo.owner
+                if owner in out and score <= out[owner][0]:
+                    continue
+                which = near[p][1]
+                angle = q.angles[which] if which < len(q.angles) else 0.0
+                bins = int(shift[n]) if shift[n] <= imaging.HUE_BINS // 2 else int(shift[n]) - 16
+                reasons = [
+                    f"perceptual hash {dp[n]}/64 bits apart (query turned {angle:+.0f}°)",
+                    f"gradient hash {d2[n]}/64 bits apart",
+                    f"colour palette {colour[n]:.0%} alike"
+                    + (f" (hue shifted {bins * 360 // imaging.HUE_BINS:+d}°)" if bins else ""),
+                    f"texture {texture[n]:.0%} alike",
+                ]
+                out[owner] = (score, reasons, photo.photo_id)
+        return out
+
+    # ---- both ---------------------------------------------------------------------------------
+    def screen(
+        self, obj: ObjectIn | None, images: Sequence[imaging.Descriptor], k: int = 10
+    ) -> list[MatchOut]:
+        text: dict[int, tuple[float, list[str]]] = {}
+        if obj is not None:
+            text = self.text_scores(obj, self.text_candidates(obj))
+        image = self.image_matches(images) if images else {}
+        found = []
+        for i in set(text) | set(image):
+            t, ti = text.get(i, (None, []))
+            m, mi, photo = image.get(i, (None, [], None))
+            scores = [s for s in (t, m) if s is not None]
+            score = max(scores) if len(scores) == 1 else 0.5 * (t or 0) + 0.5 * (m or 0)
+            if len(scores) == 2 and min(scores) >= 0.6:
+                score = min(1.0, score + 0.1)  # words and picture agree
+            if score < MIN_SCORE:
+                continue
+            e = self.entries[i]
+            found.append(
+                MatchOut(
+                    reference=e.reference,
+                    title=e.title,
+                    status=e.status,
+                    source=e.source,
+                    score=round(score, 3),
+                    text_score=None if t is None else round(t, 3),
+                    image_score=None if m is None else round(m, 3),
+                    reasons=ti + mi,
+                    photo_id=photo,
+                )
+            )
+        found.sort(key=lambda m: (-m.score, m.reference))
+        return found[:k]
+
+
+class Cache:
+    """One screener per database, rebuilt when the index version moves."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.built: dict[str, tuple[int, Screener]] = {}
+
+    def get(self, key: str, version: int, build: object) -> Screener:
+        with self.lock:
+            current = self.built.get(key)
+            if current is None or current[0] != version:
+                assert callable(build)
+                current = (version, build())
+                self.built[key] = current
+            return current[1]
+
+
+CACHE = Cache()
