@@ -50,6 +50,8 @@ class Settings:
     crisis_escalation_poll_seconds: float = 0.5
     dna_retention_terms: str = ""
     precursors_regimes: str = ""
+    jit_max_upload_bytes: int = 64 * 1024**3
+    jit_fetch_poll_seconds: float = 2.0
 
     @property
     def sqlite_path(self) -> Path:
@@ -113,6 +115,10 @@ class Settings:
             ),
             dna_retention_terms=_env("DNA_RETENTION_TERMS", d.dna_retention_terms),
             precursors_regimes=_env("PRECURSORS_REGIMES", d.precursors_regimes),
+            jit_max_upload_bytes=int(_env("JIT_MAX_UPLOAD_BYTES", str(d.jit_max_upload_bytes))),
+            jit_fetch_poll_seconds=float(
+                _env("JIT_FETCH_POLL_SECONDS", str(d.jit_fetch_poll_seconds))
+            ),
         )
 
 
@@ -176,6 +182,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_PRECURSORS_REGIMES": (
         "Licensing regime per country for Annex I precursors above the limit value, e.g. "
         "`BE=licence,FR=prohibited` (empty: the defaults of precursors/rules.py)."
+    ),
+    "PASSERELLE_JIT_MAX_UPLOAD_BYTES": "Largest evidence file a tus upload may announce (bytes).",
+    "PASSERELLE_JIT_FETCH_POLL_SECONDS": (
+        "How often `passerelle serve` pulls the evidence content peers announced; 0 turns it off."
     ),
 }
 
