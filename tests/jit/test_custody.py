@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from passerelle.cli import app
@@ -85,3 +87,18 @@ def test_cli_verify_exits_0_then_1_with_the_reason(tmp_path: Path) -> None:
     path.write_text("{not json")
     unreadable = runner.invoke(app, ["jit", "evidence", "verify", str(file), str(path)])
     assert unreadable.exit_code == 1 and "cannot be read" in unreadable.output
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+        max_leaves=20,
+    )
+)
+def test_any_json_report_gets_reasons_never_a_crash(value: object) -> None:
+    report = {"format": custody.FORMAT, "evidence": {}, "entries": [value], "keys": {}}
+    assert custody.problems(report, None)
+    if isinstance(value, dict):
+        assert custody.problems({**value, "format": custody.FORMAT}, None)

@@ -48,11 +48,12 @@ def verify(
 ) -> None:
     """Check a file against its custody report, offline: exit 0 when the SHA-256 and every
     signature verify, 1 otherwise with each reason."""
+    from passerelle.errors import MalformedInput
     from passerelle.jit import custody
 
     try:
-        data = custody.load_report(report)
-    except (OSError, ValueError) as exc:
+        data = custody.parse_report(report.read_bytes())
+    except (OSError, MalformedInput) as exc:
         typer.echo(f"not verified: the report cannot be read: {exc}", err=True)
         raise typer.Exit(1) from exc
     if not file.is_file():
@@ -100,16 +101,17 @@ def fetch(
     import httpx
 
     from passerelle import federation
-    from passerelle.federation import tls
+    from passerelle.federation import pull
     from passerelle.jit.service import transfer
 
     node = _node()
 
+    with node.session() as session:
+        ids = [evidence_id] if evidence_id else transfer.pending(session, node)
+
     async def run() -> list[str]:
-        with node.session() as session:
-            ids = [evidence_id] if evidence_id else transfer.pending(session, node)
         async with httpx.AsyncClient(
-            timeout=httpx.Timeout(30.0, read=300.0), **tls.client_options(node.settings)
+            timeout=httpx.Timeout(30.0, read=300.0), **pull.client_options(node.settings)
         ) as c:
             done = []
             for item in ids:

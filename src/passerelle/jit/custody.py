@@ -20,6 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from passerelle.errors import MalformedInput
+
 FORMAT = "passerelle-jit-custody/1"
 EVENTS = ("uploaded", "received", "downloaded")
 CHUNK = 1024 * 1024
@@ -129,8 +131,12 @@ def problems(report: dict[str, Any], file: Path | None) -> list[str]:
     return found
 
 
-def load_report(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def parse_report(raw: bytes) -> dict[str, Any]:
+    """A custody report from its JSON bytes; MalformedInput when it is not a JSON object."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise MalformedInput(f"the report is not JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise ValueError("the report is not a JSON object")
+        raise MalformedInput("the report is not a JSON object")
     return data

@@ -26,7 +26,10 @@ ROLES = ("leader", "member", "seconded", "eurojust", "europol")
 #: automatically and permanently (Reg. 2023/969 art. 21 — article number as given in the
 #: project's reference sheet, UNVERIFIED against the Official Journal).
 EVIDENCE_MAX_STORAGE = timedelta(weeks=4)
-EVIDENCE_SOURCE = f"{REG} art. 21 (storage of operational data) — article number UNVERIFIED"
+EVIDENCE_SOURCE = (
+    "Regulation (EU) 2023/969 art. 21 (storage of operational data on the JITs collaboration "
+    "platform) — article number UNVERIFIED"
+)
 
 #: Non-operational data of the workspace (agreement, members, planning, statements, custody
 #: trail without content) are kept for five years after the JIT closed, for the evaluation and

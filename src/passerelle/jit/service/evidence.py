@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import Conflict, IntegrityError, NotFound
-from passerelle.federation import keys, peers
+from passerelle.federation import pull
 from passerelle.federation.transport import node_key
 from passerelle.jit import custody, rules
 from passerelle.jit.model import Custody, Evidence, Team
@@ -138,13 +138,10 @@ def download(session: Session, node: Node, principal: Principal, evidence_id: st
 def published_keys(session: Session, node: Node, rows: list[Custody]) -> dict[str, str]:
     """The key this node knows for each signing node (its own, its peers')."""
     found: dict[str, str] = {}
-    for code in {c.node for c in rows}:
-        if code == node.code:
-            found[code] = keys.public_text(node_key(node))
-        else:
-            public = peers.public_key(session, code)
-            if public is not None:
-                found[code] = keys.public_text(public)
+    for code in sorted({c.node for c in rows}):
+        public = pull.public_key_text(node, session, code)
+        if public is not None:
+            found[code] = public
     return found
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from passerelle import federation
 from passerelle.errors import ValidationFailed
-from passerelle.federation import keys, peers
+from passerelle.federation import pull
 from passerelle.jit import custody, rules
 from passerelle.jit.model import (
     Action,
@@ -222,19 +222,9 @@ def _check_custody(session: Session, node: Node, entry: CustodySnap) -> None:
     problem = custody.signature_problem(entry.model_dump())
     if problem:
         raise ValidationFailed(f"custody entry {entry.id}: {problem}")
-    if entry.node == node.code:
-        known = keys.public_text(_own_key(node))
-    else:
-        public = peers.public_key(session, entry.node)
-        known = keys.public_text(public) if public is not None else entry.public_key
+    known = pull.public_key_text(node, session, entry.node) or entry.public_key
     if known != entry.public_key:
         raise ValidationFailed(f"custody entry {entry.id} is not signed with {entry.node}'s key")
-
-
-def _own_key(node: Node) -> Any:
-    from passerelle.federation.transport import node_key
-
-    return node_key(node)
 
 
 def _upsert(session: Session, model: Any, snap: BaseModel, **extra: Any) -> None:

@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from passerelle.errors import Conflict, IntegrityError, PermissionDenied, Unavailable
-from passerelle.federation import peers, signatures
-from passerelle.federation import rules as fed_rules
-from passerelle.federation.transport import node_key
+from passerelle.federation import peers, pull
 from passerelle.jit import rules
 from passerelle.jit.model import Evidence
 from passerelle.jit.service import evidence, replicate
@@ -38,16 +36,7 @@ def peer_path(evidence_id: str) -> str:
 
 def verify_peer(node: Node, *, method: str, path: str, headers: dict[str, str]) -> str:
     """The peer that signed this request (SignatureInvalid otherwise)."""
-    keyid = signatures.claimed_keyid(headers.get("signature-input", ""))
-    key = peers.cached_public_key(node, keyid) if keyid else None
-    verified = signatures.verify(
-        signatures.Message(headers=headers, method=method, path=path),
-        body=b"",
-        components=fed_rules.REQUEST_COMPONENTS,
-        key_for=lambda kid: key if kid == keyid else None,
-        now=node.clock.now(),
-    )
-    return verified.keyid
+    return pull.verify_get(node, method=method, path=path, headers=headers)
 
 
 def serve(session: Session, node: Node, signer: str, evidence_id: str) -> Path:
@@ -137,9 +126,7 @@ async def fetch(node: Node, client: httpx.AsyncClient, evidence_id: str) -> list
 
 async def _pull(node: Node, client: httpx.AsyncClient, url: str, part: Path, offset: int) -> None:
     path = httpx.URL(url).path
-    headers = signatures.signed_headers(
-        node_key(node), keyid=node.code, body=b"", now=node.clock.now(), method="GET", path=path
-    )
+    headers = pull.signed_get_headers(node, path)
     headers["range"] = f"bytes={offset}-"
     try:
         async with client.stream("GET", url, headers=headers) as response:
