@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from passerelle.jit.service import replicate
 
@@ -30,12 +30,24 @@ def node_retention_rules(settings: Settings) -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.jit import api, peer_api, tus_api
+    from passerelle.jit import api, console, peer_api, tus_api
 
-    return [api.router, tus_api.router, peer_api.router]
+    return [api.router, tus_api.router, peer_api.router, console.router]
 
 
 def register_cli(app: typer.Typer) -> None:
     from passerelle.jit.cli import app as jit_app
 
     app.add_typer(jit_app, name="jit")
+
+
+def demo_wiring(nodes: list[Settings]) -> None:
+    from passerelle.jit import demo
+
+    demo.wire(nodes)
+
+
+def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.jit import demo
+
+    demo.check(nodes, accounts)
