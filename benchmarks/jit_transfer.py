@@ -93,28 +93,34 @@ class Peak:
         self._thread.join()
 
 
-def run_killed(
-    cmd: list[str], env: dict[str, str], progress: Callable[[], int], at: int, peak: Peak, name: str
-) -> float:
-    """Run ``cmd`` until ``progress()`` reaches ``at`` bytes, SIGKILL it; return seconds."""
+def run(
+    cmd: list[str],
+    env: dict[str, str],
+    progress: Callable[[], int],
+    peak: Peak,
+    name: str,
+    kill_at: int | None = None,
+) -> tuple[float, float]:
+    """Run ``cmd`` (SIGKILL once ``progress()`` reaches ``kill_at`` bytes, if given); return
+    the total seconds and the seconds from the first byte moved to the end (without the
+    process start-up)."""
     start = time.perf_counter()
+    initial = progress()
+    first: float | None = None
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
     peak.watch(name, proc.pid)
-    while proc.poll() is None and progress() < at:
+    while proc.poll() is None:
+        done = progress()
+        if first is None and done != initial:
+            first = time.perf_counter()
+        if kill_at is not None and done >= kill_at:
+            proc.send_signal(signal.SIGKILL)
+            break
         time.sleep(0.02)
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    return time.perf_counter() - start
-
-
-def run_to_end(cmd: list[str], env: dict[str, str], peak: Peak, name: str) -> float:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
-    peak.watch(name, proc.pid)
-    if proc.wait() != 0:
-        raise SystemExit(f"{' '.join(cmd[:6])} failed")
-    return time.perf_counter() - start
+    if proc.wait() not in (0, -signal.SIGKILL):
+        raise SystemExit(f"{' '.join(cmd[3:7])} failed")
+    end = time.perf_counter()
+    return end - start, end - (first or start)
 
 
 def dir_bytes(folder: Path) -> int:
@@ -216,13 +222,13 @@ def main() -> None:
             "--url", nodes[0].url, "--jit", ref, "--token", tokens["FR"], "--chunk-mb", "16",
         ]  # fmt: skip
         uploads = nodes[0].data_dir / "jit" / "uploads"
-        t1 = run_killed(push, envs["FR"], lambda: dir_bytes(uploads), int(size * 0.4), peak, "push")
+        t1, a1 = run(push, envs["FR"], lambda: dir_bytes(uploads), peak, "push", int(size * 0.4))
         kept = dir_bytes(uploads)
-        t2 = run_to_end(push, envs["FR"], peak, "push (resumed)")
+        t2, a2 = run(push, envs["FR"], lambda: dir_bytes(uploads), peak, "push (resumed)")
         print(f"tus upload: killed at {kept // MB} MB after {t1:.1f} s, resumed: {t2:.1f} s")
         be = open_node(nodes[1].settings())
         item_id = None
-        for _ in range(200):
+        for _ in range(600):
             with be.read_session() as session:
                 item_id = session.scalar(select(Evidence.id))
             if item_id:
@@ -233,16 +239,13 @@ def main() -> None:
             raise SystemExit("BE never heard of the evidence item")
         fetch = [sys.executable, "-m", "passerelle", "jit", "evidence", "fetch", item_id]
         part = nodes[1].data_dir / "jit" / "incoming" / f"{item_id}.part"
-        t3 = run_killed(
-            fetch,
-            envs["BE"],
-            lambda: part.stat().st_size if part.exists() else 0,
-            int(size * 0.5),
-            peak,
-            "fetch",
-        )
-        got = part.stat().st_size if part.exists() else 0
-        t4 = run_to_end(fetch, envs["BE"], peak, "fetch (resumed)")
+
+        def pulled() -> int:
+            return part.stat().st_size if part.exists() else 0
+
+        t3, a3 = run(fetch, envs["BE"], pulled, peak, "fetch", int(size * 0.5))
+        got = pulled()
+        t4, a4 = run(fetch, envs["BE"], pulled, peak, "fetch (resumed)")
         stored = nodes[1].data_dir / "jit" / "evidence" / item_id
         verified = sha256_of(stored) == expected
         print(f"pull FR->BE: killed at {got // MB} MB after {t3:.1f} s, resumed: {t4:.1f} s")
@@ -250,13 +253,16 @@ def main() -> None:
         peak.stop()
         mbs = size / MB
         print()
-        print(f"{'step':<34}{'seconds':>9}{'MB/s':>9}   ceiling (curl, static server)")
-        up = t1 + t2
-        print(f"{'tus upload to FR (kill + resume)':<34}{up:>9.1f}{mbs / up:>9.0f}   "
-              f"curl PUT {put:.1f} s, {mbs / put:.0f} MB/s")  # fmt: skip
-        pull = t3 + t4
-        print(f"{'BE pulls from FR (kill + resume)':<34}{pull:>9.1f}{mbs / pull:>9.0f}   "
-              f"curl GET {get:.1f} s, {mbs / get:.0f} MB/s")  # fmt: skip
+        head = f"{'step':<34}{'total s':>9}{'moving s':>10}{'MB/s':>7}   ceiling (curl)"
+        print(head)
+        up, up_moving = t1 + t2, a1 + a2
+        print(f"{'tus upload to FR (kill + resume)':<34}{up:>9.1f}{up_moving:>10.1f}"
+              f"{mbs / up_moving:>7.0f}   PUT {put:.1f} s, {mbs / put:.0f} MB/s")  # fmt: skip
+        pull, pull_moving = t3 + t4, a3 + a4
+        print(f"{'BE pulls from FR (kill + resume)':<34}{pull:>9.1f}{pull_moving:>10.1f}"
+              f"{mbs / pull_moving:>7.0f}   GET {get:.1f} s, {mbs / get:.0f} MB/s")  # fmt: skip
+        print("(moving s: from the first byte to the end, without process start-up; "
+              "includes hashing the whole file on arrival)")  # fmt: skip
         print(f"SHA-256 verified on BE: {'yes' if verified else 'NO'} ({expected[:16]}…)")
         print("peak RSS (MB):")
         for name, value in sorted(peak.peak.items()):

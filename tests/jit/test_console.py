@@ -93,3 +93,11 @@ def test_a_leader_approves_after_a_confirmation(
     with node.session() as session:
         [state] = statements.of_team(session, teams.listing(session)[0])
         assert state.approved_by == ["FR"] and not state.publishable
+
+
+def test_home_page_counts_the_statement_awaiting_the_leader(
+    client: TestClient, team_id: str
+) -> None:
+    client.cookies.set("passerelle_lang", "en")
+    home = client.get("/")
+    assert "Press statements awaiting your approval" in home.text

@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Any
 from passerelle.jit.service import replicate
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import typer
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
+    from passerelle.domains import WorkItem
+    from passerelle.privacy.accounts import Principal
     from passerelle.privacy.retention import RetentionRule
     from passerelle.settings import Settings
 
@@ -51,3 +56,10 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.jit import demo
 
     demo.check(nodes, accounts)
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Pending work of ``principal`` in this package, for the console home page."""
+    from passerelle.jit import home
+
+    return home.work(session, principal, now)
