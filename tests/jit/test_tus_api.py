@@ -166,3 +166,13 @@ def test_checksum_mismatch_drops_the_chunk_and_termination_drops_the_upload(
     assert client.head(url, headers=auth).status_code == 404
     with node.session() as session:
         assert session.query(Upload).count() == 0
+
+
+def test_an_empty_file_is_evidence_at_creation(
+    client: TestClient, node: Node, auth: dict[str, str], ref: str
+) -> None:
+    url = _create(client, auth, ref, 0)
+    assert client.head(url, headers=auth).headers["upload-offset"] == "0"
+    with node.session() as session:
+        item = session.query(Evidence).one()
+        assert item.size == 0 and item.sha256 == hashlib.sha256(b"").hexdigest()

@@ -55,11 +55,17 @@ async def tus_create(request: Request, principal: Principal = require(*USERS)) -
     metadata = uploads.parse_metadata(request.headers.get("upload-metadata", ""))
     node = node_of(request)
 
-    def run() -> str:
+    def run() -> tuple[str, list[str]]:
         with node.session() as session:
-            return uploads.create(session, node, principal, length, metadata).id
+            upload_id = uploads.create(session, node, principal, length, metadata).id
+            if length == 0:  # an empty file is complete at creation (tus 1.0, creation)
+                session.flush()
+                uploads.finish(session, node, principal, upload_id)
+            return upload_id, list(session.info.get(replicate.OUTBOX_KEY, []))
 
-    upload_id = await run_in_threadpool(run)
+    upload_id, ids = await run_in_threadpool(run)
+    if ids:
+        await federation.deliver_messages(node, client_of(request.app), ids)
     return Response(status_code=201, headers=_tus_headers(Location=f"{router.prefix}/{upload_id}"))
 
 
