@@ -455,6 +455,37 @@ PARSERS: list[Parser] = [
         ),
         (Invalid,),
     ),
+    # jit (tus 1.0 request headers; custody reports given to `jit evidence verify`)
+    Parser(
+        "passerelle.jit.service.uploads:parse_metadata",
+        st.one_of(
+            st.text(max_size=200),
+            mutated(["jit SklULUZSLTE=,filename c2Nhbi5iaW4=", "handling SDI="]),
+        ),
+        (Malformed,),
+    ),
+    Parser(
+        "passerelle.jit.service.uploads:parse_offset",
+        st.one_of(st.none(), st.text(max_size=30), mutated(["0", "1048576", "9" * 5000])),
+        (Malformed,),
+    ),
+    Parser(
+        "passerelle.jit.service.uploads:parse_checksum",
+        st.one_of(
+            st.none(),
+            st.text(max_size=80),
+            mutated(["sha256 n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="]),
+        ),
+        (Malformed, errors.UsageError),
+    ),
+    Parser(
+        "passerelle.jit.custody:parse_report",
+        st.one_of(
+            st.binary(max_size=300),
+            mutated(['{"format": "passerelle-jit-custody/1", "entries": []}']).map(str.encode),
+        ),
+        (Malformed,),
+    ),
 ]
 
 #: Public functions whose name sounds like a parser but which read nothing from outside.
@@ -491,6 +522,7 @@ NOT_PARSERS = {
     "read (fuzzed above)",
     "passerelle.precursors.api:import_licences": "route: hands the body to licences.import_file",
     "passerelle.heritage.service.registry:read": "reads one object row by reference (audited)",
+    "passerelle.jit.api:read_team": "route: reads one workspace by id (audited)",
 }
 _NAMES = ("parse", "read", "load", "decode", "tokenize", "import", "from_payload", "split_inter")
 

@@ -80,6 +80,10 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
         "passerelle.heritage.cli:app",
         "Cultural goods: provenance, sale checks, stolen objects.",
     ),
+    "jit": (
+        "passerelle.jit.cli:app",
+        "Joint investigation teams: workspace, evidence, custody.",
+    ),
 }
 
 #: Commands the installed packages add to ``passerelle bulk``: name -> ``module:function``,
@@ -97,6 +101,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.crisis",
     "passerelle.precursors",
     "passerelle.heritage",
+    "passerelle.jit",
 )
 
 

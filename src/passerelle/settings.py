@@ -51,6 +51,8 @@ class Settings:
     dna_retention_terms: str = ""
     precursors_regimes: str = ""
     heritage_syria_cutoff: str = "2011-05-09"
+    jit_max_upload_bytes: int = 64 * 1024**3
+    jit_fetch_poll_seconds: float = 2.0
 
     @property
     def sqlite_path(self) -> Path:
@@ -115,6 +117,10 @@ class Settings:
             dna_retention_terms=_env("DNA_RETENTION_TERMS", d.dna_retention_terms),
             precursors_regimes=_env("PRECURSORS_REGIMES", d.precursors_regimes),
             heritage_syria_cutoff=_env("HERITAGE_SYRIA_CUTOFF", d.heritage_syria_cutoff),
+            jit_max_upload_bytes=int(_env("JIT_MAX_UPLOAD_BYTES", str(d.jit_max_upload_bytes))),
+            jit_fetch_poll_seconds=float(
+                _env("JIT_FETCH_POLL_SECONDS", str(d.jit_fetch_poll_seconds))
+            ),
         )
 
 
@@ -182,6 +188,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_HERITAGE_SYRIA_CUTOFF": (
         "Cut-off date (YYYY-MM-DD) of the Syrian cultural-goods trade ban (Regulation 36/2012 "
         "art. 11c); sources disagree, default 2011-05-09."
+    ),
+    "PASSERELLE_JIT_MAX_UPLOAD_BYTES": "Largest evidence file a tus upload may announce (bytes).",
+    "PASSERELLE_JIT_FETCH_POLL_SECONDS": (
+        "How often `passerelle serve` pulls the evidence content peers announced; 0 turns it off."
     ),
 }
 

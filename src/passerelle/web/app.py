@@ -27,7 +27,7 @@ log = logging.getLogger("passerelle.retention")
 #: Paths that answer without a principal. Everything else must declare its roles (route-walk test).
 PUBLIC_PATHS = frozenset({"/health", "/login", "/api/v1/openapi.json", "/api/v1/docs"})
 #: Node-to-node paths: authenticated by an RFC 9421 signature instead of a session or token.
-SIGNED_PATHS = frozenset({"/federation/v1/messages"})
+SIGNED_PATHS = frozenset({"/federation/v1/messages", "/federation/v1/jit/evidence/{evidence_id}"})
 
 
 def templates() -> Jinja2Templates:

@@ -10,6 +10,10 @@ from passerelle.digits import MAX_DIGITS
 from passerelle.errors import PayloadTooLarge
 from passerelle.storage.database import serving_request
 
+#: Bodies of this type are tus 1.0 PATCH chunks: their handler streams them to disk and
+#: enforces the upload's announced ``Upload-Length`` itself, so the global limit does not apply.
+STREAMED_TYPES = (b"application/offset+octet-stream",)
+
 
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -20,7 +24,11 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        if headers.get(b"content-type") in STREAMED_TYPES:
+            await self.app(scope, receive, send)
+            return
+        declared = headers.get(b"content-length")
         if (
             declared is not None
             and declared.isdigit()
