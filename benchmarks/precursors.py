@@ -32,8 +32,7 @@ from passerelle.precursors.rules import SAME_PERSON
 from passerelle.precursors.schemas import ProductRow, SellerIn, TransactionIn
 from passerelle.precursors.service import check, patterns, registers
 from passerelle.precursors.service.common import delivery_key, identity_key
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, Principal
 from passerelle.settings import Settings
 
 WHO = Principal(kind="cli", id=0, name="bench", agency="BE", roles=frozenset({"supervisor"}))

@@ -45,9 +45,11 @@ SAME_UNIT = {"domains": "node"}
 #: is reached only through its plugin, which ``passerelle.domains`` loads by name.)
 INTERNAL: dict[str, frozenset[str]] = {
     "storage": frozenset({"migrate", "migrations"}),
+    "privacy": frozenset({"access", "clock", "crypto", "model", "rules"}),
     "synth": frozenset({"romanise"}),
     "federation": frozenset(
         {
+            "api",
             "api_sharing",
             "approvals",
             "bodies",
@@ -64,6 +66,7 @@ INTERNAL: dict[str, frozenset[str]] = {
             "kinds",
             "messages",
             "migrations",
+            "model",
             "outbox",
             "plugin",
             "policies",
@@ -71,9 +74,11 @@ INTERNAL: dict[str, frozenset[str]] = {
             "refusals",
             "retention",
             "rules",
+            "schemas",
             "service",
             "signatures",
             "tls",
+            "transport",
         }
     ),
     "identity": frozenset(
@@ -114,6 +119,15 @@ INTERNAL: dict[str, frozenset[str]] = {
 }
 DOMAIN_LAYER = "domains"
 
+#: Modules a façade exports as a namespace (``from passerelle.privacy import audit``, then
+#: ``audit.search(...)``): other packages import the module whole, through the package, and
+#: take its names from the façade (``from passerelle.privacy import Actor``), never
+#: ``from passerelle.privacy.audit import Actor`` or ``import passerelle.privacy.audit``.
+NAMESPACES: dict[str, frozenset[str]] = {
+    "privacy": frozenset({"accounts", "audit", "retention"}),
+    "federation": frozenset({"peers"}),
+}
+
 #: Imports allowed against the rules above: ``file:line`` -> why. It starts, and stays, empty.
 EXCEPTIONS: dict[str, str] = {}
 
@@ -124,6 +138,7 @@ class Import:
     line: int
     source: str  # the importing module
     target: str  # the imported module (or package)
+    whole: bool = False  # ``from pkg import module``: the module itself, named through ``pkg``
 
     @property
     def where(self) -> str:
@@ -158,7 +173,10 @@ def imports_of(path: Path) -> list[Import]:
                 target = node.module or ""
             for alias in node.names:
                 sub = f"{target}.{alias.name}"
-                found.append(Import(path, node.lineno, source, sub if _exists(sub) else target))
+                if _exists(sub):
+                    found.append(Import(path, node.lineno, source, sub, whole=True))
+                else:
+                    found.append(Import(path, node.lineno, source, target))
     return [i for i in found if i.target == "passerelle" or i.target.startswith("passerelle.")]
 
 
@@ -199,6 +217,15 @@ def violation(i: Import) -> str | None:
         return f"bypasses the façade of domain {target}: import passerelle.{target} only"
     if inner and inner[0] in INTERNAL.get(target, frozenset()):
         return f"bypasses the façade of {target}: {i.target} is listed as internal"
+    if (
+        inner
+        and inner[0] in NAMESPACES.get(target, frozenset())
+        and not (i.whole and len(inner) == 1)
+    ):
+        return (
+            f"bypasses the façade of {target}: import the namespace "
+            f"(from passerelle.{target} import {inner[0]}) or its names from passerelle.{target}"
+        )
     return None
 
 
@@ -243,6 +270,10 @@ def test_the_rules_catch_what_they_should() -> None:
     )
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.kit._x")) is not None
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.identity")) is None
+    assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.privacy.model")) is not None
+    audit = "passerelle.privacy.audit"
+    assert violation(Import(f, 1, "passerelle.pnr.api", audit)) is not None
+    assert violation(Import(f, 1, "passerelle.pnr.api", audit, whole=True)) is None
     assert violation(Import(f, 1, "passerelle.node", "passerelle.domains")) is None
 
 

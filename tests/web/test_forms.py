@@ -18,7 +18,7 @@ from tests.conftest import csrf_of, login, make_user
 
 from passerelle.kit import forms
 from passerelle.node import Node
-from passerelle.privacy.rules import HUMAN_ROLES
+from passerelle.privacy import HUMAN_ROLES
 from passerelle.web.app import api_routes
 
 MARKUP = '<script>alert("x")</script><b onmouseover=alert(1)>'

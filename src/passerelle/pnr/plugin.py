@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from passerelle.pnr.service import exchange, masking
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from passerelle.domains import WorkItem
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 

@@ -30,8 +30,7 @@ from passerelle.precursors.schemas import (
 )
 from passerelle.precursors.service import check, detection, parse, registers, reports
 from passerelle.precursors.service.common import trace
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/api/v1/precursors", tags=["precursors"])
 STAFF = ("analyst", "supervisor")

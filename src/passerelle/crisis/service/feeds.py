@@ -19,7 +19,7 @@ from passerelle.crisis.model import Feed
 from passerelle.crisis.service import store
 from passerelle.errors import Conflict, PayloadTooLarge, Unavailable, ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CAP_MIME = "application/cap+xml"
