@@ -9,7 +9,6 @@ comparison. The output equals ``passerelle dna compare`` on the memory engine, r
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -24,12 +23,11 @@ from passerelle.bulk import (
     DEFAULT_PARTITION_ROWS,
     BulkEngine,
     JobDir,
+    JobPlan,
     JobProgress,
     JobReport,
     check_engine,
-    default_job_dir,
-    open_engine,
-    run_partitions,
+    run_job,
     write_atomic,
 )
 from passerelle.dna import csvio, service
@@ -151,12 +149,46 @@ def write_matches(out: Path, matches: Sequence[MatchResult]) -> int:
     return len(matches)
 
 
-def _search_partition(
-    engine: BulkEngine, job: JobDir, loci: tuple[str, ...], lo: int, hi: int
-) -> pa.Table:
-    fn = partial(search_profiles, str((job / "b").resolve()), loci)
-    query = f"SELECT * FROM a WHERE ord >= {int(lo)} AND ord < {int(hi)}"  # noqa: S608
-    return engine.collect(query, fn, DNA_HIT_SCHEMA)
+def _plan(
+    a: Path, b: Path, partition_rows: int, prepared: tuple[int, Sequence[str]] | None = None
+) -> JobPlan:
+    """The comparison as a bulk job: wide datasets ``a`` and ``b`` in the job directory (made
+    from the profile files unless ``prepared`` gives their rows and loci), every partition of
+    A searched in B, the matches written in the in-memory order."""
+
+    def prepare(job: JobDir, runner: BulkEngine) -> int:
+        if prepared is not None:
+            rows = prepared[0]
+        else:
+            if "loci" not in job.manifest:
+                profiles_a, profiles_b = load_any_profiles(a), load_any_profiles(b)
+                loci = sorted({x for p in [*profiles_a, *profiles_b] for x in p.typed_loci()})
+                write_wide(profiles_a, loci, job / "a")
+                write_wide(profiles_b, loci, job / "b")
+                job.manifest.update(loci=loci, rows=len(profiles_a))
+                job.save()
+            rows = int(job.manifest["rows"])
+        runner.register("a", job / "a")
+        if runner.name == "duckdb" and len(job.completed) * partition_rows < rows:
+            # Batches are searched here or in processes forked from here: one copy of B.
+            load_database(str((job / "b").resolve()))
+        return rows
+
+    def compute(job: JobDir, runner: BulkEngine, lo: int, hi: int) -> pa.Table:
+        loci = tuple(prepared[1] if prepared is not None else job.manifest["loci"])
+        fn = partial(search_profiles, str((job / "b").resolve()), loci)
+        query = f"SELECT * FROM a WHERE ord >= {int(lo)} AND ord < {int(hi)}"  # noqa: S608
+        return runner.collect(query, fn, DNA_HIT_SCHEMA)
+
+    return JobPlan(
+        kind="dna-compare",
+        inputs=(a, b),
+        params={"partition_rows": partition_rows},
+        description="Comparing profiles",
+        prepare=prepare,
+        compute=compute,
+        write=lambda out, parts: write_matches(out, matches_of(parts)),
+    )
 
 
 def compare_prepared(
@@ -172,28 +204,19 @@ def compare_prepared(
     on_partition: Callable[[int], None] | None = None,
     workers: int = 1,
 ) -> JobReport:
-    """Run a job whose wide datasets ``a`` and ``b`` are already in the job directory."""
-    runner = open_engine(engine, settings, workers)
-    bar = progress or JobProgress(enabled=False)
-    try:
-        runner.register("a", job / "a")
-        if runner.name == "duckdb" and len(job.completed) * partition_rows < rows:
-            # Batches are searched here or in processes forked from here: one copy of B.
-            load_database(str((job / "b").resolve()))
-        with bar:
-            partitions, resumed = run_partitions(
-                job,
-                rows,
-                partition_rows,
-                partial(_search_partition, runner, job, tuple(loci)),
-                bar,
-                f"Comparing profiles ({engine})",
-                on_partition,
-            )
-    finally:
-        runner.close()
-    count = write_matches(out, matches_of(job.parts(partitions)))
-    return JobReport(out, count, partitions, resumed)
+    """Run a job whose wide datasets ``a`` and ``b`` are already in the job directory (kept)."""
+    return run_job(
+        _plan(job / "a", job / "b", partition_rows, (rows, loci)),
+        out,
+        engine=engine,
+        settings=settings,
+        job=job,
+        partition_rows=partition_rows,
+        progress=progress,
+        keep_job=True,
+        on_partition=on_partition,
+        workers=workers,
+    )
 
 
 def compare_job(
@@ -218,30 +241,18 @@ def compare_job(
         index = ProfileIndex.from_profiles(load_any_profiles(b))
         count = write_matches(out, service.compare_databases(profiles, index, workers))
         return JobReport(out, count, 1, 0)
-    path = job_dir or default_job_dir(out)
-    job = JobDir(path, "dna-compare", [a, b], {"partition_rows": partition_rows})
-    if "loci" not in job.manifest:
-        profiles_a, profiles_b = load_any_profiles(a), load_any_profiles(b)
-        loci = sorted({x for p in [*profiles_a, *profiles_b] for x in p.typed_loci()})
-        write_wide(profiles_a, loci, job / "a")
-        write_wide(profiles_b, loci, job / "b")
-        job.manifest.update(loci=loci, rows=len(profiles_a))
-        job.save()
-    report = compare_prepared(
-        job,
-        job.manifest["rows"],
-        job.manifest["loci"],
+    return run_job(
+        _plan(a, b, partition_rows),
         out,
         engine=engine,
         settings=settings,
+        job_dir=job_dir,
         partition_rows=partition_rows,
         progress=progress,
+        keep_job=keep_job,
         on_partition=on_partition,
         workers=workers,
     )
-    if not keep_job:
-        shutil.rmtree(path, ignore_errors=True)
-    return report
 
 
 __all__ = [
