@@ -136,7 +136,11 @@ def pct(values: list[float], q: float) -> float:
 
 def bench_settings(base: Path, database_url: str) -> Settings:
     return Settings(
-        data_dir=base / "be", node="BE", retention_interval_seconds=0, database_url=database_url
+        data_dir=base / "be",
+        node="BE",
+        retention_interval_seconds=0,
+        crisis_escalation_poll_seconds=0,  # no background job beside the checks
+        database_url=database_url,
     ).with_(**domains.demo_settings("BE"))
 
 
@@ -252,8 +256,8 @@ def bench_http(settings: Settings, token: str, bodies: list[dict[str, Any]]) -> 
                 if time.monotonic() > deadline:
                     raise SystemExit("the benchmark server did not start")
                 time.sleep(0.1)
-            for body in bodies[:5]:  # warm-up: first requests import and compile
-                client.post("/api/v1/precursors/check", json=body).raise_for_status()
+            for body in bodies[:5]:  # warm-up: the first check builds the watchlist index
+                client.post("/api/v1/precursors/check", json=body, timeout=900).raise_for_status()
             times = []
             for body in bodies:
                 t = time.perf_counter()
