@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from passerelle.bulk.jobs import (
         DEFAULT_PARTITION_ROWS,
         JobDir,
+        JobOptions,
         JobPlan,
         JobReport,
         default_job_dir,
@@ -49,6 +50,7 @@ __all__ = [
     "BulkEngine",
     "Engine",
     "JobDir",
+    "JobOptions",
     "JobPlan",
     "JobProgress",
     "JobReport",
@@ -72,6 +74,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Engine": ("passerelle.bulk.engine", "Engine"),
     "JOB_HELP": ("passerelle.bulk.options", "JOB_HELP"),
     "JobDir": ("passerelle.bulk.jobs", "JobDir"),
+    "JobOptions": ("passerelle.bulk.jobs", "JobOptions"),
     "JobPlan": ("passerelle.bulk.jobs", "JobPlan"),
     "JobProgress": ("passerelle.bulk.progress", "JobProgress"),
     "JobReport": ("passerelle.bulk.jobs", "JobReport"),

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -179,6 +179,18 @@ class JobPlan:
     compute: Callable[[JobDir, BulkEngine, int, int], pa.Table]
     write: Callable[[Path, list[pa.Table]], int]
     rejects: Callable[[Path, JobDir], int] | None = None
+
+
+class JobOptions(TypedDict, total=False):
+    """How to run a job, the same for every bulk job (their ``**options``): see :func:`run_job`."""
+
+    settings: Settings | None
+    job_dir: Path | None
+    partition_rows: int
+    progress: JobProgress | None
+    keep_job: bool
+    on_partition: Callable[[int], None] | None
+    workers: int
 
 
 def run_job(
@@ -351,20 +363,15 @@ def screen_job(
     *,
     threshold: float,
     engine: str,
-    settings: Settings | None = None,
-    job_dir: Path | None = None,
-    partition_rows: int = DEFAULT_PARTITION_ROWS,
-    progress: JobProgress | None = None,
-    keep_job: bool = False,
-    on_partition: Callable[[int], None] | None = None,
-    workers: int = 1,
     strict: bool = False,
+    **options: Unpack[JobOptions],
 ) -> JobReport:
     """Screen every record against the watchlist on ``engine``; same output as ``screen``.
 
     ``workers``: processes the DuckDB engine scores in (Spark uses its executors' cores).
     A bad input row never aborts the run unless ``strict``: it is screened with its usable
     part (or skipped without an id) and listed in the rejects report beside ``out``."""
+    partition_rows = options.get("partition_rows", DEFAULT_PARTITION_ROWS)
     _check(threshold, partition_rows)
     if check_engine(engine) == "memory":
         return _screen_memory(watchlist, records, out, threshold, strict)
@@ -386,23 +393,13 @@ def screen_job(
         write=write_hits,
         rejects=lambda out, job: _finish_rejects(out, None, job / "rejects.csv"),
     )
-    return run_job(
-        plan,
-        out,
-        engine=engine,
-        settings=settings,
-        job_dir=job_dir,
-        partition_rows=partition_rows,
-        progress=progress,
-        keep_job=keep_job,
-        on_partition=on_partition,
-        workers=workers,
-    )
+    return run_job(plan, out, engine=engine, **options)
 
 
 __all__ = [
     "DEFAULT_PARTITION_ROWS",
     "JobDir",
+    "JobOptions",
     "JobPlan",
     "JobReport",
     "default_job_dir",

@@ -9,10 +9,10 @@ comparison. The output equals ``passerelle dna compare`` on the memory engine, r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pyarrow as pa
@@ -23,8 +23,8 @@ from passerelle.bulk import (
     DEFAULT_PARTITION_ROWS,
     BulkEngine,
     JobDir,
+    JobOptions,
     JobPlan,
-    JobProgress,
     JobReport,
     check_engine,
     run_job,
@@ -37,7 +37,6 @@ from passerelle.dna.profiles import Profile
 from passerelle.dna.rules import Quality
 from passerelle.dna.wide import index_from_wide, profiles_of, write_wide
 from passerelle.errors import MalformedInput, ValidationFailed
-from passerelle.settings import Settings
 
 DNA_HIT_SCHEMA = pa.schema(
     [
@@ -198,61 +197,29 @@ def compare_prepared(
     out: Path,
     *,
     engine: str,
-    settings: Settings | None = None,
-    partition_rows: int = DEFAULT_PARTITION_ROWS,
-    progress: JobProgress | None = None,
-    on_partition: Callable[[int], None] | None = None,
-    workers: int = 1,
+    **options: Unpack[JobOptions],
 ) -> JobReport:
     """Run a job whose wide datasets ``a`` and ``b`` are already in the job directory (kept)."""
-    return run_job(
-        _plan(job / "a", job / "b", partition_rows, (rows, loci)),
-        out,
-        engine=engine,
-        settings=settings,
-        job=job,
-        partition_rows=partition_rows,
-        progress=progress,
-        keep_job=True,
-        on_partition=on_partition,
-        workers=workers,
-    )
+    partition_rows = options.get("partition_rows", DEFAULT_PARTITION_ROWS)
+    options["keep_job"] = True
+    plan = _plan(job / "a", job / "b", partition_rows, (rows, loci))
+    return run_job(plan, out, engine=engine, job=job, **options)
 
 
 def compare_job(
-    a: Path,
-    b: Path,
-    out: Path,
-    *,
-    engine: str,
-    settings: Settings | None = None,
-    job_dir: Path | None = None,
-    partition_rows: int = DEFAULT_PARTITION_ROWS,
-    progress: JobProgress | None = None,
-    keep_job: bool = False,
-    on_partition: Callable[[int], None] | None = None,
-    workers: int = 1,
+    a: Path, b: Path, out: Path, *, engine: str, **options: Unpack[JobOptions]
 ) -> JobReport:
     """Compare profile files A and B on ``engine``; same output as ``dna compare``."""
+    partition_rows = options.get("partition_rows", DEFAULT_PARTITION_ROWS)
     if partition_rows < 1:
         raise ValidationFailed("partition rows must be at least 1")
     if check_engine(engine) == "memory":
         profiles = load_any_profiles(a)
         index = ProfileIndex.from_profiles(load_any_profiles(b))
+        workers = options.get("workers", 1)
         count = write_matches(out, service.compare_databases(profiles, index, workers))
         return JobReport(out, count, 1, 0)
-    return run_job(
-        _plan(a, b, partition_rows),
-        out,
-        engine=engine,
-        settings=settings,
-        job_dir=job_dir,
-        partition_rows=partition_rows,
-        progress=progress,
-        keep_job=keep_job,
-        on_partition=on_partition,
-        workers=workers,
-    )
+    return run_job(_plan(a, b, partition_rows), out, engine=engine, **options)
 
 
 __all__ = [
