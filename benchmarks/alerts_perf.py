@@ -20,7 +20,7 @@ from passerelle.alerts.service import ics, register
 from passerelle.identity import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import open_node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 from passerelle.settings import Settings
 from passerelle.synth import generate_people
 

@@ -49,8 +49,7 @@ from passerelle.crisis.schemas import AreaIn, CapIn, CircleIn, InfoText
 from passerelle.crisis.service import acks, feeds, issue
 from passerelle.federation import keys, peers
 from passerelle.node import open_node
-from passerelle.privacy import accounts
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, accounts
 from passerelle.settings import Settings
 
 WORDS = {
@@ -341,7 +340,7 @@ async def _until(
 
 
 def _outbox_errors(nodes: dict[str, tuple[Settings, str]]) -> list[str]:
-    from passerelle.federation.model import Message
+    from passerelle.federation import Message
 
     errors = []
     for code, (s, _) in nodes.items():

@@ -37,8 +37,7 @@ from passerelle.jit.schemas import TeamIn
 from passerelle.jit.service import teams
 from passerelle.kit.demo import DemoNode
 from passerelle.node import open_node
-from passerelle.privacy import accounts
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, accounts
 
 MB = 1024 * 1024
 

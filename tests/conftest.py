@@ -25,8 +25,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from passerelle.node import Node, open_node
-from passerelle.privacy import accounts
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, accounts
 from passerelle.settings import Settings
 from passerelle.web.app import create_app
 from tests.pgserver import PostgresServer

@@ -45,9 +45,11 @@ SAME_UNIT = {"domains": "node"}
 #: is reached only through its plugin, which ``passerelle.domains`` loads by name.)
 INTERNAL: dict[str, frozenset[str]] = {
     "storage": frozenset({"migrate", "migrations"}),
+    "privacy": frozenset({"access", "clock", "crypto", "model", "rules"}),
     "synth": frozenset({"romanise"}),
     "federation": frozenset(
         {
+            "api",
             "api_sharing",
             "approvals",
             "bodies",
@@ -64,6 +66,7 @@ INTERNAL: dict[str, frozenset[str]] = {
             "kinds",
             "messages",
             "migrations",
+            "model",
             "outbox",
             "plugin",
             "policies",
@@ -71,9 +74,11 @@ INTERNAL: dict[str, frozenset[str]] = {
             "refusals",
             "retention",
             "rules",
+            "schemas",
             "service",
             "signatures",
             "tls",
+            "transport",
         }
     ),
     "identity": frozenset(
@@ -114,6 +119,15 @@ INTERNAL: dict[str, frozenset[str]] = {
 }
 DOMAIN_LAYER = "domains"
 
+#: Modules a façade exports as a namespace (``from passerelle.privacy import audit``, then
+#: ``audit.search(...)``): other packages import the module whole, through the package, and
+#: take its names from the façade (``from passerelle.privacy import Actor``), never
+#: ``from passerelle.privacy import Actor`` or ``import passerelle.privacy.audit``.
+NAMESPACES: dict[str, frozenset[str]] = {
+    "privacy": frozenset({"accounts", "audit", "retention"}),
+    "federation": frozenset({"peers"}),
+}
+
 #: Imports allowed against the rules above: ``file:line`` -> why. It starts, and stays, empty.
 EXCEPTIONS: dict[str, str] = {}
 
@@ -124,6 +138,8 @@ class Import:
     line: int
     source: str  # the importing module
     target: str  # the imported module (or package)
+    whole: bool = False  # ``from pkg import module``: the module itself, named through ``pkg``
+    by_name: str = ""  # a module named by a string (``import_module("…")``, ``"module:attr"``)
 
     @property
     def where(self) -> str:
@@ -158,8 +174,68 @@ def imports_of(path: Path) -> list[Import]:
                 target = node.module or ""
             for alias in node.names:
                 sub = f"{target}.{alias.name}"
-                found.append(Import(path, node.lineno, source, sub if _exists(sub) else target))
+                if _exists(sub):
+                    found.append(Import(path, node.lineno, source, sub, whole=True))
+                else:
+                    found.append(Import(path, node.lineno, source, target))
+    found += named_modules(path, source)
     return [i for i in found if i.target == "passerelle" or i.target.startswith("passerelle.")]
+
+
+#: The plugin registry: the one module that names packages above it, by design (the node loads
+#: plugins and their commands by name, so the core never imports a domain). Its strings are
+#: checked to exist and to avoid ``_private`` modules; the layer direction does not apply.
+REGISTRY = "passerelle.domains"
+
+_ENTRY = re.compile(r"^(passerelle(?:\.\w+)*)(?::(\w+))?$")
+
+
+def named_modules(path: Path, source: str) -> list[Import]:
+    """Modules this file names by string, as loaded later by ``importlib``: the first argument of
+    ``import_module(...)``, every ``"module:attribute"`` entry (command tables) and the module
+    of a ``("module", "attribute")`` pair (lazy façade tables)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    strings: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            if name == "import_module" and isinstance(first, ast.Constant):
+                strings.append((node.lineno, str(first.value)))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and ":" in node.value:
+            strings.append((node.lineno, node.value))
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
+            module, attribute = node.elts
+            if (
+                isinstance(module, ast.Constant)
+                and isinstance(attribute, ast.Constant)
+                and isinstance(module.value, str)
+                and isinstance(attribute.value, str)
+                and module.value.startswith("passerelle.")
+            ):
+                strings.append((node.lineno, f"{module.value}:{attribute.value}"))
+    found = []
+    for line, text in sorted(strings):
+        match = _ENTRY.match(text)
+        if match:
+            found.append(Import(path, line, source, match[1], by_name=text))
+    return found
+
+
+def _defines(module: str, attribute: str) -> bool:
+    base = SRC.joinpath(*module.split("."))
+    file = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
+    names: set[str] = set()
+    for node in ast.parse(file.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return attribute in names
 
 
 def all_imports() -> list[Import]:
@@ -181,6 +257,15 @@ def layer_of(unit: str) -> tuple[int, str] | None:
 
 def violation(i: Import) -> str | None:
     """The rule ``i`` breaks, or None."""
+    if i.by_name:
+        module, _, attribute = i.by_name.partition(":")
+        if not _exists(module):
+            return f"names a module that does not exist: {i.by_name!r}"
+        if attribute and not _defines(module, attribute):
+            return f"names an attribute that {module} does not define: {i.by_name!r}"
+        if i.source == REGISTRY:
+            private = any(part.startswith("_") for part in module.split(".")[2:])
+            return f"the registry names an internal module: {module}" if private else None
     source, target = unit_of(i.source), unit_of(i.target)
     if source == target:
         return None
@@ -199,6 +284,15 @@ def violation(i: Import) -> str | None:
         return f"bypasses the façade of domain {target}: import passerelle.{target} only"
     if inner and inner[0] in INTERNAL.get(target, frozenset()):
         return f"bypasses the façade of {target}: {i.target} is listed as internal"
+    if (
+        inner
+        and inner[0] in NAMESPACES.get(target, frozenset())
+        and not (i.whole and len(inner) == 1)
+    ):
+        return (
+            f"bypasses the façade of {target}: import the namespace "
+            f"(from passerelle.{target} import {inner[0]}) or its names from passerelle.{target}"
+        )
     return None
 
 
@@ -242,7 +336,44 @@ def test_the_rules_catch_what_they_should() -> None:
         violation(Import(f, 1, "passerelle.cli.core", "passerelle.dna.service.store")) is not None
     )
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.kit._x")) is not None
+    # Modules named by string are held to the same rules (only the plugin registry names up).
+    dna_store = "passerelle.dna.service.store"
+    assert violation(Import(f, 1, "passerelle.bulk.cli", dna_store, by_name=dna_store)) is not None
+    assert (
+        violation(Import(f, 1, REGISTRY, "passerelle.dna.cli", by_name="passerelle.dna.cli:app"))
+        is None
+    )
+    assert (
+        violation(Import(f, 1, REGISTRY, "passerelle.dna.cli", by_name="passerelle.dna.cli:nope"))
+        is not None
+    )
+    assert violation(Import(f, 1, REGISTRY, "passerelle.dna.x", by_name="passerelle.dna.x:app"))
+
+
+def test_modules_named_by_string_are_seen(tmp_path: Path) -> None:
+    """``import_module("…")``, ``"module:attr"`` entries and lazy ``(module, attr)`` pairs count
+    as imports, so a name in a string cannot slip past the layer rules."""
+    f = tmp_path / "sneaky.py"
+    f.write_text(
+        "import importlib\n"
+        "importlib.import_module('passerelle.dna.service.store')\n"
+        "COMMANDS = {'x': ('passerelle.pnr.cli:app', 'help')}\n"
+        "_LAZY = {'Message': ('passerelle.federation.model', 'Message')}\n"
+        "LOGGER = 'passerelle.federation'\n",
+        encoding="utf-8",
+    )
+    seen = named_modules(f, "passerelle.bulk.jobs")
+    assert [(i.line, i.target) for i in seen] == [
+        (2, "passerelle.dna.service.store"),
+        (3, "passerelle.pnr.cli"),
+        (4, "passerelle.federation.model"),
+    ]
+    assert all(violation(i) is not None for i in seen)
     assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.identity")) is None
+    assert violation(Import(f, 1, "passerelle.pnr.api", "passerelle.privacy.model")) is not None
+    audit = "passerelle.privacy.audit"
+    assert violation(Import(f, 1, "passerelle.pnr.api", audit)) is not None
+    assert violation(Import(f, 1, "passerelle.pnr.api", audit, whole=True)) is None
     assert violation(Import(f, 1, "passerelle.node", "passerelle.domains")) is None
 
 

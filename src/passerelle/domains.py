@@ -39,8 +39,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
-    from passerelle.privacy.retention import RetentionRule
+    from passerelle.privacy import Principal, RetentionRule
     from passerelle.settings import Settings
 
 #: Commands the installed packages add to ``passerelle``, imported only when used (start-up

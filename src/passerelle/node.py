@@ -14,11 +14,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from passerelle.privacy import audit
-from passerelle.privacy.audit import Actor
-from passerelle.privacy.clock import Clock, SystemClock
-from passerelle.privacy.crypto import FieldCipher
-from passerelle.privacy.retention import RetentionRegistry, foundation_rules
+from passerelle.privacy import (
+    Actor,
+    Clock,
+    FieldCipher,
+    RetentionRegistry,
+    SystemClock,
+    audit,
+    foundation_rules,
+)
 from passerelle.settings import Settings, get_settings
 from passerelle.storage import Database
 

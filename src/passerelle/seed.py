@@ -17,9 +17,7 @@ from sqlalchemy import select
 from passerelle import domains
 from passerelle.kit.demo import DemoAccount
 from passerelle.node import Node
-from passerelle.privacy import accounts, audit
-from passerelle.privacy.model import User
-from passerelle.privacy.rules import HUMAN_ROLES
+from passerelle.privacy import HUMAN_ROLES, User, accounts, audit
 
 COUNTRY_NAMES = {
     "FR": "France",

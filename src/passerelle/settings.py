@@ -48,6 +48,7 @@ class Settings:
     tls_ca: str = ""
     crisis_tile_url: str = ""
     crisis_escalation_poll_seconds: float = 0.5
+    crisis_feed_allowed_networks: str = ""
     dna_retention_terms: str = ""
     precursors_regimes: str = ""
     heritage_syria_cutoff: str = "2011-05-09"
@@ -114,6 +115,9 @@ class Settings:
             crisis_escalation_poll_seconds=float(
                 _env("CRISIS_ESCALATION_POLL_SECONDS", str(d.crisis_escalation_poll_seconds))
             ),
+            crisis_feed_allowed_networks=_env(
+                "CRISIS_FEED_ALLOWED_NETWORKS", d.crisis_feed_allowed_networks
+            ),
             dna_retention_terms=_env("DNA_RETENTION_TERMS", d.dna_retention_terms),
             precursors_regimes=_env("PRECURSORS_REGIMES", d.precursors_regimes),
             heritage_syria_cutoff=_env("HERITAGE_SYRIA_CUTOFF", d.heritage_syria_cutoff),
@@ -176,6 +180,10 @@ SETTINGS_DOC: dict[str, str] = {
     "PASSERELLE_CRISIS_ESCALATION_POLL_SECONDS": (
         "How often the server checks crisis acknowledgement deadlines (default 0.5 s; 0 turns "
         "the escalation job off)."
+    ),
+    "PASSERELLE_CRISIS_FEED_ALLOWED_NETWORKS": (
+        "Networks (CIDR, comma-separated, e.g. 10.20.0.0/16) that CAP feed URLs may reach "
+        "although private, loopback or link-local; empty (default) allows public addresses only."
     ),
     "PASSERELLE_DNA_RETENTION_TERMS": (
         "JSON file with this node's DNA retention terms and their national source; required "

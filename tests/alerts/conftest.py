@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from passerelle.alerts.schemas import AlertIn
 from passerelle.federation import message_types, policies
-from passerelle.privacy import audit
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit
 
 if TYPE_CHECKING:
     from tests.federation.conftest import Net

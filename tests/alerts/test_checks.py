@@ -9,8 +9,7 @@ from passerelle.alerts import load_watchlist
 from passerelle.alerts.schemas import PersonCheckIn
 from passerelle.alerts.service import checks, hits, register
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, audit
 from tests.alerts.conftest import alert_in, principal
 
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from passerelle.alerts.schemas import DetaineeIn, ReleaseIn
 from passerelle.alerts.service import detainees
 from passerelle.node import Node
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock
 from tests.alerts.conftest import principal
 from tests.conftest import login, make_user
 

@@ -20,7 +20,7 @@ from passerelle.alerts.schemas import (
 from passerelle.alerts.service import criteria, detainees
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock
 from tests.alerts.conftest import principal
 
 TODAY = date(2026, 3, 2)  # the test clock's date

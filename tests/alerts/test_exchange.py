@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from passerelle.alerts import load_watchlist
 from passerelle.alerts.service import register
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry
 from tests.alerts.conftest import allow
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
 from tests.federation.test_dispatch import Forger, patient
@@ -469,7 +469,7 @@ def _bodies(net: Net, code: str, message_type: str) -> set[bool]:
     """For each message of the type on the node (at least one): is its body still kept?"""
     from sqlalchemy import select
 
-    from passerelle.federation.model import Message
+    from passerelle.federation import Message
 
     with net.nodes[code].session() as session:
         rows = session.scalars(select(Message).where(Message.type == message_type)).all()

@@ -15,9 +15,7 @@ from passerelle.alerts.schemas import ExtensionIn
 from passerelle.alerts.service import periods, register
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy import accounts, retention
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock, accounts, retention
 from tests.alerts.conftest import alert_in, principal
 
 ASSESSED = ExtensionIn(

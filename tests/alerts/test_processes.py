@@ -13,10 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from passerelle.alerts.model import Alert, HitReport
-from passerelle.federation import message_types, policies
-from passerelle.federation.model import Message
-from passerelle.privacy import audit
-from passerelle.privacy.model import AuditEntry
+from passerelle.federation import Message, message_types, policies
+from passerelle.privacy import AuditEntry, audit
 from tests.federation.processes import Proc, prepare
 from tests.federation.test_processes import wait_for
 

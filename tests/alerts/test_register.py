@@ -17,9 +17,7 @@ from passerelle.errors import Conflict, ValidationFailed
 from passerelle.identity import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node, open_node
-from passerelle.privacy import accounts
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock, accounts
 from passerelle.web.app import create_app
 from tests.alerts.conftest import alert_in, principal
 

@@ -12,8 +12,7 @@ from passerelle.alerts.service import hits, periods, register
 from passerelle.identity import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node
-from passerelle.privacy import retention
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, retention
 from tests.alerts.conftest import alert_in, principal
 
 

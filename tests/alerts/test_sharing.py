@@ -17,8 +17,7 @@ from passerelle import domains
 from passerelle.alerts import load_watchlist
 from passerelle.federation import keys, peers
 from passerelle.node import open_node
-from passerelle.privacy.accounts import create_token, ensure_agency
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, create_token, ensure_agency
 from passerelle.settings import Settings
 from passerelle.web.app import create_app
 from tests.alerts.conftest import allow

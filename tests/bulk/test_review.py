@@ -11,9 +11,7 @@ from sqlalchemy import select
 from passerelle.bulk.review import load_candidates, pending_candidates
 from passerelle.errors import MalformedInput
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock, audit
 
 HITS = (
     "record_id,entry_id,score,explanation\n"

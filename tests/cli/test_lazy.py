@@ -70,7 +70,7 @@ def test_the_node_commands_help_imports_neither_the_node_nor_rich() -> None:
 
 def test_the_role_help_names_the_human_roles() -> None:
     from passerelle.cli import core
-    from passerelle.privacy.rules import HUMAN_ROLES
+    from passerelle.privacy import HUMAN_ROLES
 
     assert ", ".join(HUMAN_ROLES) == core.HUMAN_ROLES_HELP
 

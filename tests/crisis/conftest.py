@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from passerelle.crisis.schemas import CapIn
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def principal(*roles: str, name: str = "duty") -> Principal:

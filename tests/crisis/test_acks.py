@@ -8,8 +8,7 @@ from passerelle.crisis import rules
 from passerelle.crisis.model import Escalation
 from passerelle.crisis.service import acks, issue, store
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, audit
 from tests.crisis.conftest import cap_in, cap_xml, principal
 
 

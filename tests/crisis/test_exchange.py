@@ -16,8 +16,7 @@ from passerelle.crisis import cap, compose, rules
 from passerelle.crisis.model import CapMessage, Quarantine
 from passerelle.crisis.service import acks, exchange, issue
 from passerelle.federation import policies
-from passerelle.privacy import audit
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, audit
 from tests.crisis.conftest import cap_in, principal
 from tests.federation.conftest import CODES, Net, build_net
 

@@ -8,8 +8,7 @@ from passerelle.crisis import rules
 from passerelle.crisis.model import CapMessage, Escalation, Feed, Quarantine, Recipient
 from passerelle.crisis.service import acks, feeds, issue
 from passerelle.node import Node
-from passerelle.privacy import audit, retention
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, audit, retention
 from tests.crisis.conftest import cap_in, cap_xml, principal
 
 DAY = timedelta(days=1)

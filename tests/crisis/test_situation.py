@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from passerelle.crisis.service import issue, situation
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, audit
 from tests.crisis.conftest import cap_in, principal
 
 

@@ -124,17 +124,17 @@ def test_workers_reach_the_engine(
     command: str, databases: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--workers`` is the number of DuckDB scoring processes (both commands ignored it)."""
+    from passerelle.bulk import jobs  # the generic runner opens the engine for every job
     from passerelle.bulk.cli import app as bulk_app
-    from passerelle.dna import bulk_compare
 
     opened: list[int] = []
-    real = bulk_compare.open_engine
+    real = jobs.open_engine
 
     def recording(name: str, settings: object = None, workers: int = 1) -> object:
         opened.append(workers)
         return real(name, settings, workers)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bulk_compare, "open_engine", recording)
+    monkeypatch.setattr(jobs, "open_engine", recording)
     a, b = databases
     compare(a, b, tmp_path / "memory.csv", "memory")
     args = ["--a", str(a), "--b", str(b), "--out", str(tmp_path / "two.csv"), "--workers", "2"]

@@ -27,8 +27,7 @@ from fastapi import FastAPI
 from passerelle import domains
 from passerelle.federation import keys, kinds, peers, policies
 from passerelle.node import Node, open_node
-from passerelle.privacy import accounts, audit
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, accounts, audit
 from passerelle.settings import Settings
 from passerelle.web.app import create_app
 from tests.conftest import START

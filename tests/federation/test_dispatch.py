@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from passerelle.federation import keys, rules, signatures
 from passerelle.federation.model import Answer, FollowupRequest, Message, Reference
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry
 from tests.conftest import START
 from tests.federation.conftest import Net
 

@@ -19,8 +19,7 @@ from passerelle.federation import envelope as env
 from passerelle.federation.model import Answer, FollowupRequest, Message, Reference
 from passerelle.federation.schemas import Envelope, Handling
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, audit
 from tests.federation.conftest import PLATES, VEHICLE_BASIS, Net, short_timeout
 
 QUERY = {

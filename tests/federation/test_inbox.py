@@ -17,9 +17,7 @@ from sqlalchemy import select
 
 from passerelle.federation import keys, peers, rules, signatures
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock, audit
 from passerelle.web.app import create_app
 from tests.conftest import START
 

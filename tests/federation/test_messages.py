@@ -20,8 +20,7 @@ from passerelle.errors import Unavailable, ValidationFailed
 from passerelle.federation import approvals, bodies, messages, policies
 from passerelle.federation.model import Message
 from passerelle.node import Node
-from passerelle.privacy import audit, retention
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, audit, retention
 from tests.federation.conftest import Net
 
 HELD: set[str] = set()

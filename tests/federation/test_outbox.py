@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from passerelle.federation import envelope, keys, outbox, peers, rules
 from passerelle.federation.model import Message
 from passerelle.node import Node
-from passerelle.privacy import retention
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, retention
 from tests.conftest import START
 
 

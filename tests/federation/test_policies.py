@@ -13,8 +13,7 @@ from sqlalchemy import select
 from passerelle.errors import ValidationFailed
 from passerelle.federation import policies
 from passerelle.federation.model import Message
-from passerelle.privacy import audit
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, audit
 from tests.federation.conftest import Net
 from tests.federation.test_exchange import APPROVE, ASK, QUERY
 

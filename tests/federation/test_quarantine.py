@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from passerelle.federation import rules
-from passerelle.privacy import audit, retention
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, audit, retention
 from tests.federation.conftest import Net
 from tests.federation.test_messages import _deliver, _send, _set, _stored, note_type
 

@@ -11,7 +11,7 @@ from passerelle.heritage.model import CulturalObject
 from passerelle.heritage.schemas import CheckIn
 from passerelle.heritage.service import artwork, registry
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def principal(*roles: str, name: str = "ana") -> Principal:

@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from passerelle.node import Node
-from passerelle.privacy import accounts
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, accounts
 from tests.heritage.conftest import copy_of, obj, photo
 
 

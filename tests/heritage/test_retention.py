@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from passerelle.heritage.model import Check, CulturalObject, Exchange, Photo
 from passerelle.heritage.service import check, registry
 from passerelle.node import Node
-from passerelle.privacy import retention
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, retention
 from tests.heritage.conftest import obj, principal, stolen
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from passerelle.jit.schemas import TeamIn
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def principal(*roles: str, name: str = "ana", agency: str = "FR") -> Principal:

@@ -15,8 +15,7 @@ from passerelle.jit.model import Custody, Evidence, Team, Upload
 from passerelle.jit.schemas import EvaluationIn
 from passerelle.jit.service import evidence, teams, uploads
 from passerelle.node import Node
-from passerelle.privacy import retention
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, retention
 from tests.jit.conftest import principal, team_in
 
 DAY = timedelta(days=1)

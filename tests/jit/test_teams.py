@@ -14,8 +14,7 @@ from passerelle.jit import pdf
 from passerelle.jit.schemas import ActionIn, AmendIn, EvaluationIn, MemberIn
 from passerelle.jit.service import teams
 from passerelle.node import Node
-from passerelle.privacy import accounts
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, accounts
 from tests.jit.conftest import principal, team_in
 
 

@@ -12,7 +12,7 @@ from passerelle.node import Node
 from passerelle.precursors.model import Seller
 from passerelle.precursors.schemas import ProductRow, SellerIn, TransactionIn
 from passerelle.precursors.service import registers
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 CATALOGUE = [
     ProductRow(

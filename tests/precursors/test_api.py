@@ -110,7 +110,7 @@ def test_a_seller_reports_a_theft_and_uploads_its_catalogue(node: Node, client: 
 def test_registering_a_licence_or_a_watched_person_is_audited(
     node: Node, client: TestClient
 ) -> None:
-    from passerelle.privacy.model import AuditEntry
+    from passerelle.privacy import AuditEntry
 
     boss = bearer(staff_token(node, "supervisor"))
     licence = {

@@ -13,8 +13,7 @@ from passerelle.node import Node
 from passerelle.precursors.model import Report, Seller, Transaction
 from passerelle.precursors.schemas import LicenceIn, WatchedIn
 from passerelle.precursors.service import check, registers, reports
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock
 from tests.precursors.conftest import principal, sale
 
 CLERK = principal("analyst", name="token:precursors-test")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from passerelle.node import Node
 from passerelle.precursors import demo
 from passerelle.precursors.model import Seller, Transaction
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry
 
 
 def test_seed_is_idempotent_and_writes_the_seller_tokens(node: Node) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from passerelle.node import Node
 from passerelle.precursors.model import Licence, Quarantine
 from passerelle.precursors.service import check, licences, registers
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry
 from tests.precursors.conftest import add_seller, principal, sale
 from tests.precursors.test_api import bearer, staff_token
 from tests.precursors.test_cli import data_dir, invoke  # noqa: F401 (fixture)

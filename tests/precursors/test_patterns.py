@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from passerelle.node import Node
 from passerelle.precursors.service import check, detection, patterns, registers
 from passerelle.precursors.service.common import delivery_key, identity_key
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock
 from tests.precursors.conftest import add_seller, principal, sale
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -10,8 +10,7 @@ from passerelle.node import Node
 from passerelle.precursors.model import Licence, Report, Transaction, Watched
 from passerelle.precursors.schemas import LicenceIn, WatchedIn
 from passerelle.precursors.service import check, registers
-from passerelle.privacy import retention
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, retention
 from tests.precursors.conftest import add_seller, principal, sale
 
 

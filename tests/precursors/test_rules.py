@@ -32,4 +32,15 @@ def test_annex_ii_cn_codes_are_those_of_the_annex() -> None:
     assert (magnesium.cn_pure, magnesium.cn_mixture) == ("ex 8104 30 00", "")
     assert (aluminium.cn_pure, aluminium.cn_mixture) == ("7603 10 00", "ex 7603 20 00")
     assert rules.SUBSTANCES["100-97-0"].cn_mixture == "ex 3824 99 93"
-    assert "UNVERIFIED" in rules.REGIMES["BE"].source  # the national choice is not checked
+
+
+def test_national_regimes_name_their_verified_sources() -> None:
+    """FR's prohibition and contact point, BE's contact point and law, as checked; BE's
+    ``licence`` default is flagged as unsupported by the Belgian authority's own page."""
+    fr, be = rules.REGIMES["FR"], rules.REGIMES["BE"]
+    assert fr.kind == "prohibited" and "2021-1033" in fr.source and "PIXAF" in fr.contact_point
+    assert "15 juillet 2016" in be.source and "Police fédérale" in be.contact_point
+    assert "UNSUPPORTED" in be.authority
+    assert (
+        "interieur.gouv.fr" in rules.REGIME_CHECKED and "economie.fgov.be" in rules.REGIME_CHECKED
+    )

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from passerelle.node import Node
-from passerelle.privacy import accounts
-from passerelle.privacy.model import Agency
+from passerelle.privacy import Agency, accounts
 
 
 def test_read_committed_sees_committed_rows_while_a_write_is_open(node: Node) -> None:

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.errors import DatabaseBusy
 from passerelle.node import Node, open_node
-from passerelle.privacy import accounts
-from passerelle.privacy.model import Agency
+from passerelle.privacy import Agency, accounts
 from passerelle.settings import Settings
 from passerelle.storage.gate import WriteGate
 

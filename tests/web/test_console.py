@@ -6,8 +6,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import csrf_of, login, make_user
 
 from passerelle.node import Node
-from passerelle.privacy import accounts, audit
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, accounts, audit
 
 
 def test_login_shows_the_home_page_for_the_role(client: TestClient, node: Node) -> None:

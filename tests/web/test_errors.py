@@ -12,8 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from passerelle.node import Node
-from passerelle.privacy import accounts
-from passerelle.privacy.access import RoleRequirement
+from passerelle.privacy import RoleRequirement, accounts
 from passerelle.web.app import api_routes
 
 HUGE = str(2**64)

@@ -18,7 +18,7 @@ from tests.conftest import csrf_of, login, make_user
 
 from passerelle.kit import forms
 from passerelle.node import Node
-from passerelle.privacy.rules import HUMAN_ROLES
+from passerelle.privacy import HUMAN_ROLES
 from passerelle.web.app import api_routes
 
 MARKUP = '<script>alert("x")</script><b onmouseover=alert(1)>'
@@ -158,7 +158,7 @@ TEXT_TYPES = {"text", "search", "email", "url", "tel", "date", "datetime-local",
 @pytest.fixture(scope="module")
 def demo_node(tmp_path_factory: pytest.TempPathFactory) -> typing.Iterator[Node]:
     from passerelle.node import open_node
-    from passerelle.privacy.clock import FrozenClock
+    from passerelle.privacy import FrozenClock
     from passerelle.seed import seed_demo
     from passerelle.settings import Settings
 

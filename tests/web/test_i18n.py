@@ -7,7 +7,7 @@ from babel.messages.extract import extract_from_dir
 
 from passerelle import domains
 from passerelle.kit import i18n, labels
-from passerelle.privacy.rules import ROLES
+from passerelle.privacy import ROLES
 
 WEB = i18n.LOCALES_DIR.parent
 PACKAGE = WEB.parent

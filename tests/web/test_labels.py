@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from passerelle.kit import i18n, labels
-from passerelle.privacy.rules import AUDIT_ACTIONS, LEGACY_AUDIT_ACTIONS, ROLES
+from passerelle.privacy import AUDIT_ACTIONS, LEGACY_AUDIT_ACTIONS, ROLES
 
 
 def test_codes_are_shown_as_labels_in_the_current_language() -> None:

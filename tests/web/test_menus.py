@@ -13,7 +13,7 @@ from tests.conftest import login
 
 from passerelle import seed
 from passerelle.node import Node
-from passerelle.privacy.rules import HUMAN_ROLES
+from passerelle.privacy import HUMAN_ROLES
 
 #: Links that are not pages to open (files, the API's own docs, downloads).
 _SKIP = re.compile(r"^/(static|api)/|\.(csv|ics|json)(\?|$)")

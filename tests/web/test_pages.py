@@ -22,7 +22,7 @@ from tests.web.test_route_access import _requirement
 
 from passerelle.kit import i18n, labels
 from passerelle.node import Node, open_node
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock
 from passerelle.seed import seed_demo
 from passerelle.settings import Settings
 from passerelle.web.app import api_routes, create_app

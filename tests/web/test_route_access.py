@@ -9,9 +9,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from passerelle.node import Node
-from passerelle.privacy import accounts
-from passerelle.privacy.access import RoleRequirement
-from passerelle.privacy.rules import ROLES
+from passerelle.privacy import ROLES, RoleRequirement, accounts
 from passerelle.web.app import PUBLIC_PATHS, SIGNED_PATHS, api_routes
 
 

@@ -7,8 +7,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import PASSWORD, make_user
 
 from passerelle.node import open_node
-from passerelle.privacy import accounts, audit
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, accounts, audit
 from passerelle.settings import Settings
 from passerelle.web.app import create_app
 

@@ -33,8 +33,7 @@ from passerelle.alerts.service.exchange import run_in_session as _act
 from passerelle.bounds import Count
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 USERS = ("analyst", "supervisor")
 RETURNEES = ("analyst", "supervisor", "minors")

@@ -23,8 +23,7 @@ from passerelle.alerts.service import acts, detainees, exchange, feeds, ics, ret
 from passerelle.alerts.service.exchange import run_in_session as _act
 from passerelle.errors import NotAuthenticated
 from passerelle.kit.web import DbSession, node_of
-from passerelle.privacy.access import RoleRequirement, require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, RoleRequirement, require
 
 USERS = ("analyst", "supervisor")
 RETURNEES = ("analyst", "supervisor", "minors")

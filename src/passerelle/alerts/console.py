@@ -32,8 +32,7 @@ from passerelle.bounds import Count
 from passerelle.kit import confirm, flash, forms, listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
 USERS = ("analyst", "supervisor")

@@ -19,8 +19,7 @@ from passerelle.errors import MalformedInput
 from passerelle.kit import labels, listkit
 from passerelle.kit.i18n import N_
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
 USERS = ("analyst", "supervisor")

@@ -21,7 +21,7 @@ from passerelle.alerts.schemas import (
 from passerelle.alerts.service import criteria, detainees, register, returnees
 from passerelle.errors import PasserelleError
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 from passerelle.synth.people import generate_people
 
 SEEDS = {"FR": 501, "BE": 502}

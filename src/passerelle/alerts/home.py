@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from passerelle.alerts.model import HitReport, Release, ReleaseStep
 from passerelle.domains import WorkItem
 from passerelle.kit.i18n import N_
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: Roles that open the hit reports and the release calendar (``alerts.console.USERS``).
 USERS = ("analyst", "supervisor")

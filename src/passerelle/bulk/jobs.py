@@ -1,4 +1,8 @@
-"""Bulk jobs: screening and DNA comparison, partitioned and resumable.
+"""Bulk jobs, partitioned and resumable: one generic runner (:func:`run_job`) and screening.
+
+A job is a :class:`JobPlan` (prepare the inputs, compute one partition, write the output);
+:func:`run_job` owns the rest for every job: the engine, the partitions, progress, resumption
+and clean-up. Screening is one plan; other packages bring theirs (the DNA comparison).
 
 A job lives in a directory: ``manifest.json`` (what the job is, which partitions are done),
 the inputs copied once as Parquet, and one Parquet file per finished partition under
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -158,6 +162,81 @@ def run_partitions(
     return len(ranges), resumed
 
 
+@dataclass(frozen=True)
+class JobPlan:
+    """What one kind of job does; :func:`run_job` runs it.
+
+    ``prepare`` readies the job directory and registers the engine's tables, and returns the
+    number of input rows to partition; ``compute`` turns rows ``[lo, hi)`` into a partition's
+    table; ``write`` writes the output from every partition and returns its row count;
+    ``rejects`` (optional) writes the rejects report and returns its problem count."""
+
+    kind: str
+    inputs: tuple[Path, ...]
+    params: dict[str, Any]
+    description: str
+    prepare: Callable[[JobDir, BulkEngine], int]
+    compute: Callable[[JobDir, BulkEngine, int, int], pa.Table]
+    write: Callable[[Path, list[pa.Table]], int]
+    rejects: Callable[[Path, JobDir], int] | None = None
+
+
+class JobOptions(TypedDict, total=False):
+    """How to run a job, the same for every bulk job (their ``**options``): see :func:`run_job`."""
+
+    settings: Settings | None
+    job_dir: Path | None
+    partition_rows: int
+    progress: JobProgress | None
+    keep_job: bool
+    on_partition: Callable[[int], None] | None
+    workers: int
+
+
+def run_job(
+    plan: JobPlan,
+    out: Path,
+    *,
+    engine: str,
+    settings: Settings | None = None,
+    job_dir: Path | None = None,
+    job: JobDir | None = None,
+    partition_rows: int = DEFAULT_PARTITION_ROWS,
+    progress: JobProgress | None = None,
+    keep_job: bool = False,
+    on_partition: Callable[[int], None] | None = None,
+    workers: int = 1,
+) -> JobReport:
+    """Run ``plan`` on ``engine`` in its job directory (``job``, or one opened at ``job_dir``,
+    by default beside ``out``), resuming after the partitions an earlier run finished. The
+    directory is removed once the output is written, unless ``keep_job``."""
+    if partition_rows < 1:
+        raise ValidationFailed("partition rows must be at least 1")
+    if job is None:
+        job = JobDir(job_dir or default_job_dir(out), plan.kind, list(plan.inputs), plan.params)
+    runner = open_engine(engine, settings, workers)
+    bar = progress or JobProgress(enabled=False)
+    try:
+        with bar:
+            rows = plan.prepare(job, runner)
+            partitions, resumed = run_partitions(
+                job,
+                rows,
+                partition_rows,
+                partial(plan.compute, job, runner),
+                bar,
+                f"{plan.description} ({engine})",
+                on_partition,
+            )
+        count = plan.write(out, job.parts(partitions))
+    finally:
+        runner.close()
+    rejected = plan.rejects(out, job) if plan.rejects is not None else 0
+    if not keep_job:
+        shutil.rmtree(job.path, ignore_errors=True)
+    return JobReport(out, count, partitions, resumed, rejected)
+
+
 def _check(threshold: float, partition_rows: int) -> None:
     if not 0.0 <= threshold <= 1.0:
         raise ValidationFailed(f"threshold {threshold} is outside [0, 1]")
@@ -284,59 +363,47 @@ def screen_job(
     *,
     threshold: float,
     engine: str,
-    settings: Settings | None = None,
-    job_dir: Path | None = None,
-    partition_rows: int = DEFAULT_PARTITION_ROWS,
-    progress: JobProgress | None = None,
-    keep_job: bool = False,
-    on_partition: Callable[[int], None] | None = None,
-    workers: int = 1,
     strict: bool = False,
+    **options: Unpack[JobOptions],
 ) -> JobReport:
     """Screen every record against the watchlist on ``engine``; same output as ``screen``.
 
     ``workers``: processes the DuckDB engine scores in (Spark uses its executors' cores).
     A bad input row never aborts the run unless ``strict``: it is screened with its usable
     part (or skipped without an id) and listed in the rejects report beside ``out``."""
+    partition_rows = options.get("partition_rows", DEFAULT_PARTITION_ROWS)
     _check(threshold, partition_rows)
     if check_engine(engine) == "memory":
         return _screen_memory(watchlist, records, out, threshold, strict)
-    path = job_dir or default_job_dir(out)
-    job = JobDir(
-        path,
-        "screen",
-        [watchlist, records],
-        {"threshold": threshold, "partition_rows": partition_rows},
+
+    def prepare(job: JobDir, runner: BulkEngine) -> int:
+        clear_entry_cache()
+        return _prepare_screening(job, runner, watchlist, records, strict)
+
+    def compute(job: JobDir, runner: BulkEngine, lo: int, hi: int) -> pa.Table:
+        return _screen_partition(job, runner, threshold, _broadcast(job), lo, hi)
+
+    plan = JobPlan(
+        kind="screen",
+        inputs=(watchlist, records),
+        params={"threshold": threshold, "partition_rows": partition_rows},
+        description="Screening",
+        prepare=prepare,
+        compute=compute,
+        write=write_hits,
+        rejects=lambda out, job: _finish_rejects(out, None, job / "rejects.csv"),
     )
-    runner = open_engine(engine, settings, workers)
-    bar = progress or JobProgress(enabled=False)
-    clear_entry_cache()
-    try:
-        with bar:
-            rows = _prepare_screening(job, runner, watchlist, records, strict)
-            partitions, resumed = run_partitions(
-                job,
-                rows,
-                partition_rows,
-                partial(_screen_partition, job, runner, threshold, _broadcast(job)),
-                bar,
-                f"Screening ({engine})",
-                on_partition,
-            )
-        count = write_hits(out, job.parts(partitions))
-    finally:
-        runner.close()
-    rejected = _finish_rejects(out, None, job / "rejects.csv")
-    if not keep_job:
-        shutil.rmtree(path, ignore_errors=True)
-    return JobReport(out, count, partitions, resumed, rejected)
+    return run_job(plan, out, engine=engine, **options)
 
 
 __all__ = [
     "DEFAULT_PARTITION_ROWS",
     "JobDir",
+    "JobOptions",
+    "JobPlan",
     "JobReport",
     "default_job_dir",
+    "run_job",
     "run_partitions",
     "screen_job",
     "write_hits",

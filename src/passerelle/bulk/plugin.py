@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.bulk import rules
 from passerelle.bulk.model import Candidate
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 if TYPE_CHECKING:
     import typer

@@ -25,7 +25,7 @@ from passerelle.bulk.model import Candidate
 from passerelle.errors import MalformedInput
 from passerelle.identity.csvio import OUTPUT_COLUMNS
 from passerelle.node import Node
-from passerelle.privacy.audit import Actor
+from passerelle.privacy import Actor
 
 _CHUNK = 10_000
 _ID_LENGTH = 200  # the bulk_candidate columns

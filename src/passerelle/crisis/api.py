@@ -28,8 +28,7 @@ from passerelle.crisis.service import acks, exchange, feeds, issue, situation, s
 from passerelle.errors import PayloadTooLarge
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 USERS = ("analyst", "supervisor")
 

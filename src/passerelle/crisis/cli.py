@@ -14,7 +14,7 @@ from passerelle.errors import PayloadTooLarge
 
 if TYPE_CHECKING:
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
 # The schema, the services, the node and the database are imported inside the commands:
 # ``--help`` stays fast (issue #17, ``tests/cli/test_lazy.py``).
@@ -30,7 +30,7 @@ def _node() -> Node:
 
 
 def _principal() -> Principal:
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
     # Commands run by the node's operator on the node itself; audited under their login name.
     return Principal(

@@ -23,8 +23,7 @@ from passerelle.errors import NotFound, PasserelleError, Unavailable, Validation
 from passerelle.kit import flash, labels, listkit
 from passerelle.kit.i18n import N_, current_locale
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/crisis", include_in_schema=False)
 USERS = ("analyst", "supervisor")

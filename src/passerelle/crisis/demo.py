@@ -16,7 +16,7 @@ from passerelle.crisis.schemas import AreaIn, CapIn, CircleIn, InfoText
 from passerelle.crisis.service import feeds, issue, store
 from passerelle.errors import PasserelleError
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: A synthetic incident per node, near the border (coordinates: lat, lon).
 INCIDENTS: dict[str, dict[str, Any]] = {

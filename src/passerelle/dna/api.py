@@ -16,10 +16,9 @@ from passerelle.dna import csvio, schemas
 from passerelle.dna.model import MatchRecord, StoredProfile
 from passerelle.dna.service import exchange, store
 from passerelle.errors import MalformedInput
-from passerelle.federation.api import client_of
+from passerelle.federation import client_of
 from passerelle.kit.web import DbSession, node_of
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/api/v1/dna", tags=["dna"])
 LAB = ("analyst", "supervisor")

@@ -9,11 +9,10 @@ comparison. The output equals ``passerelle dna compare`` on the memory engine, r
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pyarrow as pa
@@ -24,12 +23,11 @@ from passerelle.bulk import (
     DEFAULT_PARTITION_ROWS,
     BulkEngine,
     JobDir,
-    JobProgress,
+    JobOptions,
+    JobPlan,
     JobReport,
     check_engine,
-    default_job_dir,
-    open_engine,
-    run_partitions,
+    run_job,
     write_atomic,
 )
 from passerelle.dna import csvio, service
@@ -39,7 +37,6 @@ from passerelle.dna.profiles import Profile
 from passerelle.dna.rules import Quality
 from passerelle.dna.wide import index_from_wide, profiles_of, write_wide
 from passerelle.errors import MalformedInput, ValidationFailed
-from passerelle.settings import Settings
 
 DNA_HIT_SCHEMA = pa.schema(
     [
@@ -151,12 +148,46 @@ def write_matches(out: Path, matches: Sequence[MatchResult]) -> int:
     return len(matches)
 
 
-def _search_partition(
-    engine: BulkEngine, job: JobDir, loci: tuple[str, ...], lo: int, hi: int
-) -> pa.Table:
-    fn = partial(search_profiles, str((job / "b").resolve()), loci)
-    query = f"SELECT * FROM a WHERE ord >= {int(lo)} AND ord < {int(hi)}"  # noqa: S608
-    return engine.collect(query, fn, DNA_HIT_SCHEMA)
+def _plan(
+    a: Path, b: Path, partition_rows: int, prepared: tuple[int, Sequence[str]] | None = None
+) -> JobPlan:
+    """The comparison as a bulk job: wide datasets ``a`` and ``b`` in the job directory (made
+    from the profile files unless ``prepared`` gives their rows and loci), every partition of
+    A searched in B, the matches written in the in-memory order."""
+
+    def prepare(job: JobDir, runner: BulkEngine) -> int:
+        if prepared is not None:
+            rows = prepared[0]
+        else:
+            if "loci" not in job.manifest:
+                profiles_a, profiles_b = load_any_profiles(a), load_any_profiles(b)
+                loci = sorted({x for p in [*profiles_a, *profiles_b] for x in p.typed_loci()})
+                write_wide(profiles_a, loci, job / "a")
+                write_wide(profiles_b, loci, job / "b")
+                job.manifest.update(loci=loci, rows=len(profiles_a))
+                job.save()
+            rows = int(job.manifest["rows"])
+        runner.register("a", job / "a")
+        if runner.name == "duckdb" and len(job.completed) * partition_rows < rows:
+            # Batches are searched here or in processes forked from here: one copy of B.
+            load_database(str((job / "b").resolve()))
+        return rows
+
+    def compute(job: JobDir, runner: BulkEngine, lo: int, hi: int) -> pa.Table:
+        loci = tuple(prepared[1] if prepared is not None else job.manifest["loci"])
+        fn = partial(search_profiles, str((job / "b").resolve()), loci)
+        query = f"SELECT * FROM a WHERE ord >= {int(lo)} AND ord < {int(hi)}"  # noqa: S608
+        return runner.collect(query, fn, DNA_HIT_SCHEMA)
+
+    return JobPlan(
+        kind="dna-compare",
+        inputs=(a, b),
+        params={"partition_rows": partition_rows},
+        description="Comparing profiles",
+        prepare=prepare,
+        compute=compute,
+        write=lambda out, parts: write_matches(out, matches_of(parts)),
+    )
 
 
 def compare_prepared(
@@ -166,82 +197,29 @@ def compare_prepared(
     out: Path,
     *,
     engine: str,
-    settings: Settings | None = None,
-    partition_rows: int = DEFAULT_PARTITION_ROWS,
-    progress: JobProgress | None = None,
-    on_partition: Callable[[int], None] | None = None,
-    workers: int = 1,
+    **options: Unpack[JobOptions],
 ) -> JobReport:
-    """Run a job whose wide datasets ``a`` and ``b`` are already in the job directory."""
-    runner = open_engine(engine, settings, workers)
-    bar = progress or JobProgress(enabled=False)
-    try:
-        runner.register("a", job / "a")
-        if runner.name == "duckdb" and len(job.completed) * partition_rows < rows:
-            # Batches are searched here or in processes forked from here: one copy of B.
-            load_database(str((job / "b").resolve()))
-        with bar:
-            partitions, resumed = run_partitions(
-                job,
-                rows,
-                partition_rows,
-                partial(_search_partition, runner, job, tuple(loci)),
-                bar,
-                f"Comparing profiles ({engine})",
-                on_partition,
-            )
-    finally:
-        runner.close()
-    count = write_matches(out, matches_of(job.parts(partitions)))
-    return JobReport(out, count, partitions, resumed)
+    """Run a job whose wide datasets ``a`` and ``b`` are already in the job directory (kept)."""
+    partition_rows = options.get("partition_rows", DEFAULT_PARTITION_ROWS)
+    options["keep_job"] = True
+    plan = _plan(job / "a", job / "b", partition_rows, (rows, loci))
+    return run_job(plan, out, engine=engine, job=job, **options)
 
 
 def compare_job(
-    a: Path,
-    b: Path,
-    out: Path,
-    *,
-    engine: str,
-    settings: Settings | None = None,
-    job_dir: Path | None = None,
-    partition_rows: int = DEFAULT_PARTITION_ROWS,
-    progress: JobProgress | None = None,
-    keep_job: bool = False,
-    on_partition: Callable[[int], None] | None = None,
-    workers: int = 1,
+    a: Path, b: Path, out: Path, *, engine: str, **options: Unpack[JobOptions]
 ) -> JobReport:
     """Compare profile files A and B on ``engine``; same output as ``dna compare``."""
+    partition_rows = options.get("partition_rows", DEFAULT_PARTITION_ROWS)
     if partition_rows < 1:
         raise ValidationFailed("partition rows must be at least 1")
     if check_engine(engine) == "memory":
         profiles = load_any_profiles(a)
         index = ProfileIndex.from_profiles(load_any_profiles(b))
+        workers = options.get("workers", 1)
         count = write_matches(out, service.compare_databases(profiles, index, workers))
         return JobReport(out, count, 1, 0)
-    path = job_dir or default_job_dir(out)
-    job = JobDir(path, "dna-compare", [a, b], {"partition_rows": partition_rows})
-    if "loci" not in job.manifest:
-        profiles_a, profiles_b = load_any_profiles(a), load_any_profiles(b)
-        loci = sorted({x for p in [*profiles_a, *profiles_b] for x in p.typed_loci()})
-        write_wide(profiles_a, loci, job / "a")
-        write_wide(profiles_b, loci, job / "b")
-        job.manifest.update(loci=loci, rows=len(profiles_a))
-        job.save()
-    report = compare_prepared(
-        job,
-        job.manifest["rows"],
-        job.manifest["loci"],
-        out,
-        engine=engine,
-        settings=settings,
-        partition_rows=partition_rows,
-        progress=progress,
-        on_partition=on_partition,
-        workers=workers,
-    )
-    if not keep_job:
-        shutil.rmtree(path, ignore_errors=True)
-    return report
+    return run_job(_plan(a, b, partition_rows), out, engine=engine, **options)
 
 
 __all__ = [

@@ -14,12 +14,10 @@ from passerelle.dna import console_matches, csvio, rules
 from passerelle.dna.service import exchange, store
 from passerelle.dna.stats import Method
 from passerelle.errors import MalformedInput
-from passerelle.federation import recent_queries
-from passerelle.federation.api import client_of
+from passerelle.federation import client_of, recent_queries
 from passerelle.kit import flash
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/dna", include_in_schema=False)
 LAB = ("analyst", "supervisor")

@@ -19,8 +19,7 @@ from passerelle.errors import NotFound
 from passerelle.kit import labels, listkit
 from passerelle.kit.i18n import N_
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/dna", include_in_schema=False)
 OVERSIGHT = ("analyst", "supervisor", "dpo")

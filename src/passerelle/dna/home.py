@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from passerelle.dna.model import MatchRecord
 from passerelle.domains import WorkItem
 from passerelle.kit.i18n import N_
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: Roles that review matches (``dna.console.LAB``).
 LAB = ("analyst", "supervisor")

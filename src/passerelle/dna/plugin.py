@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 
     from passerelle.domains import WorkItem
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
-    from passerelle.privacy.retention import RetentionRule
+    from passerelle.privacy import Principal, RetentionRule
     from passerelle.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"

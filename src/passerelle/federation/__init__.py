@@ -9,6 +9,10 @@ The names below are imported on first use (PEP 562), so that importing a light m
 the package (``passerelle peers --help``) does not load the database and the services. The
 protocol's own message handlers (queries, follow-ups) are registered by
 :mod:`passerelle.federation.plugin`, which every node loads when it opens.
+
+Every name other packages use is exported here (the tables ``Message``, ``Peer``…, the
+schemas ``Envelope``, ``QueryIn``…, ``client_of``, ``node_key``), plus the ``peers``
+namespace; the package's modules are internal (``tests/test_architecture.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from passerelle.federation import peers
+    from passerelle.federation.api import client_of
     from passerelle.federation.approvals import send as send_message
     from passerelle.federation.approvals import sent_about
     from passerelle.federation.approvals import state as message_state
@@ -28,7 +34,22 @@ if TYPE_CHECKING:
         message_types,
         register_message_type,
     )
+    from passerelle.federation.model import (
+        Answer,
+        FollowupRequest,
+        Message,
+        Outgoing,
+        Peer,
+        Policy,
+        Quarantined,
+        Query,
+        Reference,
+    )
     from passerelle.federation.schemas import (
+        QUERY_SCHEMAS,
+        TYPE_PATTERN,
+        AnswerOut,
+        ApproveIn,
         DeliveryState,
         Envelope,
         Evaluation,
@@ -36,9 +57,17 @@ if TYPE_CHECKING:
         FollowupOut,
         Handling,
         Item,
+        MessageApproveIn,
+        MessageOut,
+        OutgoingOut,
+        PeerOut,
         PersonQuery,
+        PolicyIn,
+        PolicyOut,
+        QuarantinedOut,
         QueryIn,
         QueryOut,
+        RefuseIn,
     )
     from passerelle.federation.service import (
         case_history,
@@ -50,30 +79,56 @@ if TYPE_CHECKING:
         request_followup,
         send_query,
     )
+    from passerelle.federation.transport import Outcome, node_key
 
 __all__ = [
+    "QUERY_SCHEMAS",
+    "TYPE_PATTERN",
+    "Answer",
+    "AnswerOut",
+    "ApproveIn",
     "BodyRetention",
     "DeliveryState",
     "Envelope",
     "Evaluation",
     "FollowupIn",
     "FollowupOut",
+    "FollowupRequest",
     "Handling",
     "Item",
     "Kind",
+    "Message",
+    "MessageApproveIn",
+    "MessageOut",
     "MessageType",
+    "Outcome",
+    "Outgoing",
+    "OutgoingOut",
+    "Peer",
+    "PeerOut",
     "PersonQuery",
+    "Policy",
+    "PolicyIn",
+    "PolicyOut",
+    "Quarantined",
+    "QuarantinedOut",
+    "Query",
     "QueryIn",
     "QueryOut",
     "Received",
+    "Reference",
+    "RefuseIn",
     "SearchResult",
     "case_history",
+    "client_of",
     "decide",
     "deliver_messages",
     "get_query",
     "message_state",
     "message_types",
+    "node_key",
     "peer_status",
+    "peers",
     "recent_queries",
     "register_kind",
     "register_message_type",
@@ -85,6 +140,30 @@ __all__ = [
 ]
 
 _LAZY: dict[str, tuple[str, str]] = {
+    "Answer": ("passerelle.federation.model", "Answer"),
+    "AnswerOut": ("passerelle.federation.schemas", "AnswerOut"),
+    "ApproveIn": ("passerelle.federation.schemas", "ApproveIn"),
+    "FollowupRequest": ("passerelle.federation.model", "FollowupRequest"),
+    "Message": ("passerelle.federation.model", "Message"),
+    "MessageApproveIn": ("passerelle.federation.schemas", "MessageApproveIn"),
+    "MessageOut": ("passerelle.federation.schemas", "MessageOut"),
+    "Outcome": ("passerelle.federation.transport", "Outcome"),
+    "Outgoing": ("passerelle.federation.model", "Outgoing"),
+    "OutgoingOut": ("passerelle.federation.schemas", "OutgoingOut"),
+    "Peer": ("passerelle.federation.model", "Peer"),
+    "PeerOut": ("passerelle.federation.schemas", "PeerOut"),
+    "Policy": ("passerelle.federation.model", "Policy"),
+    "PolicyIn": ("passerelle.federation.schemas", "PolicyIn"),
+    "PolicyOut": ("passerelle.federation.schemas", "PolicyOut"),
+    "QUERY_SCHEMAS": ("passerelle.federation.schemas", "QUERY_SCHEMAS"),
+    "Quarantined": ("passerelle.federation.model", "Quarantined"),
+    "QuarantinedOut": ("passerelle.federation.schemas", "QuarantinedOut"),
+    "Query": ("passerelle.federation.model", "Query"),
+    "Reference": ("passerelle.federation.model", "Reference"),
+    "RefuseIn": ("passerelle.federation.schemas", "RefuseIn"),
+    "TYPE_PATTERN": ("passerelle.federation.schemas", "TYPE_PATTERN"),
+    "client_of": ("passerelle.federation.api", "client_of"),
+    "node_key": ("passerelle.federation.transport", "node_key"),
     "BodyRetention": ("passerelle.federation.messages", "BodyRetention"),
     "DeliveryState": ("passerelle.federation.schemas", "DeliveryState"),
     "Envelope": ("passerelle.federation.schemas", "Envelope"),
@@ -118,7 +197,14 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 
+#: Modules exported as namespaces (``from passerelle.federation import peers``, then
+#: ``peers.public_key(...)``); their names are never imported from the module directly.
+_NAMESPACES = frozenset({"peers"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _NAMESPACES:
+        return importlib.import_module(f"{__name__}.{name}")
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module, attribute = _LAZY[name]

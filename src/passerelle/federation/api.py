@@ -29,8 +29,7 @@ from passerelle.federation.schemas import (
 )
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 READERS = ("analyst", "supervisor")
 

@@ -19,9 +19,7 @@ from passerelle.federation.schemas import (
     RefuseIn,
 )
 from passerelle.kit.web import DbSession, node_of
-from passerelle.privacy import audit
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit, require
 
 router = APIRouter(prefix="/api/v1/federation", tags=["federation"])
 quarantine_router = APIRouter(prefix="/api/v1/federation", tags=["federation"])

@@ -11,7 +11,7 @@ import hashlib
 
 from passerelle.errors import NotFound
 from passerelle.federation.model import Message
-from passerelle.privacy.crypto import FieldCipher
+from passerelle.privacy import FieldCipher
 
 
 def digest(raw: str) -> str:

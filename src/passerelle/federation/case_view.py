@@ -15,8 +15,7 @@ from passerelle.errors import NotFound
 from passerelle.federation import bodies
 from passerelle.federation.model import Message
 from passerelle.node import Node
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 __all__ = ["CONTENT_ROLES", "CaseMessage", "case_messages"]
 

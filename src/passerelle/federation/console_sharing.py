@@ -15,8 +15,7 @@ from passerelle.federation.schemas import MessageApproveIn, RefuseIn
 from passerelle.kit import confirm, flash, listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/exchange", include_in_schema=False)
 

@@ -29,10 +29,7 @@ from passerelle.federation.schemas import (
 )
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.crypto import FieldCipher
+from passerelle.privacy import Access, FieldCipher, Principal, audit
 
 OPEN = ("queued", "pending")
 _REQUEST_ID = re.compile(rules.REQUEST_ID_PATTERN)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from passerelle.domains import WorkItem
 from passerelle.federation.model import FollowupRequest, Outgoing
 from passerelle.kit.i18n import N_
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:

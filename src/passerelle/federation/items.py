@@ -12,7 +12,7 @@ from datetime import datetime
 
 from passerelle.federation.model import FollowupRequest
 from passerelle.federation.schemas import Item
-from passerelle.privacy.crypto import FieldCipher
+from passerelle.privacy import FieldCipher
 
 
 def _items_context(row: FollowupRequest) -> str:

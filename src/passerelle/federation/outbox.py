@@ -18,7 +18,7 @@ from passerelle.federation import bodies, rules
 from passerelle.federation import envelope as env
 from passerelle.federation.model import Message, Peer
 from passerelle.federation.schemas import Envelope
-from passerelle.privacy.crypto import FieldCipher
+from passerelle.privacy import FieldCipher
 
 OUTGOING_OPEN = ("pending", "sending")
 

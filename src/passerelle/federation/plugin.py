@@ -14,8 +14,7 @@ from passerelle.federation import followups as _followups  # registers the proto
 from passerelle.federation import queries as _queries  # registers the protocol's handlers
 from passerelle.federation.model import FollowupRequest, Message, Outgoing, Query, Reference
 from passerelle.federation.retention import body_rules, items_rules
-from passerelle.privacy.crypto import FieldCipher
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import FieldCipher, RetentionRule
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
     from passerelle.domains import WorkItem
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
     from passerelle.settings import Settings
 
 del _followups, _queries  # imported for their registrations: every node loads this plugin

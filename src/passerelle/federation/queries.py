@@ -25,9 +25,7 @@ from passerelle.federation.model import Answer, Message, Query, Reference
 from passerelle.federation.schemas import AnswerOut, Envelope, Handling, QueryIn, QueryOut
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal, audit
 
 log = logging.getLogger("passerelle.federation")
 WAITING = ("pending", "timeout", "unreachable")

@@ -24,8 +24,7 @@ from sqlalchemy.orm import Session
 from passerelle.errors import ConfigurationError
 from passerelle.federation import items, messages, outbox, rules
 from passerelle.federation.model import FollowupRequest, Message, Outgoing
-from passerelle.privacy.crypto import FieldCipher
-from passerelle.privacy.retention import Operation, RetentionRule
+from passerelle.privacy import FieldCipher, Operation, RetentionRule
 
 BATCH = 2000
 

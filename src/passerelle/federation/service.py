@@ -31,8 +31,7 @@ from passerelle.federation.schemas import (
     RefuseIn,
 )
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit
 
 T = TypeVar("T")
 

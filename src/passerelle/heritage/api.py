@@ -22,8 +22,7 @@ from passerelle.heritage.schemas import CheckOut, GapOut, ObjectIn, ObjectOut
 from passerelle.heritage.service import check, exchange, imaging, parse, registry
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/api/v1/heritage", tags=["heritage"])
 STAFF = ("analyst", "supervisor")

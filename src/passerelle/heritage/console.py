@@ -21,8 +21,7 @@ from passerelle.heritage.service import check, imaging, registry
 from passerelle.kit import listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/heritage", include_in_schema=False)
 STAFF = ("analyst", "supervisor")

@@ -20,7 +20,7 @@ from passerelle.heritage.schemas import CheckIn, ObjectIn
 from passerelle.heritage.service import artwork, check, registry
 from passerelle.heritage.service.exchange import RESULT, SCREEN
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: The stolen object of the cross-border scenario (photograph seed and description).
 STOLEN_SEED = 880

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
     from passerelle.node import Node
-    from passerelle.privacy.retention import RetentionRule
+    from passerelle.privacy import RetentionRule
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 

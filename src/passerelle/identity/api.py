@@ -12,8 +12,7 @@ from passerelle.identity.schemas import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.kit.web import DbSession
 from passerelle.node import Node
-from passerelle.privacy.access import Access, require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal, require
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
 

@@ -38,8 +38,7 @@ from passerelle.jit.service import evidence, replicate, statements, teams, trans
 from passerelle.jit.service.common import get_team, trace
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 USERS = ("analyst", "supervisor")
 T = TypeVar("T")

@@ -13,7 +13,7 @@ import typer
 
 if TYPE_CHECKING:
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
 # Services, the node and the database are imported inside the commands: ``--help`` stays fast.
 
@@ -30,7 +30,7 @@ def _node() -> Node:
 
 
 def _principal() -> Principal:
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
     return Principal(
         kind="cli",

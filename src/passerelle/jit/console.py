@@ -19,8 +19,7 @@ from passerelle.jit.service.common import get_team, trace
 from passerelle.kit import confirm, listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/jit", include_in_schema=False)
 STAFF = ("analyst", "supervisor")

@@ -22,7 +22,7 @@ from passerelle.jit import custody
 from passerelle.jit.schemas import ActionIn, StatementIn, TeamIn
 from passerelle.jit.service import statements, teams
 from passerelle.node import open_node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 from passerelle.settings import Settings
 
 #: A synthetic scanned document: what the demo exchanges as evidence.

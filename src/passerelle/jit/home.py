@@ -11,7 +11,7 @@ from passerelle.domains import WorkItem
 from passerelle.jit.model import Member, Statement, Team
 from passerelle.jit.service import statements, teams
 from passerelle.kit.i18n import N_
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 USERS = ("analyst", "supervisor")
 

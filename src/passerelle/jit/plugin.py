@@ -15,8 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from passerelle.domains import WorkItem
-    from passerelle.privacy.accounts import Principal
-    from passerelle.privacy.retention import RetentionRule
+    from passerelle.privacy import Principal, RetentionRule
     from passerelle.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"

@@ -19,8 +19,7 @@ from passerelle.jit import rules
 from passerelle.jit.api import client_of
 from passerelle.jit.service import replicate, uploads
 from passerelle.kit.web import node_of
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 USERS = ("analyst", "supervisor")
 router = APIRouter(prefix="/api/v1/jit/uploads", tags=["jit"])

@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 
 from passerelle.errors import PasserelleError, ValidationFailed
 from passerelle.kit.i18n import N_, gettext
-from passerelle.privacy.rules import USERNAME_PATTERN
+from passerelle.privacy import USERNAME_PATTERN
 
 #: The limit of a text field that has none of its own in :data:`FIELD_LIMITS`.
 TEXT_LIMIT = 4000

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from passerelle.kit.i18n import N_, gettext
-from passerelle.privacy.rules import AUDIT_ACTIONS, LEGACY_AUDIT_ACTIONS, ROLES
+from passerelle.privacy import AUDIT_ACTIONS, LEGACY_AUDIT_ACTIONS, ROLES
 
 __all__ = [
     "citation",

@@ -12,8 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from passerelle.bounds import RowId
 from passerelle.digits import MAX_DIGITS, to_int
 from passerelle.errors import MalformedInput, PayloadTooLarge
-from passerelle.federation import QueryOut
-from passerelle.federation.api import client_of
+from passerelle.federation import QueryOut, client_of
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
 from passerelle.pnr import rules, schemas
@@ -29,9 +28,7 @@ from passerelle.pnr.service import (
     store,
     views,
 )
-from passerelle.privacy import audit
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit, require
 
 router = APIRouter(prefix="/api/v1/pnr", tags=["pnr"])
 PIU = ("analyst", "supervisor")

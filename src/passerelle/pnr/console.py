@@ -13,15 +13,13 @@ from fastapi.responses import Response
 
 from passerelle.bounds import RowId
 from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation.api import client_of
+from passerelle.federation import client_of
 from passerelle.kit import confirm, flash, labels, listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.pnr import places, rules
 from passerelle.pnr.service import criteria, exchange, grounds, masking, review, scope, views
-from passerelle.privacy import audit
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit, require
 
 router = APIRouter(prefix="/pnr", include_in_schema=False)
 PIU = ("analyst", "supervisor")

@@ -22,9 +22,7 @@ from passerelle.node import Node
 from passerelle.pnr.model import Booking, Criterion, ScopeDecision
 from passerelle.pnr.service import criteria, demo_watch, grounds, scope, store
 from passerelle.pnr.synth import osdm_booking
-from passerelle.privacy import accounts, audit, retention
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, Principal, accounts, audit, retention
 
 if TYPE_CHECKING:
     from passerelle.kit.demo import DemoAccount, DemoNode

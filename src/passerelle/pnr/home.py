@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from passerelle.domains import WorkItem
 from passerelle.kit.i18n import N_
 from passerelle.pnr.model import Hit, Repersonalisation
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: Roles of the review queue (``pnr.console.PIU``).
 PIU = ("analyst", "supervisor")

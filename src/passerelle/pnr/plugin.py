@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from passerelle.kit import labels
 from passerelle.kit.i18n import N_
 from passerelle.pnr.service import exchange, masking
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 #: The purposes this package records in the audit log, shown as labels in the reader's language
 #: (the stored value stays the English text).
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from passerelle.domains import WorkItem
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 

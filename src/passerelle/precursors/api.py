@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from passerelle import federation
 from passerelle.bounds import Count
 from passerelle.errors import PasserelleError
 from passerelle.kit.web import DbSession, node_of
@@ -30,8 +29,7 @@ from passerelle.precursors.schemas import (
 )
 from passerelle.precursors.service import check, detection, parse, registers, reports
 from passerelle.precursors.service.common import trace
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/api/v1/precursors", tags=["precursors"])
 STAFF = ("analyst", "supervisor")
@@ -62,7 +60,11 @@ def _quarantine_and_raise(node: Node, source: str, raw: bytes, exc: PasserelleEr
 
 @router.post("/check")
 async def check_transaction(request: Request, principal: Principal = require(*SELLER)) -> CheckOut:
-    """Check one transaction (the JSON body): allowed, licence_required, refused or report."""
+    """Check one transaction (the JSON body): allowed, licence_required, refused or report.
+
+    A purchase notice for the peers is queued in the federation outbox in the check's own
+    transaction (durable: it survives a crash) and delivered by the delivery worker, so the
+    answer never waits for a peer."""
     node = node_of(request)
     raw = await request.body()
     try:
@@ -74,8 +76,6 @@ async def check_transaction(request: Request, principal: Principal = require(*SE
         node,
         lambda s: check.check(s, node, principal, registers.seller_of(s, principal), data),
     )
-    if outcome.message_ids:
-        await federation.deliver_messages(node, client_of(request.app), outcome.message_ids)
     out: CheckOut = outcome.out
     return out
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from passerelle.node import Node
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
 # The schemas, the services, the node and the database are imported inside the commands:
 # ``--help`` stays fast (issue #17, ``tests/cli/test_lazy.py``).
@@ -45,7 +45,7 @@ def _node() -> Node:
 
 
 def _principal() -> Principal:
-    from passerelle.privacy.accounts import Principal
+    from passerelle.privacy import Principal
 
     # Commands run by the node's operator on the node itself; audited under their login name.
     return Principal(

@@ -19,8 +19,7 @@ from passerelle.kit.web import DbSession, node_of, render
 from passerelle.precursors import rules
 from passerelle.precursors.schemas import FoundCount, WatchedIn, Year
 from passerelle.precursors.service import check, detection, registers, reports
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/precursors", include_in_schema=False)
 STAFF = ("analyst", "supervisor")

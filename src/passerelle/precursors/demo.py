@@ -21,7 +21,7 @@ from passerelle.precursors.schemas import LicenceIn, ProductRow, SellerIn, Trans
 from passerelle.precursors.service import check as checks
 from passerelle.precursors.service import registers
 from passerelle.precursors.service.exchange import PURCHASE
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 TOKENS_FILE = "precursors-demo-tokens.json"
 

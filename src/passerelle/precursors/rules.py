@@ -168,25 +168,44 @@ class Regime:
 
 #: Default regimes; each node may override them with PASSERELLE_PRECURSORS_REGIMES.
 #: Art. 5(3)-(5) checked 2026-12-03 (a Member State MAY keep a licensing regime, notifies it,
-#: and the Commission publishes the list of notified measures). Which regime Belgium and France
-#: actually chose, their licensing authorities and contact points stay UNVERIFIED: no national
-#: text or the Commission's list was available to check them against.
+#: and the Commission publishes the list of notified measures). National facts checked
+#: 2026-12-03 against the authorities' own pages (see REGIME_CHECKED):
+#:
+#: - FR (verified): the public may not acquire Annex I substances (no licence), décret
+#:   n° 2021-1033 du 4 août 2021 (code de la défense, partie réglementaire); national contact
+#:   point: the PIXAF of the gendarmerie nationale, arrêté du 4 août 2021.
+#: - BE (verified): contact point at the Federal Police (DJSOC, Terrorism section); national
+#:   rules by the law of 15 July 2016. The SPF/FOD Economie page says members of the general
+#:   public may not buy, hold, use or bring in Annex I substances, i.e. Belgium runs NO
+#:   licensing regime: the ``licence`` default below contradicts it and stays only so that the
+#:   licence flow (art. 5(3)) has a country to run in the demo and the tests. A Belgian
+#:   production node sets ``PASSERELLE_PRECURSORS_REGIMES=BE=prohibited``.
+#: - Still UNVERIFIED: the number of the Belgian royal decree, if any, and the Commission's
+#:   published list of art. 5(5) notifications (not available to check against).
 REGIMES: dict[str, Regime] = {
     "BE": Regime(
         "BE",
         "licence",
-        "SPF Economie / FOD Economie (licences) — UNVERIFIED",
-        "Police fédérale / Federale Politie",
-        f"{REG} art. 5(3), 9(1); Belgian implementing law — UNVERIFIED",
+        "SPF Economie / FOD Economie — licence regime UNSUPPORTED by its own page (see above)",
+        "Police fédérale / Federale Politie (DJSOC, Terrorisme / Terrorisme)",
+        f"{REG} art. 5(3), 9(1); loi du 15 juillet 2016 / wet van 15 juli 2016",
     ),
     "FR": Regime(
         "FR",
         "prohibited",
         "—",
-        "Point de contact national désigné (ministère de l'Intérieur) — UNVERIFIED",
-        f"{REG} art. 5(1), 9(1); French implementing decree — UNVERIFIED",
+        "PIXAF, pôle judiciaire de la gendarmerie nationale (arrêté du 4 août 2021)",
+        f"{REG} art. 5(1), 9(1); décret n° 2021-1033 du 4 août 2021 (code de la défense)",
     ),
 }
+
+#: Where the national regimes were checked (2026-12-03).
+REGIME_CHECKED = (
+    "FR: interieur.gouv.fr, Service central des armes et explosifs, page « Précurseurs "
+    "d'explosifs » (décret n° 2021-1033 and arrêté du 4 août 2021); BE: economie.fgov.be, "
+    "« Prévenir et lutter contre les explosifs artisanaux » / « Voorkomen en bestrijden van "
+    "zelfgemaakte explosieven » (Federal Police contact point; law of 15 July 2016)"
+)
 REGIME_KINDS = ("licence", "prohibited")
 
 #: Art. 8 verification items recorded for each sale.

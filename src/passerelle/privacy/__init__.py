@@ -1,25 +1,135 @@
-"""Privacy: users, roles, agencies, the audit log, retention, masking and access control."""
+"""Privacy: users, roles, agencies, the audit log, retention, masking and access control.
 
-from passerelle.privacy.access import Access, RoleRequirement, require
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.audit import SYSTEM, Actor, VerifyResult
+Other packages import this façade only. It exports every name they use, and three
+namespaces for the services called by module: ``audit`` (``audit.record``, ``audit.search``…),
+``accounts`` (``accounts.add_user``…) and ``retention`` (``retention.run``…). Import those
+as ``from passerelle.privacy import audit`` and their names from here, never
+``from passerelle.privacy.audit import …``: ``tests/test_architecture.py`` enforces it (the
+modules ``access``, ``clock``, ``crypto``, ``model`` and ``rules`` are internal).
+"""
+
+from passerelle.privacy import accounts, audit, retention
+from passerelle.privacy.access import Access, RoleRequirement, consult_audit_log, require
+from passerelle.privacy.accounts import (
+    DISPLAY_NAME_MAX,
+    LOCALES,
+    PASSWORD_MIN,
+    TOKEN_PREFIX,
+    Principal,
+    add_user,
+    authenticate,
+    check_login_throttle,
+    check_password,
+    check_username,
+    close_session,
+    create_token,
+    disable_user,
+    enable_user,
+    ensure_agency,
+    get_user,
+    list_tokens,
+    list_users,
+    open_session,
+    principal_for_owner,
+    principal_for_session,
+    principal_for_token,
+    reset_password,
+    revoke_token,
+    set_locale,
+    set_roles,
+)
+from passerelle.privacy.audit import SYSTEM, Actor, AuditQuery, VerifyResult, declare_action
 from passerelle.privacy.clock import Clock, FrozenClock, SystemClock
 from passerelle.privacy.crypto import FieldCipher
-from passerelle.privacy.retention import RetentionOutcome, RetentionRegistry, RetentionRule
+from passerelle.privacy.model import Agency, ApiToken, AuditEntry, AuditHead, LoginSession, User
+from passerelle.privacy.retention import (
+    Operation,
+    RetentionOutcome,
+    RetentionRegistry,
+    RetentionRule,
+    foundation_rules,
+)
+from passerelle.privacy.rules import (
+    AUDIT_ACTION_MAX_CHARS,
+    AUDIT_ACTIONS,
+    AUDIT_RETENTION,
+    HUMAN_ROLES,
+    LEGACY_AUDIT_ACTIONS,
+    LOGIN_FAILURE_WINDOW,
+    LOGIN_MAX_FAILURES,
+    MACHINE_ROLES,
+    RECEIVED_ACTION_PATTERN,
+    ROLES,
+    SESSION_PURGE_AFTER,
+    USERNAME_PATTERN,
+    RoleInfo,
+)
 
 __all__ = [
+    "AUDIT_ACTIONS",
+    "AUDIT_ACTION_MAX_CHARS",
+    "AUDIT_RETENTION",
+    "DISPLAY_NAME_MAX",
+    "HUMAN_ROLES",
+    "LEGACY_AUDIT_ACTIONS",
+    "LOCALES",
+    "LOGIN_FAILURE_WINDOW",
+    "LOGIN_MAX_FAILURES",
+    "MACHINE_ROLES",
+    "PASSWORD_MIN",
+    "RECEIVED_ACTION_PATTERN",
+    "ROLES",
+    "SESSION_PURGE_AFTER",
     "SYSTEM",
+    "TOKEN_PREFIX",
+    "USERNAME_PATTERN",
     "Access",
     "Actor",
+    "Agency",
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "AuditQuery",
     "Clock",
     "FieldCipher",
     "FrozenClock",
+    "LoginSession",
+    "Operation",
     "Principal",
     "RetentionOutcome",
     "RetentionRegistry",
     "RetentionRule",
+    "RoleInfo",
     "RoleRequirement",
     "SystemClock",
+    "User",
     "VerifyResult",
+    "accounts",
+    "add_user",
+    "audit",
+    "authenticate",
+    "check_login_throttle",
+    "check_password",
+    "check_username",
+    "close_session",
+    "consult_audit_log",
+    "create_token",
+    "declare_action",
+    "disable_user",
+    "enable_user",
+    "ensure_agency",
+    "foundation_rules",
+    "get_user",
+    "list_tokens",
+    "list_users",
+    "open_session",
+    "principal_for_owner",
+    "principal_for_session",
+    "principal_for_token",
     "require",
+    "reset_password",
+    "retention",
+    "revoke_token",
+    "set_locale",
+    "set_roles",
 ]

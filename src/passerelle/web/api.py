@@ -8,11 +8,16 @@ from fastapi import APIRouter, Request
 
 from passerelle.bounds import Count
 from passerelle.kit.web import DbSession, node_of
-from passerelle.privacy import accounts, audit, retention
-from passerelle.privacy.access import consult_audit_log, require
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.model import User
-from passerelle.privacy.rules import ROLES
+from passerelle.privacy import (
+    ROLES,
+    Principal,
+    User,
+    accounts,
+    audit,
+    consult_audit_log,
+    require,
+    retention,
+)
 from passerelle.web import schemas
 
 router = APIRouter(prefix="/api/v1", tags=["node"])

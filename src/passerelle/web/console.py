@@ -25,10 +25,7 @@ from passerelle.errors import (
 from passerelle.kit import i18n, labels, listkit
 from passerelle.kit.i18n import N_
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy import accounts, audit
-from passerelle.privacy.access import consult_audit_log, require
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.rules import HUMAN_ROLES
+from passerelle.privacy import HUMAN_ROLES, Principal, accounts, audit, consult_audit_log, require
 from passerelle.web.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)

@@ -13,10 +13,7 @@ from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.kit import confirm, flash, forms
 from passerelle.kit.i18n import gettext
 from passerelle.kit.web import DbSession, node_of, render
-from passerelle.privacy import accounts
-from passerelle.privacy.access import require
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.rules import HUMAN_ROLES, MACHINE_ROLES, ROLES
+from passerelle.privacy import HUMAN_ROLES, MACHINE_ROLES, ROLES, Principal, accounts, require
 
 router = APIRouter(include_in_schema=False)
 Confirmed = Annotated[str, Form()]

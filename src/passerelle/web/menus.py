@@ -13,8 +13,7 @@ import jinja2
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from passerelle.privacy.access import RoleRequirement
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, RoleRequirement
 
 
 def _requirement(route: APIRoute) -> RoleRequirement | None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry
 from tests.dna.nodes import OTHER, csv_of
 from tests.federation.conftest import CODES, Net, _pg_urls, build_net
 

@@ -17,9 +17,7 @@ from passerelle.dna.model import StoredProfile
 from passerelle.dna.service import store
 from passerelle.dna.service.retention import DnaRetentionTermsMissing, node_terms
 from passerelle.node import Node, open_node
-from passerelle.privacy import retention
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock, Principal, retention
 from passerelle.settings import Settings
 from tests.dna.nodes import OTHER, csv_of
 

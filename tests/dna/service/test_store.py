@@ -12,10 +12,7 @@ from passerelle.dna.model import MatchRecord, StoredProfile
 from passerelle.dna.rules import Stringency
 from passerelle.dna.service import store
 from passerelle.node import Node
-from passerelle.privacy import retention
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock, Principal, retention
 from tests.dna.nodes import OTHER, csv_of
 
 ANA = Principal(kind="user", id=1, name="ana", agency="FR", roles=frozenset({"analyst"}))

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
 from passerelle.pnr.service.criteria import active_criteria, compile_expression, save_criterion
-from passerelle.privacy.clock import FrozenClock
+from passerelle.privacy import FrozenClock
 from tests.conftest import csrf_of, login, make_user
 
 FACTS = {
@@ -125,7 +125,7 @@ def test_the_api_and_the_console_audit_a_saved_criterion_alike(
 
     from sqlalchemy import select
 
-    from passerelle.privacy.model import AuditEntry
+    from passerelle.privacy import AuditEntry
 
     make_user(node, "fr.supervisor", "supervisor")
     login(client, "fr.supervisor")

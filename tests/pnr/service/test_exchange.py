@@ -12,14 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from passerelle.federation import bodies, policies
-from passerelle.federation.model import Message
+from passerelle.federation import Message, bodies, policies
 from passerelle.identity.schemas import PersonRecord
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.pnr import rules
 from passerelle.pnr.service import exchange
-from passerelle.privacy import audit, retention
-from passerelle.privacy.audit import Actor
+from passerelle.privacy import Actor, audit, retention
 from tests.federation.conftest import Net, build_net
 from tests.pnr.service.conftest import open_threat_period, push, rail_doc
 

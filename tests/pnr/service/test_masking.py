@@ -17,10 +17,7 @@ from passerelle.node import Node
 from passerelle.pnr.model import Booking, Hit
 from passerelle.pnr.service import grounds, masking, review
 from passerelle.pnr.service.records import MASK
-from passerelle.privacy import accounts, retention
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock, Principal, accounts, retention
 from tests.conftest import login, make_user
 from tests.pnr.service.conftest import open_threat_period, push, rail_doc
 

@@ -18,7 +18,7 @@ from passerelle.node import Node
 from passerelle.pnr.model import Hit
 from passerelle.pnr.service import criteria, review
 from passerelle.pnr.service.review import entry_owner
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 from tests.conftest import csrf_of, login, make_user
 from tests.pnr.service.conftest import BRUSSELS, PARIS, open_threat_period, push, rail_doc
 

@@ -19,8 +19,7 @@ from passerelle.pnr.service import scope
 from passerelle.pnr.service.store import ingest_bytes
 from passerelle.pnr.service.views import statistics
 from passerelle.pnr.synth import pnrgov_message
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock
 from tests.conftest import csrf_of, login, make_user
 from tests.pnr.service.conftest import (
     BRUSSELS,

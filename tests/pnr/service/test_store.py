@@ -15,9 +15,7 @@ from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node
 from passerelle.pnr.model import Booking, BookingVersion, PushMessage, QuarantineItem
 from passerelle.pnr.service.store import ingest_files
-from passerelle.privacy import accounts
-from passerelle.privacy.clock import FrozenClock
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, FrozenClock, accounts
 from tests.conftest import login, make_user
 from tests.pnr.conftest import pnrgov
 from tests.pnr.service.conftest import CARRIER, open_threat_period, push, rail_doc

@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 
 from passerelle.node import Node
 from passerelle.pnr.model import PushMessage, QuarantineItem
-from passerelle.privacy import accounts
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, accounts
 from passerelle.settings import Settings
 from tests.conftest import login, make_user
 from tests.pnr.conftest import pnrgov

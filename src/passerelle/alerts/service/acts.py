@@ -14,7 +14,7 @@ from passerelle.alerts.schemas import HitReportIn
 from passerelle.alerts.service import criteria, exchange, hits, notices, sharing
 from passerelle.federation import DeliveryState
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 async def alert(

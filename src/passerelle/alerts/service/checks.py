@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from passerelle.alerts.service import register
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.model import AuditEntry
+from passerelle.privacy import AuditEntry, Principal
 
 PURPOSE = "alert checks"
 

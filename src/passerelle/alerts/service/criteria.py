@@ -26,7 +26,7 @@ from passerelle.digits import to_int
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 ACTIVE = ("published", "adopted")
 PURPOSE = "harmonised alert criteria"

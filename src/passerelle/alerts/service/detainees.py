@@ -29,8 +29,7 @@ from passerelle.alerts.schemas import (
 from passerelle.alerts.service import criteria
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 PURPOSE = "follow-up of detainees before release"
 LEGAL_BASIS = "Joint declaration FR-BE 11 June 2018; Directive (EU) 2016/680 art. 8"

@@ -22,8 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from passerelle import federation
 from passerelle.alerts import rules
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit
 
 T = TypeVar("T")
 

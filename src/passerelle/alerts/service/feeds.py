@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from passerelle.alerts.model import FeedToken
 from passerelle.errors import NotAuthenticated, PermissionDenied
 from passerelle.node import Node
-from passerelle.privacy import accounts
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, accounts
 
 PREFIX = "pcal_"
 #: Principals that may own a feed token (a feed token cannot issue another).

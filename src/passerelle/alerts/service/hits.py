@@ -30,7 +30,7 @@ from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 PURPOSE = "hit on a SIS-style alert"
 

@@ -24,7 +24,7 @@ from passerelle.alerts.service.detainees import NOTICE, PURPOSE, get
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: What a supervisor may withhold from a release notice.
 OPTIONAL = ("offences", "facts", "links")

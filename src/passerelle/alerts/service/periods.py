@@ -16,8 +16,7 @@ from passerelle.alerts.schemas import ExtensionIn
 from passerelle.alerts.service import register
 from passerelle.errors import ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy import audit, retention
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit, retention
 
 
 def review(

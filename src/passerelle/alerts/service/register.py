@@ -18,9 +18,7 @@ from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.identity import PersonRecord, parse_date
 from passerelle.identity.watchlists import node_watchlists
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal, audit
 
 LIST_NAME = "alerts"
 _ENTRIES = "alerts.entries"  # alert id -> watchlist entry ids (one per name form)

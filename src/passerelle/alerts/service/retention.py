@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from passerelle.alerts import rules
 from passerelle.alerts.model import Alert, Detainee, HitReport, Release, Returnee
 from passerelle.alerts.service import commit, periods, register
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 
 def _delete_alerts(session: Session, ids: list[str], now: datetime) -> int:

@@ -16,8 +16,7 @@ from passerelle.alerts.model import Returnee
 from passerelle.alerts.schemas import ReturneeIn, ReturneeOut
 from passerelle.errors import NotFound, PermissionDenied, ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 PURPOSE = "follow-up of returnees"
 LEGAL_BASIS = "Joint declaration FR-BE 11 June 2018; UN CRC art. 3 and 16 for minors"

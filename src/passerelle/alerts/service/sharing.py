@@ -23,7 +23,7 @@ from passerelle.alerts.service import exchange, register
 from passerelle.errors import ValidationFailed
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 PURPOSE = "sharing of SIS-style alerts"
 SHARE = "alerts.alert"

@@ -36,11 +36,10 @@ from passerelle.crisis import cap, rules
 from passerelle.crisis.model import CapMessage, Recipient
 from passerelle.crisis.service import acks, issue, store
 from passerelle.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
-from passerelle.federation import peers
-from passerelle.federation.transport import node_key
+from passerelle.federation import node_key, peers
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 ALERT = "crisis.alert"
 ALERT_NAMED = "crisis.alert_named"

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from passerelle.crisis import cap, rules
 from passerelle.crisis.model import Feed
-from passerelle.crisis.service import store
+from passerelle.crisis.service import egress, store
 from passerelle.errors import Conflict, PayloadTooLarge, Unavailable, ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CAP_MIME = "application/cap+xml"
@@ -109,11 +109,11 @@ def import_bytes(
     return import_many(session, node, docs, origin=f"feed:{source}", by=by), links
 
 
-def _get(url: str, client: httpx.Client) -> bytes:
-    if not url.startswith(("http://", "https://")):
-        raise ValidationFailed("a feed URL starts with http:// or https://", field="url")
+def _get(url: str, client: httpx.Client, allowed: str) -> bytes:
+    """The body at ``url``, fetched only from an address the egress guard lets through."""
+    target = egress.resolve(url, allowed)
     try:
-        with client.stream("GET", url, timeout=10.0) as response:
+        with egress.stream(client, target, timeout=10.0) as response:
             if response.status_code != 200:
                 raise Unavailable(f"{url} answered HTTP {response.status_code}")
             body = bytearray()
@@ -133,13 +133,14 @@ def fetch_url(
     own = client is None
     http = client or httpx.Client(follow_redirects=False)
     try:
-        raw = _get(url, http)
+        allowed = node.settings.crisis_feed_allowed_networks
+        raw = _get(url, http, allowed)
         with node.session() as session:
             outcomes, links = import_bytes(session, node, raw, source=url, by=principal.name)
         for link in links[:200]:
             try:
-                doc = _get(link, http)
-            except (Unavailable, PayloadTooLarge) as exc:
+                doc = _get(link, http, allowed)
+            except (Unavailable, PayloadTooLarge, ValidationFailed) as exc:
                 outcomes.append(Outcome(link, "unavailable", "", exc.message))
                 continue
             with node.session() as session:

@@ -13,7 +13,7 @@ from passerelle.crisis.schemas import CapIn
 from passerelle.crisis.service import store
 from passerelle.errors import Conflict, NotFound, ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def sender_of(node: Node) -> str:

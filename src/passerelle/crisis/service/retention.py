@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.crisis import rules
 from passerelle.crisis.model import CapMessage, Escalation, Feed, Quarantine, Recipient
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 
 def _count(result: object) -> int:

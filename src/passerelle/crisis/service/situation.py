@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from passerelle.crisis.model import CapMessage
 from passerelle.crisis.service import store
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: CAP statuses shown on the shared map (Test, System and Draft stay in the timeline only).
 SHOWN_STATUSES = ("Actual", "Exercise")

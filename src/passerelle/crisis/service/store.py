@@ -19,8 +19,7 @@ from passerelle.crisis import cap, rules
 from passerelle.crisis.model import CapMessage, Quarantine
 from passerelle.errors import Conflict, NotFound
 from passerelle.node import Node
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 
 def access(principal: Principal, node: Node) -> Access:

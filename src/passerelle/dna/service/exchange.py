@@ -30,10 +30,9 @@ from passerelle.dna.model import CrossBorderSearch, MatchRecord, StoredProfile
 from passerelle.dna.rules import NEEDS_LAB_CONFIRMATION, Quality, SampleType
 from passerelle.dna.service import prum_answer, store
 from passerelle.errors import NotFound, ValidationFailed
-from passerelle.federation.model import Answer, Reference
-from passerelle.federation.schemas import Envelope, QueryIn
+from passerelle.federation import Answer, Envelope, QueryIn, Reference
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 KIND = "dna"
 MAX_REFERENCED = 10

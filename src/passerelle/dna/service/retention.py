@@ -23,7 +23,7 @@ from passerelle.dna import rules
 from passerelle.dna.model import CrossBorderSearch, MatchRecord, StoredProfile
 from passerelle.dna.rules import PersonStatus, RetentionTerms, SampleType, Term
 from passerelle.errors import ConfigurationError
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 if TYPE_CHECKING:
     from passerelle.settings import Settings

@@ -26,8 +26,7 @@ from passerelle.dna.rules import Quality, SampleType, Stringency
 from passerelle.dna.stats import Method, load_population, random_match_probability
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.node import Node
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 QUALITY_NAMES = {1: "exact", 2: "wildcard", 3: "microvariant", 4: "near match"}
 _STATE_KEY = "dna.index"

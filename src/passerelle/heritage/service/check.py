@@ -16,7 +16,7 @@ from passerelle.heritage.schemas import CheckIn, CheckOut, GapOut
 from passerelle.heritage.service import assess, imaging, registry
 from passerelle.heritage.service.common import new_reference, trace
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def syria_cutoff(node: Node) -> date:

@@ -10,8 +10,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from passerelle.node import Node
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 PURPOSE = "protection of cultural goods: provenance and screening against stolen objects"
 LEGAL_BASIS = "Regulation (EU) 2019/880 art. 3; Council Framework Decision 2006/960/JHA"

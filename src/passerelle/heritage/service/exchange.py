@@ -23,8 +23,7 @@ from passerelle.heritage.schemas import Measurements, ObjectIn
 from passerelle.heritage.service import imaging, registry
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit
 
 SCREEN = "heritage.screen"
 RESULT = "heritage.screen_result"

@@ -18,7 +18,7 @@ from passerelle.heritage.service import imaging, provenance
 from passerelle.heritage.service.common import fold, new_reference, parse_date, trace
 from passerelle.heritage.service.screening import CACHE, Entry, PhotoEntry, Screener
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: Stored copies of photographs are reduced to this side (pixels).
 STORED_SIDE = 512

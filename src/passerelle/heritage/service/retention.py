@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.heritage import rules
 from passerelle.heritage.model import Check, CulturalObject, Exchange, Photo, ProvenanceEvent
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 
 def _count(result: object) -> int:

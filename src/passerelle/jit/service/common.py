@@ -12,8 +12,7 @@ from passerelle.errors import NotFound, PermissionDenied
 from passerelle.jit import rules
 from passerelle.jit.model import Member, Team
 from passerelle.node import Node
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 
 def new_reference(node: Node) -> str:

@@ -13,14 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passerelle.errors import Conflict, IntegrityError, NotFound
-from passerelle.federation import pull
-from passerelle.federation.transport import node_key
+from passerelle.federation import node_key, pull
 from passerelle.jit import custody, rules
 from passerelle.jit.model import Custody, Evidence, Team
 from passerelle.jit.service import replicate
 from passerelle.jit.service.common import get_team, trace
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def store_dir(node: Node, kind: str) -> Path:

@@ -35,8 +35,7 @@ from passerelle.jit.model import (
 )
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
-from passerelle.privacy import audit
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, audit
 
 WORKSPACE = "jit.workspace"
 OUTBOX_KEY = "jit.outbox"

@@ -26,7 +26,7 @@ from passerelle.jit.model import (
     Team,
     Upload,
 )
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 from passerelle.settings import Settings
 
 

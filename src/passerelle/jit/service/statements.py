@@ -17,7 +17,7 @@ from passerelle.jit.schemas import StatementIn
 from passerelle.jit.service import replicate
 from passerelle.jit.service.common import get_team, leader_of, require_open, trace
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 @dataclass(frozen=True)

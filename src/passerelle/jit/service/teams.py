@@ -15,7 +15,7 @@ from passerelle.jit.schemas import ActionIn, AmendIn, EvaluationIn, MemberIn, Te
 from passerelle.jit.service import replicate
 from passerelle.jit.service.common import get_team, members, new_reference, require_open, trace
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def _terms(team: Team, session: Session, extra: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from passerelle.jit.model import Evidence, Upload
 from passerelle.jit.service import evidence
 from passerelle.jit.service.common import get_team, require_open, trace
 from passerelle.node import Node
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 class TusVersionUnsupported(UsageError):

@@ -46,9 +46,7 @@ from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, Hit, ReceivedResult
 from passerelle.pnr.service import review
 from passerelle.pnr.service.review import entry_owner, hit_view
-from passerelle.privacy import audit
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import Principal, RetentionRule, audit
 
 __all__ = ["push_result", "reasoned_request", "received_results", "register_kinds"]
 

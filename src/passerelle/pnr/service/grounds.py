@@ -19,8 +19,7 @@ from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, Hit
 from passerelle.pnr.service.masking import get_booking
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 __all__ = ["link_case"]
 

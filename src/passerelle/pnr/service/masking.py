@@ -21,10 +21,7 @@ from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, BookingVersion, Hit, PushMessage, QuarantineItem
 from passerelle.pnr.model import Repersonalisation as Request
 from passerelle.pnr.service.records import merge
-from passerelle.privacy import audit
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import Access, Principal, RetentionRule, audit
 
 __all__ = [
     "booking_view",

@@ -18,8 +18,7 @@ from passerelle.errors import NotFound, ValidationFailed
 from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, Hit
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 __all__ = ["HitView", "decide", "entry_owner", "hit_view", "queue"]
 

@@ -24,7 +24,7 @@ from passerelle.pnr.model import Hit
 from passerelle.pnr.normalised import ParsedBooking
 from passerelle.pnr.service.criteria import CompiledCriterion, booking_facts
 from passerelle.pnr.service.records import person_record
-from passerelle.privacy.crypto import FieldCipher
+from passerelle.privacy import FieldCipher
 
 __all__ = ["Candidate", "Screener"]
 

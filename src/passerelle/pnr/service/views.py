@@ -11,8 +11,7 @@ from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Booking, BookingVersion, Hit, PushMessage, QuarantineItem
 from passerelle.pnr.schemas import JourneyOut
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 __all__ = ["history", "journeys", "quarantine", "statistics"]
 

@@ -21,7 +21,7 @@ from passerelle.precursors.service import registers, reports
 from passerelle.precursors.service.common import delivery_key, identity_key, new_reference, regime
 from passerelle.precursors.service.common import trace as audit_trace
 from passerelle.precursors.service.decide import A9, Facts, covered, decide
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 from passerelle.storage import UtcDateTime
 
 #: What a seller is told when the contact point's own screening asks for a report: never

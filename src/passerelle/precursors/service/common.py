@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from passerelle.node import Node
 from passerelle.precursors import rules
-from passerelle.privacy.access import Access
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Access, Principal
 
 PURPOSE = "explosives precursors: sales control and suspicious transactions"
 LEGAL_BASIS = "Regulation (EU) 2019/1148 art. 8, 9"

@@ -14,7 +14,7 @@ from passerelle.precursors import rules
 from passerelle.precursors.model import Notice, Pattern, Report, Transaction
 from passerelle.precursors.service import patterns
 from passerelle.precursors.service.common import new_reference, regime, trace
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def rows(session: Session, since: datetime, until: datetime) -> list[tuple[object, ...]]:

@@ -27,7 +27,7 @@ from passerelle.precursors import rules
 from passerelle.precursors.model import Notice, Seller, Transaction
 from passerelle.precursors.service import detection, patterns
 from passerelle.precursors.service.common import identity_key
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 PURCHASE = "precursors.purchase"
 PURPOSE = "prevention of the illicit manufacture of explosives (suspicious transactions)"

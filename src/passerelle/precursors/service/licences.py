@@ -20,7 +20,7 @@ from passerelle.precursors.model import Licence
 from passerelle.precursors.schemas import LicenceIn
 from passerelle.precursors.service import parse
 from passerelle.precursors.service.common import trace
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 #: Licences looked up per query when matching a file against the register.
 CHUNK = 500

@@ -19,8 +19,7 @@ from passerelle.node import Node
 from passerelle.precursors.model import Licence, Product, Seller, Watched, WatchVersion
 from passerelle.precursors.schemas import LicenceIn, ProductRow, SellerIn, WatchedIn
 from passerelle.precursors.service.common import fold
-from passerelle.privacy import accounts
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal, accounts
 
 WATCH_STATE = "precursors.watched"
 #: A running server re-reads the watched persons changed by another process at most this often.

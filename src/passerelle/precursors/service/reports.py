@@ -17,7 +17,7 @@ from passerelle.precursors import rules
 from passerelle.precursors.model import Report, Seller, Transaction
 from passerelle.precursors.schemas import ReportIn, ReportOut
 from passerelle.precursors.service.common import new_reference, regime, trace
-from passerelle.privacy.accounts import Principal
+from passerelle.privacy import Principal
 
 
 def _new(

@@ -17,7 +17,7 @@ from passerelle.precursors.model import (
     Transaction,
     Watched,
 )
-from passerelle.privacy.retention import RetentionRule
+from passerelle.privacy import RetentionRule
 
 
 def _count(result: object) -> int:
