@@ -243,6 +243,18 @@ _CAP = (
     "<area><areaDesc>Lille</areaDesc><circle>50.63,3.06 5</circle></area></info></alert>"
 )
 Malformed, Invalid = errors.MalformedInput, errors.ValidationFailed
+NAT_CSV = (
+    "inside_ip,outside_ip,port_start,port_end,protocol,start,end\n"
+    "100.64.1.5,203.0.113.7,2048,2559,tcp,2026-12-03T10:00:00Z,2026-12-03T11:30:00Z\n"
+)
+NAT_SYSLOG = (
+    "<134>Dec  3 10:00:00 cgn01 NAT: proto=tcp inside=100.64.0.5 outside=192.0.2.200 "
+    "ports=1024-1535 start=2026-12-03T10:00:00Z end=2026-12-03T10:05:00Z\n"
+)
+NAT_POOLS = '[{"name": "p1", "inside": "198.51.100.0/24", "outside": "192.0.2.0/28", "ratio": 16}]'
+_nat_ip = mutated(["203.0.113.7"])
+_nat_port = mutated(["2100"])
+_nat_time = mutated(["2026-12-03T11:15:00Z"])
 PARSERS: list[Parser] = [
     # crisis (CAP 1.2 documents from peers and feeds)
     Parser(
@@ -334,6 +346,27 @@ PARSERS: list[Parser] = [
     Parser(
         "passerelle.precursors.service.parse:licence_rows",
         st.one_of(mutated([LICENCE_CSV]).map(str.encode), st.binary(max_size=300)),
+    ),
+    # evidence (NAT session records of an access provider, the lookup query, the pools file)
+    Parser(
+        "passerelle.evidence.nat.parse:read_csv",
+        st.one_of(mutated([NAT_CSV]).map(str.encode), st.binary(max_size=300)),
+        (Malformed,),
+    ),
+    Parser(
+        "passerelle.evidence.nat.parse:read_syslog",
+        st.one_of(mutated([NAT_SYSLOG]).map(str.encode), st.binary(max_size=300)),
+    ),
+    Parser(
+        "passerelle.evidence.nat.lookup:parse_query",
+        st.tuples(_nat_ip, _nat_port, _nat_time),
+        (Malformed,),
+        call=lambda fn, value: fn(*value),
+    ),
+    Parser(
+        "passerelle.evidence.nat.pools:load_pools",
+        files(".json", [NAT_POOLS]),
+        (Malformed, Invalid),
     ),
     # dna
     Parser("passerelle.dna.csvio:read_rows", mutated([DNA_CSV]), (Malformed,)),

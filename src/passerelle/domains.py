@@ -76,6 +76,10 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
         "passerelle.precursors.cli:app",
         "Explosive precursors: sales checks and reports.",
     ),
+    "nat": (
+        "passerelle.evidence.nat_cli:app",
+        "CGNAT subscriber attribution: NAT logs and RFC 7422 pools.",
+    ),
 }
 
 #: Commands the installed packages add to ``passerelle bulk``: name -> ``module:function``,
@@ -92,6 +96,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.alerts",
     "passerelle.crisis",
     "passerelle.precursors",
+    "passerelle.evidence",
 )
 
 
