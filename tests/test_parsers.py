@@ -488,6 +488,7 @@ NOT_PARSERS = {
     "passerelle.precursors.service.licences:import_file": "stores the rows parse.licence_rows "
     "read (fuzzed above)",
     "passerelle.precursors.api:import_licences": "route: hands the body to licences.import_file",
+    "passerelle.evidence.service.answers:read_file": "reads one answer file row by id (audited)",
 }
 _NAMES = ("parse", "read", "load", "decode", "tokenize", "import", "from_payload", "split_inter")
 

@@ -76,6 +76,10 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
         "passerelle.precursors.cli:app",
         "Explosive precursors: sales checks and reports.",
     ),
+    "evidence": (
+        "passerelle.evidence.cli:app",
+        "European production and preservation orders (e-Evidence).",
+    ),
     "nat": (
         "passerelle.evidence.nat_cli:app",
         "CGNAT subscriber attribution: NAT logs and RFC 7422 pools.",

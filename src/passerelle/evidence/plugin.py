@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import typer
 
+    from passerelle.privacy.retention import RetentionRule
+    from passerelle.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+def node_retention_rules(settings: Settings) -> list[RetentionRule]:
+    from passerelle.evidence.service.retention import retention_rules
+
+    return retention_rules(settings.data_dir / "nat")
+
 
 def register_cli(app: typer.Typer) -> None:
+    from passerelle.evidence.cli import app as evidence_app
     from passerelle.evidence.nat_cli import app as nat_app
 
+    app.add_typer(evidence_app, name="evidence")
     app.add_typer(nat_app, name="nat")

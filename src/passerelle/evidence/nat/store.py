@@ -145,6 +145,25 @@ class NatStore:
             writer.writerows((source, r.line, r.reason, r.raw) for r in rejects)
         return path
 
+    def purge(self, cutoff_ms: int) -> int:
+        """Delete the hour partitions that ended before ``cutoff_ms``; the records removed."""
+        import shutil
+
+        import pyarrow.parquet as pq
+
+        removed = 0
+        for folder in sorted((self.root / "log").glob("hour=*")):
+            hour = folder.name.removeprefix("hour=")
+            from datetime import UTC, datetime
+
+            start = int(datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=UTC).timestamp())
+            if (start + 3600) * 1000 > cutoff_ms:
+                continue
+            removed += sum(pq.ParquetFile(p).metadata.num_rows for p in folder.glob("*.parquet"))
+            shutil.rmtree(folder)
+        self._footers.clear()
+        return removed
+
     # -- reading --------------------------------------------------------------------------
 
     def _footer(self, path: Path) -> tuple[pq.ParquetFile, Any, Any]:
