@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import typer
+    from fastapi import APIRouter
 
     from passerelle.privacy.retention import RetentionRule
     from passerelle.settings import Settings
@@ -18,6 +19,12 @@ def node_retention_rules(settings: Settings) -> list[RetentionRule]:
     from passerelle.evidence.service.retention import retention_rules
 
     return retention_rules(settings.data_dir / "nat")
+
+
+def routers() -> list[APIRouter]:
+    from passerelle.evidence import api
+
+    return [api.router]
 
 
 def register_cli(app: typer.Typer) -> None:
