@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from passerelle.evidence.nat.parse import Reject
 
-ROW_GROUP_ROWS = 16_384
+ROW_GROUP_ROWS = 8_192
 HOUR_MS = 3_600_000
 
 
