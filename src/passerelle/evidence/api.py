@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import httpx
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
+from passerelle import federation
 from passerelle.bounds import Count, RowId
 from passerelle.evidence import export
 from passerelle.evidence.schemas import (
@@ -21,9 +24,10 @@ from passerelle.evidence.schemas import (
     OrderOut,
     ProviderIn,
     ProviderOut,
+    RefuseIn,
     ValidateIn,
 )
-from passerelle.evidence.service import answers, directory, orders
+from passerelle.evidence.service import answers, directory, exchange, orders
 from passerelle.kit.web import DbSession, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -59,12 +63,31 @@ def add_provider(
     return {**directory.to_out(row).model_dump(), "token": token}
 
 
+def client_of(app: Any) -> httpx.AsyncClient:
+    client: httpx.AsyncClient | None = getattr(app.state, "federation_client", None)
+    if client is None:
+        client = httpx.AsyncClient()
+        app.state.federation_client = client
+    return client
+
+
 @router.post("/orders", status_code=201)
-def issue_order(
-    request: Request, body: OrderIn, session: DbSession, principal: Principal = require(*ISSUERS)
+async def issue_order(
+    request: Request, body: OrderIn, principal: Principal = require(*ISSUERS)
 ) -> OrderOut:
-    """Issue an EPOC or EPOC-PR; rules of art. 4, 5 and 8 are checked (422 with the field)."""
-    return _out(session, request, orders.issue(session, node_of(request), principal, body))
+    """Issue an EPOC or EPOC-PR; rules of art. 4, 5 and 8 are checked (422 with the field).
+    A notified order's certificate goes to the enforcing state's node at once."""
+    node = node_of(request)
+
+    def run() -> tuple[OrderOut, list[str]]:
+        with node.session() as session:
+            order = orders.issue(session, node, principal, body)
+            return _out(session, request, order), list(session.info.get(orders.OUTBOX_KEY, []))
+
+    out, ids = await run_in_threadpool(run)
+    if ids:
+        await federation.deliver_messages(node, client_of(request.app), ids)
+    return out
 
 
 @router.get("/orders")
@@ -204,3 +227,44 @@ def provider_nat_lookup(
     """Attribute (IP, port, time) from this node's NAT-log store inside an open
     identification order: the subscriber line and the evidence (mapping or log); audited."""
     return answers.nat_lookup(session, node_of(request), principal, order_id, body)
+
+
+# -- enforcing state ----------------------------------------------------------------------
+
+
+@router.get("/notifications")
+def list_notifications(
+    request: Request, session: DbSession, principal: Principal = require(*READERS)
+) -> list[dict[str, Any]]:
+    """Art. 8 notifications received from issuing states, with their review window."""
+    rows = exchange.notifications(session, node_of(request), principal)
+    now = node_of(request).clock.now()
+    return [
+        {
+            "reference": n.reference,
+            "sender": n.sender,
+            "received_at": n.received_at,
+            "review_until": n.review_until,
+            "open": now <= n.review_until,
+            "refusal_ground": n.refusal_ground,
+            "certificate": n.certificate,
+        }
+        for n in rows
+    ]
+
+
+@router.post("/notifications/{reference}/refuse")
+async def refuse_notification(
+    request: Request, reference: str, body: RefuseIn, principal: Principal = require("judicial")
+) -> dict[str, Any]:
+    """Raise a ground for refusal (art. 12) within the review window; the issuing node is told."""
+    node = node_of(request)
+
+    def run() -> list[str]:
+        with node.session() as session:
+            return exchange.refuse(session, node, principal, reference, body.ground, body.reason)
+
+    ids = await run_in_threadpool(run)
+    states = await federation.deliver_messages(node, client_of(request.app), ids)
+    return {"reference": reference, "ground": body.ground,
+            "delivered": [s.status for s in states]}  # fmt: skip

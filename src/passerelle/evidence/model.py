@@ -108,3 +108,21 @@ class AnswerFile(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Notification(Base):
+    """An art. 8 notification received by this node as the enforcing state's authority: the
+    order's certificate, with the review window in which it may raise a ground for refusal."""
+
+    __tablename__ = "evidence_notification"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(8))
+    reference: Mapped[str] = mapped_column(String(24), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    review_until: Mapped[datetime] = mapped_column(UtcDateTime())
+    certificate: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: A ground of art. 12(1) raised by this authority, and when.
+    refusal_ground: Mapped[str] = mapped_column(String(40), default="")
+    refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    refused_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

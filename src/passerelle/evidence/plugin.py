@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from passerelle.evidence.service import exchange
+
 if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
@@ -13,6 +15,10 @@ if TYPE_CHECKING:
     from passerelle.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+# Peers' art. 8 notifications and art. 12 refusals are accepted once the package is installed.
+exchange.register_types()
 
 
 def node_retention_rules(settings: Settings) -> list[RetentionRule]:

@@ -179,3 +179,12 @@ class OrderOut(BaseModel):
     #: Computed: ``ok``, ``reminder`` (most of the time gone) or ``overdue``.
     urgency: str
     answers: list[AnswerOut] = Field(default_factory=list)
+
+
+class RefuseIn(BaseModel):
+    model_config = _STRICT
+
+    ground: Literal[
+        "immunity_or_privilege", "fundamental_rights", "ne_bis_in_idem", "double_criminality"
+    ]
+    reason: str = Field(default="", max_length=4000)

@@ -20,6 +20,9 @@ from passerelle.evidence.service.directory import get_provider
 from passerelle.node import Node
 from passerelle.privacy.accounts import Principal
 
+#: Message ids the caller may deliver at once (the outbox worker retries the others).
+OUTBOX_KEY = "evidence.outbox"
+
 
 def check_order(data: OrderIn, issuing_country: str, enforcing_country: str) -> None:
     """The regulation's rules on who issues what, for which offence; the first broken rule
@@ -125,6 +128,12 @@ def issue(session: Session, node: Node, principal: Principal, data: OrderIn) -> 
         order.id,
         details={"op": "issue", "form": order.form, "category": order.category},
     )
+    if order.notify_enforcing:
+        from passerelle.evidence.service import answers, exchange
+
+        cert = answers.to_out(session, order, now).model_dump(mode="json")
+        sent = exchange.notify(session, node, principal, order, cert)
+        session.info.setdefault(OUTBOX_KEY, []).extend(sent)
     return order
 
 
