@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from passerelle.evidence.service import exchange
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
 
+    from passerelle.node import Node
     from passerelle.privacy.retention import RetentionRule
     from passerelle.settings import Settings
 
@@ -39,3 +40,15 @@ def register_cli(app: typer.Typer) -> None:
 
     app.add_typer(evidence_app, name="evidence")
     app.add_typer(nat_app, name="nat")
+
+
+def demo_seed(node: Node) -> None:
+    from passerelle.evidence import demo
+
+    demo.seed(node)
+
+
+def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.evidence import demo
+
+    demo.check(nodes, accounts)
