@@ -139,6 +139,15 @@ def ingest_command(
         raise typer.Exit(3)
 
 
+@app.command("compact")
+def compact_command(store: StoreOption = "") -> None:
+    """Merge each hour's files into one sorted file, so lookups read few footers."""
+    from passerelle.evidence.nat.store import NatStore
+
+    hours = NatStore(_store_dir(store)).compact()
+    typer.echo(f"{hours} hours compacted")
+
+
 def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()

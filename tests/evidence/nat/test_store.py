@@ -141,3 +141,16 @@ def test_hostile_csv_gives_rows_or_a_typed_error(data: bytes) -> None:
         parse.read_syslog(data)
     except MalformedInput:
         pass
+
+
+def test_compaction_merges_an_hours_files_and_lookups_still_answer(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.write(parse.read_csv(CSV).table)  # a second ingest: a second file per hour
+    folder = tmp_path / "nat" / "log" / "hour=2026120310"
+    assert len(list(folder.glob("*.parquet"))) == 2
+    assert store.compact() == 1
+    assert len(list(folder.glob("*.parquet"))) == 1
+    assert pq.ParquetFile(next(folder.glob("*.parquet"))).metadata.num_rows == 4
+    found = attribute(store, parse_query("203.0.113.7", "2100", "2026-12-03T11:15:00Z"))
+    assert found is not None and found.subscriber == "100.64.1.5"
+    assert store.compact() == 0

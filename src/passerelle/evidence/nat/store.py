@@ -145,6 +145,35 @@ class NatStore:
             writer.writerows((source, r.line, r.reason, r.raw) for r in rejects)
         return path
 
+    def compact(self) -> int:
+        """Merge each hour's files into one sorted file (ingests append a file per hour);
+        returns the number of hours rewritten. The merged file is in place before the old
+        ones go: a crash in between leaves duplicates, never a gap."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        done = 0
+        for folder in sorted((self.root / "log").glob("hour=*")):
+            parts = sorted(folder.glob("part-*.parquet"))
+            if len(parts) < 2:
+                continue
+            table = pa.concat_tables([pq.read_table(p) for p in parts])
+            order = pc.sort_indices(table, sort_keys=[("key", "ascending"), ("start", "ascending")])
+            table = table.take(order)
+            final = folder / f"part-{uuid.uuid4().hex}.parquet"
+            tmp = final.with_suffix(".tmp")
+            pq.write_table(table, tmp, row_group_size=ROW_GROUP_ROWS, compression="lz4",
+                           write_statistics=["key"])  # fmt: skip
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, final)
+            for p in parts:
+                p.unlink()
+                self._footers.pop(p, None)
+            done += 1
+        return done
+
     def purge(self, cutoff_ms: int) -> int:
         """Delete the hour partitions that ended before ``cutoff_ms``; the records removed."""
         import shutil
