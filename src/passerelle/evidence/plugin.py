@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,12 +11,18 @@ from passerelle.evidence.service import exchange
 if TYPE_CHECKING:
     import typer
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
+    from passerelle.domains import WorkItem
     from passerelle.node import Node
+    from passerelle.privacy.accounts import Principal
     from passerelle.privacy.retention import RetentionRule
     from passerelle.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+#: Console menu entries: (path, label msgid, roles).
+NAV = [("/evidence", "e-Evidence", ("judicial", "analyst", "supervisor"))]
 
 
 # Peers' art. 8 notifications and art. 12 refusals are accepted once the package is installed.
@@ -29,9 +36,9 @@ def node_retention_rules(settings: Settings) -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.evidence import api
+    from passerelle.evidence import api, console
 
-    return [api.router]
+    return [api.router, console.router]
 
 
 def register_cli(app: typer.Typer) -> None:
@@ -52,3 +59,10 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.evidence import demo
 
     demo.check(nodes, accounts)
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Orders overdue or awaiting the provider, for the console home page (counts only)."""
+    from passerelle.evidence import home
+
+    return home.work(session, principal, now)
