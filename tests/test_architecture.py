@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("federation", ("federation",)),
     ("identity", ("identity",)),
     ("bulk", ("bulk",)),
-    ("domains", ("alerts", "crisis", "dna", "pnr", "precursors", "heritage", "jit")),
+    ("domains", ("alerts", "crisis", "dna", "pnr", "precursors", "heritage", "jit", "evidence")),
     ("seed", ("seed",)),
     ("web", ("web",)),
     ("cli", ("cli",)),

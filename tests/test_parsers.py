@@ -266,6 +266,18 @@ HERITAGE_PNG = _heritage_png()
 _heritage_pngs = st.tuples(st.integers(0, len(HERITAGE_PNG) - 1), st.integers(0, 255)).map(
     lambda t: HERITAGE_PNG[: t[0]] + bytes([t[1]]) + HERITAGE_PNG[t[0] + 1 :]
 )
+NAT_CSV = (
+    "inside_ip,outside_ip,port_start,port_end,protocol,start,end\n"
+    "100.64.1.5,203.0.113.7,2048,2559,tcp,2026-12-03T10:00:00Z,2026-12-03T11:30:00Z\n"
+)
+NAT_SYSLOG = (
+    "<134>Dec  3 10:00:00 cgn01 NAT: proto=tcp inside=100.64.0.5 outside=192.0.2.200 "
+    "ports=1024-1535 start=2026-12-03T10:00:00Z end=2026-12-03T10:05:00Z\n"
+)
+NAT_POOLS = '[{"name": "p1", "inside": "198.51.100.0/24", "outside": "192.0.2.0/28", "ratio": 16}]'
+_nat_ip = mutated(["203.0.113.7"])
+_nat_port = mutated(["2100"])
+_nat_time = mutated(["2026-12-03T11:15:00Z"])
 PARSERS: list[Parser] = [
     # crisis (CAP 1.2 documents from peers and feeds)
     Parser(
@@ -370,6 +382,27 @@ PARSERS: list[Parser] = [
         (Malformed, Invalid, errors.PayloadTooLarge),
     ),
     Parser("passerelle.heritage.service.common:parse_date", st.text(max_size=20)),
+    # evidence (NAT session records of an access provider, the lookup query, the pools file)
+    Parser(
+        "passerelle.evidence.nat.parse:read_csv",
+        st.one_of(mutated([NAT_CSV]).map(str.encode), st.binary(max_size=300)),
+        (Malformed,),
+    ),
+    Parser(
+        "passerelle.evidence.nat.parse:read_syslog",
+        st.one_of(mutated([NAT_SYSLOG]).map(str.encode), st.binary(max_size=300)),
+    ),
+    Parser(
+        "passerelle.evidence.nat.lookup:parse_query",
+        st.tuples(_nat_ip, _nat_port, _nat_time),
+        (Malformed,),
+        call=lambda fn, value: fn(*value),
+    ),
+    Parser(
+        "passerelle.evidence.nat.pools:load_pools",
+        files(".json", [NAT_POOLS]),
+        (Malformed, Invalid),
+    ),
     # dna
     Parser("passerelle.dna.csvio:read_rows", mutated([DNA_CSV]), (Malformed,)),
     Parser(
@@ -523,6 +556,7 @@ NOT_PARSERS = {
     "passerelle.precursors.api:import_licences": "route: hands the body to licences.import_file",
     "passerelle.heritage.service.registry:read": "reads one object row by reference (audited)",
     "passerelle.jit.api:read_team": "route: reads one workspace by id (audited)",
+    "passerelle.evidence.service.answers:read_file": "reads one answer file row by id (audited)",
 }
 _NAMES = ("parse", "read", "load", "decode", "tokenize", "import", "from_payload", "split_inter")
 

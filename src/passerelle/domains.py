@@ -83,6 +83,14 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
         "passerelle.jit.cli:app",
         "Joint investigation teams: workspace, evidence, custody.",
     ),
+    "evidence": (
+        "passerelle.evidence.cli:app",
+        "European production and preservation orders (e-Evidence).",
+    ),
+    "nat": (
+        "passerelle.evidence.nat_cli:app",
+        "CGNAT subscriber attribution: NAT logs and RFC 7422 pools.",
+    ),
 }
 
 #: Commands the installed packages add to ``passerelle bulk``: name -> ``module:function``,
@@ -101,6 +109,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.precursors",
     "passerelle.heritage",
     "passerelle.jit",
+    "passerelle.evidence",
 )
 
 

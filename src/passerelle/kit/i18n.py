@@ -101,4 +101,5 @@ ROLE_NAMES = (
     N_("carrier"),
     N_("marketplace"),
     N_("peer"),
+    N_("provider"),
 )

@@ -98,6 +98,7 @@ _ROLE_MSGIDS = (
     N_("Carrier (machine)"),
     N_("Online marketplace (machine)"),
     N_("Partner node (machine)"),
+    N_("Service provider (machine)"),
 )
 register(
     "audit.action",

@@ -42,6 +42,12 @@ ROLES: dict[str, RoleInfo] = {
         RoleInfo("carrier", "Carrier (machine)", True, "Directive (EU) 2016/681 art. 8"),
         RoleInfo("marketplace", "Online marketplace (machine)", True, "Regulation (EU) 2019/1148"),
         RoleInfo("peer", "Partner node (machine)", True, "Prüm Decision 2008/615/JHA"),
+        RoleInfo(
+            "provider",
+            "Service provider (machine)",
+            True,
+            "Regulation (EU) 2023/1543 art. 7 (designated establishment, legal representative)",
+        ),
     )
 }
 

@@ -1,0 +1,155 @@
+"""Console pages of the evidence domain (/evidence) for the issuing authority: the orders
+with search, pagination and CSV export (overdue orders and reminders marked), and each
+order's page with its certificate, deadlines, status history, answers with their file hashes
+and links to the JSON/PDF exports. Thin: call a service, render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from passerelle.evidence.model import Order
+from passerelle.evidence.schemas import OrderOut
+from passerelle.evidence.service import answers, deadlines, orders
+from passerelle.kit import listkit
+from passerelle.kit.i18n import N_, gettext
+from passerelle.kit.web import DbSession, node_of, render
+from passerelle.privacy import Principal, require
+
+router = APIRouter(prefix="/evidence", include_in_schema=False)
+READERS = ("judicial", "analyst", "supervisor")
+STATUSES = ("issued", "acknowledged", "answered", "impossible", "refused", "withdrawn", "expired")
+#: Words the templates translate from data (menu label, statuses, urgencies, deadlines).
+LABELS = (
+    N_("e-Evidence"),
+    N_("issued"),
+    N_("acknowledged"),
+    N_("answered"),
+    N_("impossible"),
+    N_("refused"),
+    N_("withdrawn"),
+    N_("expired"),
+    N_("ok"),
+    N_("reminder"),
+    N_("overdue"),
+    N_("validation"),
+    N_("production"),
+    N_("preservation"),
+    N_("data"),
+    N_("impossibility"),
+    N_("validated"),
+    N_("confirmed"),
+    N_("closed"),
+)
+#: A search reads at most this many rows; the pages and the export cut from them.
+SEARCH_LIMIT = 5000
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+ORDER_CSV: tuple[listkit.Column[Any], ...] = (
+    listkit.Column("reference", lambda o: o.reference),
+    listkit.Column("form", lambda o: o.form),
+    listkit.Column("provider", lambda o: o.provider),
+    listkit.Column("enforcing_country", lambda o: o.enforcing_country),
+    listkit.Column("category", lambda o: o.category),
+    listkit.Column("offence", lambda o: o.offence),
+    listkit.Column("emergency", lambda o: "yes" if o.emergency else "no"),
+    listkit.Column("status", lambda o: o.status),
+    listkit.Column("issued_at", lambda o: _iso(o.issued_at)),
+    listkit.Column("due_at", lambda o: _iso(o.due_at)),
+    listkit.Column("preserve_until", lambda o: _iso(o.preserve_until)),
+    listkit.Column("urgency", lambda o: o.urgency),
+)
+
+
+class Row:
+    """One line of the list: the order and its urgency now (no targets shown)."""
+
+    def __init__(self, order: Order, now: datetime) -> None:
+        self.order = order
+        self.urgency = deadlines.urgency(order, now)
+        found = deadlines.next_deadline(order)
+        self.deadline = found[0] if found else ""
+        self.deadline_at = found[1] if found else None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.order, name)
+
+
+def _orders(request: Request, session: DbSession, principal: Principal) -> Response:
+    node = node_of(request)
+    query = listkit.ListQuery.of(request, "status")
+    found = orders.search(
+        session, node, principal, status=query.get("status"), q=query.q, limit=SEARCH_LIMIT
+    )
+    now = node.clock.now()
+    rows = [Row(o, now) for o in found]
+    if query.wants_csv or request.url.path.endswith(".csv"):
+        return listkit.csv_response("evidence-orders.csv", ORDER_CSV, rows)
+    return render(
+        request,
+        "evidence/orders.html",
+        {
+            "page": listkit.paginate(rows, query),
+            "query": query,
+            "filters": [("status", N_("Status"), [(s, gettext(s)) for s in STATUSES])],
+            "reminders": [r for r in rows if r.urgency != "ok"],
+        },
+    )
+
+
+@router.get("")
+def orders_page(
+    request: Request, session: DbSession, principal: Principal = require(*READERS)
+) -> Response:
+    return _orders(request, session, principal)
+
+
+@router.get("/orders.csv")
+def orders_export(
+    request: Request, session: DbSession, principal: Principal = require(*READERS)
+) -> Response:
+    """The list's export (same as ``/evidence?format=csv``)."""
+    return _orders(request, session, principal)
+
+
+def history(o: OrderOut) -> list[tuple[datetime, str, str]]:
+    """The order's steps in time order: (when, step msgid, who or detail)."""
+    steps: list[tuple[datetime, str, str]] = [(o.issued_at, "issued", o.issued_by)]
+    if o.validated_at:
+        steps.append((o.validated_at, "validated", o.validator_name))
+    if o.acknowledged_at:
+        steps.append((o.acknowledged_at, "acknowledged", o.provider))
+    if o.confirmed_at:
+        steps.append((o.confirmed_at, "confirmed", ""))
+    steps += [(a.answered_at, a.kind, a.answered_by) for a in o.answers]
+    if o.closed_at:
+        steps.append((o.closed_at, o.status, o.refusal_ground))
+    return sorted(steps, key=lambda step: step[0])
+
+
+@router.get("/orders/{order_id}")
+def order_page(
+    request: Request, order_id: str, session: DbSession, principal: Principal = require(*READERS)
+) -> Response:
+    node = node_of(request)
+    now = node.clock.now()
+    order = orders.get(session, node, principal, order_id)
+    out = answers.to_out(session, order, now)
+    found = deadlines.next_deadline(order)
+    return render(
+        request,
+        "evidence/order.html",
+        {
+            "o": out,
+            "history": history(out),
+            "deadline": found[0] if found else "",
+            "deadline_at": found[1] if found else None,
+        },
+    )

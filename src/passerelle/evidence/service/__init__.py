@@ -1,0 +1,1 @@
+"""Business logic of the evidence domain (orders, directory, answers, retention, export)."""

@@ -1,0 +1,86 @@
+"""The issuing authority's console pages: the orders list with search, pagination, CSV
+export, overdue orders and reminders marked; an order's page with its certificate,
+deadlines, history, answers with file hashes and export links; the home page's count."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from passerelle.evidence.schemas import DataAnswerIn
+from passerelle.evidence.service import answers, orders
+from passerelle.node import Node
+from passerelle.privacy import FrozenClock
+from tests.conftest import login, make_user
+from tests.evidence.conftest import add_provider, order_in, principal, provider_principal
+
+
+def _issue(node: Node, **changes: object) -> str:
+    with node.session() as session:
+        return orders.issue(session, node, principal(), order_in(**changes)).reference
+
+
+def test_list_searches_exports_and_marks_overdue_orders(
+    node: Node, client: TestClient, clock: FrozenClock
+) -> None:
+    add_provider(node)
+    late = _issue(node, offence="Escroquerie en bande organisée")
+    clock.advance(timedelta(days=11))
+    fresh = _issue(node, offence="Harcèlement en ligne")
+    make_user(node, "juge", "judicial")
+    login(client, "juge")
+    page = client.get("/evidence")
+    assert page.status_code == 200
+    assert "Injonctions européennes de production et de conservation" in page.text
+    reminders = page.text.split('id="reminders"')[1].split("</section>")[0]
+    assert late in reminders and fresh not in reminders and "En retard" in reminders
+    assert 'class="overdue"' in page.text
+    found = client.get("/evidence?q=harcèlement").text
+    assert fresh in found.split("<tbody>")[1] and late not in found.split("<tbody>")[1]
+    assert late not in client.get("/evidence?status=answered").text.split("<tbody>")[1]
+    export = client.get("/evidence/orders.csv")
+    assert export.headers["content-type"].startswith("text/csv")
+    lines = export.text.splitlines()
+    assert lines[0].startswith("reference,form,provider")
+    assert any(late in line and line.endswith("overdue") for line in lines[1:])
+    assert client.get("/evidence?format=csv").text == export.text
+    home = client.get("/").text
+    assert "Injonctions e-Evidence en retard" in home
+    assert "Injonctions e-Evidence en attente du fournisseur" in home
+
+
+def test_order_page_shows_certificate_history_hashes_and_exports(
+    node: Node, client: TestClient
+) -> None:
+    add_provider(node)
+    ref = _issue(node)
+    content = b"subscriber;line\nJan Peeters;+32470000000\n"
+    with node.session() as session:
+        answers.acknowledge(session, node, provider_principal(), ref)
+        answers.answer_data(session, node, provider_principal(), ref, DataAnswerIn(
+            files=[{"name": "subscriber.csv", "media_type": "text/csv",
+                    "content_base64": base64.b64encode(content).decode()}]))  # fmt: skip
+        order_id = orders.get(session, node, principal(), ref).id
+    make_user(node, "juge", "judicial")
+    login(client, "juge")
+    page = client.get(f"/evidence/orders/{ref}")
+    assert page.status_code == 200
+    assert "Escroquerie en bande organisée" in page.text and "203.0.113.7" in page.text
+    history = page.text.split('id="history"')[1].split("</ol>")[0]
+    assert history.index("émise") < history.index("acquitté") < history.index("données")
+    assert "subscriber.csv" in page.text
+    assert hashlib.sha256(content).hexdigest() in page.text
+    json_link = f"/api/v1/evidence/orders/{order_id}/export.json"
+    assert json_link in page.text and f"/api/v1/evidence/orders/{order_id}/export.pdf" in page.text
+    assert client.get(json_link).json()["reference"] == ref
+    assert client.get("/evidence/orders/nothing").status_code == 404
+
+
+def test_the_console_needs_an_issuing_role(node: Node, client: TestClient) -> None:
+    make_user(node, "clerk", "admin")
+    login(client, "clerk")
+    assert client.get("/evidence").status_code == 403
+    assert client.get("/evidence/orders.csv").status_code == 403

@@ -1,0 +1,33 @@
+"""The demo seed leaves each role work: a provider with its token, an open identification
+order, and a NAT store that attributes the order's address by log and by pool."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from passerelle.evidence import demo
+from passerelle.evidence.model import Order, Provider
+from passerelle.evidence.nat.lookup import attribute, parse_query
+from passerelle.evidence.nat.store import NatStore
+from passerelle.node import Node
+
+
+def test_seed_gives_the_provider_an_order_it_can_answer_from_its_nat_logs(node: Node) -> None:
+    demo.seed(node)
+    demo.seed(node)  # a second run changes nothing
+    with node.session() as session:
+        (provider,) = session.scalars(select(Provider))
+        (order,) = session.scalars(select(Order))
+    assert (provider.code, provider.country) == ("telco-be", "BE")
+    assert (order.category, order.status, order.provider) == ("identification", "issued",
+                                                              "telco-be")  # fmt: skip
+    tokens = json.loads((node.settings.data_dir / demo.TOKENS_FILE).read_text())
+    assert tokens["telco-be"].startswith("psl_")
+    target = order.targets[0]
+    store = NatStore(node.settings.data_dir / "nat")
+    found = attribute(store, parse_query(target["value"], str(target["port"]), target["at"]))
+    assert found is not None and (found.subscriber, found.evidence) == ("100.64.1.5", "log")
+    mapped = attribute(store, parse_query("192.0.2.1", "1024", target["at"]))
+    assert mapped is not None and mapped.evidence == "mapping"
