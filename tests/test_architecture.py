@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("federation", ("federation",)),
     ("identity", ("identity",)),
     ("bulk", ("bulk",)),
-    ("domains", ("alerts", "crisis", "dna", "pnr", "precursors")),
+    ("domains", ("alerts", "crisis", "dna", "pnr", "precursors", "financing")),
     ("seed", ("seed",)),
     ("web", ("web",)),
     ("cli", ("cli",)),

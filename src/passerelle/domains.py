@@ -76,6 +76,10 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
         "passerelle.precursors.cli:app",
         "Explosive precursors: sales checks and reports.",
     ),
+    "financing": (
+        "passerelle.financing.cli:app",
+        "Terrorism financing: FIU matching and money flows.",
+    ),
 }
 
 #: Commands the installed packages add to ``passerelle bulk``: name -> ``module:function``,
@@ -92,6 +96,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.alerts",
     "passerelle.crisis",
     "passerelle.precursors",
+    "passerelle.financing",
 )
 
 

@@ -1,0 +1,25 @@
+"""How the financing package plugs into a node (see ``passerelle.domains``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from passerelle.financing.service.retention import retention_rules as _rules
+
+if TYPE_CHECKING:
+    import typer
+
+    from passerelle.privacy.retention import RetentionRule
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+def retention_rules() -> list[RetentionRule]:
+    return _rules()
+
+
+def register_cli(app: typer.Typer) -> None:
+    from passerelle.financing.cli import app as financing_app
+
+    app.add_typer(financing_app, name="financing")
