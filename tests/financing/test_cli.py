@@ -102,3 +102,19 @@ def test_check_address(tmp_path: Path) -> None:
     out = invoke("check-address", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy")
     assert "valid\tBTC\tp2sh" in out
     assert "checksum" in invoke("check-address", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLz", code=2)
+
+
+def test_list_add_and_analyse(data_dir: Path, tmp_path: Path) -> None:
+    rows = "".join(
+        f"R1,BANK1,2026-11-20,T{i},2026-11-0{i + 1}T10:00:00,{14_000 + i},EUR,S,D{i},,,\n"
+        for i in range(3)
+    )
+    reports_csv = tmp_path / "r.csv"
+    reports_csv.write_text(CSV_HEADER + rows)
+    invoke("import", str(reports_csv))
+    assert "added" in invoke("list-add", "dealer", "--origin", "dealers", "--account", "D1")
+    out = invoke("analyse")
+    assert "Splitting under the threshold" in out and "Link to a cultural-goods dealer" in out
+    assert "40 hex digits" in invoke(
+        "list-add", "crypto", "--origin", "x", "--account", "0x12", code=2
+    )

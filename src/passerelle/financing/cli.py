@@ -138,3 +138,62 @@ def check_address(
             sys.stdout.write(f"{text}\tinvalid\t{exc.message}\n")
     if bad:
         raise typer.Exit(2)
+
+
+def _operator() -> object:
+    import getpass
+
+    from passerelle.privacy.accounts import Principal
+
+    # Run by the node's operator on the node itself; audited under their login name.
+    return Principal(
+        kind="cli", id=0, name=f"cli:{getpass.getuser()}", agency="node", roles=frozenset({"fiu"})
+    )
+
+
+@app.command("analyse")
+def analyse() -> None:
+    """Run the money-flow rules over the stored reports; print each new finding."""
+    from passerelle.financing import rules
+    from passerelle.financing.service import analysis
+    from passerelle.node import open_node
+    from passerelle.privacy.accounts import Principal
+    from passerelle.settings import get_settings
+
+    with _errors():
+        node = open_node(get_settings())
+        try:
+            with node.session() as session:
+                principal = _operator()
+                assert isinstance(principal, Principal)
+                for finding in analysis.analyse(session, node, principal):
+                    label = rules.FLOW_RULES[finding.rule].label
+                    typer.echo(f"{finding.id}\t{label}\t{finding.explanation}")
+        finally:
+            node.close()
+
+
+@app.command("list-add")
+def list_add(
+    list_kind: Annotated[str, typer.Argument(help="person, dealer or crypto.")],
+    origin: Annotated[str, typer.Option("--origin", help="Which list the entry comes from.")],
+    name: Annotated[str, typer.Option("--name", help="Name (person or dealer).")] = "",
+    date_of_birth: Annotated[str, typer.Option("--date-of-birth", help="YYYY-MM-DD.")] = "",
+    account: Annotated[str, typer.Option("--account", help="Account or crypto address.")] = "",
+) -> None:
+    """Add an entry to a list the node holds (listed persons, dealers, crypto addresses)."""
+    from passerelle.financing.service import analysis
+    from passerelle.node import open_node
+    from passerelle.settings import get_settings
+
+    with _errors():
+        node = open_node(get_settings())
+        try:
+            with node.session() as session:
+                entry = analysis.add_list_entry(
+                    session, node, list_kind, name=name, date_of_birth=date_of_birth,
+                    account=account, origin=origin,
+                )  # fmt: skip
+                typer.echo(f"{list_kind} entry {entry.id} added")
+        finally:
+            node.close()

@@ -115,7 +115,7 @@ def list_reports(
             .offset(offset)
         )
     )
-    trace(session, node, principal, "financing reports listed", "financing_report", "*",
+    trace(session, node, principal, "read", "financing.report", "*",
           details={"count": len(rows)})  # fmt: skip
     return rows
 
@@ -125,7 +125,7 @@ def get_report(session: Session, node: Node, principal: Principal, report_id: st
     row = session.get(Report, report_id)
     if row is None:
         raise NotFound(f"no report {report_id}")
-    trace(session, node, principal, "financing report read", "financing_report", report_id)
+    trace(session, node, principal, "read", "financing.report", report_id)
     parties = session.scalars(select(Party).where(Party.report_id == report_id).order_by(Party.id))
     transfers = session.scalars(
         select(Transfer).where(Transfer.report_id == report_id).order_by(Transfer.occurred_at)
