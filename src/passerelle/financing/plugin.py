@@ -9,14 +9,24 @@ from passerelle.financing.service.retention import retention_rules as _rules
 
 if TYPE_CHECKING:
     import typer
+    from fastapi import APIRouter
 
     from passerelle.privacy.retention import RetentionRule
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
+#: Console menu entries: (path, label msgid, roles).
+NAV = [("/financing", "Financing", ("fiu",))]
+
 
 def retention_rules() -> list[RetentionRule]:
     return _rules()
+
+
+def routers() -> list[APIRouter]:
+    from passerelle.financing import api, console
+
+    return [api.router, console.router]
 
 
 def register_cli(app: typer.Typer) -> None:

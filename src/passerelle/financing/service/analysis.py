@@ -113,6 +113,8 @@ def analyse(session: Session, node: Node, principal: Principal) -> list[Finding]
             explanation=draft.explanation,
             edges=[_edge_json(e) for e in draft.edges[:200]],
             detected_at=node.clock.now(),
+            status="open",
+            decided_by="",
         )
         session.add(finding)
         new.append(finding)

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from passerelle.errors import NotFound, UsageError
+from passerelle.errors import Conflict, NotFound, UsageError
 from passerelle.financing.model import Party, Quarantine, Report, Transfer
 from passerelle.financing.schemas import PartyIn, ReportIn, ReportOut, TransferIn
 from passerelle.financing.service.common import require_fiu, trace
@@ -147,3 +147,15 @@ def get_report(session: Session, node: Node, principal: Principal, report_id: st
             for t in transfers
         ],
     )
+
+
+def store_new(
+    session: Session, node: Node, principal: Principal, report: ReportIn, source: str
+) -> Report:
+    """A report entered by an analyst (console or API): refused if already stored."""
+    require_fiu(principal)
+    if _duplicate(session, report):
+        raise Conflict(f"report {report.reference!r} of {report.reporting_entity!r} exists")
+    row = store(session, node, report, source)
+    trace(session, node, principal, "write", "financing.report", row.id)
+    return row
