@@ -40,7 +40,8 @@ def test_every_console_string_is_translated(locale: str) -> None:
 
 def test_a_later_catalogue_adds_to_messages_po() -> None:
     """``lists.po`` strings are served next to ``messages.po`` ones."""
-    assert [p.name for p in i18n.catalogue_files("fr")][:2] == ["messages.po", "lists.po"]
+    names = [p.name for p in i18n.catalogue_files("fr")]
+    assert names[0] == "messages.po" and "lists.po" in names  # domains add <domain>.po
     i18n.set_locale("nl")
     assert i18n.gettext("Log in") == "Aanmelden"  # messages.po
     assert i18n.gettext("Create my feed address") == "Mijn abonnementsadres aanmaken"

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from passerelle.financing import rules
 from passerelle.financing.service import analysis, reports, svg
-from passerelle.kit import flash, labels, listkit
+from passerelle.kit import labels, listkit
 from passerelle.kit.i18n import N_
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy.access import require
@@ -131,4 +131,5 @@ def decide(
     principal: Principal = require(*FIU),
 ) -> Response:
     analysis.decide(session, node_of(request), principal, finding_id, decision)
-    return flash.redirect(f"/financing/findings/{finding_id}", N_("Decision recorded."))
+    # The page shows the decision and who took it: no flash message needed.
+    return RedirectResponse(f"/financing/findings/{finding_id}", status_code=303)
