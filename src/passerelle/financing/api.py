@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from pydantic import Field
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
+from passerelle.errors import PayloadTooLarge
 from passerelle.financing import rules
 from passerelle.financing.model import Finding
 from passerelle.financing.schemas import DecisionIn, FindingOut, ReportIn, ReportOut
-from passerelle.financing.service import analysis, crypto, reports
+from passerelle.financing.service import analysis, crypto, exchange, reports
 from passerelle.kit.web import DbSession, node_of
 from passerelle.privacy.access import require
 from passerelle.privacy.accounts import Principal
@@ -20,6 +23,7 @@ FIU = ("fiu",)
 router = APIRouter(prefix="/api/v1/financing", tags=["financing"])
 Limit = Annotated[int, Field(ge=1, le=500)]
 Offset = Annotated[int, Field(ge=0, le=2_147_483_647)]
+MAX_FILTER_BYTES = 64 * 1024 * 1024
 
 
 def finding_out(row: Finding) -> FindingOut:
@@ -117,3 +121,63 @@ def check_address(address: str, principal: Principal = require(*FIU)) -> dict[st
     """Format and checksum of a crypto-asset address; 422 naming the reason when invalid."""
     found = crypto.validate(address)
     return {"chain": found.chain, "kind": found.kind, "canonical": found.canonical}
+
+
+class FollowupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    peer: str = Field(pattern=r"^[A-Z]{2,8}$")
+    filter_id: str = Field(pattern=r"^[0-9a-f]{64}$")
+    row: int = Field(ge=0, le=10_000_000)
+    score: float = Field(ge=0, le=1)
+    party_id: str = Field(min_length=1, max_length=40)
+
+
+@router.post("/filters/{peer}")
+def publish_filter(
+    request: Request, peer: str, session: DbSession, principal: Principal = require(*FIU)
+) -> Response:
+    """FILTER.bin of this FIU's subjects under the key shared with ``peer``."""
+    data = exchange.publish(session, node_of(request), principal, peer)
+    return Response(data, media_type="application/octet-stream")
+
+
+@router.post("/filters/{peer}/match")
+async def match_filter(
+    request: Request, peer: str, principal: Principal = require(*FIU)
+) -> list[dict[str, object]]:
+    """Match this FIU's persons against ``peer``'s filter (the request body)."""
+    body = await request.body()
+    if len(body) > MAX_FILTER_BYTES:
+        raise PayloadTooLarge(f"a filter is at most {MAX_FILTER_BYTES} bytes")
+    node = node_of(request)
+
+    def run() -> list[dict[str, object]]:
+        with node.session() as session:
+            return exchange.match(session, node, principal, peer, body)
+
+    return await run_in_threadpool(run)
+
+
+@router.post("/followups", status_code=201)
+def request_followup(
+    request: Request, body: FollowupIn, session: DbSession, principal: Principal = require(*FIU)
+) -> dict[str, str]:
+    """Ask the partner about a possible match (no name sent); the policy decides (approval)."""
+    row = exchange.request_followup(
+        session, node_of(request), principal, peer=body.peer, filter_id=body.filter_id,
+        row=body.row, score=body.score, party_id=body.party_id,
+    )  # fmt: skip
+    return {"id": row.id, "message_id": row.message_id, "status": row.status}
+
+
+@router.get("/followups")
+def list_followups(
+    request: Request, session: DbSession, principal: Principal = require(*FIU)
+) -> list[dict[str, object]]:
+    """Follow-up requests sent (``out``) and received (``in``, with the subject resolved)."""
+    return [
+        {"id": f.id, "direction": f.direction, "peer": f.peer, "row": f.row, "score": f.score,
+         "subject": f.subject, "status": f.status}
+        for f in exchange.followups(session, node_of(request), principal)
+    ]  # fmt: skip

@@ -112,3 +112,34 @@ class Finding(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     decided_by: Mapped[str] = mapped_column(String(120), default="")
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class PublishedFilter(Base):
+    """A filter this FIU published: which subject each row stands for (never sent)."""
+
+    __tablename__ = "financing_filter"
+
+    #: SHA-256 of the published file: the partner names the filter by it.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    #: Subject (party id) of each row, "" for a dummy row.
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class FollowUp(Base):
+    """A follow-up request after an encoded match: sent (``out``) or received (``in``)."""
+
+    __tablename__ = "financing_followup"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    peer: Mapped[str] = mapped_column(String(8))
+    filter_id: Mapped[str] = mapped_column(String(64))
+    row: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    #: ``out``: the local candidate (party id); ``in``: the local subject the row stands for.
+    subject: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(10))
+    message_id: Mapped[str] = mapped_column(String(36), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

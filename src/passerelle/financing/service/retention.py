@@ -8,7 +8,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from passerelle.financing import rules
-from passerelle.financing.model import Finding, Party, Quarantine, Report, Transfer
+from passerelle.financing.model import (
+    Finding,
+    FollowUp,
+    Party,
+    PublishedFilter,
+    Quarantine,
+    Report,
+    Transfer,
+)
 from passerelle.privacy.retention import RetentionRule
 
 
@@ -27,6 +35,12 @@ def _reports(session: Session, cutoff: datetime) -> int:
 
 def _findings(session: Session, cutoff: datetime) -> int:
     return _count(session.execute(delete(Finding).where(Finding.detected_at < cutoff)))
+
+
+def _exchange(session: Session, cutoff: datetime) -> int:
+    gone = _count(session.execute(delete(FollowUp).where(FollowUp.created_at < cutoff)))
+    old = delete(PublishedFilter).where(PublishedFilter.created_at < cutoff)
+    return gone + _count(session.execute(old))
 
 
 def _quarantine(session: Session, cutoff: datetime) -> int:
@@ -49,6 +63,14 @@ def retention_rules() -> list[RetentionRule]:
             rules.RETENTION_SOURCE,
             delete_after=rules.RETENTION,
             delete=_findings,
+        ),
+        RetentionRule(
+            "financing.exchange",
+            "Published filters (their row map) and follow-up requests are deleted five years "
+            "after they were made.",
+            rules.RETENTION_SOURCE,
+            delete_after=rules.RETENTION,
+            delete=_exchange,
         ),
         RetentionRule(
             "financing.quarantine",
