@@ -45,7 +45,7 @@ def test_another_script_a_typo_or_another_order_still_matches(key: keys.Key) -> 
         "c3": "s3",
         "c4": "s1",
     }
-    assert found["c3"][1] == 1.0 and 0.8 <= found["c4"][1] < 1.0
+    assert found["c3"][1] == 1.0 and 0.7 <= found["c4"][1] < 1.0
 
 
 def test_the_file_holds_no_name_date_or_id_and_a_rounded_size(key: keys.Key) -> None:

@@ -81,7 +81,7 @@ def filter_match(
     out: Annotated[Path, typer.Option("--out", help="Output CSV: candidate_id,score.")],
     threshold: Annotated[
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Lowest Dice score kept.")
-    ] = 0.8,
+    ] = 0.7,
 ) -> None:
     """Match local candidates against the filter; write candidate_id,score of possible matches."""
     from passerelle.csvsafe import SafeWriter

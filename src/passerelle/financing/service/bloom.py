@@ -6,10 +6,10 @@ are HMAC-keyed bit vectors, in random order, and the number of rows is the numbe
 rounded up to the next step of :func:`rounded_size` with dummy rows whose bit counts are drawn
 from the real rows' (a dummy cannot be told from a subject without the key, and matches nothing).
 
-Matching is local: the partner encodes its own candidates with the shared key and compares
-them with every row that shares one of :data:`TABLES` samples of :data:`SAMPLE_BITS` bit
-positions (locality-sensitive hashing on Hamming distance, so a near match lands in the same
-bucket at least once with high probability), scoring by Dice coefficient.
+Matching is local: the partner encodes its own candidates with the shared key and scores
+(:func:`dice`) the rows that share a bucket with them in at least :data:`MIN_TABLES` of
+:data:`TABLES` samples of :data:`SAMPLE_BITS` bit positions of the name vectors
+(locality-sensitive hashing on Hamming distance: a near match shares many buckets).
 """
 
 from __future__ import annotations
@@ -24,17 +24,19 @@ import numpy as np
 import numpy.typing as npt
 
 from passerelle.errors import MalformedInput, UsageError
-from passerelle.financing.service.encoding import BITS, BYTES, Encoder
+from passerelle.financing.service.encoding import BITS, BYTES, DATE_BITS, DATE_BYTES, Encoder
 from passerelle.financing.service.keys import Key
 from passerelle.identity.schemas import PersonRecord
 
 MAGIC = b"PASSERELLE-FILTER/1\n"
-ROW = 2 * BYTES
+ROW = 2 * BYTES + DATE_BYTES
 #: Locality-sensitive hashing: tables, and bit positions sampled per table.
-TABLES = 24
+TABLES = 128
 SAMPLE_BITS = 28
+MIN_SAMPLE_ONES = 2
+MIN_TABLES = 2
 #: Lowest Dice coefficient reported as a possible match (benchmarks/financing_match.py).
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.7
 _STEPS = (1.0, 1.25, 1.6, 2.0, 2.5, 3.2, 4.0, 5.0, 6.4, 8.0)
 MIN_ROWS = 1000
 
@@ -75,20 +77,23 @@ def encode_all(encoder: Encoder, people: Iterable[PersonRecord]) -> tuple[list[s
 
 def _dummies(real: Matrix, count: int) -> Matrix:
     rng = np.random.default_rng(secrets.randbits(64))
-    half = BITS
     out = np.zeros((count, ROW), dtype=np.uint8)
     if count == 0:
         return out
-    weights = np.bitwise_count(real.reshape(len(real), 2, BYTES)).sum(axis=2)
-    if len(weights) == 0:
-        weights = np.full((1, 2), BITS // 6)
+    spans = ((0, BYTES), (BYTES, 2 * BYTES), (2 * BYTES, ROW))
+    weights = (
+        np.stack([np.bitwise_count(real[:, a:b]).sum(axis=1) for a, b in spans], axis=1)
+        if len(real)
+        else np.array([[BITS // 6, BITS // 6, 24]])
+    )
     picks = weights[rng.integers(0, len(weights), count)]
     for i in range(count):
-        for side in (0, 1):
-            ones = rng.choice(half, size=int(picks[i, side]), replace=False)
-            bits = np.zeros(half, dtype=np.uint8)
+        for side, (a, b) in enumerate(spans):
+            width = (b - a) * 8
+            ones = rng.choice(width, size=int(picks[i, side]), replace=False)
+            bits = np.zeros(width, dtype=np.uint8)
             bits[ones] = 1
-            out[i, side * BYTES : (side + 1) * BYTES] = np.packbits(bits, bitorder="little")
+            out[i, a:b] = np.packbits(bits, bitorder="little")
     return out
 
 
@@ -103,7 +108,8 @@ def build(key: Key, people: Iterable[PersonRecord]) -> tuple[Filter, list[str]]:
 
 
 def dumps(flt: Filter) -> bytes:
-    header = {"format": 1, "key_id": flt.key_id, "bits": BITS, "rows": len(flt)}
+    header = {"format": 2, "key_id": flt.key_id, "bits": BITS, "date_bits": DATE_BITS,
+              "rows": len(flt)}  # fmt: skip
     head = json.dumps(header, sort_keys=True).encode("ascii")
     return MAGIC + len(head).to_bytes(4, "big") + head + flt.rows.tobytes()
 
@@ -116,7 +122,7 @@ def loads(data: bytes, source: str = "filter") -> Filter:
     try:
         header = json.loads(data[start : start + length])
         rows, key_id = int(header["rows"]), str(header["key_id"])
-        if header.get("bits") != BITS or rows < 0:
+        if header.get("bits") != BITS or header.get("date_bits") != DATE_BITS or rows < 0:
             raise ValueError("unsupported vector size")
     except (ValueError, KeyError, TypeError) as exc:
         raise MalformedInput(f"{source}: unreadable header ({exc})", field="filter") from None
@@ -144,15 +150,36 @@ def _bucket_keys(rows: Matrix, positions: npt.NDArray[np.int64]) -> npt.NDArray[
     return keys
 
 
-def dice(a: Matrix, b: Matrix) -> npt.NDArray[np.float64]:
-    """Row-wise best Dice coefficient of the two vectors of ``a`` and ``b`` (same shape)."""
-    a2, b2 = a.reshape(len(a), 2, BYTES), b.reshape(len(b), 2, BYTES)
-    both = np.bitwise_count(a2 & b2).sum(axis=2, dtype=np.int64)
-    total = np.bitwise_count(a2).sum(axis=2, dtype=np.int64) + np.bitwise_count(b2).sum(
-        axis=2, dtype=np.int64
+def _counts(a: Matrix, b: Matrix) -> tuple[npt.NDArray[np.int64], ...]:
+    both = np.bitwise_count(a & b).sum(axis=-1, dtype=np.int64)
+    return (
+        both,
+        np.bitwise_count(a).sum(axis=-1, dtype=np.int64),
+        np.bitwise_count(b).sum(axis=-1, dtype=np.int64),
     )
-    scores = np.where(total > 0, 2.0 * both / np.maximum(total, 1), 0.0)
-    return np.asarray(scores.max(axis=1), dtype=np.float64)
+
+
+def dice(a: Matrix, b: Matrix) -> npt.NDArray[np.float64]:
+    """Row-wise score of two encodings in [0, 1] (1.0: the same tokens).
+
+    The name part is the best of: the Dice coefficient of the spelling vectors, that of the
+    skeleton vectors, and 0.9 times the share of the smaller spelling vector found in the
+    larger (a middle name or patronymic recorded on one side only). When both sides know a
+    date of birth, the score is 0.75 times the name part plus 0.25 times the Dice coefficient
+    of the date vectors; when either does not, the name part alone.
+    """
+    n = len(a)
+    names_a = a[:, : 2 * BYTES].reshape(n, 2, BYTES)
+    names_b = b[:, : 2 * BYTES].reshape(n, 2, BYTES)
+    both, wa, wb = _counts(names_a, names_b)
+    dices = np.where(wa + wb > 0, 2.0 * both / np.maximum(wa + wb, 1), 0.0)
+    smaller = np.minimum(wa[:, 0], wb[:, 0])
+    contained = np.where(smaller > 0, both[:, 0] / np.maximum(smaller, 1), 0.0)
+    name = np.maximum(dices.max(axis=1), 0.9 * contained)
+    d_both, d_a, d_b = _counts(a[:, 2 * BYTES :], b[:, 2 * BYTES :])
+    known = (d_a > 0) & (d_b > 0)
+    date = np.where(known, 2.0 * d_both / np.maximum(d_a + d_b, 1), 0.0)
+    return np.asarray(np.where(known, 0.75 * name + 0.25 * date, name), dtype=np.float64)
 
 
 class Matcher:
@@ -170,35 +197,47 @@ class Matcher:
         self._tables: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]]] = []
         for positions in self._samples:
             keys = _bucket_keys(flt.rows, positions)
-            order = np.argsort(keys, kind="stable")
+            # A sample with almost no bit set says nothing (most sparse rows share it).
+            order = np.nonzero(np.bitwise_count(keys) >= MIN_SAMPLE_ONES)[0]
+            order = order[np.argsort(keys[order], kind="stable")]
             self._tables.append((keys[order], order))
 
     def match_rows(
         self, rows: Matrix, threshold: float = DEFAULT_THRESHOLD
     ) -> Iterator[tuple[int, int, float]]:
         """``(candidate index, filter row, score)`` of every pair at or above ``threshold``."""
-        pairs: set[tuple[int, int]] = set()
+        width = np.int64(max(len(self.filter), 1))
+        codes: list[npt.NDArray[np.int64]] = []
         for positions, (sorted_keys, order) in zip(self._samples, self._tables, strict=True):
             keys = _bucket_keys(rows, positions)
+            keys[np.bitwise_count(keys) < MIN_SAMPLE_ONES] = np.uint64(1 << 63)  # no bucket
             lo = np.searchsorted(sorted_keys, keys, side="left")
             hi = np.searchsorted(sorted_keys, keys, side="right")
             counts = hi - lo
             hit = np.nonzero(counts)[0]
             if len(hit) == 0:
                 continue
-            cand = np.repeat(hit, counts[hit])
-            offsets = np.arange(len(cand)) - np.repeat(
-                np.cumsum(counts[hit]) - counts[hit], counts[hit]
-            )
-            found = order[np.repeat(lo[hit], counts[hit]) + offsets]
-            pairs.update(zip(cand.tolist(), found.tolist(), strict=True))
-        if not pairs:
+            sizes = counts[hit]
+            cand = np.repeat(hit, sizes)
+            offsets = np.arange(len(cand)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            found = order[np.repeat(lo[hit], sizes) + offsets]
+            codes.append(cand.astype(np.int64) * width + found.astype(np.int64))
+        if not codes:
             return
-        pair_array = np.array(sorted(pairs), dtype=np.int64)
-        scores = dice(rows[pair_array[:, 0]], self.filter.rows[pair_array[:, 1]])
-        for (cand_i, row_i), score in zip(pair_array.tolist(), scores.tolist(), strict=True):
-            if score >= threshold:
-                yield int(cand_i), int(row_i), float(score)
+        # A pair is compared when it shares a bucket in at least MIN_TABLES tables: a near
+        # match shares many, a chance collision one.
+        unique, seen = np.unique(np.concatenate(codes), return_counts=True)
+        kept = unique[seen >= MIN_TABLES]
+        cand_i, row_i = kept // width, kept % width
+        for start in range(0, len(kept), 1 << 20):
+            part = slice(start, start + (1 << 20))
+            scores = dice(rows[cand_i[part]], self.filter.rows[row_i[part]])
+            good = np.nonzero(scores >= threshold)[0]
+            for c, r, sc in zip(
+                cand_i[part][good].tolist(), row_i[part][good].tolist(),
+                scores[good].tolist(), strict=True,
+            ):  # fmt: skip
+                yield int(c), int(r), float(sc)
 
     def best(
         self, people: list[PersonRecord], threshold: float = DEFAULT_THRESHOLD

@@ -1,16 +1,17 @@
 """Keyed Bloom-filter encodings of people (Schnell, Bachteler and Reiher, 2009).
 
-Each person becomes two bit vectors of :data:`BITS` bits ("cryptographic long-term keys"):
+Each person becomes two name vectors of :data:`BITS` bits ("cryptographic long-term keys")
+and one date vector of :data:`DATE_BITS` bits:
 
 - the *spelling* vector holds the letter bigrams of every name part as the identity engine
   folds it (accents removed, Cyrillic transliterated, particles joined, any order);
 - the *skeleton* vector holds the bigrams of each part's consonant skeleton, which the identity
   engine shares between Latin and Arabic script (``Muhammad`` and ``محمد`` are both ``mhmd``).
 
-Both also hold the year, month and day of birth as separate tokens, so one wrong digit keeps two
-of three. Every token is hashed :data:`HASHES` times with HMAC-SHA256 under the shared key
-(double hashing), so nobody without the key can encode a guess. Two people are compared by the
-Dice coefficient of their vectors, the higher of the two: 1.0 for the same tokens.
+The date vector holds the year, month and day of birth as separate tokens, so one wrong digit
+keeps two of three; it is empty when the date is unknown. Every token is hashed
+:data:`HASHES` times with HMAC-SHA256 under the shared key (double hashing), so nobody without
+the key can encode a guess. How two encodings are scored is told in :func:`bloom.scores`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ BITS = 1024
 BYTES = BITS // 8
 #: Hash functions per name bigram and per date token (dates weigh more: three tokens only).
 HASHES = 12
-DATE_HASHES = 24
+DATE_BITS = 256
+DATE_BYTES = DATE_BITS // 8
+DATE_HASHES = 8
 
 
 def _bigrams(text: str) -> list[str]:
@@ -37,13 +40,13 @@ def _bigrams(text: str) -> list[str]:
     return [padded[i : i + 2] for i in range(len(padded) - 1)]
 
 
-def _positions(secret: bytes, token: str, count: int) -> int:
+def _positions(secret: bytes, token: str, count: int, bits: int = BITS) -> int:
     digest = hmac.new(secret, token.encode("utf-8"), hashlib.sha256).digest()
     h1 = int.from_bytes(digest[:8], "big")
     h2 = int.from_bytes(digest[8:16], "big") | 1
     mask = 0
     for i in range(count):
-        mask |= 1 << ((h1 + i * h2) % BITS)
+        mask |= 1 << ((h1 + i * h2) % bits)
     return mask
 
 
@@ -53,7 +56,9 @@ class Encoder:
     def __init__(self, key: Key) -> None:
         self.key_id = key.key_id
         secret = key.secret
-        self._mask = lru_cache(maxsize=1 << 18)(lambda token, n: _positions(secret, token, n))
+        self._mask = lru_cache(maxsize=1 << 18)(
+            lambda token, n, bits=BITS: _positions(secret, token, n, bits)
+        )
 
     def tokens(self, record: PersonRecord) -> tuple[list[str], list[str], list[str]]:
         """Spelling tokens, skeleton tokens and date tokens of one person (for tests and docs)."""
@@ -73,15 +78,17 @@ class Encoder:
         return spelling, skeleton, dates
 
     def encode(self, record: PersonRecord) -> bytes:
-        """The two vectors of one person, ``2 * BYTES`` bytes."""
+        """The vectors of one person, ``2 * BYTES + DATE_BYTES`` bytes."""
         spelling, skeleton, dates = self.tokens(record)
-        date_mask = 0
+        first = second = date_mask = 0
         for token in dates:
-            date_mask |= self._mask(token, DATE_HASHES)
-        first = date_mask
+            date_mask |= self._mask(token, DATE_HASHES, DATE_BITS)
         for token in spelling:
             first |= self._mask(token, HASHES)
-        second = date_mask
         for token in skeleton:
             second |= self._mask(token, HASHES)
-        return first.to_bytes(BYTES, "little") + second.to_bytes(BYTES, "little")
+        return (
+            first.to_bytes(BYTES, "little")
+            + second.to_bytes(BYTES, "little")
+            + date_mask.to_bytes(DATE_BYTES, "little")
+        )
