@@ -52,3 +52,27 @@ def test_other_roles_are_refused(node: Node, client: TestClient) -> None:
     make_user(node, "paul", "analyst", "supervisor")
     login(client, "paul")
     assert client.get("/financing").status_code == 403
+
+
+def test_a_report_entered_in_the_console_with_errors_shown_inline(
+    node: Node, client: TestClient
+) -> None:
+    make_user(node, "fatima", "fiu")
+    login(client, "fatima")
+    client.cookies.set("passerelle_lang", "en")
+    token = csrf_of(client, "/financing/new")
+    form = {"csrf_token": token, "reference": "M-1", "reporting_entity": "BANK",
+            "submitted_on": "2026-11-20", "reason": "", "family_name": "Haddad",
+            "given_names": "Youssef", "date_of_birth": "1990-13-45",
+            "occurred_at": "2026-11-02T10:00", "amount": "-3", "currency": "EUR",
+            "from_account": "A1", "to_account": "A2"}  # fmt: skip
+    bad = client.post("/financing/new", data=form)
+    assert bad.status_code == 422
+    assert 'id="err-date_of_birth"' in bad.text and 'value="Haddad"' in bad.text
+    fixed = {**form, "date_of_birth": "1990-04-12", "amount": "300"}
+    bad_amount = client.post("/financing/new", data={**form, "date_of_birth": "1990-04-12"})
+    assert 'id="err-amount"' in bad_amount.text
+    stored = client.post("/financing/new", data=fixed, follow_redirects=False)
+    assert stored.status_code == 303
+    page = client.get(stored.headers["location"]).text
+    assert "M-1" in page and "Haddad" in page and "300.00 EUR" in page

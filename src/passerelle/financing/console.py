@@ -10,8 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from passerelle.financing import rules
+from passerelle.financing.schemas import ReportIn
 from passerelle.financing.service import analysis, reports, svg
 from passerelle.kit import labels, listkit
 from passerelle.kit.i18n import N_
@@ -133,3 +136,75 @@ def decide(
     analysis.decide(session, node_of(request), principal, finding_id, decision)
     # The page shows the decision and who took it: no flash message needed.
     return RedirectResponse(f"/financing/findings/{finding_id}", status_code=303)
+
+
+#: Fields of the entry form: (name, label msgid).
+ENTRY_FIELDS = (
+    ("reference", N_("Reference")),
+    ("reporting_entity", N_("Reporting entity")),
+    ("submitted_on", N_("Submitted (YYYY-MM-DD)")),
+    ("reason", N_("Reason")),
+    ("family_name", N_("Family name")),
+    ("given_names", N_("Given names")),
+    ("date_of_birth", N_("Date of birth (YYYY-MM-DD)")),
+    ("occurred_at", N_("Transaction date (YYYY-MM-DDTHH:MM)")),
+    ("amount", N_("Amount")),
+    ("currency", N_("Currency")),
+    ("from_account", N_("From account")),
+    ("to_account", N_("To account")),
+)
+
+
+def _entry(values: dict[str, str]) -> dict[str, Any]:
+    """The form's flat fields as a report: one person, one transaction."""
+    parties: list[dict[str, str]] = []
+    if values["family_name"]:
+        parties.append({"kind": "person", "name": values["family_name"],
+                        "given_names": values["given_names"],
+                        "date_of_birth": values["date_of_birth"],
+                        "account": values["from_account"]})  # fmt: skip
+    transfers = []
+    if values["amount"] or values["from_account"] or values["to_account"]:
+        number = f"{values['reference']}-1"
+        transfers.append({"number": number, "occurred_at": values["occurred_at"],
+                          "amount": values["amount"], "currency": values["currency"],
+                          "from_account": values["from_account"],
+                          "to_account": values["to_account"]})  # fmt: skip
+    return {"reference": values["reference"], "reporting_entity": values["reporting_entity"],
+            "submitted_on": values["submitted_on"], "reason": values["reason"],
+            "parties": parties, "transfers": transfers}  # fmt: skip
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    names = {"name": "family_name", "number": "reference"}
+    last = str(loc[-1]) if loc else "reference"
+    if loc and loc[0] in ("parties", "transfers") and len(loc) < 3:
+        return "family_name" if loc[0] == "parties" else "amount"
+    return names.get(last, last)
+
+
+@router.get("/new")
+def entry_form(request: Request, principal: Principal = require(*FIU)) -> Response:
+    return render(request, "financing/new.html", {"v": {}, "errors": {}, "fields": ENTRY_FIELDS})
+
+
+@router.post("/new")
+async def entry_post(request: Request, principal: Principal = require(*FIU)) -> Response:
+    form = await request.form()
+    values = {name: str(form.get(name) or "").strip() for name, _ in ENTRY_FIELDS}
+    try:
+        report = ReportIn.model_validate(_entry(values))
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for problem in exc.errors():
+            errors.setdefault(_field_of(tuple(problem["loc"])), str(problem["msg"]))
+        context = {"v": values, "errors": errors, "fields": ENTRY_FIELDS}
+        return render(request, "financing/new.html", context, status=422)
+    node = node_of(request)
+
+    def store() -> str:
+        with node.session() as session:
+            return reports.store_new(session, node, principal, report, "console").id
+
+    report_id = await run_in_threadpool(store)
+    return RedirectResponse(f"/financing/reports/{report_id}", status_code=303)
