@@ -65,3 +65,18 @@ def test_bad_input_names_the_field_and_other_roles_are_refused(
     assert wrong.status_code == 422
     analyst = token(node, "analyst")
     assert client.get("/api/v1/financing/reports", headers=analyst).status_code == 403
+
+
+def test_crypto_addresses_are_screened_against_the_node_list(
+    node: Node, client: TestClient
+) -> None:
+    from passerelle.financing.service import analysis
+
+    fiu = token(node, "fiu")
+    assert client.post("/api/v1/financing/reports", headers=fiu, json=REPORT).status_code == 201
+    with node.session() as session:
+        analysis.add_list_entry(session, node, "crypto", origin="sanctions list (synthetic)",
+                                account="0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED")  # fmt: skip
+    (hit,) = client.get("/api/v1/financing/screening", headers=fiu).json()
+    assert hit["address"] == "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    assert hit["list"] == "sanctions list (synthetic)"

@@ -181,3 +181,15 @@ def list_followups(
          "subject": f.subject, "status": f.status}
         for f in exchange.followups(session, node_of(request), principal)
     ]  # fmt: skip
+
+
+@router.get("/screening")
+def screen_addresses(
+    request: Request, session: DbSession, principal: Principal = require(*FIU)
+) -> list[dict[str, str]]:
+    """Crypto-asset addresses named in reports that are on a list this node holds."""
+    return [
+        {"report_id": party.report_id, "address": party.account, "chain": party.chain,
+         "list": origin}
+        for party, origin in analysis.screen_addresses(session, node_of(request), principal)
+    ]  # fmt: skip
