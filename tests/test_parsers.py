@@ -278,6 +278,25 @@ NAT_POOLS = '[{"name": "p1", "inside": "198.51.100.0/24", "outside": "192.0.2.0/
 _nat_ip = mutated(["203.0.113.7"])
 _nat_port = mutated(["2100"])
 _nat_time = mutated(["2026-12-03T11:15:00Z"])
+_GOAML = (
+    "<report><rentity_id>1</rentity_id><entity_reference>R1</entity_reference>"
+    "<submission_date>2026-11-20T10:00:00</submission_date><transaction>"
+    "<transactionnumber>T1</transactionnumber><date_transaction>2026-11-02T09:15:00"
+    "</date_transaction><amount_local>98.5</amount_local><t_from><from_account><account>A1"
+    "</account></from_account></t_from><t_to><to_person><first_name>Y</first_name>"
+    "<last_name>H</last_name><birthdate>1990-04-12</birthdate></to_person></t_to>"
+    "</transaction></report>"
+)
+_FIN_CSV = (
+    "report_reference,reporting_entity,submitted_on,transaction_number,occurred_at,amount,"
+    "currency,from_account,to_account,to_chain\nR1,B1,2026-11-20,T1,2026-11-01T10:00:00,100,"
+    "EUR,A1,0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,ETH\n"
+)
+_FIN_KEY = (
+    '{"format": "passerelle-financing-key/1", "key_id": "4bd8e7a5c1b0f2a3", '
+    '"created": "2026-12-03", "secret": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}'
+)
+_FILTER = b'PASSERELLE-FILTER/1\n\x00\x00\x00\x30{"bits": 1024, "key_id": "x", "rows": 1}'
 PARSERS: list[Parser] = [
     # crisis (CAP 1.2 documents from peers and feeds)
     Parser(
@@ -364,6 +383,28 @@ PARSERS: list[Parser] = [
         "passerelle.dna.bulk_compare:load_any_profiles",
         files(".parquet", [DNA_CSV]),
         (Malformed, Invalid),
+    ),
+    # financing (goAML XML and CSV reports: a reason per bad report, never a raise; key and
+    # filter files)
+    Parser(
+        "passerelle.financing.service.parse:parse_goaml",
+        st.one_of(mutated([_GOAML]).map(str.encode), st.binary(max_size=300)),
+    ),
+    Parser(
+        "passerelle.financing.service.parse:parse_csv",
+        st.one_of(mutated([_FIN_CSV]).map(str.encode), st.binary(max_size=300)),
+    ),
+    Parser("passerelle.financing.service.keys:loads", mutated([_FIN_KEY]), (Malformed,)),
+    Parser("passerelle.financing.service.keys:read", files(".key", [_FIN_KEY]), (Malformed,)),
+    Parser(
+        "passerelle.financing.service.bloom:loads",
+        st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: _FILTER + b)),
+        (Malformed,),
+    ),
+    Parser(
+        "passerelle.financing.service.bloom:read",
+        files(".bin", ["PASSERELLE-FILTER/1\n\x00\x00\x00\x02{}"]),
+        (Malformed,),
     ),
     # precursors (licence register files: every row parsed or a typed error, never a raise)
     Parser(
@@ -523,6 +564,9 @@ PARSERS: list[Parser] = [
 
 #: Public functions whose name sounds like a parser but which read nothing from outside.
 NOT_PARSERS = {
+    "passerelle.financing.service.reports:import_files": "stores what parse_goaml and "
+    "parse_csv (listed) read",
+    "passerelle.financing.cli:import_": "CLI command: hands the files to reports.import_files",
     "passerelle.alerts.service.register:load_watchlist": "reads the node's own database",
     "passerelle.alerts.service.register:read": "reads one alert row by id (access-checked)",
     "passerelle.bulk.review:load_candidates": "stores what read_hits (listed) parsed",

@@ -91,6 +91,10 @@ CLI_COMMANDS: dict[str, tuple[str, str]] = {
         "passerelle.evidence.nat_cli:app",
         "CGNAT subscriber attribution: NAT logs and RFC 7422 pools.",
     ),
+    "financing": (
+        "passerelle.financing.cli:app",
+        "Terrorism financing: FIU matching and money flows.",
+    ),
 }
 
 #: Commands the installed packages add to ``passerelle bulk``: name -> ``module:function``,
@@ -110,6 +114,7 @@ INSTALLED: tuple[str, ...] = (
     "passerelle.heritage",
     "passerelle.jit",
     "passerelle.evidence",
+    "passerelle.financing",
 )
 
 

@@ -26,6 +26,7 @@ def test_exported_members() -> None:
         "normalise_document",
         "parse_date",
         "parse_mrz",
+        "prepare",
         "screen",
         "screen_many",
     ]

@@ -34,6 +34,7 @@ __all__ = [
     "normalise_document",
     "parse_date",
     "parse_mrz",
+    "prepare",
     "screen",
     "screen_many",
 ]

@@ -98,6 +98,7 @@ ROLE_NAMES = (
     N_("dpo"),
     N_("admin"),
     N_("minors"),
+    N_("fiu"),
     N_("carrier"),
     N_("marketplace"),
     N_("peer"),

@@ -39,6 +39,12 @@ ROLES: dict[str, RoleInfo] = {
             False,
             "Restricted access to minors' records (UN CRC art. 3, 16)",
         ),
+        RoleInfo(
+            "fiu",
+            "Financial intelligence analyst",
+            False,
+            "Directive (EU) 2015/849 art. 32 (FIU staff)",
+        ),
         RoleInfo("carrier", "Carrier (machine)", True, "Directive (EU) 2016/681 art. 8"),
         RoleInfo("marketplace", "Online marketplace (machine)", True, "Regulation (EU) 2019/1148"),
         RoleInfo("peer", "Partner node (machine)", True, "Prüm Decision 2008/615/JHA"),
