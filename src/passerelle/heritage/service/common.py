@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy.orm import Session
-
+from passerelle.kit.trace import Tracer
 from passerelle.node import Node
-from passerelle.privacy import Access, Principal
 
 PURPOSE = "protection of cultural goods: provenance and screening against stolen objects"
 LEGAL_BASIS = "Regulation (EU) 2019/880 art. 3; Council Framework Decision 2006/960/JHA"
@@ -37,23 +35,5 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def trace(
-    session: Session,
-    node: Node,
-    principal: Principal,
-    action: str,
-    object_type: str,
-    object_id: str,
-    *,
-    now: datetime | None = None,
-    details: dict[str, object] | None = None,
-) -> None:
-    """Audit one access to personal data (owners, sellers), in the caller's transaction."""
-    Access(principal, node.code, PURPOSE, LEGAL_BASIS).trace(
-        session,
-        action,
-        object_type,
-        object_id,
-        now=now or node.clock.now(),
-        details=details,
-    )
+#: Audits one access to personal data, in the caller's transaction.
+trace = Tracer(PURPOSE, LEGAL_BASIS)

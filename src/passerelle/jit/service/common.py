@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,8 +10,9 @@ from sqlalchemy.orm import Session
 from passerelle.errors import NotFound, PermissionDenied
 from passerelle.jit import rules
 from passerelle.jit.model import Member, Team
+from passerelle.kit.trace import Tracer
 from passerelle.node import Node
-from passerelle.privacy import Access, Principal
+from passerelle.privacy import Principal
 
 
 def new_reference(node: Node) -> str:
@@ -53,23 +53,5 @@ def require_open(team: Team) -> None:
         raise Conflict(f"{team.reference} is closed")
 
 
-def trace(
-    session: Session,
-    node: Node,
-    principal: Principal,
-    action: str,
-    object_type: str,
-    object_id: str,
-    *,
-    now: datetime | None = None,
-    details: dict[str, object] | None = None,
-) -> None:
-    """Audit one access to the workspace's personal data, in the caller's transaction."""
-    Access(principal, node.code, rules.PURPOSE, rules.LEGAL_BASIS).trace(
-        session,
-        action,
-        object_type,
-        object_id,
-        now=now or node.clock.now(),
-        details=details,
-    )
+#: Audits one access to personal data, in the caller's transaction.
+trace = Tracer(rules.PURPOSE, rules.LEGAL_BASIS)

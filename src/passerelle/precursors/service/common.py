@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import datetime
 
-from sqlalchemy.orm import Session
-
+from passerelle.kit.trace import Tracer
 from passerelle.node import Node
 from passerelle.precursors import rules
-from passerelle.privacy import Access, Principal
 
 PURPOSE = "explosives precursors: sales control and suspicious transactions"
 LEGAL_BASIS = "Regulation (EU) 2019/1148 art. 8, 9"
@@ -63,25 +60,5 @@ def _overrides(text: str) -> dict[str, str]:
     return out
 
 
-def trace(
-    session: Session,
-    node: Node,
-    principal: Principal,
-    action: str,
-    object_type: str,
-    object_id: str,
-    *,
-    now: datetime | None = None,
-    outcome: str = "ok",
-    details: dict[str, object] | None = None,
-) -> None:
-    """Audit one access to personal data, in the caller's transaction."""
-    Access(principal, node.code, PURPOSE, LEGAL_BASIS).trace(
-        session,
-        action,
-        object_type,
-        object_id,
-        now=now or node.clock.now(),
-        outcome=outcome,
-        details=details,
-    )
+#: Audits one access to personal data, in the caller's transaction.
+trace = Tracer(PURPOSE, LEGAL_BASIS)
