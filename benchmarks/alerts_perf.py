@@ -17,8 +17,7 @@ from pathlib import Path
 from passerelle.alerts import load_watchlist
 from passerelle.alerts.schemas import AlertIn, ReleaseOut, StepOut
 from passerelle.alerts.service import ics, register
-from passerelle.identity import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.node import open_node
 from passerelle.privacy import Principal
 from passerelle.settings import Settings

@@ -39,9 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from passerelle.identity import DEFAULT_THRESHOLD, PersonRecord, Watchlist
-from passerelle.identity.features import prepare
-from passerelle.identity.service import screen_features
+from passerelle.identity import DEFAULT_THRESHOLD, PersonRecord, Watchlist, prepare, screen_features
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_NAMES_DEV = ROOT.parent / "shared" / "data" / "names-dev"

@@ -18,9 +18,7 @@ import random
 import time
 
 from identity_perf import LOCALES, _record, _watchlist_people, percentile
-from passerelle.identity import Watchlist, rules
-from passerelle.identity.features import prepare
-from passerelle.identity.service import screen_features
+from passerelle.identity import Watchlist, prepare, rules, screen_features
 from passerelle.synth import generate_people, noisy_variant
 
 

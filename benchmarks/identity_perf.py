@@ -29,8 +29,7 @@ import time
 
 import psutil
 
-from passerelle.identity import PersonRecord, Watchlist, screen
-from passerelle.identity.features import prepare
+from passerelle.identity import PersonRecord, Watchlist, prepare, screen
 from passerelle.synth import generate_people, latin_form, noisy_variant
 from passerelle.synth.people import SyntheticPerson
 

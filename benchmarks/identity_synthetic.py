@@ -28,8 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from passerelle.identity import DEFAULT_THRESHOLD, PersonRecord, Watchlist, screen
-from passerelle.identity.features import prepare
+from passerelle.identity import DEFAULT_THRESHOLD, PersonRecord, Watchlist, prepare, screen
 from passerelle.identity.scorer import explain
 from passerelle.synth import generate_people, latin_form, noisy_variant
 from passerelle.synth.people import SyntheticPerson

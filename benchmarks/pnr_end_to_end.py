@@ -34,8 +34,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from passerelle.identity import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.node import Node, open_node
 from passerelle.pnr.service import scope
 from passerelle.pnr.service.store import ingest_files

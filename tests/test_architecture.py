@@ -57,7 +57,7 @@ SAME_UNIT = {"domains": "node"}
 #: ``_like_this`` are internal everywhere; every module of a domain is internal, since a domain
 #: is reached only through its plugin, which ``passerelle.domains`` loads by name.)
 INTERNAL: dict[str, frozenset[str]] = {
-    "storage": frozenset({"migrate", "migrations"}),
+    "storage": frozenset({"base", "database", "gate", "migrate", "migrations"}),
     "privacy": frozenset({"access", "clock", "crypto", "model", "rules"}),
     "synth": frozenset({"romanise"}),
     "federation": frozenset(
@@ -98,15 +98,25 @@ INTERNAL: dict[str, frozenset[str]] = {
         {
             "api",
             "countries",
+            "csvio",
             "dates",
             "documents",
+            "features",
+            "index",
+            "merges",
             "mrz",
             "names",
             "peer_search",
             "plugin",
             "reference",
+            "schemas",
+            "scorer",
+            "service",
+            "structure",
             "transliteration",
             "variants",
+            "vowels",
+            "watchlists",
         }
     ),
     "bulk": frozenset(
@@ -139,6 +149,7 @@ DOMAIN_LAYER = "domains"
 NAMESPACES: dict[str, frozenset[str]] = {
     "privacy": frozenset({"accounts", "audit", "retention"}),
     "federation": frozenset({"peers"}),
+    "identity": frozenset({"rules"}),
 }
 
 #: Imports allowed against the rules above: ``file:line`` -> why. It starts, and stays, empty.

@@ -55,8 +55,7 @@ def test_the_category_art37b_is_refused(node: Node) -> None:
 
 
 def test_published_entries_carry_their_category_for_pnr(node: Node) -> None:
-    from passerelle.identity import PersonRecord
-    from passerelle.identity.watchlists import node_watchlists
+    from passerelle.identity import PersonRecord, node_watchlists
 
     with node.session() as session:
         register.create(session, node, principal(), alert_in(category="art32_d", aliases=[]))

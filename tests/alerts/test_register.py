@@ -14,8 +14,7 @@ from passerelle.alerts.model import Alert
 from passerelle.alerts.schemas import PersonCheckIn
 from passerelle.alerts.service import hits, register
 from passerelle.errors import Conflict, ValidationFailed
-from passerelle.identity import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.node import Node, open_node
 from passerelle.privacy import AuditEntry, FrozenClock, accounts
 from passerelle.web.app import create_app

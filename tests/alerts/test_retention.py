@@ -9,8 +9,7 @@ import pytest
 from passerelle.alerts.model import Alert, HitReport
 from passerelle.alerts.schemas import ExtensionIn, HitReportIn
 from passerelle.alerts.service import hits, periods, register
-from passerelle.identity import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.node import Node
 from passerelle.privacy import FrozenClock, retention
 from tests.alerts.conftest import alert_in, principal

@@ -10,7 +10,7 @@ import pytest
 from passerelle.errors import MalformedInput, UsageError
 from passerelle.financing.service import bloom, keys
 from passerelle.financing.service.encoding import Encoder
-from passerelle.identity.schemas import PersonRecord as P
+from passerelle.identity import PersonRecord as P
 
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
 SUBJECTS = [

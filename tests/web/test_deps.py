@@ -32,7 +32,7 @@ from passerelle.kit.web import db_session
 from passerelle.node import Node, open_node
 from passerelle.privacy import accounts
 from passerelle.settings import Settings
-from passerelle.storage.database import BlockingCallOnEventLoop
+from passerelle.storage import BlockingCallOnEventLoop
 from passerelle.web.app import api_routes, create_app
 
 #: Calls that open a database session or read the database directly.

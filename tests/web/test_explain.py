@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passerelle.identity.schemas import Explanation, NamePair
+from passerelle.identity import Explanation, NamePair
 from passerelle.kit import i18n
 from passerelle.kit.explain import sentences
 

@@ -34,10 +34,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from passerelle.bulk.people import PERSON_COLUMNS, people_of
-from passerelle.identity import rules
-from passerelle.identity.features import Features, prepare
-from passerelle.identity.index import index_keys
-from passerelle.identity.index import key_weight as index_key_weight
+from passerelle.identity import Features, index_keys, prepare, rules
+from passerelle.identity import key_weight as index_key_weight
 
 KEY_SCHEMA = pa.schema(
     [

@@ -14,8 +14,8 @@ import typer
 
 from passerelle import domains
 from passerelle.bulk.options import DEFAULT_PARTITION_ROWS, ENGINE_HELP, JOB_HELP, WORKERS_HELP
+from passerelle.identity import rejects_path
 from passerelle.identity import rules as identity_rules
-from passerelle.identity.csvio import rejects_path
 from passerelle.settings import get_settings
 
 app = typer.Typer(

@@ -34,7 +34,7 @@ from passerelle.bulk.progress import JobProgress
 from passerelle.bulk.scoring import HIT_SCHEMA, clear_entry_cache, score_candidates
 from passerelle.csvsafe import SafeWriter
 from passerelle.errors import Conflict, ValidationFailed
-from passerelle.identity.csvio import (
+from passerelle.identity import (
     NUMERIC_OUTPUT_COLUMNS,
     OUTPUT_COLUMNS,
     Reject,
@@ -341,9 +341,7 @@ def _screen_memory(
     watchlist: Path, records: Path, out: Path, threshold: float, strict: bool
 ) -> JobReport:
     from passerelle.bulk.people import read_any
-    from passerelle.identity.csvio import hit_row
-    from passerelle.identity.index import Watchlist
-    from passerelle.identity.service import screen_many
+    from passerelle.identity import Watchlist, hit_row, screen_many
 
     rejects: list[Reject] | None = None if strict else []
     index = Watchlist()

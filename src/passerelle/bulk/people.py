@@ -14,8 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from passerelle.errors import MalformedInput
-from passerelle.identity.csvio import OPTIONAL_COLUMNS, Reject, check_date, read_people
-from passerelle.identity.schemas import PersonRecord
+from passerelle.identity import OPTIONAL_COLUMNS, PersonRecord, Reject, check_date, read_people
 
 PERSON_COLUMNS = ("id", *OPTIONAL_COLUMNS)
 PEOPLE_SCHEMA = pa.schema([("ord", pa.int64()), *((c, pa.string()) for c in PERSON_COLUMNS)])

@@ -23,7 +23,7 @@ from passerelle import csvsafe
 from passerelle.bulk import rules
 from passerelle.bulk.model import Candidate
 from passerelle.errors import MalformedInput
-from passerelle.identity.csvio import OUTPUT_COLUMNS
+from passerelle.identity import OUTPUT_COLUMNS
 from passerelle.node import Node
 from passerelle.privacy import Actor
 

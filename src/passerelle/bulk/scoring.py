@@ -9,10 +9,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from passerelle.bulk.people import PERSON_COLUMNS
-from passerelle.identity.csvio import hit_row
-from passerelle.identity.features import Features, prepare
-from passerelle.identity.schemas import Match, PersonRecord
-from passerelle.identity.scorer import Memo, compare
+from passerelle.identity import Features, Match, Memo, PersonRecord, hit_row, prepare
+from passerelle.identity import compare_features as compare
 
 HIT_SCHEMA = pa.schema(
     [

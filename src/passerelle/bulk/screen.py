@@ -16,19 +16,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from passerelle.bulk.engine import Engine
 from passerelle.csvsafe import SafeWriter
-from passerelle.identity import rules
-from passerelle.identity.csvio import (
+from passerelle.identity import (
     NUMERIC_OUTPUT_COLUMNS,
     OUTPUT_COLUMNS,
     Reject,
+    Watchlist,
     count_rows,
     hit_row,
     read_people,
     rejects_path,
+    rules,
+    screen_many,
     write_rejects,
 )
-from passerelle.identity.index import Watchlist
-from passerelle.identity.service import screen_many
 
 LARGE_WATCHLIST = 100_000
 # Exit code of a run that completed but met rows it could read only in part.

@@ -60,7 +60,7 @@ def filter_build(
     """Encode every subject into a padded, shuffled filter that holds no name, date or id."""
     from passerelle.csvsafe import SafeWriter
     from passerelle.financing.service import bloom, keys
-    from passerelle.identity.csvio import read_people
+    from passerelle.identity import read_people
 
     with _errors():
         shared = keys.read(key)
@@ -86,7 +86,7 @@ def filter_match(
     """Match local candidates against the filter; write candidate_id,score of possible matches."""
     from passerelle.csvsafe import SafeWriter
     from passerelle.financing.service import bloom, keys
-    from passerelle.identity.csvio import read_people
+    from passerelle.identity import read_people
 
     with _errors():
         matcher = bloom.Matcher(bloom.read(filter_file), keys.read(key))

@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import select
 
 from passerelle.errors import PasserelleError
-from passerelle.identity.schemas import PersonRecord
+from passerelle.identity import PersonRecord
 from passerelle.node import Node
 from passerelle.pnr.model import Booking, Criterion, ScopeDecision
 from passerelle.pnr.service import criteria, demo_watch, grounds, scope, store

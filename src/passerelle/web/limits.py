@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from passerelle.digits import MAX_DIGITS
 from passerelle.errors import PayloadTooLarge
-from passerelle.storage.database import serving_request
+from passerelle.storage import serving_request
 
 #: Bodies of this type are tus 1.0 PATCH chunks: their handler streams them to disk and
 #: enforces the upload's announced ``Upload-Length`` itself, so the global limit does not apply.

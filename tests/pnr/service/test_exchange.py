@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from passerelle.federation import Message, bodies, policies
-from passerelle.identity.schemas import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.pnr import rules
 from passerelle.pnr.service import exchange
 from passerelle.privacy import Actor, audit, retention

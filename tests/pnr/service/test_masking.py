@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from passerelle.errors import PermissionDenied, ValidationFailed
-from passerelle.identity.schemas import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.node import Node
 from passerelle.pnr.model import Booking, Hit
 from passerelle.pnr.service import grounds, masking, review

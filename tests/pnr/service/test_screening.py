@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from passerelle.identity.schemas import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.model import Hit

@@ -10,8 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from passerelle.identity.schemas import PersonRecord
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists
 from passerelle.node import Node
 from passerelle.pnr.model import Booking, BookingVersion, PushMessage, QuarantineItem
 from passerelle.pnr.service.store import ingest_files

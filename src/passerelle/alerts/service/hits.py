@@ -27,7 +27,7 @@ from passerelle.alerts.schemas import (
 )
 from passerelle.alerts.service import checks, exchange, register
 from passerelle.errors import Conflict, NotFound, ValidationFailed
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import node_watchlists
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy import Principal

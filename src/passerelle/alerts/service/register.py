@@ -15,8 +15,7 @@ from passerelle.alerts.model import Alert
 from passerelle.alerts.schemas import AlertIn, AlertOut
 from passerelle.alerts.service import commit
 from passerelle.errors import Conflict, NotFound, ValidationFailed
-from passerelle.identity import PersonRecord, parse_date
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import PersonRecord, node_watchlists, parse_date
 from passerelle.node import Node
 from passerelle.privacy import Access, Principal, audit
 

@@ -16,8 +16,7 @@ from passerelle.financing import rules
 from passerelle.financing.model import Finding, ListEntry, Party, Transfer
 from passerelle.financing.service import crypto, flows
 from passerelle.financing.service.common import require_fiu, trace
-from passerelle.identity import compare
-from passerelle.identity.schemas import PersonRecord
+from passerelle.identity import PersonRecord, compare
 from passerelle.node import Node
 from passerelle.privacy import Principal
 

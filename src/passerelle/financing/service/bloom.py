@@ -26,7 +26,7 @@ import numpy.typing as npt
 from passerelle.errors import MalformedInput, UsageError
 from passerelle.financing.service.encoding import BITS, BYTES, DATE_BITS, DATE_BYTES, Encoder
 from passerelle.financing.service.keys import Key
-from passerelle.identity.schemas import PersonRecord
+from passerelle.identity import PersonRecord
 
 MAGIC = b"PASSERELLE-FILTER/1\n"
 ROW = 2 * BYTES + DATE_BYTES

@@ -23,8 +23,7 @@ from functools import lru_cache
 
 from passerelle.errors import MalformedInput
 from passerelle.financing.service.keys import Key
-from passerelle.identity import prepare
-from passerelle.identity.schemas import PersonRecord
+from passerelle.identity import PersonRecord, prepare
 
 BITS = 1024
 BYTES = BITS // 8

@@ -26,7 +26,7 @@ from passerelle.financing import rules
 from passerelle.financing.model import FollowUp, Party, PublishedFilter
 from passerelle.financing.service import bloom, keys
 from passerelle.financing.service.common import require_fiu, trace
-from passerelle.identity.schemas import PersonRecord
+from passerelle.identity import PersonRecord
 from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.privacy import Principal

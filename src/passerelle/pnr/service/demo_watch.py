@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from passerelle.identity.schemas import PersonRecord
-from passerelle.identity.watchlists import NodeWatchlists
+from passerelle.identity import NodeWatchlists, PersonRecord
 from passerelle.node import Node
 
 __all__ = ["FILE_NAME", "ensure_published", "write_entries"]

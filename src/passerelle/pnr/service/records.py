@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from passerelle.identity.schemas import PersonRecord
+from passerelle.identity import PersonRecord
 from passerelle.pnr.normalised import ParsedBooking
 
 __all__ = [

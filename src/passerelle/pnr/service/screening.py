@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passerelle.identity.watchlists import NodeWatchlists
+from passerelle.identity import NodeWatchlists
 from passerelle.pnr import rules
 from passerelle.pnr.model import Hit
 from passerelle.pnr.normalised import ParsedBooking

@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from passerelle.identity.watchlists import node_watchlists
+from passerelle.identity import node_watchlists
 from passerelle.node import Node
 from passerelle.pnr import rules
 from passerelle.pnr.ingest import ParseResult, parse_file

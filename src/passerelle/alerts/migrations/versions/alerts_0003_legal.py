@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from passerelle.storage.base import UtcDateTime
+from passerelle.storage import UtcDateTime
 
 revision: str = "alerts_0003_legal"
 down_revision: str | Sequence[str] | None = "alerts_0003"

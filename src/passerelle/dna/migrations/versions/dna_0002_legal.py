@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from passerelle.storage.base import UtcDateTime
+from passerelle.storage import UtcDateTime
 
 revision: str = "dna_0002_legal"
 down_revision: str | Sequence[str] | None = "dna_0001"

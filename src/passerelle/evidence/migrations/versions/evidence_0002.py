@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from passerelle.storage.base import UtcDateTime
+from passerelle.storage import UtcDateTime
 
 revision: str = "evidence_0002"
 down_revision: str | Sequence[str] | None = "evidence_0001"

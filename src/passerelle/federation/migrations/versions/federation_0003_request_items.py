@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import passerelle.storage.base
+import passerelle.storage
 
 revision: str = "federation_0003_request_items"
 down_revision: str | Sequence[str] | None = "federation_tls_pin"
@@ -28,7 +28,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column(
                 "items_erased_at",
-                passerelle.storage.base.UtcDateTime(timezone=True),
+                passerelle.storage.UtcDateTime(timezone=True),
                 nullable=True,
             )
         )

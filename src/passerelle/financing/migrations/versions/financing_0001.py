@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from passerelle.storage.base import UtcDateTime
+from passerelle.storage import UtcDateTime
 
 revision: str = "financing_0001"
 down_revision: str | Sequence[str] | None = None
