@@ -76,3 +76,16 @@ def test_a_report_entered_in_the_console_with_errors_shown_inline(
     assert stored.status_code == 303
     page = client.get(stored.headers["location"]).text
     assert "M-1" in page and "Haddad" in page and "300.00 EUR" in page
+
+
+def test_home_page_counts_the_findings_to_decide(node: Node, client: TestClient) -> None:
+    _seed(node)
+    make_user(node, "fatima", "fiu")
+    login(client, "fatima")
+    client.cookies.set("passerelle_lang", "fr")
+    assert "Constats de flux financiers" not in client.get("/").text  # nothing found yet
+    token = csrf_of(client, "/financing/findings")
+    client.post("/financing/analyse", data={"csrf_token": token}, follow_redirects=False)
+    home = client.get("/").text
+    assert "Constats de flux financiers à confirmer ou écarter" in home
+    assert 'href="/financing/findings"' in home

@@ -9,11 +9,15 @@ from passerelle.financing.service import exchange
 from passerelle.financing.service.retention import retention_rules as _rules
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import typer
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
+    from passerelle.domains import WorkItem
     from passerelle.node import Node
-    from passerelle.privacy import RetentionRule
+    from passerelle.privacy import Principal, RetentionRule
     from passerelle.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -23,6 +27,13 @@ NAV = [("/financing", "Financing", ("fiu",))]
 
 # Partners' follow-up requests are accepted as soon as the package is installed.
 exchange.register_types()
+
+
+def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
+    """Pending work of ``principal`` in this package, for the console home page."""
+    from passerelle.financing import home
+
+    return home.work(session, principal, now)
 
 
 def retention_rules() -> list[RetentionRule]:
