@@ -115,27 +115,30 @@ def ingest_command(
     store: StoreOption = "",
 ) -> None:
     """Load NAT session records into the partitioned Parquet store; rejected rows go to the
-    quarantine with their reason (exit 3)."""
-    from passerelle.evidence.nat import parse
+    quarantine with their reason (exit 3). A file already ingested (same SHA-256) is not
+    stored twice."""
     from passerelle.evidence.nat.store import NatStore
 
     try:
         if fmt not in ("csv", "syslog"):
             raise UsageError("--format: csv or syslog", field="format")
         data = sys.stdin.buffer.read() if file == "-" else _read(file)
-        parsed = parse.read_csv(data) if fmt == "csv" else parse.read_syslog(data)
+        done = NatStore(_store_dir(store)).ingest(data, fmt, file)
     except PasserelleError as exc:
         raise _fail(exc) from None
-    target = NatStore(_store_dir(store))
-    written = target.write(parsed.table)
-    kept = target.quarantine(file, parsed.rejects)
-    for r in parsed.rejects[:20]:
+    if done.duplicate:
+        typer.echo(
+            f"already ingested (sha256 {done.digest[:16]}…, {done.first.get('records', 0)} "
+            f"records from {done.first.get('source', '?')}): nothing stored"
+        )
+        return
+    for r in done.rejects[:20]:
         typer.echo(f"line {r.line}: {r.reason}", err=True)
     typer.echo(
-        f"{written} records stored, {len(parsed.rejects)} rejected"
-        + (f" (quarantine: {kept})" if kept else "")
+        f"{done.written} records stored, {done.rejected} rejected"
+        + (f" (quarantine: {done.quarantine})" if done.quarantine else "")
     )
-    if parsed.rejects:
+    if done.rejected:
         raise typer.Exit(3)
 
 

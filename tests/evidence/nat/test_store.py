@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -154,3 +155,57 @@ def test_compaction_merges_an_hours_files_and_lookups_still_answer(tmp_path: Pat
     found = attribute(store, parse_query("203.0.113.7", "2100", "2026-12-03T11:15:00Z"))
     assert found is not None and found.subscriber == "100.64.1.5"
     assert store.compact() == 0
+
+
+def test_the_same_file_ingested_twice_is_stored_once(tmp_path: Path) -> None:
+    store = NatStore(tmp_path / "nat")
+    first = store.ingest(CSV, "csv", "a.csv")
+    assert (first.written, first.rejected, first.duplicate) == (2, 4, False)
+    again = NatStore(tmp_path / "nat").ingest(CSV, "csv", "copy-of-a.csv")
+    assert again.duplicate and again.written == 0 and again.first["source"] == "a.csv"
+    rows = sum(pq.ParquetFile(p).metadata.num_rows for p in (tmp_path / "nat").rglob("*.parquet"))
+    assert rows == 2
+    assert len(list((tmp_path / "nat" / "quarantine").glob("*.csv"))) == 1
+
+
+def test_an_ingest_that_crashed_before_its_marker_rewrites_the_same_files(tmp_path: Path) -> None:
+    store = NatStore(tmp_path / "nat")
+    store.ingest(CSV, "csv", "a.csv")
+    for marker in (tmp_path / "nat" / "ingested").glob("*.json"):
+        marker.unlink()  # as if the process died after the Parquet files, before the marker
+    names = sorted(p.name for p in (tmp_path / "nat").rglob("*.parquet"))
+    assert not NatStore(tmp_path / "nat").ingest(CSV, "csv", "a.csv").duplicate
+    assert sorted(p.name for p in (tmp_path / "nat").rglob("*.parquet")) == names
+    assert not list((tmp_path / "nat").rglob("*.tmp"))
+
+
+def test_a_large_hour_is_cut_into_files_of_disjoint_key_ranges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from passerelle.evidence.nat import store as store_module
+
+    monkeypatch.setattr(store_module, "FILE_ROWS", 1000)
+    n = 3500
+    rng = np.random.default_rng(3)
+    outside = rng.integers(3_405_803_776, 3_405_803_776 + 16, n).astype(np.uint32)
+    first = (rng.integers(0, 60, n) * 1000 + 1024).astype(np.uint16)
+    start = 1_764_756_000_000 + rng.integers(0, 3_000_000, n)
+    table = pa.table({
+        "key": (outside.astype(np.int64) << 16) | first,
+        "outside_ip": outside, "port_start": first, "port_end": first + 999,
+        "inside_ip": np.arange(n, dtype=np.uint32), "protocol": np.full(n, 17, np.uint8),
+        "start": start, "end": start + 60_000,
+    })  # fmt: skip
+    store = NatStore(tmp_path)
+    store.write(table, name="batch")
+    files = sorted((tmp_path / "log").rglob("*.parquet"), key=lambda p: int(p.stem.split("-")[-1]))
+    assert len(files) == 4
+    ranges = [pq.read_table(p, columns=["key"]).column("key").to_numpy() for p in files]
+    assert all(a[-1] <= b[0] for a, b in itertools.pairwise(ranges))
+    for i in (0, 1234, 3499):
+        found = store.find(int(outside[i]), int(first[i]) + 1, int(start[i]) + 10)
+        assert found is not None and found.inside_ip == i
+    assert store.compact() == 0  # one batch: already sorted, nothing to merge

@@ -10,6 +10,7 @@ or the RFC 8158 / IPFIX information-element names of :data:`IPFIX_NAMES`. Times 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,6 @@ IPFIX_NAMES = {
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "6": 6, "17": 17, "1": 1}
 _IP = r"^(?P<a>\d{1,3})\.(?P<b>\d{1,3})\.(?P<c>\d{1,3})\.(?P<d>\d{1,3})$"
 _TIME = r"^(\d{1,15}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))$"
-_NO_IP = "0.0.0.0"  # noqa: S104 (a placeholder for rejected rows, never bound)
 
 
 @dataclass(frozen=True)
@@ -52,27 +52,15 @@ class Parsed:
 
 
 def _ips(col: pa.ChunkedArray) -> tuple[Any, Any]:
-    """(uint32 values, valid mask) of dotted addresses, without a regular expression: split on
-    dots, check four parts of 1-3 digits each, cast."""
+    """(uint32 values, valid mask) of dotted addresses (see :func:`columnar.ipv4`)."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    col = pc.fill_null(col, "")
-    parts = pc.split_pattern(col, ".")
-    four = np.asarray(pc.equal(pc.list_value_length(parts), 4))
-    if not four.all():
-        parts = pc.split_pattern(pc.if_else(four, col, _NO_IP), ".")
-    flat = pc.list_flatten(parts)
-    length = np.asarray(pc.utf8_length(flat)).reshape(-1, 4)
-    digits = np.asarray(pc.utf8_is_digit(flat)).reshape(-1, 4)
-    ascii_ok = np.asarray(pc.string_is_ascii(flat)).reshape(-1, 4)
-    fine = digits & ascii_ok & (length >= 1) & (length <= 3)
-    good_parts = pc.if_else(pc.and_(pc.utf8_is_digit(flat), pc.string_is_ascii(flat)), flat, "0")
-    octets = np.asarray(pc.cast(pc.utf8_slice_codeunits(good_parts, 0, 3), "int64"))
-    octets = octets.reshape(-1, 4)
-    value = (octets[:, 0] << 24) | (octets[:, 1] << 16) | (octets[:, 2] << 8) | octets[:, 3]
-    good = four & fine.all(axis=1) & (octets.max(axis=1) <= 255)
-    return value.astype(np.uint32), good
+    from passerelle.evidence.nat.columnar import ipv4
+
+    parts = [ipv4(chunk) for chunk in col.chunks]
+    if not parts:
+        return np.zeros(0, np.uint32), np.zeros(0, bool)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _ints(col: pa.ChunkedArray) -> tuple[Any, Any]:
@@ -116,13 +104,17 @@ def _times(col: pa.ChunkedArray) -> tuple[Any, Any]:
     return np.where(digits, raw, millis), ok
 
 
-def normalise(columns: dict[str, pa.ChunkedArray], lines: Any, raws: list[str]) -> Parsed:
-    """String columns -> the store's typed table; bad rows rejected with the first reason."""
+def normalise(
+    columns: dict[str, pa.ChunkedArray], lines: Any, raws: list[str] | Callable[[Any], list[str]]
+) -> Parsed:
+    """String columns -> the store's typed table; bad rows rejected with the first reason.
+    ``raws`` is each row's text, or a function giving the text of the rows at some indices
+    (only the rejected rows' text is ever built)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = len(raws)
+    n = len(lines)
     reasons = np.full(n, "", dtype=object)
 
     def check(mask: Any, reason: str) -> None:
@@ -163,7 +155,8 @@ def normalise(columns: dict[str, pa.ChunkedArray], lines: Any, raws: list[str]) 
         }
     )
     bad = np.flatnonzero(~good)
-    rejects = [Reject(int(lines[i]), str(reasons[i]), raws[i]) for i in bad]
+    texts = raws(bad) if callable(raws) else [raws[i] for i in bad]
+    rejects = [Reject(int(lines[i]), str(reasons[i]), t) for i, t in zip(bad, texts, strict=True)]
     return Parsed(table, rejects)
 
 
@@ -184,13 +177,10 @@ def read_csv(data: bytes) -> Parsed:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if not data.strip():
+    if not data or data.isspace():  # (no copy of a large file, as strip() would make)
         raise MalformedInput("empty file: no header", field="header")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MalformedInput(f"file: not UTF-8 (byte {exc.start})", field="file") from None
-    head = data.split(b"\n", 1)[0].decode("utf-8").strip().lstrip("\ufeff")
+    cut = data.find(b"\n")
+    head = _utf8(data[: cut if cut >= 0 else len(data)]).strip().lstrip("\ufeff")
     heads = [h.strip().strip('"').strip() for h in head.split(",")]
     names = [IPFIX_NAMES.get(h, h) for h in heads]
     needed = {"inside_ip", "outside_ip", "protocol", "start", "end"}
@@ -201,6 +191,13 @@ def read_csv(data: bytes) -> Parsed:
         raise MalformedInput(
             f"header: missing or repeated columns {missing or names}", field="header"
         )
+    if not data.isascii():  # (isascii is a fast scan; the full decode only when needed)
+        _utf8(data)
+    from passerelle.evidence.nat.columnar import read_typed
+
+    fast = read_typed(data, names)
+    if fast is not None:
+        return Parsed(fast, [])
     shape: list[Reject] = []
 
     def bad_row(row: Any) -> str:
@@ -224,14 +221,20 @@ def read_csv(data: bytes) -> Parsed:
         raise MalformedInput(f"csv: {str(exc)[:200]}", field="file") from None
     n = table.num_rows
     columns = {name: table.column(name) for name in names}
-    raws = _raws(table, names) if n else []
-    parsed = normalise(columns, np.arange(2, n + 2), raws)
+    parsed = normalise(columns, np.arange(2, n + 2), lambda rows: _raws(table.take(rows), names))
     parsed.rejects[:0] = shape
     return parsed
 
 
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MalformedInput(f"file: not UTF-8 (byte {exc.start})", field="file") from None
+
+
 def _raws(table: pa.Table, names: list[str]) -> list[str]:
-    """The text of each row (for the quarantine), rebuilt from its fields."""
+    """The text of each row (for the quarantine), rebuilt from its fields (read as text)."""
     import pyarrow.compute as pc
 
     cols = [pc.fill_null(table.column(n), "") for n in names]
