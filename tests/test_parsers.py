@@ -429,6 +429,11 @@ PARSERS: list[Parser] = [
         st.one_of(mutated([NAT_CSV]).map(str.encode), st.binary(max_size=300)),
         (Malformed,),
     ),
+    Parser(  # the fast path: a table or None (the text path then gives the reasons)
+        "passerelle.evidence.nat.columnar:read_typed",
+        st.one_of(mutated([NAT_CSV]).map(str.encode), st.binary(max_size=300)),
+        call=lambda fn, value: fn(value, NAT_CSV.split("\n", 1)[0].split(",")),
+    ),
     Parser(
         "passerelle.evidence.nat.parse:read_syslog",
         st.one_of(mutated([NAT_SYSLOG]).map(str.encode), st.binary(max_size=300)),

@@ -41,7 +41,7 @@ ROW_GROUP_ROWS = 8_192
 FILE_ROWS = 1 << 20
 HOUR_MS = 3_600_000
 #: Files whose footers (and hours whose listings) a store keeps in memory, least recent out.
-FOOTER_CACHE = 4096
+FOOTER_CACHE = 256
 _ANSWER = ("key", "outside_ip", "port_start", "port_end", "inside_ip", "protocol", "start", "end")
 _Footer = tuple["pq.ParquetFile", Any, Any]
 
