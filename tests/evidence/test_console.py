@@ -84,3 +84,71 @@ def test_the_console_needs_an_issuing_role(node: Node, client: TestClient) -> No
     login(client, "clerk")
     assert client.get("/evidence").status_code == 403
     assert client.get("/evidence/orders.csv").status_code == 403
+
+
+def test_an_emergency_order_is_validated_from_its_page_and_a_refused_validator_shown_inline(
+    node: Node, client: TestClient
+) -> None:
+    from tests.conftest import csrf_of
+
+    add_provider(node)
+    ref = _issue(node, authority_type="other", emergency=True)
+    with node.session() as session:
+        order_id = orders.get(session, node, principal(), ref).id
+    make_user(node, "juge", "judicial")
+    login(client, "juge")
+    page = client.get(f"/evidence/orders/{ref}")
+    assert 'id="validate"' in page.text and "Valider l'injonction" in page.text
+    token = csrf_of(client, f"/evidence/orders/{ref}")
+    action = f"/evidence/orders/{order_id}/validate"
+    headers = {"referer": f"http://testserver/evidence/orders/{order_id}"}
+    # the police is no validating authority (art. 4): refused on the order's page, input kept
+    refused = client.post(action, headers=headers, data={
+        "csrf_token": token, "validator_type": "police", "validator_name": "PR Lille"})  # fmt: skip
+    assert refused.status_code == 422
+    assert 'id="validate"' in refused.text and "PR Lille" in refused.text
+    empty = client.post(action, headers=headers, data={
+        "csrf_token": token, "validator_type": "judge", "validator_name": " "})  # fmt: skip
+    assert empty.status_code == 422 and 'id="validate"' in empty.text
+    with node.session() as session:
+        assert orders.get(session, node, principal(), ref).validated_at is None
+    form = {"csrf_token": token, "validator_type": "judge", "validator_name": "Juge, TJ Lille"}
+    done = client.post(action, follow_redirects=False, data=form)
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    assert f"Injonction {ref} validée." in shown and "Juge, TJ Lille" in shown
+    assert 'id="validate"' not in shown
+    assert (
+        client.post(action, data={"validator_type": "judge", "validator_name": "x"}).status_code
+        == 403
+    )
+
+
+def test_withdrawing_asks_for_confirmation_and_an_analyst_may_not_validate(
+    node: Node, client: TestClient
+) -> None:
+    from tests.conftest import csrf_of
+
+    add_provider(node)
+    ref = _issue(node, authority_type="other", emergency=True)
+    with node.session() as session:
+        order_id = orders.get(session, node, principal(), ref).id
+    make_user(node, "ana", "analyst")
+    login(client, "ana")
+    token = csrf_of(client, f"/evidence/orders/{ref}")
+    denied = client.post(f"/evidence/orders/{order_id}/validate", data={
+        "csrf_token": token, "validator_type": "judge", "validator_name": "x"})  # fmt: skip
+    assert denied.status_code == 403
+    action = f"/evidence/orders/{order_id}/withdraw"
+    asked = client.post(action, data={"csrf_token": token})
+    assert asked.status_code == 200 and "Cette action est irréversible." in asked.text
+    assert ref in asked.text and 'name="confirmed"' in asked.text
+    with node.session() as session:
+        assert orders.get(session, node, principal(), ref).status == "issued"
+    done = client.post(
+        action, data={"csrf_token": token, "confirmed": "yes"}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert f"Injonction {ref} retirée." in client.get(done.headers["location"]).text
+    with node.session() as session:
+        assert orders.get(session, node, principal(), ref).status == "withdrawn"

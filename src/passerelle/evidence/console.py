@@ -6,15 +6,15 @@ and links to the JSON/PDF exports. Thin: call a service, render."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from passerelle.evidence.model import Order
-from passerelle.evidence.schemas import OrderOut
+from passerelle.evidence.schemas import OrderOut, ValidateIn
 from passerelle.evidence.service import answers, deadlines, orders
-from passerelle.kit import listkit
+from passerelle.kit import confirm, flash, listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy import Principal, require
@@ -44,6 +44,10 @@ LABELS = (
     N_("confirmed"),
     N_("closed"),
 )
+#: Who may act on an order from its page: validate (a judicial authority, art. 4(5)), withdraw.
+VALIDATORS = ("judicial",)
+ISSUERS = ("judicial", "analyst")
+VALIDATOR_TYPES = (N_("judge"), N_("court"), N_("investigating_judge"), N_("prosecutor"))
 #: A search reads at most this many rows; the pages and the export cut from them.
 SEARCH_LIMIT = 5000
 
@@ -151,5 +155,55 @@ def order_page(
             "history": history(out),
             "deadline": found[0] if found else "",
             "deadline_at": found[1] if found else None,
+            "validator_types": VALIDATOR_TYPES,
         },
     )
+
+
+@router.post("/orders/{order_id}/validate")
+def validate_page(
+    request: Request,
+    order_id: str,
+    session: DbSession,
+    validator_type: Annotated[str, Form()] = "",
+    validator_name: Annotated[str, Form()] = "",
+    principal: Principal = require(*VALIDATORS),
+) -> Response:
+    """The validating authority's step (art. 4(5)): the same service as the API's."""
+    # a refused field (pydantic) or rule (the service) comes back on the order's page, inline
+    data = ValidateIn.model_validate(
+        {"validator_type": validator_type, "validator_name": validator_name.strip()}
+    )
+    order = orders.validate(session, node_of(request), principal, order_id, data)
+    return flash.redirect(
+        f"/evidence/orders/{order.id}", "Order %(reference)s validated.", reference=order.reference
+    )
+
+
+@router.post("/orders/{order_id}/withdraw")
+def withdraw_page(
+    request: Request,
+    order_id: str,
+    session: DbSession,
+    confirmed: Annotated[str, Form()] = "",
+    principal: Principal = require(*ISSUERS),
+) -> Response:
+    """Withdraw an order — irreversible, so asked for confirmation first."""
+    node = node_of(request)
+    order = orders.get(session, node, principal, order_id)
+    back = f"/evidence/orders/{order.id}"
+    asked = confirm.step(
+        request,
+        title=gettext("Withdraw order %(reference)s?") % {"reference": order.reference},
+        consequence=gettext(
+            "The provider is no longer asked for the data and the order is closed. "
+            "This cannot be undone."
+        ),
+        button=gettext("Withdraw the order"),
+        cancel=back,
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
+    orders.withdraw(session, node, principal, order_id)
+    return flash.redirect(back, "Order %(reference)s withdrawn.", reference=order.reference)

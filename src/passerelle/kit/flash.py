@@ -54,6 +54,8 @@ MESSAGES = frozenset(
         N_("Hit dismissed."),
         N_("Re-personalisation approved."),
         N_("Re-personalisation refused."),
+        N_("Order %(reference)s validated."),
+        N_("Order %(reference)s withdrawn."),
     }
 )
 
