@@ -129,5 +129,11 @@ RFC7422 = "RFC 7422 §2 (deterministic CGN address mapping)"
 #: onto the next port block; 1:16 from port 1024 gives (65536 - 1024) / 16 = 4032 ports each,
 #: 198.51.100.1 -> 192.0.2.1 ports 1024-5055 (UNVERIFIED against the RFC's worked example:
 #: a pool declared with a different order would attribute wrongly; operators must check).
+#: Checked 2026-12-03: the stored copies of RFC 7422 reachable here give only its first page,
+#: not §2; and vendors differ — Juniper's deterministic NAPT documentation computes the port
+#: offset as (inside offset × block size), and the nftables-cgnat generator gives consecutive
+#: inside addresses consecutive blocks of the SAME outside address (100.64.0.0 -> 192.0.2.0
+#: 1024-9023, 100.64.0.1 -> 192.0.2.0 9024-17023): the opposite of the round-robin here. The
+#: order must become a per-pool setting before a pool is trusted as evidence.
 RFC7422_ORDER = f"{RFC7422}: round-robin over outside addresses (UNVERIFIED)"
 NAT_LOOKUP_PURPOSE = "subscriber identification (IP address, source port, time)"
