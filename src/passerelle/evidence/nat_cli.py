@@ -179,6 +179,9 @@ def pool_add(
     first_port: Annotated[int, typer.Option(help="First port of the blocks.")] = 1024,
     valid_from: Annotated[str, typer.Option(help="ISO time with zone (default: always).")] = "",
     valid_until: Annotated[str, typer.Option(help="ISO time with zone (default: open).")] = "",
+    order: Annotated[
+        str, typer.Option(help="round_robin (over outside addresses) or sequential.")
+    ] = "round_robin",
     store: StoreOption = "",
 ) -> None:
     """Declare a deterministic pool: its ports are attributed by computation, not logs."""
@@ -194,13 +197,14 @@ def pool_add(
             first_port,
             _when(valid_from, "valid_from"),
             _when(valid_until, "valid_until"),
+            order,
         )
         save_pools(path, [*load_pools(path), pool])
     except PasserelleError as exc:
         raise _fail(exc) from None
     typer.echo(
         f"pool {name}: {inside} -> {outside} at 1:{ratio}, "
-        f"{pool.ports_per_subscriber} ports per subscriber from {first_port}"
+        f"{pool.ports_per_subscriber} ports per subscriber from {first_port}, {order}"
     )
 
 

@@ -133,7 +133,9 @@ RFC7422 = "RFC 7422 §2 (deterministic CGN address mapping)"
 #: not §2; and vendors differ — Juniper's deterministic NAPT documentation computes the port
 #: offset as (inside offset × block size), and the nftables-cgnat generator gives consecutive
 #: inside addresses consecutive blocks of the SAME outside address (100.64.0.0 -> 192.0.2.0
-#: 1024-9023, 100.64.0.1 -> 192.0.2.0 9024-17023): the opposite of the round-robin here. The
-#: order must become a per-pool setting before a pool is trusted as evidence.
-RFC7422_ORDER = f"{RFC7422}: round-robin over outside addresses (UNVERIFIED)"
+#: 1024-9023, 100.64.0.1 -> 192.0.2.0 9024-17023): the opposite of the round-robin here. So
+#: the order is a per-pool setting (``Pool.order``: round_robin, the default, or sequential).
+RFC7422_ORDER = (
+    f"{RFC7422}: round-robin over outside addresses or sequential, per pool (UNVERIFIED)"
+)
 NAT_LOOKUP_PURPOSE = "subscriber identification (IP address, source port, time)"

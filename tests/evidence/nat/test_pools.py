@@ -61,3 +61,36 @@ def test_pools_round_trip_through_the_file_and_a_broken_file_is_a_typed_error(
     path.write_text("{not json")
     with pytest.raises(MalformedInput):
         load_pools(path)
+
+
+SEQUENTIAL = make_pool("p3", "100.64.0.0/28", "192.0.2.0/30", 4, order="sequential")
+
+
+def test_a_sequential_pool_fills_one_outside_address_before_the_next() -> None:
+    # consecutive inside addresses take consecutive blocks of the same outside address,
+    # as the nftables-cgnat generator and Juniper's deterministic NAPT assign them
+    assert SEQUENTIAL.ports_per_subscriber == 16128
+    got = [SEQUENTIAL.forward(ip_to_int(f"100.64.0.{i}")) for i in (0, 1, 4)]
+    assert [(int_to_ip(o), a, b) for o, a, b in (g or (0, 0, 0) for g in got)] == [
+        ("192.0.2.0", 1024, 17151),
+        ("192.0.2.0", 17152, 33279),
+        ("192.0.2.1", 1024, 17151),
+    ]
+    assert int_to_ip(SEQUENTIAL.reverse(ip_to_int("192.0.2.0"), 20000, 0) or 0) == "100.64.0.1"
+    # the same question asked of a round-robin pool of the same prefixes gets another line
+    robin = make_pool("p4", "100.64.0.0/28", "192.0.2.0/30", 4)
+    assert int_to_ip(robin.reverse(ip_to_int("192.0.2.0"), 20000, 0) or 0) == "100.64.0.4"
+
+
+@given(st.integers(0, 15))
+def test_every_inside_address_of_a_sequential_pool_comes_back(index: int) -> None:
+    inside = ip_to_int("100.64.0.0") + index
+    outside, first, last = SEQUENTIAL.forward(inside) or (0, 0, 0)
+    for port in (first, last):
+        assert SEQUENTIAL.reverse(outside, port, 0) == inside
+
+
+def test_an_unknown_order_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        make_pool("p5", "100.64.0.0/28", "192.0.2.0/30", 4, order="random")
+    assert caught.value.details["field"] == "order"

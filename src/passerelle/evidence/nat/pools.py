@@ -5,7 +5,8 @@ A pool maps a range of inside (private) addresses onto a range of outside (publi
 with a compression ratio ``C``: each subscriber gets ``(65536 - first_port) // C`` consecutive
 ports on one outside address. Inside addresses are dealt round-robin over the outside
 addresses (inside #0 -> outside #0, inside #1 -> outside #1, …), then onto the next port
-block (see :data:`passerelle.evidence.rules.RFC7422_ORDER`).
+block — or, with ``order="sequential"``, consecutive inside addresses take consecutive blocks
+of one outside address (see :data:`passerelle.evidence.rules.RFC7422_ORDER`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def int_to_ip(value: int) -> str:
     return str(ipaddress.IPv4Address(value))
 
 
+#: The assignment orders a CGN may use (see :data:`passerelle.evidence.rules.RFC7422_ORDER`).
+ORDERS = ("round_robin", "sequential")
+
+
 @dataclass(frozen=True)
 class Pool:
     """One deterministic pool, valid over [valid_from, valid_until) (epoch milliseconds)."""
@@ -44,8 +49,13 @@ class Pool:
     first_port: int = 1024
     valid_from_ms: int = 0
     valid_until_ms: int = 2**62
+    #: ``round_robin``: inside #0, #1, … on outside #0, #1, … then the next port block;
+    #: ``sequential``: consecutive inside addresses fill one outside address's blocks first.
+    order: str = "round_robin"
 
     def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise ValidationFailed(f"order: {' or '.join(ORDERS)}", field="order")
         for field in ("inside", "outside"):
             try:
                 ipaddress.IPv4Network(getattr(self, field), strict=True)
@@ -78,7 +88,10 @@ class Pool:
         index = inside_ip - int(inside.network_address)
         if not 0 <= index < inside.num_addresses:
             return None
-        block, column = divmod(index, outside.num_addresses)
+        if self.order == "sequential":
+            column, block = divmod(index, self.ratio)
+        else:
+            block, column = divmod(index, outside.num_addresses)
         first = self.first_port + block * self.ports_per_subscriber
         return int(outside.network_address) + column, first, first + self.ports_per_subscriber - 1
 
@@ -93,7 +106,10 @@ class Pool:
         block = (port - self.first_port) // self.ports_per_subscriber
         if block >= self.ratio:
             return None  # the leftover ports above the last block: dynamic, logged
-        index = block * outside.num_addresses + column
+        if self.order == "sequential":
+            index = column * self.ratio + block
+        else:
+            index = block * outside.num_addresses + column
         if index >= inside.num_addresses:
             return None
         return int(inside.network_address) + index
@@ -111,6 +127,7 @@ def make_pool(
     first_port: int = 1024,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
+    order: str = "round_robin",
 ) -> Pool:
     return Pool(
         name=name,
@@ -120,6 +137,7 @@ def make_pool(
         first_port=first_port,
         valid_from_ms=_ms(valid_from) if valid_from else 0,
         valid_until_ms=_ms(valid_until) if valid_until else 2**62,
+        order=order,
     )
 
 
