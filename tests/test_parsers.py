@@ -418,6 +418,11 @@ PARSERS: list[Parser] = [
         (Malformed, Invalid, errors.PayloadTooLarge),
     ),
     Parser(
+        "passerelle.heritage.service.parse:registration_json",
+        st.one_of(mutated([HERITAGE_OBJECT]).map(str.encode), st.binary(max_size=300)),
+        (Malformed, Invalid, errors.PayloadTooLarge),
+    ),
+    Parser(
         "passerelle.heritage.service.imaging:load",
         st.one_of(st.binary(max_size=300), _heritage_pngs),
         (Malformed, Invalid, errors.PayloadTooLarge),
@@ -599,6 +604,7 @@ NOT_PARSERS = {
     "read (fuzzed above)",
     "passerelle.precursors.api:import_licences": "route: hands the body to licences.import_file",
     "passerelle.heritage.service.registry:read": "reads one object row by reference (audited)",
+    "passerelle.heritage.service.quarantine:item": "reads one quarantined row by id (audited)",
     "passerelle.jit.api:read_team": "route: reads one workspace by id (audited)",
     "passerelle.evidence.service.answers:read_file": "reads one answer file row by id (audited)",
 }
