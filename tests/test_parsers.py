@@ -604,7 +604,6 @@ NOT_PARSERS = {
     "read (fuzzed above)",
     "passerelle.precursors.api:import_licences": "route: hands the body to licences.import_file",
     "passerelle.heritage.service.registry:read": "reads one object row by reference (audited)",
-    "passerelle.heritage.service.quarantine:item": "reads one quarantined row by id (audited)",
     "passerelle.jit.api:read_team": "route: reads one workspace by id (audited)",
     "passerelle.evidence.service.answers:read_file": "reads one answer file row by id (audited)",
 }

@@ -38,7 +38,8 @@ def _read(raw: bytes, model: type[M]) -> M:
         )
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: a number
+        # of more than 4,300 digits (int conversion limit), besides JSONDecodeError
         raise MalformedInput(f"object: not JSON ({exc})", field="object") from None
     if not isinstance(data, dict):
         raise ValidationFailed("object: a JSON object is expected", field="object")
