@@ -418,6 +418,11 @@ PARSERS: list[Parser] = [
         (Malformed, Invalid, errors.PayloadTooLarge),
     ),
     Parser(
+        "passerelle.heritage.service.parse:registration_json",
+        st.one_of(mutated([HERITAGE_OBJECT]).map(str.encode), st.binary(max_size=300)),
+        (Malformed, Invalid, errors.PayloadTooLarge),
+    ),
+    Parser(
         "passerelle.heritage.service.imaging:load",
         st.one_of(st.binary(max_size=300), _heritage_pngs),
         (Malformed, Invalid, errors.PayloadTooLarge),

@@ -25,3 +25,10 @@ def test_bad_object_files_name_the_field_and_reason() -> None:
             b'{"object_type": "vase", "title": "V", "provenance": [{"kind": "export", '
             b'"date_from": "2021-02-03", "date_to": "2020-01-01"}]}'
         )
+
+
+def test_a_number_beyond_the_integer_conversion_limit_is_malformed_not_a_crash() -> None:
+    huge = b'{"object_type": "vase", "title": "V", "year_made": ' + b"9" * 5000 + b"}"
+    with pytest.raises(MalformedInput, match="not JSON") as error:
+        object_json(huge)
+    assert error.value.details["field"] == "object"

@@ -15,17 +15,19 @@ from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
 from passerelle.bounds import Count
-from passerelle.errors import ValidationFailed
+from passerelle.errors import PasserelleError, ValidationFailed
 from passerelle.heritage import rules
 from passerelle.heritage.model import CulturalObject
-from passerelle.heritage.schemas import CheckOut, GapOut, ObjectIn, ObjectOut
-from passerelle.heritage.service import check, exchange, imaging, parse, registry
+from passerelle.heritage.schemas import CheckOut, GapOut, ObjectOut
+from passerelle.heritage.service import check, exchange, imaging, parse, quarantine, registry
 from passerelle.kit.web import DbSession, node_of
 from passerelle.node import Node
 from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/api/v1/heritage", tags=["heritage"])
 STAFF = ("analyst", "supervisor")
+#: Who reads the quarantine: the supervisor (data quality) and the data protection officer.
+QUARANTINE_READERS = ("supervisor", "dpo")
 MAX_IMAGES = 8
 
 
@@ -100,11 +102,19 @@ async def check_object(
     """Check an object offered for sale: rules, risk, candidate stolen objects (recorded);
     with ``ask_peers`` the peers screen it too (hit/no-hit, see ``/exchanges``)."""
     node = node_of(request)
-    data = parse.object_json(object.encode())
-    images = await _images(image)
-    out, ids = await _run(
-        node, lambda s: check.check_and_ask(s, node, principal, data, images, ask_peers=ask_peers)
+    source = f"api:{principal.name} check"
+    data = await run_in_threadpool(
+        quarantine.guarded, node, source, object.encode(), parse.object_json
     )
+    images = await _images(image)
+    try:
+        out, ids = await _run(
+            node,
+            lambda s: check.check_and_ask(s, node, principal, data, images, ask_peers=ask_peers),
+        )
+    except PasserelleError as exc:
+        await run_in_threadpool(quarantine.refused_images, node, source, images, exc)
+        raise
     if ids:
         await federation.deliver_messages(node, client_of(request.app), ids)
     result: CheckOut = out
@@ -139,19 +149,31 @@ def list_exchanges(
     ]
 
 
-@router.post("/objects", status_code=201)
-def register_object(
+@router.post(
+    "/objects",
+    status_code=201,
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": {}}}}},
+)
+async def register_object(
     request: Request,
-    body: ObjectIn,
-    session: DbSession,
     status: Literal["registered", "stolen"] = "registered",
     source: str = "local",
     principal: Principal = require(*STAFF),
 ) -> ObjectOut:
-    """Register an object after Object ID with its provenance chain (stolen: screened)."""
+    """Register an object after Object ID with its provenance chain (stolen: screened). The
+    JSON body is the ``ObjectIn`` schema; a body that cannot be read is quarantined."""
     node = node_of(request)
-    obj = registry.register(session, node, principal, body, status=status, source=source[:40])
-    return object_out(session, node, obj)
+    raw = await request.body()
+    body = await run_in_threadpool(
+        quarantine.guarded, node, f"api:{principal.name} register", raw, parse.registration_json
+    )
+
+    def register(session: Session) -> ObjectOut:
+        obj = registry.register(session, node, principal, body, status=status, source=source[:40])
+        return object_out(session, node, obj)
+
+    out: ObjectOut = await _run(node, register)
+    return out
 
 
 @router.post("/objects/{reference}/photos", status_code=201)
@@ -169,7 +191,13 @@ async def add_photo(
         obj = registry.read(session, node, principal, reference)
         return registry.add_photo(session, node, obj, data).id
 
-    return {"photo": await _run(node, add), "object": reference}
+    try:
+        photo = await _run(node, add)
+    except PasserelleError as exc:
+        source = f"api:{principal.name} photo of {reference[:40]}"
+        await run_in_threadpool(quarantine.refused_images, node, source, [data], exc)
+        raise
+    return {"photo": photo, "object": reference}
 
 
 @router.get("/objects")
@@ -287,3 +315,60 @@ def rule_table(request: Request, principal: Principal = require(*STAFF)) -> dict
         ],
         "sources": [rules.BAN_SOURCE, rules.LICENCE_SOURCE, rules.STATEMENT_SOURCE],
     }
+
+
+class QuarantineOut(BaseModel):
+    id: str
+    source: str
+    field: str
+    reason: str
+    size: int
+    received_at: str
+    #: The kept bytes as text (undecodable bytes replaced), at most 4,000 characters.
+    raw: str
+
+
+def _quarantine_out(row: Any, shown: int = 4000) -> QuarantineOut:
+    return QuarantineOut(
+        id=row.id,
+        source=row.source,
+        field=row.field,
+        reason=row.reason,
+        size=row.size,
+        received_at=row.received_at.isoformat(),
+        raw=row.raw[:shown].decode("utf-8", "replace"),
+    )
+
+
+@router.get("/quarantine")
+def list_quarantine(
+    request: Request,
+    session: DbSession,
+    limit: Count = 100,
+    principal: Principal = require(*QUARANTINE_READERS),
+) -> list[QuarantineOut]:
+    """Refused object JSON and photographs, newest first, with field and reason (audited)."""
+    return [
+        _quarantine_out(r, 400)
+        for r in quarantine.items(session, node_of(request), principal, limit)
+    ]
+
+
+@router.get("/quarantine/{item_id}")
+def quarantine_item(
+    request: Request,
+    item_id: str,
+    session: DbSession,
+    principal: Principal = require(*QUARANTINE_READERS),
+) -> Response:
+    """One refused input as it was received (its kept bytes; audited)."""
+    row = quarantine.item(session, node_of(request), principal, item_id)
+    return Response(
+        row.raw,
+        media_type="application/octet-stream",
+        headers={
+            "X-Quarantine-Reason": " ".join(row.reason.split())
+            .encode("ascii", "replace")
+            .decode()[:500]
+        },
+    )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from passerelle.errors import UsageError
+from passerelle.errors import PasserelleError, UsageError
 
 if TYPE_CHECKING:
     from passerelle.node import Node
@@ -68,14 +68,20 @@ def check_command(
 ) -> None:
     """Check an object offered for sale: the applicable rules, the risk and the candidate
     stolen-object matches with scores and reasons (the check is recorded)."""
-    from passerelle.heritage.service import check, parse
+    from passerelle.heritage.service import check, parse, quarantine
 
-    data = parse.object_json(_read(object_file, "object"))
+    raw = _read(object_file, "object")
     images = [_read(path, "image") for path in image or []]
     node = _node()
+    source = f"cli:{getpass.getuser()} check"
     try:
-        with node.session() as session:
-            out = check.check(session, node, _principal(), data, images)
+        data = quarantine.guarded(node, source, raw, parse.object_json)
+        try:
+            with node.session() as session:
+                out = check.check(session, node, _principal(), data, images)
+        except PasserelleError as exc:
+            quarantine.refused_images(node, source, images, exc)
+            raise
     finally:
         node.close()
     if as_json:
@@ -99,24 +105,30 @@ def register_command(
     source: Annotated[str, typer.Option(help="The list it comes from, e.g. interpol.")] = "local",
 ) -> None:
     """Register an object (Object ID, provenance) with its photographs; print its reference."""
-    from passerelle.heritage.service import parse, registry
+    from passerelle.heritage.service import parse, quarantine, registry
 
-    data = parse.object_json(_read(object_file, "object"))
+    raw = _read(object_file, "object")
     images = [_read(path, "image") for path in image or []]
     node = _node()
+    origin = f"cli:{getpass.getuser()} register"
     try:
-        with node.session() as session:
-            obj = registry.register(
-                session,
-                node,
-                _principal(),
-                data,
-                status="stolen" if stolen else "registered",
-                source=source,
-            )
-            for i, raw in enumerate(images):
-                registry.add_photo(session, node, obj, raw, f"image[{i}]")
-            reference = obj.reference
+        data = quarantine.guarded(node, origin, raw, parse.registration_json)
+        try:
+            with node.session() as session:
+                obj = registry.register(
+                    session,
+                    node,
+                    _principal(),
+                    data,
+                    status="stolen" if stolen else "registered",
+                    source=source,
+                )
+                for i, photo in enumerate(images):
+                    registry.add_photo(session, node, obj, photo, f"image[{i}]")
+                reference = obj.reference
+        except PasserelleError as exc:
+            quarantine.refused_images(node, origin, images, exc)
+            raise
     finally:
         node.close()
     _emit({"reference": reference, "status": "stolen" if stolen else "registered"})
@@ -140,3 +152,30 @@ def status_command(
     finally:
         node.close()
     _emit({"reference": reference, "status": status})
+
+
+@app.command("quarantine")
+def quarantine_command(
+    item: Annotated[str, typer.Argument(help="An item id: print its kept bytes.")] = "",
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Items listed.")] = 100,
+) -> None:
+    """List the refused object JSON and photographs (id, date, source, field, size, reason),
+    or write one item's kept bytes to stdout (audited reads)."""
+    from passerelle.heritage.service import quarantine
+
+    node = _node()
+    try:
+        with node.session() as session:
+            if item:
+                row = quarantine.item(session, node, _principal(), item)
+                sys.stdout.buffer.write(row.raw)
+                return
+            rows = quarantine.items(session, node, _principal(), limit)
+            for r in rows:
+                print(
+                    f"{r.id}\t{r.received_at.isoformat()}\t{r.source}\t{r.field}\t"
+                    f"{r.size}\t{r.reason}"
+                )
+            print(f"{len(rows)} quarantined", file=sys.stderr)
+    finally:
+        node.close()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from passerelle.errors import PasserelleError
 from passerelle.heritage import rules
 from passerelle.heritage.schemas import CheckIn
-from passerelle.heritage.service import check, imaging, registry
+from passerelle.heritage.service import check, imaging, quarantine, registry
 from passerelle.kit import listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
@@ -25,6 +25,7 @@ from passerelle.privacy import Principal, require
 
 router = APIRouter(prefix="/heritage", include_in_schema=False)
 STAFF = ("analyst", "supervisor")
+QUARANTINE_READERS = ("supervisor", "dpo")
 #: Words the templates translate from data.
 LABELS = (
     N_("Cultural goods"),
@@ -63,6 +64,14 @@ CHECK_CSV: tuple[listkit.Column[Any], ...] = (
     listkit.Column("title", lambda c: c.title),
     listkit.Column("channel", lambda c: c.channel),
     listkit.Column("risk", lambda c: c.risk),
+)
+QUARANTINE_CSV: tuple[listkit.Column[Any], ...] = (
+    listkit.Column("id", lambda r: r.id),
+    listkit.Column("received_at", lambda r: r.received_at.isoformat()),
+    listkit.Column("source", lambda r: r.source),
+    listkit.Column("field", lambda r: r.field),
+    listkit.Column("size", lambda r: r.size),
+    listkit.Column("reason", lambda r: r.reason),
 )
 SEARCH_LIMIT = 5000
 FIELDS = (
@@ -250,9 +259,48 @@ def check_submit(
         previews = [_preview(u) for u in uploads]
         out = check.check(session, node_of(request), principal, data, uploads)
     except PasserelleError as exc:
+        # the photograph is refused before anything is written: kept in this transaction
+        if uploads and str(exc.details.get("field", "")).startswith("image"):
+            source = f"console:{principal.name} check"
+            quarantine.keep(session, node_of(request), source, uploads[0], exc)
         return _form(request, values, {"image": exc.message}, exc.status)
     return render(
         request,
         "heritage/result.html",
         {"r": out.model_dump(mode="json"), "row": None, "uploads": previews},
+    )
+
+
+@router.get("/quarantine")
+def quarantine_page(
+    request: Request, session: DbSession, principal: Principal = require(*QUARANTINE_READERS)
+) -> Response:
+    """Refused object JSON and photographs with field and reason (audited read)."""
+    query = listkit.ListQuery.of(request)
+    rows = quarantine.items(session, node_of(request), principal, SEARCH_LIMIT)
+    if query.q:
+        q = query.q.casefold()
+        rows = [r for r in rows if q in f"{r.source} {r.field} {r.reason}".casefold()]
+    if query.wants_csv:
+        return listkit.csv_response("heritage-quarantine.csv", QUARANTINE_CSV, rows)
+    return render(
+        request,
+        "heritage/quarantine.html",
+        {"page": listkit.paginate(rows, query), "query": query, "filters": []},
+    )
+
+
+@router.get("/quarantine/{item_id}")
+def quarantine_item_page(
+    request: Request,
+    item_id: str,
+    session: DbSession,
+    principal: Principal = require(*QUARANTINE_READERS),
+) -> Response:
+    """One refused input: reason, field and the kept bytes shown as text (audited read)."""
+    row = quarantine.item(session, node_of(request), principal, item_id)
+    return render(
+        request,
+        "heritage/quarantine_item.html",
+        {"row": row, "text": row.raw[:20000].decode("utf-8", "replace")},
     )

@@ -127,3 +127,19 @@ class IndexVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Quarantine(Base):
+    """An object JSON or a photograph that could not be read or broke a rule, kept raw (cut to
+    ``rules.QUARANTINE_RAW_KEPT`` bytes; ``size`` is the length received) with the reason."""
+
+    __tablename__ = "heritage_quarantine"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: Where it came from: ``api:<user>``, ``console:<user>`` or ``cli:<user>``, and what.
+    source: Mapped[str] = mapped_column(String(300))
+    field: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
 #: Console menu entries: (path, label msgid, roles).
-NAV = [("/heritage", "Cultural goods", ("analyst", "supervisor"))]
+NAV = [
+    ("/heritage", "Cultural goods", ("analyst", "supervisor")),
+    ("/heritage/quarantine", "Refused cultural-goods input", ("dpo",)),
+]
 
 #: Peers' screening requests and answers are accepted as soon as the package is installed.
 exchange.register_types()

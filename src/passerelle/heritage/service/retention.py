@@ -10,7 +10,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from passerelle.heritage import rules
-from passerelle.heritage.model import Check, CulturalObject, Exchange, Photo, ProvenanceEvent
+from passerelle.heritage.model import (
+    Check,
+    CulturalObject,
+    Exchange,
+    Photo,
+    ProvenanceEvent,
+    Quarantine,
+)
 from passerelle.privacy import RetentionRule
 
 
@@ -38,6 +45,10 @@ def _recovered(session: Session, cutoff: datetime) -> int:
     return _count(session.execute(delete(CulturalObject).where(CulturalObject.id.in_(ids))))
 
 
+def _quarantine(session: Session, cutoff: datetime) -> int:
+    return _count(session.execute(delete(Quarantine).where(Quarantine.received_at < cutoff)))
+
+
 def retention_rules() -> list[RetentionRule]:
     return [
         RetentionRule(
@@ -63,5 +74,12 @@ def retention_rules() -> list[RetentionRule]:
             rules.RETENTION_SOURCE,
             delete_after=rules.RECOVERED_RETENTION,
             delete=_recovered,
+        ),
+        RetentionRule(
+            "heritage.quarantine",
+            "Refused object JSON and photographs are deleted 30 days after they were quarantined.",
+            rules.QUARANTINE_SOURCE,
+            delete_after=rules.QUARANTINE_RETENTION,
+            delete=_quarantine,
         ),
     ]
