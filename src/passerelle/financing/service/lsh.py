@@ -77,10 +77,14 @@ def dated(rows: Matrix) -> npt.NDArray[np.bool_]:
     return np.asarray(rows[:, 2 * BYTES :].any(axis=1))
 
 
-def _keys(rows: Matrix, positions: Ints, family: Family) -> npt.NDArray[np.uint64]:
-    """Bucket key of every (row, table); 0 where the sample has too few name bits."""
-    n, tables = len(rows), len(positions)
-    bits = np.unpackbits(np.ascontiguousarray(rows), axis=1, bitorder="little")
+def _bits(rows: Matrix) -> Matrix:
+    return np.unpackbits(np.ascontiguousarray(rows), axis=1, bitorder="little")
+
+
+def _keys(bits: Matrix, positions: Ints, family: Family) -> npt.NDArray[np.uint64]:
+    """Bucket key of every (row, table) from the rows' unpacked bits; 0 where the sample has
+    too few name bits."""
+    n, tables = len(bits), len(positions)
     sel = bits[:, positions.ravel()].reshape(n, tables, positions.shape[1])
     ones = sel[:, :, : family.name_bits].sum(axis=-1, dtype=np.int32)
     packed = np.packbits(sel, axis=-1, bitorder="little")
@@ -100,7 +104,7 @@ class _Table:
         keys_list, rows_list = [], []
         for start in range(0, len(rows), 20_000):
             part = rows[start : start + 20_000]
-            keys = _keys(part, positions, family)
+            keys = _keys(_bits(part), positions, family)
             keys[~keep[start : start + 20_000]] = 0
             valid = np.nonzero(keys)
             keys_list.append(keys[valid])
@@ -109,22 +113,30 @@ class _Table:
         owners = np.concatenate(rows_list) if rows_list else np.zeros(0, np.int64)
         order = np.argsort(keys, kind="stable")
         keys, owners = keys[order], owners[order]
-        _, counts = np.unique(keys, return_counts=True)
-        small = np.repeat(counts <= BUCKET_CAP, counts)
-        self.keys, self.owners = keys[small], owners[small].astype(np.int64)
+        buckets, starts, counts = np.unique(keys, return_index=True, return_counts=True)
+        small = counts <= BUCKET_CAP
+        #: Distinct bucket keys, where each bucket's rows start in ``owners``, how many.
+        self.buckets, self.starts, self.counts = buckets[small], starts[small], counts[small]
+        self.owners = owners.astype(np.int64)
 
-    def pairs(self, rows: Matrix) -> tuple[Ints, Ints]:
-        """(candidate, filter row) pairs sharing at least ``min_tables`` buckets."""
+    def pairs(self, bits: Matrix) -> tuple[Ints, Ints]:
+        """(candidate, filter row) pairs sharing a bucket, once per shared bucket."""
         tables = len(self.positions)
-        keys = _keys(rows, self.positions, self.family).ravel()
-        lo = np.searchsorted(self.keys, keys, side="left")
-        hi = np.searchsorted(self.keys, keys, side="right")
-        counts = np.where(keys == 0, 0, hi - lo)
-        hit = np.nonzero(counts)[0]
-        sizes = counts[hit]
+        keys = _keys(bits, self.positions, self.family).ravel()
+        order = np.argsort(keys)  # sorted needles: searchsorted walks the buckets in order
+        place = np.searchsorted(self.buckets, keys[order])
+        place = np.minimum(place, max(len(self.buckets) - 1, 0))
+        hit_sorted = (
+            (self.buckets[place] == keys[order]) & (keys[order] != 0)
+            if len(self.buckets)
+            else np.zeros(len(keys), dtype=bool)
+        )
+        hit = order[hit_sorted]
+        bucket = place[hit_sorted]
+        sizes = self.counts[bucket]
         cand = np.repeat(hit // tables, sizes).astype(np.int64)
         offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        found = self.owners[np.repeat(lo[hit], sizes) + offsets]
+        found = self.owners[np.repeat(self.starts[bucket], sizes) + offsets]
         return cand, found
 
 
@@ -145,9 +157,10 @@ class Index:
         """Distinct (candidate index, filter row) pairs to score, sorted by candidate."""
         width = np.int64(max(self.size, 1))
         query_dated = dated(rows)
+        bits = _bits(rows)
         codes = []
         for table in self.tables:
-            cand, found = table.pairs(rows)
+            cand, found = table.pairs(bits)
             if table.family.name == "dated":
                 keep = query_dated[cand]
             elif table.family.name == "undated":
