@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,8 +174,9 @@ def dice(a: Matrix, b: Matrix) -> npt.NDArray[np.float64]:
     return _score(_counts(wide_a & wide_b), _counts(wide_a), _counts(wide_b))
 
 
-#: Candidates handled at once (bounds the memory of the pairs being scored).
+#: Candidates handled at once (bounds the memory of the pairs being scored), and chunks at once.
 CHUNK = 4096
+WORKERS = 2
 
 
 class Matcher:
@@ -211,10 +213,16 @@ class Matcher:
         self, rows: Matrix, threshold: float = DEFAULT_THRESHOLD
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Every pair at or above ``threshold``: candidate indexes, filter rows, scores."""
-        parts = [
-            self._chunk(rows[start : start + CHUNK], threshold)
-            for start in range(0, len(rows), CHUNK)
-        ]
+        starts = range(0, len(rows), CHUNK)
+        if len(starts) > 1:
+            # numpy releases the GIL in its sorts, searches, gathers and popcounts: two chunks
+            # at once keep both cores busy.
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                parts = list(
+                    pool.map(lambda s: self._chunk(rows[s : s + CHUNK], threshold), starts)
+                )
+        else:
+            parts = [self._chunk(rows[s : s + CHUNK], threshold) for s in starts]
         if not parts:
             empty = np.zeros(0, np.int64)
             return empty, empty, np.zeros(0, np.float64)
