@@ -287,6 +287,14 @@ _GOAML = (
     "<last_name>H</last_name><birthdate>1990-04-12</birthdate></to_person></t_to>"
     "</transaction></report>"
 )
+_GOAML_MULTI = (
+    "<report><rentity_id>1</rentity_id><entity_reference>R2</entity_reference>"
+    "<submission_date>2026-11-21</submission_date><transaction><transactionnumber>T2"
+    "</transactionnumber><date_transaction>2026-11-03T14:00:00</date_transaction><amount_local>"
+    "42</amount_local><involved_parties><party><role>ORDERING</role><account><account>A1"
+    "</account></account></party><party><role>BENEFICIARY</role><entity><name>E</name></entity>"
+    "</party></involved_parties></transaction></report>"
+)
 _FIN_CSV = (
     "report_reference,reporting_entity,submitted_on,transaction_number,occurred_at,amount,"
     "currency,from_account,to_account,to_chain\nR1,B1,2026-11-20,T1,2026-11-01T10:00:00,100,"
@@ -388,7 +396,7 @@ PARSERS: list[Parser] = [
     # filter files)
     Parser(
         "passerelle.financing.service.parse:parse_goaml",
-        st.one_of(mutated([_GOAML]).map(str.encode), st.binary(max_size=300)),
+        st.one_of(mutated([_GOAML, _GOAML_MULTI]).map(str.encode), st.binary(max_size=300)),
     ),
     Parser(
         "passerelle.financing.service.parse:parse_csv",

@@ -123,6 +123,15 @@ QUICK_MIN_HOPS = 3
 QUICK_AMOUNT_RATIO = 0.8
 SHARED_MIN_ACCOUNTS = 3
 
+#: goAML multi-party transactions (``involved_parties/party/role``): the schema leaves party
+#: roles to each FIU's lookup tables (goAML schema 4.0/5.0, ``t_party``; UNODC goAML), so these
+#: are the codes this node reads as the sending and the receiving side (project choice,
+#: UNVERIFIED against the Belgian and French FIUs' lookups; other roles are parties only).
+GOAML_SENDING_ROLES = frozenset({"FROM", "SENDER", "ORDERING", "ORDERER", "PAYER", "DEBTOR", "SND"})
+GOAML_RECEIVING_ROLES = frozenset(
+    {"TO", "RECEIVER", "BENEFICIARY", "PAYEE", "CREDITOR", "BEN", "RCV"}
+)
+
 #: Crypto-asset address formats validated.
 BITCOIN_BASE58_SOURCE = "Bitcoin BIP-13 (P2SH), Base58Check (Bitcoin wiki)"
 BECH32_SOURCE = "Bitcoin BIP-173 (bech32) and BIP-350 (bech32m)"

@@ -7,9 +7,8 @@ rounded up to the next step of :func:`rounded_size` with dummy rows whose bit co
 from the real rows' (a dummy cannot be told from a subject without the key, and matches nothing).
 
 Matching is local: the partner encodes its own candidates with the shared key and scores
-(:func:`dice`) the rows that share a bucket with them in at least :data:`MIN_TABLES` of
-:data:`TABLES` samples of :data:`SAMPLE_BITS` bit positions of the name vectors
-(locality-sensitive hashing on Hamming distance: a near match shares many buckets).
+(:func:`dice`) only the rows that the locality-sensitive index (:mod:`.lsh`) puts in the same
+buckets as each candidate.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,17 +24,13 @@ import numpy as np
 import numpy.typing as npt
 
 from passerelle.errors import MalformedInput, UsageError
+from passerelle.financing.service import lsh
 from passerelle.financing.service.encoding import BITS, BYTES, DATE_BITS, DATE_BYTES, Encoder
 from passerelle.financing.service.keys import Key
 from passerelle.identity import PersonRecord
 
 MAGIC = b"PASSERELLE-FILTER/1\n"
 ROW = 2 * BYTES + DATE_BYTES
-#: Locality-sensitive hashing: tables, and bit positions sampled per table.
-TABLES = 128
-SAMPLE_BITS = 28
-MIN_SAMPLE_ONES = 2
-MIN_TABLES = 2
 #: Lowest Dice coefficient reported as a possible match (benchmarks/financing_match.py).
 DEFAULT_THRESHOLD = 0.7
 _STEPS = (1.0, 1.25, 1.6, 2.0, 2.5, 3.2, 4.0, 5.0, 6.4, 8.0)
@@ -136,29 +132,33 @@ def loads(data: bytes, source: str = "filter") -> Filter:
     return Filter(key_id, matrix)
 
 
-def _samples(tables: int) -> list[npt.NDArray[np.int64]]:
-    # Fixed, public positions: they depend on nothing secret (the rows are already keyed).
-    rng = np.random.default_rng(20091)
-    return [rng.choice(2 * BITS, size=SAMPLE_BITS, replace=False) for _ in range(tables)]
+def _counts(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """Set bits of the spelling, skeleton and date vectors of each row (n, 3)."""
+    counts = np.bitwise_count(words)
+    cut = BYTES // 8
+    return np.stack(
+        [counts[:, a:b].sum(axis=1, dtype=np.int64)
+         for a, b in ((0, cut), (cut, 2 * cut), (2 * cut, words.shape[1]))],
+        axis=1,
+    )  # fmt: skip
 
 
-def _bucket_keys(rows: Matrix, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
-    keys = np.zeros(len(rows), dtype=np.uint64)
-    for j, pos in enumerate(positions):
-        bit = (rows[:, pos >> 3] >> np.uint8(pos & 7)) & np.uint8(1)
-        keys |= bit.astype(np.uint64) << np.uint64(j)
-    return keys
+def _score(
+    both: npt.NDArray[np.int64], ca: npt.NDArray[np.int64], cb: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """The score from the shared bits (n, 3) and each side's set bits (n, 3): see :func:`dice`."""
+    total = ca[:, :2] + cb[:, :2]
+    dices = np.where(total > 0, 2.0 * both[:, :2] / np.maximum(total, 1), 0.0)
+    smaller = np.minimum(ca[:, 0], cb[:, 0])
+    contained = np.where(smaller > 0, both[:, 0] / np.maximum(smaller, 1), 0.0)
+    name = np.maximum(dices.max(axis=1), 0.9 * contained)
+    known = (ca[:, 2] > 0) & (cb[:, 2] > 0)
+    date = np.where(known, 2.0 * both[:, 2] / np.maximum(ca[:, 2] + cb[:, 2], 1), 0.0)
+    return np.asarray(np.where(known, 0.75 * name + 0.25 * date, name), dtype=np.float64)
 
 
-def _counts(
-    a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]
-) -> tuple[npt.NDArray[np.int64], ...]:
-    both = np.bitwise_count(a & b).sum(axis=-1, dtype=np.int64)
-    return (
-        both,
-        np.bitwise_count(a).sum(axis=-1, dtype=np.int64),
-        np.bitwise_count(b).sum(axis=-1, dtype=np.int64),
-    )
+def _words(rows: Matrix) -> npt.NDArray[np.uint64]:
+    return np.ascontiguousarray(rows).view(np.uint64)
 
 
 def dice(a: Matrix, b: Matrix) -> npt.NDArray[np.float64]:
@@ -170,26 +170,21 @@ def dice(a: Matrix, b: Matrix) -> npt.NDArray[np.float64]:
     date of birth, the score is 0.75 times the name part plus 0.25 times the Dice coefficient
     of the date vectors; when either does not, the name part alone.
     """
-    n = len(a)
-    # Counted on 64-bit words: eight times fewer elements than bytes.
-    wide_a = np.ascontiguousarray(a).view(np.uint64)
-    wide_b = np.ascontiguousarray(b).view(np.uint64)
-    words = BYTES // 8
-    names_a = wide_a[:, : 2 * words].reshape(n, 2, words)
-    names_b = wide_b[:, : 2 * words].reshape(n, 2, words)
-    both, wa, wb = _counts(names_a, names_b)
-    dices = np.where(wa + wb > 0, 2.0 * both / np.maximum(wa + wb, 1), 0.0)
-    smaller = np.minimum(wa[:, 0], wb[:, 0])
-    contained = np.where(smaller > 0, both[:, 0] / np.maximum(smaller, 1), 0.0)
-    name = np.maximum(dices.max(axis=1), 0.9 * contained)
-    d_both, d_a, d_b = _counts(wide_a[:, 2 * words :], wide_b[:, 2 * words :])
-    known = (d_a > 0) & (d_b > 0)
-    date = np.where(known, 2.0 * d_both / np.maximum(d_a + d_b, 1), 0.0)
-    return np.asarray(np.where(known, 0.75 * name + 0.25 * date, name), dtype=np.float64)
+    wide_a, wide_b = _words(a), _words(b)
+    return _score(_counts(wide_a & wide_b), _counts(wide_a), _counts(wide_b))
+
+
+#: Candidates handled at once (bounds the memory of the pairs being scored), and chunks at once.
+CHUNK = 4096
+WORKERS = 2
 
 
 class Matcher:
-    """A loaded filter, indexed once, matched against many candidates."""
+    """A loaded filter, indexed once (:class:`lsh.Index`), matched against many candidates.
+
+    Candidates go through in chunks: their bucket keys, the pairs that share enough buckets,
+    then the scores of those pairs only, counted on 64-bit words against the filter rows'
+    bit counts computed once."""
 
     def __init__(self, flt: Filter, key: Key) -> None:
         if flt.key_id != key.key_id:
@@ -199,62 +194,74 @@ class Matcher:
             )
         self.filter = flt
         self.encoder = Encoder(key)
-        self._samples = _samples(TABLES)
-        self._tables: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]]] = []
-        for positions in self._samples:
-            keys = _bucket_keys(flt.rows, positions)
-            # A sample with almost no bit set says nothing (most sparse rows share it).
-            order = np.nonzero(np.bitwise_count(keys) >= MIN_SAMPLE_ONES)[0]
-            order = order[np.argsort(keys[order], kind="stable")]
-            self._tables.append((keys[order], order))
+        self._index = lsh.Index(flt.rows)
+        self._words = _words(flt.rows)
+        self._counts = _counts(self._words)
+
+    def _chunk(
+        self, rows: Matrix, threshold: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        cand, found = self._index.candidates(rows)
+        words = _words(rows)
+        counts = _counts(words)
+        scores = _score(_counts(words[cand] & self._words[found]), counts[cand],
+                        self._counts[found])  # fmt: skip
+        good = scores >= threshold
+        return cand[good], found[good], scores[good]
+
+    def match_arrays(
+        self, rows: Matrix, threshold: float = DEFAULT_THRESHOLD
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Every pair at or above ``threshold``: candidate indexes, filter rows, scores."""
+        starts = range(0, len(rows), CHUNK)
+        if len(starts) > 1:
+            # numpy releases the GIL in its sorts, searches, gathers and popcounts: two chunks
+            # at once keep both cores busy.
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                parts = list(
+                    pool.map(lambda s: self._chunk(rows[s : s + CHUNK], threshold), starts)
+                )
+        else:
+            parts = [self._chunk(rows[s : s + CHUNK], threshold) for s in starts]
+        if not parts:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0, np.float64)
+        offsets = range(0, len(rows), CHUNK)
+        return (
+            np.concatenate([c + o for (c, _, _), o in zip(parts, offsets, strict=True)]),
+            np.concatenate([f for _, f, _ in parts]),
+            np.concatenate([s for _, _, s in parts]),
+        )
 
     def match_rows(
         self, rows: Matrix, threshold: float = DEFAULT_THRESHOLD
     ) -> Iterator[tuple[int, int, float]]:
         """``(candidate index, filter row, score)`` of every pair at or above ``threshold``."""
-        width = np.int64(max(len(self.filter), 1))
-        codes: list[npt.NDArray[np.int64]] = []
-        for positions, (sorted_keys, order) in zip(self._samples, self._tables, strict=True):
-            keys = _bucket_keys(rows, positions)
-            keys[np.bitwise_count(keys) < MIN_SAMPLE_ONES] = np.uint64(1 << 63)  # no bucket
-            lo = np.searchsorted(sorted_keys, keys, side="left")
-            hi = np.searchsorted(sorted_keys, keys, side="right")
-            counts = hi - lo
-            hit = np.nonzero(counts)[0]
-            if len(hit) == 0:
-                continue
-            sizes = counts[hit]
-            cand = np.repeat(hit, sizes)
-            offsets = np.arange(len(cand)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-            found = order[np.repeat(lo[hit], sizes) + offsets]
-            codes.append(cand.astype(np.int64) * width + found.astype(np.int64))
-        if not codes:
-            return
-        # A pair is compared when it shares a bucket in at least MIN_TABLES tables: a near
-        # match shares many, a chance collision one.
-        unique, seen = np.unique(np.concatenate(codes), return_counts=True)
-        kept = unique[seen >= MIN_TABLES]
-        cand_i, row_i = kept // width, kept % width
-        for start in range(0, len(kept), 1 << 20):
-            part = slice(start, start + (1 << 20))
-            scores = dice(rows[cand_i[part]], self.filter.rows[row_i[part]])
-            good = np.nonzero(scores >= threshold)[0]
-            for c, r, sc in zip(
-                cand_i[part][good].tolist(), row_i[part][good].tolist(),
-                scores[good].tolist(), strict=True,
-            ):  # fmt: skip
-                yield int(c), int(r), float(sc)
+        cand, found, scores = self.match_arrays(rows, threshold)
+        for c, r, sc in zip(cand.tolist(), found.tolist(), scores.tolist(), strict=True):
+            yield int(c), int(r), float(sc)
+
+    def best_rows(
+        self, rows: Matrix, threshold: float = DEFAULT_THRESHOLD
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Each matched candidate's best row (ties: the lowest row), by candidate index."""
+        cand, found, scores = self.match_arrays(rows, threshold)
+        order = np.lexsort((found, -scores, cand))
+        cand, found, scores = cand[order], found[order], scores[order]
+        first = np.ones(len(cand), dtype=bool)
+        first[1:] = cand[1:] != cand[:-1]
+        return cand[first], found[first], scores[first]
 
     def best(
         self, people: list[PersonRecord], threshold: float = DEFAULT_THRESHOLD
     ) -> list[tuple[str, int, float]]:
         """Each candidate's best row: ``(candidate id, filter row, score)``, by candidate."""
         _, rows = encode_all(self.encoder, people)
-        best: dict[int, tuple[int, float]] = {}
-        for cand_i, row_i, score in self.match_rows(rows, threshold):
-            if cand_i not in best or score > best[cand_i][1]:
-                best[cand_i] = (row_i, score)
-        return [(people[i].id, row, score) for i, (row, score) in sorted(best.items())]
+        cand, found, scores = self.best_rows(rows, threshold)
+        return [
+            (people[c].id, r, s)
+            for c, r, s in zip(cand.tolist(), found.tolist(), scores.tolist(), strict=True)
+        ]
 
 
 def read(path: Path) -> Filter:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+
 from passerelle.financing import rules
+from passerelle.financing.service import columns
 
 DAY = 86_400.0
 
@@ -201,8 +205,45 @@ def _walks(edges: list[Edge], out: list[Draft], max_degree: int = 50) -> None:
 
 
 def detect(edges: Iterable[Edge]) -> list[Draft]:
-    """The graph rules (fan-in/out, round trips, quick chains, structuring) over transfers."""
+    """The graph rules (fan-in/out, round trips, quick chains, structuring) over transfers.
+
+    The transfers no rule can use are set aside first, on columns (:func:`columns.select`);
+    the rules then walk the rest."""
     edge_list = list(edges)
+    ids: dict[str, int] = {}
+    src = np.fromiter((ids.setdefault(e.src, len(ids)) for e in edge_list), np.int64)
+    dst = np.fromiter((ids.setdefault(e.dst, len(ids)) for e in edge_list), np.int64)
+    amount = np.fromiter((e.amount for e in edge_list), np.float64)
+    at = np.fromiter((e.at for e in edge_list), np.float64)
+    keep = columns.select(src, dst, amount, at)
+    return _rules([edge_list[i] for i in np.nonzero(keep)[0].tolist()])
+
+
+def detect_columns(
+    src: npt.NDArray[np.int64],
+    dst: npt.NDArray[np.int64],
+    amount: npt.NDArray[np.float64],
+    at: npt.NDArray[np.float64],
+    accounts: Sequence[str],
+) -> list[Draft]:
+    """:func:`detect` over columns: account codes (``accounts[code]`` is the account), amounts
+    and times; only the transfers some rule can use ever become :class:`Edge` objects."""
+    idx = np.nonzero(columns.select(src, dst, amount, at))[0]
+    return _rules(
+        [
+            Edge(accounts[s], accounts[d], a, t)
+            for s, d, a, t in zip(
+                src[idx].tolist(),
+                dst[idx].tolist(),
+                amount[idx].tolist(),
+                at[idx].tolist(),
+                strict=True,
+            )
+        ]
+    )
+
+
+def _rules(edge_list: list[Edge]) -> list[Draft]:
     out: list[Draft] = []
     _fans(edge_list, out)
     _structuring(edge_list, out)

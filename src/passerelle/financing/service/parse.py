@@ -9,8 +9,11 @@ goAML element names (``report``, ``rentity_id``, ``entity_reference``, ``submiss
 ``t_from_my_client``/``t_from`` and ``t_to_my_client``/``t_to`` holding ``from_account``/
 ``to_account`` (``account``, ``institution_name``, ``account_name``), ``from_person``/
 ``to_person`` (``first_name``, ``last_name``, ``birthdate``, ``nationality1``) and
-``from_entity``/``to_entity`` (``name``)) follow the goAML schema 4.0 as reproduced by public
-implementations; see ``docs/financing.md`` for what could and could not be checked.
+``from_entity``/``to_entity`` (``name``); or, for a multi-party transaction,
+``involved_parties/party`` with its ``role`` and one of ``person``/``person_my_client``,
+``account``/``account_my_client``, ``entity``/``entity_my_client``) follow the goAML schema
+4.0/5.0 as reproduced by public implementations; see ``docs/financing.md`` for what could and
+could not be checked.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from lxml import etree
 from pydantic import ValidationError
 
+from passerelle.financing import rules
 from passerelle.financing.schemas import ReportIn
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -79,17 +83,17 @@ def _text(node: Any, path: str) -> str:
     return (found.text or "").strip() if found is not None and found.text else ""
 
 
-def _side(tx: Any, side: str, parties: list[dict[str, Any]]) -> str:
-    """The account a transaction side names (its account number, else the person or entity
-    standing in for one), adding its parties to the report."""
-    block = tx.find(f"t_{side}_my_client")
-    if block is None:
-        block = tx.find(f"t_{side}")
-    if block is None:
-        return ""
-    account = block.find(f"{side}_account")
-    person = block.find(f"{side}_person")
-    entity = block.find(f"{side}_entity")
+def _first(block: Any, *tags: str) -> Any:
+    for tag in tags:
+        found = block.find(tag)
+        if found is not None:
+            return found
+    return None
+
+
+def _holder(account: Any, person: Any, entity: Any, parties: list[dict[str, Any]]) -> str:
+    """The account a block names (its account number, else the person or entity standing in
+    for one), adding its parties to the report."""
     number = ""
     holder = ""
     if entity is not None:
@@ -120,22 +124,62 @@ def _side(tx: Any, side: str, parties: list[dict[str, Any]]) -> str:
     return number or (f"holder:{holder}" if holder else "")
 
 
+def _side(tx: Any, side: str, parties: list[dict[str, Any]]) -> str:
+    """The account of a bi-party transaction's side (``t_from``/``t_to``, ``_my_client`` or not)."""
+    block = _first(tx, f"t_{side}_my_client", f"t_{side}")
+    if block is None:
+        return ""
+    return _holder(block.find(f"{side}_account"), block.find(f"{side}_person"),
+                   block.find(f"{side}_entity"), parties)  # fmt: skip
+
+
+def _multi_party(tx: Any, parties: list[dict[str, Any]]) -> tuple[str, str]:
+    """A multi-party transaction (``involved_parties/party``): every party is imported; the
+    transfer's sides are the one party whose ``role`` is a sending role and the one whose role
+    is a receiving role (:data:`rules.GOAML_SENDING_ROLES`, :data:`rules.GOAML_RECEIVING_ROLES`),
+    or ``("", "")`` when the roles do not name exactly one of each (the rules need a direction:
+    no edge is guessed)."""
+    senders: list[str] = []
+    receivers: list[str] = []
+    for party in tx.findall("involved_parties/party"):
+        account = _holder(
+            _first(party, "account_my_client", "account"),
+            _first(party, "person_my_client", "person"),
+            _first(party, "entity_my_client", "entity"),
+            parties,
+        )
+        role = _text(party, "role").upper()
+        if role in rules.GOAML_SENDING_ROLES:
+            senders.append(account)
+        elif role in rules.GOAML_RECEIVING_ROLES:
+            receivers.append(account)
+    if len(senders) == 1 and len(receivers) == 1 and senders[0] and receivers[0]:
+        return senders[0], receivers[0]
+    return "", ""
+
+
+def _transfer(tx: Any, currency: str, parties: list[dict[str, Any]]) -> dict[str, Any] | None:
+    number = _text(tx, "transactionnumber")
+    base = {"number": number, "occurred_at": _text(tx, "date_transaction"),
+            "amount": _text(tx, "amount_local"), "currency": currency,
+            "mode": _text(tx, "transmode_code")}  # fmt: skip
+    if tx.find("involved_parties") is None:
+        return {**base, "from_account": _side(tx, "from", parties),
+                "to_account": _side(tx, "to", parties)}  # fmt: skip
+    source, target = _multi_party(tx, parties)
+    if not source:
+        return None  # its parties are kept; without one sender and one receiver, no edge
+    return {**base, "from_account": source, "to_account": target}
+
+
 def _report(node: Any) -> dict[str, Any]:
     currency = _text(node, "currency_code_local") or "EUR"
     parties: list[dict[str, Any]] = []
     transfers = []
     for tx in node.iter("transaction"):
-        transfers.append(
-            {
-                "number": _text(tx, "transactionnumber"),
-                "occurred_at": _text(tx, "date_transaction"),
-                "amount": _text(tx, "amount_local"),
-                "currency": currency,
-                "mode": _text(tx, "transmode_code"),
-                "from_account": _side(tx, "from", parties),
-                "to_account": _side(tx, "to", parties),
-            }
-        )
+        transfer = _transfer(tx, currency, parties)
+        if transfer is not None:
+            transfers.append(transfer)
     return {
         "reference": _text(node, "entity_reference"),
         "reporting_entity": _text(node, "rentity_id"),

@@ -1,0 +1,96 @@
+"""Which transfers any money-flow rule can use, found on columns (numpy group-bys and sorted
+searches) so that the exact rules of :mod:`.flows` walk a small part of millions of transfers.
+
+Every test here keeps a *superset* of what the rules need, never less, so the findings are the
+same as the rules' over all transfers:
+
+- fan-in / fan-out: every transfer into (out of) an account with at least
+  ``FAN_MIN_COUNTERPARTS`` distinct senders (receivers) in all;
+- structuring: every payment in the band below the threshold by an account with at least
+  ``STRUCTURING_MIN_PAYMENTS`` of them;
+- round trips: a transfer on a round trip has a later transfer out of its receiver within the
+  window and an earlier one into its sender (a middle hop), or is the first hop (a later
+  transfer out of its receiver, and one back into its sender later) or the last (an earlier one
+  into its sender, and one out of its receiver earlier); repeated over the transfers still kept
+  until nothing changes (each pass removes the dead ends the previous one left);
+- quick chains: a transfer with another one within ``QUICK_HOURS`` before it into its sender or
+  after it out of its receiver, repeated the same way.
+
+Times are compared with one second of slack on every side (the tests only ever keep more).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from passerelle.financing import rules
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+
+SLACK = 1.0
+MAX_PASSES = 8
+
+
+def _distinct_counts(group: Ints, peer: Ints, size: int) -> Ints:
+    pairs = np.unique(group * np.int64(size) + peer)
+    return np.bincount(pairs // size, minlength=size).astype(np.int64)
+
+
+class _Sorted:
+    """Transfers of each account sorted by time: "is there one in this interval?" for many."""
+
+    def __init__(self, account: Ints, at: Floats, stride: float) -> None:
+        self.stride = stride
+        self.keys = np.sort(account * stride + at)
+
+    def any_between(self, account: Ints, lo: Floats, hi: Floats) -> Mask:
+        base = account * self.stride
+        first = np.searchsorted(self.keys, base + lo, side="left")
+        last = np.searchsorted(self.keys, base + hi, side="right")
+        return np.asarray(last > first)
+
+
+def _walk_passes(src: Ints, dst: Ints, at: Floats, keep: Mask, window: float, quick: bool) -> Mask:
+    stride = float(at.max()) + 2 * window + 4 * SLACK + 1.0
+    for _ in range(MAX_PASSES):
+        idx = np.nonzero(keep)[0]
+        outs = _Sorted(src[idx], at[idx], stride)
+        ins = _Sorted(dst[idx], at[idx], stride)
+        s, d, t = src[idx], dst[idx], at[idx]
+        later_out = outs.any_between(d, t - SLACK, t + window + SLACK)
+        earlier_in = ins.any_between(s, t - window - SLACK, t + SLACK)
+        if quick:
+            alive = later_out | earlier_in
+        else:
+            earlier_out = outs.any_between(d, t - window - SLACK, t + SLACK)
+            later_in = ins.any_between(s, t - SLACK, t + window + SLACK)
+            alive = (later_out & earlier_in) | (later_out & later_in) | (earlier_in & earlier_out)
+        if alive.all():
+            break
+        keep = keep.copy()
+        keep[idx[~alive]] = False
+    return keep
+
+
+def select(src: Ints, dst: Ints, amount: Floats, at: Floats) -> Mask:
+    """The transfers (by position) that any rule of :func:`flows.detect` can use."""
+    if len(src) == 0:
+        return np.zeros(0, dtype=bool)
+    at = at - float(at.min())  # keys stay small: exact to well under a second
+    size = int(max(src.max(), dst.max())) + 1
+    fan = rules.FAN_MIN_COUNTERPARTS
+    keep = _distinct_counts(dst, src, size)[dst] >= fan
+    keep |= _distinct_counts(src, dst, size)[src] >= fan
+    band = (amount >= rules.STRUCTURING_THRESHOLD * rules.STRUCTURING_BAND) & (
+        amount < rules.STRUCTURING_THRESHOLD
+    )
+    payers = np.bincount(src[band], minlength=size)
+    keep |= band & (payers[src] >= rules.STRUCTURING_MIN_PAYMENTS)
+    everyone = np.ones(len(src), dtype=bool)
+    window = rules.WINDOW.total_seconds()
+    keep |= _walk_passes(src, dst, at, everyone, window, quick=False)
+    keep |= _walk_passes(src, dst, at, everyone, rules.QUICK_HOURS * 3600.0, quick=True)
+    return keep
