@@ -11,8 +11,10 @@ Nodes get a :class:`FrozenClock` so tests can move time; users are made with :fu
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -68,8 +70,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
         count=1,
     )
+    # A connection the test leaked warns here, in the test that leaked it (warnings are
+    # errors), not at a random later garbage collection; one still held open fails the test.
+    gc.collect()
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        left = _connections_to(conn, name)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert not left, f"the test left {left} connection(s) to its database open"
+
+
+def _connections_to(conn: psycopg.Connection[tuple[int]], name: str) -> int:
+    """Client connections to ``name``, waiting for closed ones to leave the server's list."""
+    deadline = time.monotonic() + 30
+    while True:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)
+        ).fetchone()
+        count = int(row[0]) if row else 0
+        if count == 0 or time.monotonic() > deadline:
+            return count
+        time.sleep(0.1)
 
 
 @pytest.fixture
