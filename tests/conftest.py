@@ -4,7 +4,8 @@ Every test that touches a database runs twice: on SQLite (a file in ``tmp_path``
 PostgreSQL server. The server is started once per test session from the Debian binaries
 (``initdb``/``pg_ctl``; as the ``postgres`` user when the tests run as root) unless
 ``PASSERELLE_TEST_POSTGRES_URL`` points at one; each test gets a fresh database on it. With
-``CI=true`` a PostgreSQL server that cannot be started is a failure, never a skip.
+``CI=true`` a PostgreSQL server that cannot be started is a failure, never a skip. A test
+that leaves a connection to its database open fails at its own teardown.
 
 Nodes get a :class:`FrozenClock` so tests can move time; users are made with :func:`make_user`.
 """
