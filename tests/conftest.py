@@ -4,15 +4,18 @@ Every test that touches a database runs twice: on SQLite (a file in ``tmp_path``
 PostgreSQL server. The server is started once per test session from the Debian binaries
 (``initdb``/``pg_ctl``; as the ``postgres`` user when the tests run as root) unless
 ``PASSERELLE_TEST_POSTGRES_URL`` points at one; each test gets a fresh database on it. With
-``CI=true`` a PostgreSQL server that cannot be started is a failure, never a skip.
+``CI=true`` a PostgreSQL server that cannot be started is a failure, never a skip. A test
+that leaves a connection to its database open fails at its own teardown.
 
 Nodes get a :class:`FrozenClock` so tests can move time; users are made with :func:`make_user`.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -68,8 +71,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
         count=1,
     )
+    # A connection the test leaked warns here, in the test that leaked it (warnings are
+    # errors), not at a random later garbage collection; one still held open fails the test.
+    gc.collect()
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        left = _connections_to(conn, name)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert not left, f"the test left {left} connection(s) to its database open"
+
+
+def _connections_to(conn: psycopg.Connection[tuple[int]], name: str) -> int:
+    """Client connections to ``name``, waiting for closed ones to leave the server's list."""
+    deadline = time.monotonic() + 30
+    while True:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)
+        ).fetchone()
+        count = int(row[0]) if row else 0
+        if count == 0 or time.monotonic() > deadline:
+            return count
+        time.sleep(0.1)
 
 
 @pytest.fixture

@@ -106,7 +106,11 @@ def open_node(settings: Settings | None = None, *, clock: Clock | None = None) -
         extra_migrations=domains.migration_dirs(),
         busy_timeout=settings.db_busy_timeout_seconds,
     )
-    db.migrate()
+    try:
+        db.migrate()
+    except BaseException:
+        db.dispose()  # a node that did not open leaves no connection behind
+        raise
     node = Node(settings=settings, db=db, clock=clock or SystemClock())
     for rule in [*foundation_rules(), *retention_rules]:
         node.retention.register(rule)

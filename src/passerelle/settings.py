@@ -191,7 +191,7 @@ SETTINGS_DOC: dict[str, str] = {
     ),
     "PASSERELLE_PRECURSORS_REGIMES": (
         "Licensing regime per country for Annex I precursors above the limit value, e.g. "
-        "`BE=licence,FR=prohibited` (empty: the defaults of precursors/rules.py)."
+        "`ES=licence,FR=prohibited` (empty: the defaults of precursors/rules.py)."
     ),
     "PASSERELLE_HERITAGE_SYRIA_CUTOFF": (
         "Cut-off date (YYYY-MM-DD) of the Syrian cultural-goods trade ban (Regulation 36/2012 "

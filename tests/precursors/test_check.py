@@ -65,7 +65,17 @@ def test_above_the_limit_in_france_the_public_is_refused(node: Node, shop: Selle
     assert "FR issues no licence" in out.out.reasons[0].text
 
 
-def test_in_belgium_a_licence_of_the_register_allows_the_sale(node: Node, be_shop: Seller) -> None:
+def test_in_belgium_the_public_is_refused_above_the_limit(node: Node, be_shop: Seller) -> None:
+    out = run(node, be_shop, product={"sku": "H2O2-30"})
+    assert out.out.decision == "refused"
+    assert "BE issues no licence" in out.out.reasons[0].text
+
+
+def test_where_the_country_runs_licences_one_of_the_register_allows_the_sale(
+    node: Node, be_shop: Seller
+) -> None:
+    # Art. 5(3): a country may run a licensing regime; the node says which (here the BE seller's).
+    node.settings = node.settings.with_(precursors_regimes="BE=licence")
     assert run(node, be_shop, product={"sku": "H2O2-30"}).out.decision == "licence_required"
     licence(node)
     ok = run(
@@ -88,6 +98,8 @@ def test_in_belgium_a_licence_of_the_register_allows_the_sale(node: Node, be_sho
 
 
 def test_a_country_regime_is_configurable(node: Node, be_shop: Seller) -> None:
+    node.settings = node.settings.with_(precursors_regimes="BE=licence")
+    assert run(node, be_shop, product={"sku": "H2O2-30"}).out.decision == "licence_required"
     node.settings = node.settings.with_(precursors_regimes="BE=prohibited")
     assert run(node, be_shop, product={"sku": "H2O2-30"}).out.decision == "refused"
 

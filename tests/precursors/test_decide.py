@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from passerelle.precursors import rules
 from passerelle.precursors.service.decide import Facts, decide
 
 H2O2 = rules.SUBSTANCES["7722-84-1"]
+#: A country that runs the art. 5(3) licensing regime (neither FR nor BE does).
+LICENSING = replace(rules.REGIMES["BE"], kind="licence")
 
 
 def facts(**changes: Any) -> Facts:
@@ -18,7 +21,7 @@ def facts(**changes: Any) -> Facts:
         "concentration": 30.0,
         "particle_um": None,
         "customer_type": "public",
-        "regime": rules.REGIMES["BE"],
+        "regime": LICENSING,
         "id_checked": True,
         "professional_checked": False,
         "statement": False,
@@ -38,6 +41,7 @@ def facts(**changes: Any) -> Facts:
         ({"licence_number": "L1", "licence_problem": "revoked"}, "licence_required", "5(3)"),
         ({"licence_number": "L1", "licence_problem": "", "id_checked": False}, "refused", "8(1)"),
         ({"regime": rules.REGIMES["FR"]}, "refused", "art. 5(1)"),
+        ({"regime": rules.REGIMES["BE"]}, "refused", "15 juillet 2016"),
         ({"concentration": 40.0}, "refused", "art. 5(1)"),
         ({"customer_type": "professional"}, "refused", "art. 8(2)"),
         (

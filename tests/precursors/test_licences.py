@@ -61,7 +61,8 @@ def test_rows_are_imported_with_errors_per_row_and_a_rerun_changes_nothing(node:
         assert len(writes) == 3 and writes[0].outcome == "rejected"
 
 
-def test_an_imported_licence_allows_the_sale_in_belgium(node: Node) -> None:
+def test_an_imported_licence_allows_the_sale_where_licences_are_issued(node: Node) -> None:
+    node.settings = node.settings.with_(precursors_regimes="BE=licence")
     run_import(node, HEADER + GOOD)
     shop, _ = add_seller(node, code="brico-tournai", country="BE")
     data = sale(product={"sku": "H2O2-30"}, verification={"licence_number": "BE-LIC-1"})

@@ -35,12 +35,12 @@ def test_annex_ii_cn_codes_are_those_of_the_annex() -> None:
 
 
 def test_national_regimes_name_their_verified_sources() -> None:
-    """FR's prohibition and contact point, BE's contact point and law, as checked; BE's
-    ``licence`` default is flagged as unsupported by the Belgian authority's own page."""
+    """FR's prohibition and contact point, BE's prohibition, contact point and law, as checked
+    against each authority's own page."""
     fr, be = rules.REGIMES["FR"], rules.REGIMES["BE"]
     assert fr.kind == "prohibited" and "2021-1033" in fr.source and "PIXAF" in fr.contact_point
     assert "15 juillet 2016" in be.source and "Police fédérale" in be.contact_point
-    assert "UNSUPPORTED" in be.authority
+    assert be.kind == "prohibited" and "SPF Economie" in be.authority
     assert (
         "interieur.gouv.fr" in rules.REGIME_CHECKED and "economie.fgov.be" in rules.REGIME_CHECKED
     )

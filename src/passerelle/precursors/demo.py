@@ -17,7 +17,7 @@ import httpx
 from passerelle.errors import PasserelleError
 from passerelle.node import Node
 from passerelle.precursors.model import Seller
-from passerelle.precursors.schemas import LicenceIn, ProductRow, SellerIn, TransactionIn, WatchedIn
+from passerelle.precursors.schemas import ProductRow, SellerIn, TransactionIn, WatchedIn
 from passerelle.precursors.service import check as checks
 from passerelle.precursors.service import registers
 from passerelle.precursors.service.exchange import PURCHASE
@@ -127,8 +127,9 @@ def _sale(sku: str, customer: dict[str, Any], **extra: Any) -> TransactionIn:
 
 
 def seed(node: Node) -> None:
-    """Sellers, catalogues and tokens (written to the demo data directory), BE licences, a
-    watched person and a few sales of last week."""
+    """Sellers, catalogues and tokens (written to the demo data directory), a watched person
+    and a few sales of last week. Neither FR nor BE issues licences to the public, so neither
+    demo node has a licence register."""
     principal = _principal(node)
     tokens: dict[str, str] = {}
     now = node.clock.now()
@@ -139,21 +140,6 @@ def seed(node: Node) -> None:
             seller, token = registers.add_seller(session, node, SellerIn(**s))
             tokens[seller.code] = token
             registers.load_catalogue(session, seller.code, CATALOGUE)
-        if node.code == "BE" and registers.find_licence(session, "BE", "BE-LIC-0001") is None:
-            registers.add_licence(
-                session,
-                LicenceIn(
-                    country="BE",
-                    number="BE-LIC-0001",
-                    family_name="Claes",
-                    given_names="Marie",
-                    date_of_birth="1975-02-03",
-                    substances=["7722-84-1"],
-                    max_concentration=35.0,
-                    valid_from=now - timedelta(days=30),
-                    valid_until=now + timedelta(days=335),
-                ),
-            )
         if not tokens:
             return
         registers.add_watched(

@@ -176,17 +176,17 @@ class Regime:
 #:   point: the PIXAF of the gendarmerie nationale, arrêté du 4 août 2021.
 #: - BE (verified): contact point at the Federal Police (DJSOC, Terrorism section); national
 #:   rules by the law of 15 July 2016. The SPF/FOD Economie page says members of the general
-#:   public may not buy, hold, use or bring in Annex I substances, i.e. Belgium runs NO
-#:   licensing regime: the ``licence`` default below contradicts it and stays only so that the
-#:   licence flow (art. 5(3)) has a country to run in the demo and the tests. A Belgian
-#:   production node sets ``PASSERELLE_PRECURSORS_REGIMES=BE=prohibited``.
+#:   public may not buy, hold, use or bring in Annex I substances: Belgium runs NO licensing
+#:   regime, so BE is ``prohibited``. The licence flow of art. 5(3) runs for any country a node
+#:   configures as ``licence`` with PASSERELLE_PRECURSORS_REGIMES (the demo does so for a
+#:   country it names as an illustration, never for BE or FR).
 #: - Still UNVERIFIED: the number of the Belgian royal decree, if any, and the Commission's
 #:   published list of art. 5(5) notifications (not available to check against).
 REGIMES: dict[str, Regime] = {
     "BE": Regime(
         "BE",
-        "licence",
-        "SPF Economie / FOD Economie — licence regime UNSUPPORTED by its own page (see above)",
+        "prohibited",
+        "SPF Economie / FOD Economie (no licence issued to the public)",
         "Police fédérale / Federale Politie (DJSOC, Terrorisme / Terrorisme)",
         f"{REG} art. 5(3), 9(1); loi du 15 juillet 2016 / wet van 15 juli 2016",
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -99,6 +100,12 @@ class Database:
             kwargs["pool_size"], kwargs["max_overflow"] = 8, 32
             kwargs["connect_args"] = {"options": f"-c lock_timeout={milliseconds}"}
         self.engine: Engine = create_engine(url, **kwargs)
+        # Every DBAPI connection the engine opens, so that closing the node closes them all,
+        # including one a stray session still held when ``dispose`` ran (the pool only closes
+        # the connections checked in to it).
+        self._opened: weakref.WeakSet[Any] = weakref.WeakSet()
+        if not self.is_sqlite:
+            event.listen(self.engine, "connect", lambda dbapi, _record: self._opened.add(dbapi))
         self.write_gate = WriteGate()
         if self.is_sqlite:
             _configure_sqlite(self.engine, busy_timeout, self.write_gate)
@@ -205,7 +212,11 @@ class Database:
         return rows
 
     def dispose(self) -> None:
+        """Close the pool and every connection still open; the node is closed."""
         self.engine.dispose()
+        for connection in list(self._opened):
+            if not connection.closed:
+                connection.close()
 
 
 def _private_file(path: Path) -> None:
