@@ -8,11 +8,17 @@ import random
 
 import pytest
 
+import passerelle.identity.index as index_module
 from passerelle.errors import Conflict
 from passerelle.identity import PersonRecord, Watchlist, prepare, rules, screen
 from passerelle.synth import generate_people, latin_form, noisy_variant
 
 LOCALES = ("fr_FR", "fr_BE", "nl_BE", "ar_AA", "ar_DZ", "ru_RU")
+
+
+@pytest.fixture(autouse=True)
+def _bulk_from_few_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "BULK_MIN", 100)
 
 
 def _people(n: int, seed: int) -> list[PersonRecord]:
@@ -103,12 +109,19 @@ def test_a_withdrawn_bulk_entry_is_no_longer_found(entries: list[PersonRecord]) 
 
 
 def test_a_duplicate_id_in_a_bulk_filing_adds_nothing(entries: list[PersonRecord]) -> None:
-    watchlist = Watchlist(entries[:10])
+    watchlist = Watchlist(entries[:200])
     with pytest.raises(Conflict):
-        watchlist.extend([entries[20], entries[5]])
+        watchlist.extend([*entries[300:400], entries[5]])
     with pytest.raises(Conflict):
-        watchlist.extend([entries[20], entries[20]])
-    assert len(watchlist) == 10 and entries[20].id not in watchlist
+        watchlist.extend([*entries[300:400], entries[300]])
+    assert len(watchlist) == 200 and entries[300].id not in watchlist
+
+
+def test_few_entries_given_together_are_filed_one_by_one(entries: list[PersonRecord]) -> None:
+    watchlist = Watchlist(entries[:99])
+    assert watchlist._frozen is None
+    watchlist.extend(entries[99:300])
+    assert watchlist._frozen is not None and len(watchlist) == 300
 
 
 def test_a_pickled_watchlist_is_rebuilt_with_the_same_candidates(

@@ -37,6 +37,9 @@ from passerelle.identity.variants import finish_skeleton, skeleton
 _PAIR_PARTS = 4
 # Stands for a frozen posting list longer than the cap: not read out, and ignored like one.
 _TOO_LONG: list[int] = []
+# Fewer entries given together are filed one by one (a bulk filing sorts every entry again;
+# and small lists never import numpy, for start-up).
+BULK_MIN = 5_000
 
 
 @lru_cache(maxsize=1 << 18)
@@ -135,10 +138,10 @@ def key_weight(key: str) -> int:
 class Watchlist:
     """Watchlist entries with their index. Add and withdraw entries at any time.
 
-    Entries given to the constructor or to :meth:`extend` are filed in bulk
-    (:mod:`passerelle.identity.postings`: sorted arrays, several times faster to build and
-    smaller than a dictionary at a million entries); entries added one by one go to a
-    dictionary beside them. Both give the same candidates, in the same order.
+    Entries given together (``BULK_MIN`` or more, to the constructor or :meth:`extend`) are
+    filed in bulk (:mod:`passerelle.identity.postings`: sorted arrays, faster to build and
+    smaller than a dictionary at a million entries); others go to a dictionary beside them.
+    Both give the same candidates, in the same order.
     """
 
     def __init__(self, entries: Iterable[PersonRecord] = ()) -> None:
@@ -193,14 +196,16 @@ class Watchlist:
                 raise Conflict(f"watchlist entry {record.id!r} already present")
             seen.add(record.id)
             prepared.append((record, prepare(record)))
-        if not prepared:
+        if len(prepared) < BULK_MIN:
+            for record, features in prepared:  # few entries: not worth sorting everything
+                self._file(record, features)
             return
         pairs = KeyPairs()
         # Entries added one by one since the last bulk filing come first (lower slots).
         for slot in range(len(self._records)):
-            features = self._features[slot]
-            if features is not None and slot not in self._dead and self._in_dict(slot):
-                singles, keys = index_keys(features, ordered=False)
+            filed = self._features[slot]
+            if filed is not None and slot not in self._dead and self._in_dict(slot):
+                singles, keys = index_keys(filed, ordered=False)
                 pairs.add(slot, singles)
                 pairs.add(slot, keys)
         for record, features in prepared:
@@ -225,9 +230,9 @@ class Watchlist:
     def _without_dead(self, frozen: FrozenPostings) -> FrozenPostings:
         pairs = KeyPairs()
         for slot in range(self._frozen_end):
-            features = self._features[slot]
-            if features is not None:
-                singles, keys = index_keys(features, ordered=False)
+            filed = self._features[slot]
+            if filed is not None:
+                singles, keys = index_keys(filed, ordered=False)
                 pairs.add(slot, singles)
                 pairs.add(slot, keys)
         return FrozenPostings.build(pairs)
@@ -238,7 +243,9 @@ class Watchlist:
             if not replace:
                 raise Conflict(f"watchlist entry {record.id!r} already present")
             self.remove(record.id)
-        features = prepare(record)
+        self._file(record, prepare(record))
+
+    def _file(self, record: PersonRecord, features: Features) -> None:
         slot = len(self._records)
         self._records.append(record)
         self._features.append(features)
