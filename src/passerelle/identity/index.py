@@ -303,8 +303,10 @@ class Watchlist:
                 if dead:
                     slots = [s for s in slots if s not in dead]
             extra = get(key)
-            if extra is not None:
-                slots = [*slots, extra] if isinstance(extra, int) else slots + extra
+            if isinstance(extra, int):
+                slots = [*slots, extra]
+            elif extra is not None:
+                slots = slots + extra if slots else extra  # read only: no copy needed
             found.append(slots)
         return found
 
