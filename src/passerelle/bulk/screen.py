@@ -7,6 +7,7 @@ In memory with the identity package's index, or as a bulk job on DuckDB or Spark
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from passerelle.csvsafe import SafeWriter
 from passerelle.identity import (
     NUMERIC_OUTPUT_COLUMNS,
     OUTPUT_COLUMNS,
+    PersonRecord,
     Reject,
     Watchlist,
     count_rows,
@@ -69,10 +71,18 @@ def screen(
     )
     with Progress(*columns, console=console, transient=True) as progress:
         loading = progress.add_task("Indexing watchlist", total=count_rows(watchlist) or None)
-        index = Watchlist()
+        entries: dict[str, PersonRecord] = {}
         for entry in read_people(watchlist, rejects):
-            index.add(entry, replace=True)
-            progress.advance(loading)
+            entries.pop(entry.id, None)  # a repeated id replaces the earlier row (kept last)
+            entries[entry.id] = entry
+
+        def advancing() -> Iterator[PersonRecord]:
+            for entry in entries.values():
+                yield entry
+                progress.advance(loading)
+
+        # Filed in bulk: several times faster than one by one at a million entries.
+        index = Watchlist(advancing())
         if len(index) >= LARGE_WATCHLIST:
             # The index lives until the process ends: keep the cyclic GC from walking it
             # again and again while screening (100 ms pauses at a million entries).

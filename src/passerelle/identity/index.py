@@ -29,11 +29,17 @@ from passerelle.identity import rules
 from passerelle.identity.documents import ocr_fold
 from passerelle.identity.features import Features, prepare
 from passerelle.identity.names import Part
+from passerelle.identity.postings import FrozenPostings, KeyPairs
 from passerelle.identity.schemas import PersonRecord
 from passerelle.identity.variants import finish_skeleton, skeleton
 
 # Parts of a name that take part in pair keys (a name rarely has more that matter).
 _PAIR_PARTS = 4
+# Stands for a frozen posting list longer than the cap: not read out, and ignored like one.
+_TOO_LONG: list[int] = []
+# Fewer entries given together are filed one by one (a bulk filing sorts every entry again;
+# and small lists never import numpy, for start-up).
+BULK_MIN = 5_000
 
 
 @lru_cache(maxsize=1 << 18)
@@ -130,17 +136,29 @@ def key_weight(key: str) -> int:
 
 
 class Watchlist:
-    """Watchlist entries with their index. Add and withdraw entries at any time."""
+    """Watchlist entries with their index. Add and withdraw entries at any time.
+
+    Entries given together (``BULK_MIN`` or more, to the constructor or :meth:`extend`) are
+    filed in bulk (:mod:`passerelle.identity.postings`: sorted arrays, faster to build and
+    smaller than a dictionary at a million entries); others go to a dictionary beside them.
+    Both give the same candidates, in the same order.
+    """
 
     def __init__(self, entries: Iterable[PersonRecord] = ()) -> None:
         self._records: list[PersonRecord | None] = []
         self._features: list[Features | None] = []
         self._slots: dict[str, int] = {}
         # key -> slot or list of slots: a bare int for the (very common) one-entry key saves
-        # memory on large watchlists.
+        # memory on large watchlists. Entries added one by one, after the frozen ones.
         self._postings: dict[str, int | list[int]] = {}
-        for record in entries:
-            self.add(record)
+        self._frozen: FrozenPostings | None = None
+        self._frozen_end = 0  # slots below it are in the frozen postings
+        self._dead: set[int] = set()  # withdrawn slots still in the frozen postings
+        self.extend(entries)
+
+    def __reduce__(self) -> tuple[type[Watchlist], tuple[list[PersonRecord]]]:
+        # Frozen postings hold salted string hashes: another process rebuilds them.
+        return (Watchlist, (list(self),))
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -167,13 +185,67 @@ class Watchlist:
         """The record in a slot (None once withdrawn)."""
         return self._records[slot]
 
+    def extend(self, records: Iterable[PersonRecord]) -> None:
+        """Add many entries at once, filed in bulk; Conflict (and nothing added) if an id is
+        already present or given twice. Entries added one by one before are re-filed with
+        them, so later queries see one frozen index."""
+        prepared: list[tuple[PersonRecord, Features]] = []
+        seen: set[str] = set()
+        for record in records:
+            if record.id in self._slots or record.id in seen:
+                raise Conflict(f"watchlist entry {record.id!r} already present")
+            seen.add(record.id)
+            prepared.append((record, prepare(record)))
+        if len(prepared) < BULK_MIN:
+            for record, features in prepared:  # few entries: not worth sorting everything
+                self._file(record, features)
+            return
+        pairs = KeyPairs()
+        # Entries added one by one since the last bulk filing come first (lower slots).
+        for slot in range(len(self._records)):
+            filed = self._features[slot]
+            if filed is not None and slot not in self._dead and self._in_dict(slot):
+                singles, keys = index_keys(filed, ordered=False)
+                pairs.add(slot, singles)
+                pairs.add(slot, keys)
+        for record, features in prepared:
+            slot = len(self._records)
+            self._records.append(record)
+            self._features.append(features)
+            self._slots[record.id] = slot
+            singles, keys = index_keys(features, ordered=False)
+            pairs.add(slot, singles)
+            pairs.add(slot, keys)
+        base = self._frozen
+        if base is not None and self._dead:
+            base = self._without_dead(base)
+        self._frozen = FrozenPostings.build(pairs, base)
+        self._frozen_end = len(self._records)
+        self._postings = {}
+        self._dead = set()
+
+    def _in_dict(self, slot: int) -> bool:
+        return self._frozen is None or slot >= self._frozen_end
+
+    def _without_dead(self, frozen: FrozenPostings) -> FrozenPostings:
+        pairs = KeyPairs()
+        for slot in range(self._frozen_end):
+            filed = self._features[slot]
+            if filed is not None:
+                singles, keys = index_keys(filed, ordered=False)
+                pairs.add(slot, singles)
+                pairs.add(slot, keys)
+        return FrozenPostings.build(pairs)
+
     def add(self, record: PersonRecord, *, replace: bool = False) -> None:
         """Add an entry; Conflict if its id is present (unless ``replace``)."""
         if record.id in self._slots:
             if not replace:
                 raise Conflict(f"watchlist entry {record.id!r} already present")
             self.remove(record.id)
-        features = prepare(record)
+        self._file(record, prepare(record))
+
+    def _file(self, record: PersonRecord, features: Features) -> None:
         slot = len(self._records)
         self._records.append(record)
         self._features.append(features)
@@ -198,6 +270,9 @@ class Watchlist:
         assert record is not None and features is not None
         self._records[slot] = None
         self._features[slot] = None
+        if not self._in_dict(slot):
+            self._dead.add(slot)  # filtered out of the frozen postings at query time
+            return record
         singles, pairs = index_keys(features, ordered=False)
         for key in (*singles, *pairs):
             current = self._postings.get(key)
@@ -209,6 +284,32 @@ class Watchlist:
                     self._postings[key] = current[0]
         return record
 
+    def _found(self, keys: list[str], cap: int | None) -> list[list[int]]:
+        """Postings of each key, frozen then added one by one (withdrawn slots left out).
+        Frozen postings longer than ``cap`` are not read out (they are not used)."""
+        found: list[list[int]] = []
+        frozen = self._frozen
+        dead = self._dead
+        get = self._postings.get
+        ranges = frozen.ranges(keys) if frozen is not None else [(0, 0)] * len(keys)
+        for key, (start, end) in zip(keys, ranges, strict=True):
+            slots: list[int] = []
+            if end > start:
+                if cap is not None and end - start > cap and not dead:
+                    found.append(_TOO_LONG)
+                    continue
+                assert frozen is not None
+                slots = frozen.slots(start, end)
+                if dead:
+                    slots = [s for s in slots if s not in dead]
+            extra = get(key)
+            if isinstance(extra, int):
+                slots = [*slots, extra]
+            elif extra is not None:
+                slots = slots + extra if slots else extra  # read only: no copy needed
+            found.append(slots)
+        return found
+
     def candidates(self, query: Features, limit: int = rules.CANDIDATE_LIMIT) -> list[int]:
         """Slots of the entries most worth scoring against ``query``, best-supported first.
 
@@ -219,22 +320,21 @@ class Watchlist:
         """
         singles, pairs = index_keys(query)
         counts: Counter[int] = Counter()
-        get = self._postings.get
-        for key in singles:
-            found = get(key)
-            if isinstance(found, int):
-                counts[found] += rules.RARE_KEY_WEIGHT
-            elif found is not None and len(found) <= rules.POSTING_CAP:
+        cap = rules.POSTING_CAP
+        for found in self._found(singles, cap):
+            n = len(found)
+            if n == 1:
+                counts[found[0]] += rules.RARE_KEY_WEIGHT
+            elif 1 < n <= cap:
                 counts.update(found)  # counted in C
-                if len(found) <= rules.RARE_POSTINGS:
+                if n <= rules.RARE_POSTINGS:
                     counts.update(found)
-        for key in pairs:
-            found = get(key)
-            if found is None:
+        for key, found in zip(pairs, self._found(pairs, None), strict=True):
+            if not found:
                 continue
             weight = key_weight(key)
-            if isinstance(found, int):
-                counts[found] += weight
+            if len(found) == 1:
+                counts[found[0]] += weight
             else:
                 for _ in range(weight):
                     counts.update(found)
