@@ -54,6 +54,10 @@ MESSAGES = frozenset(
         N_("Hit dismissed."),
         N_("Re-personalisation approved."),
         N_("Re-personalisation refused."),
+        N_("Joint investigation team %(reference)s opened."),
+        N_("Press statement submitted for the leaders' approval."),
+        N_("Your approval is recorded."),
+        N_("Joint investigation team %(reference)s closed."),
     }
 )
 
