@@ -3,8 +3,10 @@
 Two real nodes (FR, BE: `passerelle serve` processes, SQLite) share a JIT. A file of
 --size-mb (default 200 MB on the shared machine; --full for the issue's 2 GB) is uploaded to
 FR with the tus client (`passerelle jit evidence push`), which is killed (SIGKILL) part-way and
-run again to resume; BE then pulls it (`passerelle jit evidence fetch`), killed part-way and
-resumed, and verifies its SHA-256. The peak RSS of every process is sampled. The ceiling is
+run again to resume; BE then pulls it with the pull worker (`python -m passerelle.jit.pull`,
+which imports only what the pull needs: no web application, no other domain), killed
+part-way and resumed, and verifies its SHA-256. The peak RSS of every process (curl's too)
+is sampled with psutil every 50 ms. The ceiling is
 curl uploading (PUT) and downloading (GET) the same file to/from a plain static-file server on
 loopback (Python's standard library, streaming to disk).
 
@@ -143,7 +145,16 @@ class PutHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def curl_ceiling(file: Path, work: Path) -> tuple[float, float]:
+def _curl(args: list[str], peak: Peak, name: str) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(["curl", "-sS", *args])
+    peak.watch(name, proc.pid)
+    if proc.wait() != 0:
+        raise SystemExit(f"{name} failed")
+    return time.perf_counter() - start
+
+
+def curl_ceiling(file: Path, work: Path, peak: Peak) -> tuple[float, float]:
     root = work / "static"
     root.mkdir()
     shutil.copy(file, root / "served.bin")
@@ -152,12 +163,8 @@ def curl_ceiling(file: Path, work: Path) -> tuple[float, float]:
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
-    start = time.perf_counter()
-    subprocess.run(["curl", "-sS", "-T", str(file), f"{url}/upload.bin"], check=True)
-    put = time.perf_counter() - start
-    start = time.perf_counter()
-    subprocess.run(["curl", "-sS", "-o", str(work / "got.bin"), f"{url}/served.bin"], check=True)
-    get = time.perf_counter() - start
+    put = _curl(["-T", str(file), f"{url}/upload.bin"], peak, "curl PUT")
+    get = _curl(["-o", str(work / "got.bin"), f"{url}/served.bin"], peak, "curl GET")
     server.shutdown()
     return put, get
 
@@ -236,19 +243,19 @@ def main() -> None:
         be.close()
         if item_id is None:
             raise SystemExit("BE never heard of the evidence item")
-        fetch = [sys.executable, "-m", "passerelle", "jit", "evidence", "fetch", item_id]
+        fetch = [sys.executable, "-m", "passerelle.jit.pull", item_id]
         part = nodes[1].data_dir / "jit" / "incoming" / f"{item_id}.part"
 
         def pulled() -> int:
             return part.stat().st_size if part.exists() else 0
 
-        t3, a3 = run(fetch, envs["BE"], pulled, peak, "fetch", int(size * 0.5))
+        t3, a3 = run(fetch, envs["BE"], pulled, peak, "pull worker", int(size * 0.5))
         got = pulled()
-        t4, a4 = run(fetch, envs["BE"], pulled, peak, "fetch (resumed)")
+        t4, a4 = run(fetch, envs["BE"], pulled, peak, "pull worker (resumed)")
         stored = nodes[1].data_dir / "jit" / "evidence" / item_id
         verified = sha256_of(stored) == expected
         print(f"pull FR->BE: killed at {got // MB} MB after {t3:.1f} s, resumed: {t4:.1f} s")
-        put, get = curl_ceiling(file, work)
+        put, get = curl_ceiling(file, work, peak)
         peak.stop()
         mbs = size / MB
         print()
@@ -266,7 +273,7 @@ def main() -> None:
         print("peak RSS (MB):")
         for name, value in sorted(peak.peak.items()):
             before = f" (idle after start-up {idle[name]:.0f})" if name in idle else ""
-            print(f"  {name:<18}{value:>7.0f}{before}")
+            print(f"  {name:<24}{value:>7.0f}{before}")
         if not verified:
             raise SystemExit(1)
     finally:

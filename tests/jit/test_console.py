@@ -1,5 +1,5 @@
 """Console pages of the JIT domain in FR/NL/EN: the list with search and CSV export, the
-workspace page, the action form with inline errors, a statement approval after confirmation."""
+workspace page, the action form with inline errors (the other forms: test_console_forms.py)."""
 
 from __future__ import annotations
 
@@ -72,27 +72,6 @@ def test_action_form_shows_errors_inline_then_plans(client: TestClient, team_id:
     )  # fmt: skip
     assert good.status_code == 303
     assert "Search" in client.get(good.headers["location"]).text
-
-
-def test_a_leader_approves_after_a_confirmation(
-    client: TestClient, node: Node, team_id: str
-) -> None:
-    with node.session() as session:
-        [state] = statements.of_team(session, teams.listing(session)[0])
-        statement_id = state.statement.id
-    token = csrf_of(client, f"/jit/{team_id}")
-    asked = client.post(
-        f"/jit/statements/{statement_id}/approve", data={"csrf_token": token, "version": "1"}
-    )
-    assert asked.status_code == 200 and "devient publiable quand un responsable" in asked.text
-    done = client.post(
-        f"/jit/statements/{statement_id}/approve",
-        data={"csrf_token": token, "version": "1", "confirmed": "yes"},
-    )
-    assert done.status_code == 303
-    with node.session() as session:
-        [state] = statements.of_team(session, teams.listing(session)[0])
-        assert state.approved_by == ["FR"] and not state.publishable
 
 
 def test_home_page_counts_the_statement_awaiting_the_leader(

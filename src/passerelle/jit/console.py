@@ -1,7 +1,8 @@
 """Console pages of the JIT domain (/jit): the list of JITs with search and CSV export, the
 workspace page (members, agreement versions with PDF exports, evidence with its custody
-trail, statements and approvals, actions), the action form with inline errors, and the
-approval of a statement after a confirmation step. Thin: parse, call a service, render."""
+trail, statements and approvals, actions) and the action form with inline errors. The forms
+that open, draft, approve and close are in :mod:`passerelle.jit.console_forms`. Thin: parse,
+call a service, render."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from pydantic import ValidationError
 from passerelle.jit import views
 from passerelle.jit.model import Team
 from passerelle.jit.schemas import ActionIn
-from passerelle.jit.service import statements, teams
+from passerelle.jit.service import teams
 from passerelle.jit.service.common import get_team, trace
-from passerelle.kit import confirm, listkit
+from passerelle.kit import listkit
 from passerelle.kit.i18n import N_, gettext
 from passerelle.kit.web import DbSession, node_of, render
 from passerelle.privacy import Principal, require
@@ -134,32 +135,3 @@ def complete_action(
 ) -> Response:
     row = teams.complete_action(session, node_of(request), principal, action_id)
     return RedirectResponse(f"/jit/{row.team_id}?done=done#actions", status_code=303)
-
-
-@router.post("/statements/{statement_id}/approve")
-def approve(
-    request: Request,
-    statement_id: str,
-    session: DbSession,
-    version: Annotated[int, Form()],
-    confirmed: Annotated[str, Form()] = "",
-    principal: Principal = require(*STAFF),
-) -> Response:
-    statement = statements.get(session, statement_id)
-    back = f"/jit/{statement.team_id}#statements"
-    asked = confirm.step(
-        request,
-        title=gettext("Approve this press statement?"),
-        consequence=gettext(
-            "You approve version %(version)s for your country. The statement becomes "
-            "publishable once a leader of every country of the team has approved it."
-        )
-        % {"version": version},
-        button=gettext("Approve"),
-        cancel=back,
-        confirmed=confirmed,
-    )
-    if asked is not None:
-        return asked
-    statements.approve(session, node_of(request), principal, statement_id, version)
-    return RedirectResponse(f"/jit/{statement.team_id}?done=approved#statements", 303)

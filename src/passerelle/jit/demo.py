@@ -1,4 +1,5 @@
-"""Demo data (a JIT opened by FR with BE, with a planned action and a draft statement) and the
+"""Demo data (a JIT opened by FR with BE, with its members, a planned action, a draft statement
+and an evidence file with its custody trail, shared with BE when the nodes start) and the
 cross-border check: a JIT opened by FR with BE, a file uploaded over tus on FR, pulled and
 verified by BE, and a press statement approved by both leaders."""
 
@@ -53,8 +54,8 @@ def team_body(now: Any, name: str) -> dict[str, Any]:
 
 
 def wire(settings_list: list[Settings]) -> None:
-    """FR opens a demo JIT with BE (shared when the nodes start), with an action and a draft
-    press statement for the leaders to approve."""
+    """FR opens a demo JIT with BE (shared when the nodes start), with an action, a draft press
+    statement for the leaders to approve and an evidence file BE pulls and verifies."""
     fr = next((s for s in settings_list if s.node == "FR"), None)
     if fr is None or not any(s.node == "BE" for s in settings_list):
         return
@@ -91,8 +92,29 @@ def wire(settings_list: list[Settings]) -> None:
                     "investigation team.",
                 ),
             )
+            _seed_evidence(session, node, who, team)
     finally:
         node.close()
+
+
+def _seed_evidence(session: Any, node: Any, who: Principal, team: Any) -> None:
+    """A synthetic scanned report stored on FR with its signed ``uploaded`` entry, as a finished
+    tus upload leaves it; BE's node pulls it once both run and signs ``received``."""
+    from passerelle.jit.service import evidence
+
+    target = evidence.store_dir(node, "evidence") / f"demo-{team.id}"
+    target.write_bytes(EVIDENCE)
+    evidence.create(
+        session,
+        node,
+        who,
+        team,
+        filename="seizure-report.pdf",
+        handling="H2",
+        content=target,
+        sha256=hashlib.sha256(EVIDENCE).hexdigest(),
+        size=len(EVIDENCE),
+    )
 
 
 def _csrf(client: httpx.Client) -> dict[str, str]:
@@ -167,6 +189,12 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
         _upload(client, headers, team["reference"])
         print(f"FR: evidence uploaded over tus ({len(EVIDENCE)} bytes)")
     with closing(login(be, "BE", "analyst")) as client:
+        seeded = _wait("BE: the demo JIT with its evidence received", lambda: _seeded(client))
+        print(
+            f"BE: demo JIT {seeded['reference']} shown with {len(seeded['members'])} members, "
+            f"{len(seeded['statements'])} draft statement and its evidence received "
+            f"({len(seeded['evidence'][0]['custody'])} custody entries)"
+        )
         headers = _csrf(client)
         path = f"/api/v1/jit/teams/{team['id']}"
         ws = _wait("BE: the JIT workspace", lambda: _evidence(client, path))
@@ -251,3 +279,16 @@ def _publishable(client: httpx.Client, path: str, statement_id: str) -> bool:
     return response.status_code == 200 and any(
         s["id"] == statement_id and s["publishable"] for s in response.json()["statements"]
     )
+
+
+def _seeded(client: httpx.Client) -> Any:
+    """The demo JIT seeded on FR, once BE holds it with its evidence pulled and verified."""
+    listing = client.get("/api/v1/jit/teams")
+    if listing.status_code != 200:
+        return None
+    team = next((t for t in listing.json() if t["name"] == "Opération Frontière"), None)
+    if team is None:
+        return None
+    ws = client.get(f"/api/v1/jit/teams/{team['id']}").json()
+    trail = [c["event"] for e in ws.get("evidence", []) for c in e["custody"]]
+    return ws if "received" in trail and ws["statements"] else None

@@ -34,9 +34,10 @@ def node_retention_rules(settings: Settings) -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.jit import api, console, peer_api, tus_api
+    from passerelle.jit import api, console, console_forms, peer_api, tus_api
 
-    return [api.router, tus_api.router, peer_api.router, console.router]
+    # console_forms first: its /jit/new comes before the workspace's /jit/{team}.
+    return [api.router, tus_api.router, peer_api.router, console_forms.router, console.router]
 
 
 def register_cli(app: typer.Typer) -> None:

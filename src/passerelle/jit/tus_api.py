@@ -15,7 +15,7 @@ from starlette.requests import ClientDisconnect
 
 from passerelle import federation
 from passerelle.errors import Conflict, PayloadTooLarge
-from passerelle.jit import rules
+from passerelle.jit import custody, rules
 from passerelle.jit.api import client_of
 from passerelle.jit.service import replicate, uploads
 from passerelle.kit.web import node_of
@@ -140,8 +140,9 @@ async def tus_patch(
         if new_offset == target.length:
 
             def finish() -> list[str]:
+                sha256 = custody.sha256_file(Path(target.path))  # before the transaction
                 with node.session() as session:
-                    uploads.finish(session, node, principal, upload_id)
+                    uploads.finish(session, node, principal, upload_id, sha256)
                     return list(session.info.get(replicate.OUTBOX_KEY, []))
 
             ids = await run_in_threadpool(finish)

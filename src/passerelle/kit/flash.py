@@ -56,6 +56,10 @@ MESSAGES = frozenset(
         N_("Re-personalisation refused."),
         N_("Order %(reference)s validated."),
         N_("Order %(reference)s withdrawn."),
+        N_("Joint investigation team %(reference)s opened."),
+        N_("Press statement submitted for the leaders' approval."),
+        N_("Your approval is recorded."),
+        N_("Joint investigation team %(reference)s closed."),
     }
 )
 

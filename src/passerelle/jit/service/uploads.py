@@ -176,13 +176,17 @@ def begin_patch(session: Session, principal: Principal, upload_id: str, offset: 
     return Target(row.id, Path(row.path), current, row.length)
 
 
-def finish(session: Session, node: Node, principal: Principal, upload_id: str) -> Evidence | None:
-    """When every byte is there: hash, move into the evidence store, record it."""
+def finish(
+    session: Session, node: Node, principal: Principal, upload_id: str, sha256: str | None = None
+) -> Evidence | None:
+    """When every byte is there: hash, move into the evidence store, record it. A caller that
+    hashed the complete file before its transaction passes ``sha256`` (hashing 2 GB inside the
+    transaction would hold SQLite's write gate for many seconds)."""
     row = session.get(Upload, upload_id)
     if row is None or row.evidence_id is not None or offset_of(row) != row.length:
         return None
     source = Path(row.path)
-    sha256 = custody.sha256_file(source)
+    sha256 = sha256 or custody.sha256_file(source)
     team = get_team(session, row.team_id)
     target = evidence.store_dir(node, "evidence") / row.id
     os.replace(source, target)
