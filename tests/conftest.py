@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient
 
 from passerelle.node import Node, open_node
 from passerelle.privacy import FrozenClock, accounts
-from passerelle.settings import Settings
+from passerelle.settings import Settings, get_settings
 from passerelle.web.app import create_app
 from tests.pgserver import PostgresServer
 
@@ -91,6 +91,16 @@ def _connections_to(conn: psycopg.Connection[tuple[int]], name: str) -> int:
         if count == 0 or time.monotonic() > deadline:
             return count
         time.sleep(0.1)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The FR node a CLI command run in-process opens (``PASSERELLE_DATA_DIR``, SQLite)."""
+    monkeypatch.setenv("PASSERELLE_DATA_DIR", str(tmp_path / "fr"))
+    monkeypatch.setenv("PASSERELLE_NODE", "FR")
+    get_settings.cache_clear()
+    yield tmp_path / "fr"
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -17,15 +15,6 @@ from tests.evidence.nat.test_store import CSV
 runner = CliRunner()
 app = typer.Typer()
 plugin.register_cli(app)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PASSERELLE_DATA_DIR", str(tmp_path / "node"))
-    monkeypatch.setenv("PASSERELLE_NODE", "FR")
-    get_settings.cache_clear()
-    yield tmp_path / "node"
-    get_settings.cache_clear()
 
 
 def invoke(*args: str, code: int = 0) -> str:

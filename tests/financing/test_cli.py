@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -20,15 +18,6 @@ from tests.financing.conftest import CSV_HEADER, GOAML
 runner = CliRunner()
 app = typer.Typer()
 plugin.register_cli(app)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PASSERELLE_DATA_DIR", str(tmp_path / "fr"))
-    monkeypatch.setenv("PASSERELLE_NODE", "FR")
-    get_settings.cache_clear()
-    yield tmp_path / "fr"
-    get_settings.cache_clear()
 
 
 def invoke(*args: str, code: int = 0) -> str:

@@ -4,30 +4,18 @@ runs it: a stolen object registered with its photograph is found from a transfor
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
 from passerelle.errors import ValidationFailed
 from passerelle.heritage import plugin
-from passerelle.settings import get_settings
 from tests.heritage.conftest import copy_of, obj, photo
 
 runner = CliRunner()
 app = typer.Typer()
 plugin.register_cli(app)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PASSERELLE_DATA_DIR", str(tmp_path / "fr"))
-    monkeypatch.setenv("PASSERELLE_NODE", "FR")
-    get_settings.cache_clear()
-    yield tmp_path / "fr"
-    get_settings.cache_clear()
 
 
 def invoke(*args: str) -> str:

@@ -6,11 +6,9 @@ days."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import typer
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -170,15 +168,6 @@ def test_quarantine_leaves_after_thirty_days(node: Node, clock: FrozenClock) -> 
 runner = CliRunner()
 app = typer.Typer()
 plugin.register_cli(app)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PASSERELLE_DATA_DIR", str(tmp_path / "fr"))
-    monkeypatch.setenv("PASSERELLE_NODE", "FR")
-    get_settings.cache_clear()
-    yield tmp_path / "fr"
-    get_settings.cache_clear()
 
 
 def test_cli_quarantines_a_bad_file_and_lists_it(data_dir: Path, tmp_path: Path) -> None:
