@@ -1,11 +1,14 @@
 """``passerelle serve`` options: TLS files go together, mutual TLS needs TLS, workers >= 1;
-every connection has Nagle's algorithm off."""
+every connection has Nagle's algorithm off; a starting server leaves the heavy libraries out."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import ssl
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,30 @@ def test_connections_on_a_workers_socket_have_nagle_off(protocol_of: object) -> 
         return int(nodelay)
 
     assert asyncio.run(asyncio.wait_for(scenario(), 60)) != 0
+
+
+APP_PROBE = (
+    "import sys\n"
+    "from passerelle import domains\n"
+    "from passerelle.node import open_node\n"
+    "from passerelle.settings import get_settings\n"
+    "from passerelle.web.app import create_app\n"
+    "settings = get_settings()\n"
+    "create_app(open_node(settings.with_(**domains.demo_settings(settings.node)))).openapi()\n"
+    "heavy = ('duckdb', 'pyarrow', 'imagehash', 'scipy', 'reportlab', 'pyspark')\n"
+    "print(' '.join(m for m in heavy if m in sys.modules) or 'light')\n"
+)
+
+
+def test_a_starting_server_loads_the_bulk_and_pdf_libraries_only_when_used(
+    tmp_path: Path,
+) -> None:
+    """DuckDB, Arrow, image hashing and the PDF writer wait for the first request that needs
+    them, so an idle node stays small (under 200 MB RSS with every domain installed)."""
+    env = {**os.environ, "PASSERELLE_DATA_DIR": str(tmp_path / "fr"), "PASSERELLE_NODE": "FR"}
+    env.pop("PASSERELLE_DATABASE_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", APP_PROBE], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "light"

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from passerelle import federation
 from passerelle.errors import PasserelleError
-from passerelle.jit import pdf, views
+from passerelle.jit import views
 from passerelle.jit.schemas import (
     ActionIn,
     ActionOut,
@@ -188,6 +188,8 @@ def agreement_pdf(
     """The agreement (model agreement 2017/C 18/01) with its history, as PDF in FR/NL/EN."""
     row = get_team(session, team)
     trace(session, node_of(request), principal, "read", "jit.agreement", row.id)
+    from passerelle.jit import pdf  # reportlab loads for the first PDF, not at start-up
+
     body = pdf.agreement_pdf(row, teams.versions(session, row.id), lang)
     name = f"{row.reference}-agreement-{lang}.pdf"
     return Response(
@@ -325,6 +327,8 @@ def custody_pdf(
 ) -> Response:
     """The chain-of-custody report as PDF."""
     data = evidence.report(session, node_of(request), principal, evidence_id)
+    from passerelle.jit import pdf
+
     return Response(pdf.custody_pdf(data), media_type="application/pdf")
 
 

@@ -17,13 +17,16 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import imagehash
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from passerelle.errors import MalformedInput, PayloadTooLarge, ValidationFailed
+
+if TYPE_CHECKING:  # imagehash (and SciPy) load with the first photograph, not at start-up
+    import imagehash
 
 #: Accepted image formats (Pillow names) and their media types.
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -139,6 +142,8 @@ def _value(img: Image.Image) -> Image.Image:
 
 def describe(img: Image.Image) -> Descriptor:
     """A registered photograph: hashes of its central region at the 25 grid positions."""
+    import imagehash
+
     gray = img.convert("L")
     value = _value(img)
     regions = [_region(value, REGION, 0.0, dx, dy) for dx, dy in SHIFTS]
@@ -152,6 +157,8 @@ def describe(img: Image.Image) -> Descriptor:
 
 def describe_query(img: Image.Image) -> Descriptor:
     """A photograph to screen: hashes of its central region at five rotations and two scales."""
+    import imagehash
+
     gray = img.convert("L")
     variants = [(frac, angle) for frac in QUERY_REGIONS for angle in ANGLES if frac == 0.75]
     variants.append((QUERY_REGIONS[1], 0.0))

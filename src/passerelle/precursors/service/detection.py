@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session
 from passerelle.node import Node
 from passerelle.precursors import rules
 from passerelle.precursors.model import Notice, Pattern, Report, Transaction
-from passerelle.precursors.service import patterns
 from passerelle.precursors.service.common import new_reference, regime, trace
 from passerelle.privacy import Principal
+
+if TYPE_CHECKING:  # DuckDB and Arrow load when detection runs, not when a node starts
+    from passerelle.precursors.service import patterns
 
 
 def rows(session: Session, since: datetime, until: datetime) -> list[tuple[object, ...]]:
@@ -120,6 +123,8 @@ def record(session: Session, node: Node, found: patterns.Found, actor: str) -> P
 def run(
     session: Session, node: Node, principal: Principal, *, since: datetime, until: datetime
 ) -> list[Pattern]:
+    from passerelle.precursors.service import patterns
+
     found = patterns.detect(patterns.table(rows(session, since, until)))
     new = [p for f in found if (p := record(session, node, f, principal.name)) is not None]
     trace(

@@ -25,7 +25,7 @@ from passerelle.kit.i18n import N_
 from passerelle.node import Node
 from passerelle.precursors import rules
 from passerelle.precursors.model import Notice, Seller, Transaction
-from passerelle.precursors.service import detection, patterns
+from passerelle.precursors.service import detection
 from passerelle.precursors.service.common import identity_key
 from passerelle.privacy import Principal
 
@@ -127,6 +127,8 @@ def cross_border(session: Session, node: Node, notice: Notice, *, actor: str) ->
     rows = [_row(notice, f"{notice.sender}:{notice.seller_name}")]
     rows += [_row(t, t.seller) for t in local]
     count = 0
+    from passerelle.precursors.service import patterns  # DuckDB loads on first use
+
     for found in patterns.detect(patterns.table(rows), threads=1):
         if found.kind == "combination" and detection.record(session, node, found, actor):
             count += 1
