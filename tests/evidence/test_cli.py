@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from passerelle.errors import MalformedInput
-from tests.evidence.test_nat_cli import app, data_dir, invoke, runner  # noqa: F401  (fixture)
+from tests.evidence.test_nat_cli import app, invoke, runner
 
 
-def test_provider_issue_list_and_export(data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_provider_issue_list_and_export(data_dir: Path, tmp_path: Path) -> None:
     out = invoke("evidence", "provider", "add", "telco-be", "--name", "Telco Belgique SA",
                  "--kind", "legal_representative", "--country", "BE")  # fmt: skip
     assert "token (shown once):" in out

@@ -14,7 +14,7 @@ from passerelle.precursors.service import check, licences, registers
 from passerelle.privacy import AuditEntry
 from tests.precursors.conftest import add_seller, principal, sale
 from tests.precursors.test_api import bearer, staff_token
-from tests.precursors.test_cli import data_dir, invoke  # noqa: F401 (fixture)
+from tests.precursors.test_cli import invoke
 
 HEADER = (
     "country,number,family_name,given_names,date_of_birth,substances,max_concentration,"
@@ -89,7 +89,7 @@ def test_a_file_without_the_columns_is_quarantined_whole(node: Node) -> None:
 
 
 def test_cli_import_exits_3_with_rejects_and_0_on_a_clean_rerun(
-    data_dir: Path,  # noqa: F811
+    data_dir: Path,
     tmp_path: Path,
 ) -> None:
     mixed, clean, rejects = tmp_path / "mixed.csv", tmp_path / "clean.csv", tmp_path / "rej.csv"
