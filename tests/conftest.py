@@ -12,7 +12,6 @@ Nodes get a :class:`FrozenClock` so tests can move time; users are made with :fu
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import time
@@ -71,9 +70,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
         count=1,
     )
-    # A connection the test leaked warns here, in the test that leaked it (warnings are
-    # errors), not at a random later garbage collection; one still held open fails the test.
-    gc.collect()
+    # A connection the test leaked is still connected to the server until Python collects it:
+    # counting the server's connections to the test's database fails the test that leaked it,
+    # instead of a random later test whose garbage collection meets the unclosed connection.
     with psycopg.connect(admin_url, autocommit=True) as conn:
         left = _connections_to(conn, name)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
