@@ -32,11 +32,15 @@ def worker_node(settings: Settings) -> Node:
     return Node(settings=settings, db=db, clock=SystemClock())
 
 
+def _pending(node: Node) -> list[str]:
+    with node.session() as session:
+        return transfer.pending(session, node)
+
+
 async def pull_items(node: Node, ids: list[str] | None = None) -> list[str]:
     """Pull every item of ``ids`` (all pending items when ``None``); the ids received."""
     if ids is None:
-        with node.session() as session:
-            ids = transfer.pending(session, node)
+        ids = await asyncio.to_thread(_pending, node)
     done = []
     async with httpx.AsyncClient(
         timeout=httpx.Timeout(30.0, read=300.0), **pull.client_options(node.settings)
