@@ -14,13 +14,21 @@ from passerelle.evidence.schemas import DataAnswerIn
 from passerelle.evidence.service import answers, orders
 from passerelle.node import Node
 from passerelle.privacy import FrozenClock
-from tests.conftest import login, make_user
+from tests.conftest import csrf_of, login, make_user
 from tests.evidence.conftest import add_provider, order_in, principal, provider_principal
 
 
 def _issue(node: Node, **changes: object) -> str:
     with node.session() as session:
         return orders.issue(session, node, principal(), order_in(**changes)).reference
+
+
+def _emergency_order(node: Node) -> tuple[str, str]:
+    """An emergency order issued by an authority that needs validation: (reference, id)."""
+    add_provider(node)
+    ref = _issue(node, authority_type="other", emergency=True)
+    with node.session() as session:
+        return ref, orders.get(session, node, principal(), ref).id
 
 
 def test_list_searches_exports_and_marks_overdue_orders(
@@ -89,12 +97,7 @@ def test_the_console_needs_an_issuing_role(node: Node, client: TestClient) -> No
 def test_an_emergency_order_is_validated_from_its_page_and_a_refused_validator_shown_inline(
     node: Node, client: TestClient
 ) -> None:
-    from tests.conftest import csrf_of
-
-    add_provider(node)
-    ref = _issue(node, authority_type="other", emergency=True)
-    with node.session() as session:
-        order_id = orders.get(session, node, principal(), ref).id
+    ref, order_id = _emergency_order(node)
     make_user(node, "juge", "judicial")
     login(client, "juge")
     page = client.get(f"/evidence/orders/{ref}")
@@ -127,12 +130,7 @@ def test_an_emergency_order_is_validated_from_its_page_and_a_refused_validator_s
 def test_withdrawing_asks_for_confirmation_and_an_analyst_may_not_validate(
     node: Node, client: TestClient
 ) -> None:
-    from tests.conftest import csrf_of
-
-    add_provider(node)
-    ref = _issue(node, authority_type="other", emergency=True)
-    with node.session() as session:
-        order_id = orders.get(session, node, principal(), ref).id
+    ref, order_id = _emergency_order(node)
     make_user(node, "ana", "analyst")
     login(client, "ana")
     token = csrf_of(client, f"/evidence/orders/{ref}")

@@ -126,9 +126,9 @@ def cross_border(session: Session, node: Node, notice: Notice, *, actor: str) ->
         return 0
     rows = [_row(notice, f"{notice.sender}:{notice.seller_name}")]
     rows += [_row(t, t.seller) for t in local]
-    count = 0
     from passerelle.precursors.service import patterns  # DuckDB loads on first use
 
+    count = 0
     for found in patterns.detect(patterns.table(rows), threads=1):
         if found.kind == "combination" and detection.record(session, node, found, actor):
             count += 1
