@@ -104,6 +104,7 @@ def _orders(request: Request, session: DbSession, principal: Principal) -> Respo
             "query": query,
             "filters": [("status", N_("Status"), [(s, gettext(s)) for s in STATUSES])],
             "reminders": [r for r in rows if r.urgency != "ok"],
+            "can_issue": principal.has_any(ISSUERS),
         },
     )
 

@@ -14,6 +14,8 @@ from contextlib import closing
 from typing import Any
 
 import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from passerelle.errors import PasserelleError
 from passerelle.evidence.model import Provider
@@ -21,7 +23,7 @@ from passerelle.evidence.schemas import OrderIn, ProviderIn
 from passerelle.evidence.service import directory, orders
 from passerelle.evidence.service.exchange import NOTIFICATION, REFUSAL
 from passerelle.node import Node
-from passerelle.privacy import Principal
+from passerelle.privacy import Principal, User, audit
 
 TOKENS_FILE = "evidence-demo-tokens.json"
 #: The provider each node's authorities address: its legal representative is abroad.
@@ -71,12 +73,25 @@ def seed(node: Node) -> None:
         _, token = directory.add_provider(session, node, data)
         orders.issue(session, node, _principal(node),
                      OrderIn.model_validate({**ORDER, "provider": data.code}))  # fmt: skip
+        staff_of(session, node, data.code)
     (node.settings.data_dir / TOKENS_FILE).write_text(json.dumps({data.code: token}))
     store = NatStore(node.settings.data_dir / "nat")
     store.write(parse.read_csv(NAT_CSV.encode()).table)
     if not load_pools(store.pools_path):
         save_pools(store.pools_path, [make_pool("demo-pool", "198.51.100.0/24",
                                                 "192.0.2.0/28", 16)])  # fmt: skip
+
+
+def staff_of(session: Session, node: Node, provider: str) -> None:
+    """The node's demo user of role ``provider_staff`` (``fr.provider_staff``, one per human
+    role is seeded) joins the provider's agency, so it works the provider's console pages."""
+    username = f"{node.code.lower()}.{directory.STAFF_ROLE}"
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is not None:
+        user.agency_code = provider
+        node.audit(session, audit.SYSTEM, action="admin", object_type="user",
+                   object_id=username, purpose="demo seed", legal_basis="synthetic demo data",
+                   details={"op": "agency", "agency": provider})  # fmt: skip
 
 
 def _ok(response: httpx.Response, what: str) -> Any:
@@ -188,3 +203,32 @@ def _provider_flow(fr: Any) -> None:
         f"{found['subscriber']} by {found['evidence']}, answered "
         f"(SHA-256 {answer['files'][0]['sha256'][:16]}…)"
     )
+
+
+#: The order the FR judge issues from the console form in the demo scene (form fields).
+SCENE_FORM = {
+    "form": "EPOC-PR", "authority_type": "prosecutor",
+    "authority_name": "Procureur de la République, Lille (demo)", "provider": "telco-be",
+    "category": "subscriber", "offence": "Harcèlement en ligne (demo)",
+    "targets": "account harceleur59\nemail harceleur59@example.org",
+    "grounds": "Conservation des données d'abonné avant une injonction de production (demo).",
+}  # fmt: skip
+
+
+def scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    """FR's judge issues a preservation order from the console's form: telco-be's staff
+    (``fr.provider_staff``) finds it under "Orders received" with the seeded one."""
+    import re
+
+    from passerelle.kit.demo import console_login
+
+    fr = next(n for n in nodes if n.code == "FR")
+    judge = next(a for a in accounts["FR"] if "judicial" in a.roles)
+    with closing(console_login(fr, judge.username, judge.password)) as client:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/evidence/new").text)
+        if not found:
+            raise PasserelleError("FR: the order form carries no CSRF token")
+        answer = client.post("/evidence/new", data={**SCENE_FORM, "csrf_token": found.group(1)})
+        if answer.status_code != 303:
+            raise PasserelleError(f"FR: order form refused ({answer.status_code})")
+    print("FR: a preservation order to telco-be issued from the console, for its staff")

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
 #: Console menu entries: (path, label msgid, roles).
-NAV = [("/evidence", "e-Evidence", ("judicial", "analyst", "supervisor"))]
+NAV = [
+    ("/evidence", "e-Evidence", ("judicial", "analyst", "supervisor")),
+    ("/evidence/provider", "Orders received", ("provider_staff",)),
+]
 
 
 # Peers' art. 8 notifications and art. 12 refusals are accepted once the package is installed.
@@ -35,9 +38,9 @@ def node_retention_rules(settings: Settings) -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.evidence import api, console
+    from passerelle.evidence import api, console, console_issue, console_provider
 
-    return [api.router, console.router]
+    return [api.router, console.router, console_issue.router, console_provider.router]
 
 
 def register_cli(app: typer.Typer) -> None:
@@ -58,6 +61,12 @@ def demo_check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     from passerelle.evidence import demo
 
     demo.check(nodes, accounts)
+
+
+def demo_scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
+    from passerelle.evidence import demo
+
+    demo.scene(nodes, accounts)
 
 
 def home_work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:

@@ -16,7 +16,8 @@ Country = Field(pattern=r"^[A-Z]{2}$")
 class ProviderIn(BaseModel):
     model_config = _STRICT
 
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")
+    #: Also the code of the provider's agency, to which its console users belong (32 at most).
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["establishment", "legal_representative"]
     country: str = Country

@@ -45,6 +45,12 @@ ROLES: dict[str, RoleInfo] = {
             False,
             "Directive (EU) 2015/849 art. 32 (FIU staff)",
         ),
+        RoleInfo(
+            "provider_staff",
+            "Service provider staff",
+            False,
+            "Regulation (EU) 2023/1543 art. 7; Directive (EU) 2023/1544 art. 3 (addressee's staff)",
+        ),
         RoleInfo("carrier", "Carrier (machine)", True, "Directive (EU) 2016/681 art. 8"),
         RoleInfo("marketplace", "Online marketplace (machine)", True, "Regulation (EU) 2019/1148"),
         RoleInfo("peer", "Partner node (machine)", True, "Prüm Decision 2008/615/JHA"),

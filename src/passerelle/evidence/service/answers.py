@@ -68,13 +68,17 @@ def _open(order: Order) -> None:
         raise Conflict(f"order {order.reference} is {order.status}: no answer accepted")
 
 
+def file_limit(node: Node) -> int:
+    """The largest answer file, in bytes: what a request body of the node's limit can carry
+    base64-encoded in JSON (3/4 of it), for the API and the console alike."""
+    return node.settings.max_body_bytes * 3 // 4
+
+
 def answer_data(
     session: Session, node: Node, principal: Principal, order_id: str, data: DataAnswerIn
 ) -> Answer:
-    """Store the data files with their SHA-256; the order is answered."""
-    order = addressed(session, principal, order_id)
-    _open(order)
-    limit = node.settings.max_body_bytes
+    """Store the data files (base64 in the API's JSON) with their SHA-256; the order is
+    answered."""
     decoded: list[tuple[str, str, bytes]] = []
     for i, f in enumerate(data.files):
         try:
@@ -82,14 +86,27 @@ def answer_data(
         except (binascii.Error, ValueError):
             raise MalformedInput(f"files[{i}].content_base64: not base64",
                                  field=f"files[{i}].content_base64") from None  # fmt: skip
+        decoded.append((f.name, f.media_type, content))
+    return answer_files(session, node, principal, order_id, decoded, data.note)
+
+
+def answer_files(
+    session: Session, node: Node, principal: Principal, order_id: str,
+    files: list[tuple[str, str, bytes]], note: str = "",
+) -> Answer:  # fmt: skip
+    """Store ``(name, media type, content)`` files with their SHA-256 computed here; the order
+    is answered. The API (base64) and the console (upload) both land here."""
+    order = addressed(session, principal, order_id)
+    _open(order)
+    limit = file_limit(node)
+    for i, (_, _, content) in enumerate(files):
         if len(content) > limit:
             raise PayloadTooLarge(f"files[{i}]: larger than {limit} bytes", field=f"files[{i}]")
-        decoded.append((f.name, f.media_type, content))
     now = node.clock.now()
     answer = Answer(id=str(uuid.uuid4()), order_id=order.id, kind="data", reason="",
-                    note=data.note, answered_at=now, answered_by=principal.name)  # fmt: skip
+                    note=note, answered_at=now, answered_by=principal.name)  # fmt: skip
     session.add(answer)
-    for name, media_type, content in decoded:
+    for name, media_type, content in files:
         session.add(AnswerFile(answer_id=answer.id, name=name, media_type=media_type,
                                size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                                content=content))  # fmt: skip
@@ -97,7 +114,7 @@ def answer_data(
     order.closed_at = now
     session.flush()
     trace(session, node, principal, "disclose", "evidence.order", order.id,
-          details={"op": "answer", "files": len(decoded)})  # fmt: skip
+          details={"op": "answer", "files": len(files)})  # fmt: skip
     return answer
 
 

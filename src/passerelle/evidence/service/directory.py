@@ -1,5 +1,6 @@
 """The directory of service providers' designated establishments and legal representatives,
-each with the API token (role ``provider``) it receives orders with."""
+each with the API token (role ``provider``) it receives orders with, and an agency of the
+same code: the provider's console users (role ``provider_staff``) belong to it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def add_provider(session: Session, node: Node, data: ProviderIn) -> tuple[Provid
         raise Conflict(f"a provider {data.code!r} already exists", field="code")
     now = node.clock.now()
     accounts.ensure_agency(session, node.code, node.settings.node_name or node.code, node.code)
+    # the provider's own agency: its staff's console accounts are created in it
+    accounts.ensure_agency(session, data.code, data.name, data.country)
     token_name = f"evidence-{data.code}"
     raw = accounts.create_token(session, name=token_name, role="provider", agency=node.code,
                                 now=now)  # fmt: skip
@@ -45,8 +48,17 @@ def list_providers(session: Session, country: str = "", q: str = "") -> list[Pro
     return rows
 
 
+#: The console role of a provider's staff; the user's agency is the provider's code.
+STAFF_ROLE = "provider_staff"
+
+
 def provider_of(session: Session, principal: Principal) -> Provider:
-    """The provider a ``provider`` token belongs to."""
+    """The provider a ``provider`` token, or a console user of its staff, belongs to."""
+    if principal.kind == "user":
+        staff = session.get(Provider, principal.agency) if STAFF_ROLE in principal.roles else None
+        if staff is None:
+            raise NotFound("your account belongs to no provider of the directory")
+        return staff
     name = principal.name.removeprefix("token:")
     row = session.scalars(select(Provider).where(Provider.token_name == name)).first()
     if principal.kind != "token" or row is None:
