@@ -1,4 +1,4 @@
-"""The provider's console pages (/evidence/provider): a console user of role ``provider_staff``
+"""The provider's console pages (/evidence/provider): a console user of role ``addressee``
 in the provider's agency sees only the orders addressed to it, acknowledges after a
 confirmation, answers with an uploaded file (SHA-256 stored as the API does, too large a file
 refused inline) or with the Annex III form; another provider's order is a 404."""
@@ -24,7 +24,7 @@ from tests.evidence.conftest import add_provider, order_in, principal
 def _staff(node: Node, username: str = "ops.telco", provider: str = "telco-be") -> None:
     with node.session() as session:
         accounts.add_user(session, username=username, password=PASSWORD,
-                          roles=["provider_staff"], agency=provider,
+                          roles=["addressee"], agency=provider,
                           now=node.clock.now())  # fmt: skip
 
 
@@ -173,8 +173,8 @@ def test_other_roles_are_refused_and_the_csrf_token_is_required(
     login(client, "juge")
     assert client.get("/evidence/provider").status_code == 403
     assert client.get(f"/evidence/provider/orders/{order_id}").status_code == 403
-    # a provider_staff user outside any provider's agency has no provider
-    make_user(node, "lost", "provider_staff")
+    # a addressee user outside any provider's agency has no provider
+    make_user(node, "lost", "addressee")
     client.cookies.clear()
     login(client, "lost")
     assert client.get("/evidence/provider").status_code == 404

@@ -35,16 +35,14 @@ def test_seed_gives_the_provider_an_order_it_can_answer_from_its_nat_logs(node: 
     assert mapped is not None and mapped.evidence == "mapping"
 
 
-def test_the_demo_provider_staff_user_works_its_providers_orders(
-    node: Node, client: TestClient
-) -> None:
-    """``passerelle demo`` seeds ``fr.provider_staff`` (one demo user per role) into the demo
+def test_the_demo_addressee_user_works_its_providers_orders(node: Node, client: TestClient) -> None:
+    """``passerelle demo`` seeds ``fr.addressee`` (one demo user per role) into the demo
     provider's agency: logged in with its demo password, it sees telco-be's order."""
     from passerelle import seed
 
     seed.seed_demo(node)
-    account = next(a for a in seed.load_demo_accounts(node) if a.roles == ("provider_staff",))
-    assert account.username == "fr.provider_staff"
+    account = next(a for a in seed.load_demo_accounts(node) if a.roles == ("addressee",))
+    assert account.username == "fr.addressee"
     assert login(client, account.username, account.password).status_code == 303
     with node.session() as session:
         (order,) = session.scalars(select(Order).where(Order.provider == "telco-be"))

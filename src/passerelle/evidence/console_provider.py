@@ -1,4 +1,4 @@
-"""The provider's console pages (/evidence/provider) for its staff (role ``provider_staff``,
+"""The provider's console pages (/evidence/provider) for its staff (role ``addressee``,
 whose agency is the provider's code): the orders addressed to it with their deadlines
 (overdue highlighted), each order's page, the acknowledgement (confirmed first), the answer
 with a data file (SHA-256 computed on receipt) or with the Annex III form. Another provider's
@@ -122,7 +122,6 @@ def acknowledge_page(
 async def answer_page(
     request: Request,
     order_id: str,
-    session: DbSession,
     file: Annotated[UploadFile | None, File()] = None,
     note: Annotated[str, Form()] = "",
     principal: Principal = require(*STAFF),
@@ -141,12 +140,13 @@ async def answer_page(
         raise FormInvalid([FieldProblem("file", gettext("The file is empty."))])
 
     def run() -> str:
-        try:
-            answers.answer_files(session, node, principal, order_id,
-                                 [(name, media_type, content)], note.strip())  # fmt: skip
-        except PayloadTooLarge:
-            raise FormInvalid([FieldProblem("file", _too_large(limit))]) from None
-        return answers.addressed(session, principal, order_id).reference
+        with node.session() as session:
+            try:
+                answers.answer_files(session, node, principal, order_id,
+                                     [(name, media_type, content)], note.strip())  # fmt: skip
+            except PayloadTooLarge:
+                raise FormInvalid([FieldProblem("file", _too_large(limit))]) from None
+            return answers.addressed(session, principal, order_id).reference
 
     reference = await run_in_threadpool(run)
     return flash.redirect(f"/evidence/provider/orders/{order_id}",

@@ -3,7 +3,10 @@ identification order, a small NAT-log store with an RFC 7422 pool) and the cross
 of ``demo --check``: FR issues a production order for traffic data to a provider whose legal
 representative is in BE; BE's judicial authority receives the art. 8 notification and raises
 a ground for refusal; FR's order closes as refused. The provider receives an identification
-order through the API, looks the address up in the NAT logs and answers with a hashed file."""
+order through the API, looks the address up in the NAT logs and answers with a hashed file.
+Then the console: FR's judge issues a preservation order with the form, the provider's staff
+(``fr.addressee``, moved into the provider's agency by the seed) acknowledges it and
+answers with Annex III. The demo scene leaves one such console-issued order open."""
 
 from __future__ import annotations
 
@@ -83,7 +86,7 @@ def seed(node: Node) -> None:
 
 
 def staff_of(session: Session, node: Node, provider: str) -> None:
-    """The node's demo user of role ``provider_staff`` (``fr.provider_staff``, one per human
+    """The node's demo user of role ``addressee`` (``fr.addressee``, one per human
     role is seeded) joins the provider's agency, so it works the provider's console pages."""
     username = f"{node.code.lower()}.{directory.STAFF_ROLE}"
     user = session.scalars(select(User).where(User.username == username)).first()
@@ -166,6 +169,41 @@ def check(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
                                          "FR: order")["status"] == "refused")  # fmt: skip
     print(f"FR: order {order['reference']} closed as refused")
     _provider_flow(fr)
+    _console_flow(fr, login)
+
+
+def _console_flow(fr: Any, login: Any) -> None:
+    """The same workflow from the console: FR's judge issues a preservation order with the
+    form; telco-be's staff acknowledges it (after the confirmation) and answers with Annex III."""
+    import re
+
+    def form_token(client: httpx.Client, path: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+        if not found:
+            raise PasserelleError(f"FR: {path} carries no CSRF token")
+        return found.group(1)
+
+    with closing(login(fr, "judicial")) as judge:
+        issued = judge.post("/evidence/new", data={
+            **SCENE_FORM, "offence": "Menaces de mort en ligne (demo check)",
+            "csrf_token": form_token(judge, "/evidence/new")})  # fmt: skip
+        if issued.status_code != 303:
+            raise PasserelleError(f"FR: order form refused ({issued.status_code})")
+        order_id = issued.headers["location"].rsplit("/", 1)[-1]
+    with closing(login(fr, "addressee")) as staff:
+        page = f"/evidence/provider/orders/{order_id}"
+        token = form_token(staff, page)
+        for action, data in (("ack", {"confirmed": "yes"}), ("impossibility", {
+                "reason": "data_not_held", "explanation": "Compte inconnu (demo)."})):  # fmt: skip
+            done = staff.post(f"{page}/{action}", data={**data, "csrf_token": token})
+            if done.status_code != 303:
+                raise PasserelleError(f"telco-be staff: {action} refused ({done.status_code})")
+    with closing(login(fr, "judicial")) as judge:
+        order = _ok(judge.get(f"/api/v1/evidence/orders/{order_id}"), "FR: order")
+    if order["status"] != "impossible":
+        raise PasserelleError(f"FR: order {order['reference']} is {order['status']}")
+    print(f"FR console: {order['reference']} issued from the form; telco-be's staff "
+          f"acknowledged it and answered with Annex III (data not held)")  # fmt: skip
 
 
 def _provider_flow(fr: Any) -> None:
@@ -217,7 +255,7 @@ SCENE_FORM = {
 
 def scene(nodes: list[Any], accounts: dict[str, list[Any]]) -> None:
     """FR's judge issues a preservation order from the console's form: telco-be's staff
-    (``fr.provider_staff``) finds it under "Orders received" with the seeded one."""
+    (``fr.addressee``) finds it under "Orders received" with the seeded one."""
     import re
 
     from passerelle.kit.demo import console_login

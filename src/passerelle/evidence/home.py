@@ -18,7 +18,7 @@ READERS = ("judicial", "analyst", "supervisor")
 
 
 def work(session: Session, principal: Principal, now: datetime) -> list[WorkItem]:
-    if "provider_staff" in principal.roles:
+    if "addressee" in principal.roles:
         return _provider_work(session, principal, now)
     if not principal.has_any(READERS):
         return []

@@ -23,7 +23,7 @@ MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 #: Console menu entries: (path, label msgid, roles).
 NAV = [
     ("/evidence", "e-Evidence", ("judicial", "analyst", "supervisor")),
-    ("/evidence/provider", "Orders received", ("provider_staff",)),
+    ("/evidence/provider", "Orders received", ("addressee",)),
 ]
 
 

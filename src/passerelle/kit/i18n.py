@@ -103,5 +103,5 @@ ROLE_NAMES = (
     N_("marketplace"),
     N_("peer"),
     N_("provider"),
-    N_("provider_staff"),
+    N_("addressee"),
 )

@@ -46,7 +46,7 @@ ROLES: dict[str, RoleInfo] = {
             "Directive (EU) 2015/849 art. 32 (FIU staff)",
         ),
         RoleInfo(
-            "provider_staff",
+            "addressee",
             "Service provider staff",
             False,
             "Regulation (EU) 2023/1543 art. 7; Directive (EU) 2023/1544 art. 3 (addressee's staff)",

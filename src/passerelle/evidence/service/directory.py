@@ -1,6 +1,6 @@
 """The directory of service providers' designated establishments and legal representatives,
 each with the API token (role ``provider``) it receives orders with, and an agency of the
-same code: the provider's console users (role ``provider_staff``) belong to it."""
+same code: the provider's console users (role ``addressee``) belong to it."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def list_providers(session: Session, country: str = "", q: str = "") -> list[Pro
 
 
 #: The console role of a provider's staff; the user's agency is the provider's code.
-STAFF_ROLE = "provider_staff"
+STAFF_ROLE = "addressee"
 
 
 def provider_of(session: Session, principal: Principal) -> Provider:
