@@ -200,7 +200,9 @@ class WatchIndex:
 
 
 def watch_index(node: Node) -> WatchIndex:
-    index = node.state.setdefault(WATCH_STATE, WatchIndex())
+    index = node.state.get(WATCH_STATE)
+    if index is None:  # built once per node, not on every call (an empty Watchlist is not free)
+        index = node.state.setdefault(WATCH_STATE, WatchIndex())
     assert isinstance(index, WatchIndex)
     return index
 
