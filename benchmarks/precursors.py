@@ -240,13 +240,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def server_cpu(pid: int | None) -> float:
+    """CPU time (ms, user + system, every thread) the server process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def bench_http(
     settings: Settings, token: str, bodies: list[dict[str, Any]]
-) -> tuple[list[float], list[float]]:
+) -> tuple[list[float], list[float], float, float]:
     """Wall time of each check through ``POST /api/v1/precursors/check`` (one keep-alive
     connection, as a shop's till would hold), and of the same number of authenticated
     ``GET /api/v1/precursors/substances`` (no database beyond the token): the web stack's own
-    share of a check."""
+    share of a check; with the server process's mean CPU time (all threads) per request."""
     port = _free_port()
     server = mp.get_context("spawn").Process(target=_serve, args=(settings, port), daemon=True)
     server.start()
@@ -269,15 +275,20 @@ def bench_http(
             for body in bodies[:5]:  # warm-up: the first check builds the watchlist index
                 client.post("/api/v1/precursors/check", json=body, timeout=900).raise_for_status()
             times, floor = [], []
+            cpu = server_cpu(server.pid)
             for body in bodies:
                 t = time.perf_counter()
                 answer = client.post("/api/v1/precursors/check", json=body)
                 times.append(time.perf_counter() - t)
                 answer.raise_for_status()
+            cpu_checks = server_cpu(server.pid) - cpu
+            cpu = server_cpu(server.pid)
+            for _ in bodies:
                 t = time.perf_counter()
                 client.get("/api/v1/precursors/substances").raise_for_status()
                 floor.append(time.perf_counter() - t)
-            return times, floor
+            cpu_floor = server_cpu(server.pid) - cpu
+            return times, floor, cpu_checks / len(bodies), cpu_floor / len(bodies)
     finally:
         server.terminate()
         server.join(30)
@@ -392,7 +403,9 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
             sql_cpu.append(time.thread_time() - c)
             sql_hits += is_watched and hit is not None
         node.close()
-        http_t, floor_t = bench_http(settings, token, bodies) if args.http else ([], [])
+        http_t, floor_t, cpu_check, cpu_floor = (
+            bench_http(settings, token, bodies) if args.http else ([], [], 0.0, 0.0)
+        )
     print(
         f"check [{database}]: {args.checks} checks (licence, watched-person screening, the "
         f"customer's week, decision, record, audit); load average during the checks "
@@ -420,6 +433,10 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
         print(
             f"    web stack alone (authenticated GET /api/v1/precursors/substances): wall p50 "
             f"{pct(floor_t, 0.5):.2f} ms, p99 {pct(floor_t, 0.99):.2f} ms"
+        )
+        print(
+            f"    server CPU per request (all threads, mean): check {cpu_check:.2f} ms, "
+            f"authenticated GET {cpu_floor:.2f} ms"
         )
 
 
