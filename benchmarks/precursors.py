@@ -220,15 +220,18 @@ def setup_node(
 
 
 def _serve(settings: Settings, port: int) -> None:
-    """The node behind a real ``uvicorn`` server (in a child process), same frozen clock."""
+    """The node behind a real ``uvicorn`` server (in a child process), same frozen clock,
+    with the options ``passerelle serve`` uses (its HTTP protocol, Nagle off)."""
     import uvicorn
 
     from passerelle.web.app import create_app
+    from passerelle.web.server import uvicorn_options
 
     node = open_node(settings, clock=FrozenClock(T0 + timedelta(hours=12)))
     app = create_app(node)
     app.state.federation_worker = False
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    options = {**uvicorn_options(settings), "host": "127.0.0.1", "port": port}
+    uvicorn.run(app, **{**options, "log_level": "warning"})
 
 
 def _free_port() -> int:
@@ -237,9 +240,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def bench_http(settings: Settings, token: str, bodies: list[dict[str, Any]]) -> list[float]:
+def server_cpu(pid: int | None) -> float:
+    """CPU time (ms, user + system, every thread) the server process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def bench_http(
+    settings: Settings, token: str, bodies: list[dict[str, Any]]
+) -> tuple[list[float], list[float], float, float]:
     """Wall time of each check through ``POST /api/v1/precursors/check`` (one keep-alive
-    connection, as a shop's till would hold)."""
+    connection, as a shop's till would hold), and of the same number of authenticated
+    ``GET /api/v1/precursors/substances`` (no database beyond the token): the web stack's own
+    share of a check; with the server process's mean CPU time (all threads) per request."""
     port = _free_port()
     server = mp.get_context("spawn").Process(target=_serve, args=(settings, port), daemon=True)
     server.start()
@@ -261,13 +274,21 @@ def bench_http(settings: Settings, token: str, bodies: list[dict[str, Any]]) -> 
                 time.sleep(0.1)
             for body in bodies[:5]:  # warm-up: the first check builds the watchlist index
                 client.post("/api/v1/precursors/check", json=body, timeout=900).raise_for_status()
-            times = []
+            times, floor = [], []
+            cpu = server_cpu(server.pid)
             for body in bodies:
                 t = time.perf_counter()
                 answer = client.post("/api/v1/precursors/check", json=body)
                 times.append(time.perf_counter() - t)
                 answer.raise_for_status()
-            return times
+            cpu_checks = server_cpu(server.pid) - cpu
+            cpu = server_cpu(server.pid)
+            for _ in bodies:
+                t = time.perf_counter()
+                client.get("/api/v1/precursors/substances").raise_for_status()
+                floor.append(time.perf_counter() - t)
+            cpu_floor = server_cpu(server.pid) - cpu
+            return times, floor, cpu_checks / len(bodies), cpu_floor / len(bodies)
     finally:
         server.terminate()
         server.join(30)
@@ -350,9 +371,8 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
             planted += is_watched
             t, c = time.perf_counter(), time.thread_time()
             with node.session() as session:
-                out = check.check(
-                    session, node, WHO, registers.get_seller(session, "shop"), data, notify=False
-                )
+                # The same work as the API: the peers are notified (queued in the outbox).
+                out = check.check(session, node, WHO, registers.get_seller(session, "shop"), data)
             engine_t.append(time.perf_counter() - t)
             engine_cpu.append(time.thread_time() - c)
             c = time.thread_time()
@@ -383,7 +403,9 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
             sql_cpu.append(time.thread_time() - c)
             sql_hits += is_watched and hit is not None
         node.close()
-        http_t = bench_http(settings, token, bodies) if args.http else []
+        http_t, floor_t, cpu_check, cpu_floor = (
+            bench_http(settings, token, bodies) if args.http else ([], [], 0.0, 0.0)
+        )
     print(
         f"check [{database}]: {args.checks} checks (licence, watched-person screening, the "
         f"customer's week, decision, record, audit); load average during the checks "
@@ -407,6 +429,14 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
         print(
             f"  passerelle through HTTP:      wall p50 {pct(http_t, 0.5):.2f} ms, p99 "
             f"{pct(http_t, 0.99):.2f} ms (POST /api/v1/precursors/check, uvicorn, 1 process)"
+        )
+        print(
+            f"    web stack alone (authenticated GET /api/v1/precursors/substances): wall p50 "
+            f"{pct(floor_t, 0.5):.2f} ms, p99 {pct(floor_t, 0.99):.2f} ms"
+        )
+        print(
+            f"    server CPU per request (all threads, mean): check {cpu_check:.2f} ms, "
+            f"authenticated GET {cpu_floor:.2f} ms"
         )
 
 

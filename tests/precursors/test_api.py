@@ -8,7 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from passerelle.node import Node
-from passerelle.precursors.model import Quarantine
+from passerelle.precursors.model import Quarantine, Transaction
+from passerelle.precursors.schemas import ProductRow
+from passerelle.precursors.service import registers
 from passerelle.privacy import accounts
 from tests.precursors.conftest import add_seller, sale
 
@@ -34,6 +36,33 @@ def test_check_answers_the_contract(node: Node, client: TestClient) -> None:
     assert data["decision"] == "refused"
     assert set(data["reasons"][0]) == {"article", "text"}
     assert "2019/1148" in data["reasons"][0]["article"]
+
+
+def test_the_check_uses_the_calling_sellers_own_catalogue(node: Node, client: TestClient) -> None:
+    _, lille = add_seller(node)
+    _, tournai = add_seller(node, "droguerie-tournai", "BE", city="Tournai")
+    with node.session() as session:  # a product only Tournai sells
+        registers.load_catalogue(
+            session,
+            "droguerie-tournai",
+            [ProductRow(sku="ONLY-BE", trade_name="Perhydrol", cas="7722-84-1", concentration=9)],
+        )
+    body = sale(product={"sku": "ONLY-BE", "quantity_kg": 1.0}).model_dump(mode="json")
+    sold = client.post("/api/v1/precursors/check", headers=bearer(tournai), json=body)
+    assert sold.status_code == 200
+    with node.session() as session:
+        row = session.scalars(
+            select(Transaction).where(Transaction.reference == sold.json()["reference"])
+        ).one()
+    assert (row.seller, row.product, row.cas, row.concentration) == (
+        "droguerie-tournai",
+        "Perhydrol",
+        "7722-84-1",
+        9,
+    )
+    unknown = client.post("/api/v1/precursors/check", headers=bearer(lille), json=body)
+    assert unknown.status_code == 404
+    assert "ONLY-BE" in unknown.json()["message"]
 
 
 def test_bad_input_gets_a_typed_error_and_is_quarantined(node: Node, client: TestClient) -> None:

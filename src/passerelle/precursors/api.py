@@ -72,10 +72,12 @@ async def check_transaction(request: Request, principal: Principal = require(*SE
     except PasserelleError as exc:
         await run_in_threadpool(_quarantine_and_raise, node, f"api:{principal.name}", raw, exc)
         raise
-    outcome = await _run(
-        node,
-        lambda s: check.check(s, node, principal, registers.seller_of(s, principal), data),
-    )
+
+    def run(session: Session) -> check.Outcome:
+        seller, product = registers.seller_and_product(session, principal, data.product.sku)
+        return check.check(session, node, principal, seller, data, product=product)
+
+    outcome = await _run(node, run)
     out: CheckOut = outcome.out
     return out
 

@@ -44,9 +44,19 @@ class RoleRequirement:
         return principal
 
 
+class _RolesOnLoop(RoleRequirement):
+    """The role check as an ``async`` dependency: it reads only the request's principal
+    (resolved already, in the thread pool, by the app's ``authenticate``), so it runs on the
+    event loop — FastAPI would otherwise send a plain ``def`` dependency to the thread pool,
+    one more thread hop on every request."""
+
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        return RoleRequirement.__call__(self, request)
+
+
 def require(*roles: str) -> Any:
     """``principal: Principal = require("analyst", "supervisor")`` in a route signature."""
-    return Depends(RoleRequirement(roles))
+    return Depends(_RolesOnLoop(roles))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -107,10 +107,10 @@ def _head(session: Session) -> AuditHead:
         # Two first writers may race on PostgreSQL: insert the head unless another did, then
         # lock whichever row won.
         dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
         row = {"id": 1, "last_seq": 0, "last_hash": GENESIS, "anchor_seq": 0}
         session.execute(
-            insert(AuditHead).values(**row, anchor_hash=GENESIS).on_conflict_do_nothing()
+            upsert(AuditHead).values(**row, anchor_hash=GENESIS).on_conflict_do_nothing()
         )
         head = session.scalars(locked.execution_options(populate_existing=True)).one()
     return head
@@ -159,15 +159,37 @@ def link_pending(session: Session) -> int:
     pending: list[dict[str, Any]] | None = session.info.pop(PENDING_KEY, None)
     if not pending:
         return 0
-    head = _head(session)
+    seq, last_hash = _locked_head(session)
+    rows = []
     for fields in pending:
-        entry = AuditEntry(seq=head.last_seq + 1, prev_hash=head.last_hash, hash="", **fields)
-        entry.hash = _digest(entry.prev_hash, _fields(entry))
-        session.add(entry)
-        head.last_seq = entry.seq
-        head.last_hash = entry.hash
-    session.flush()
+        seq += 1
+        content = {**fields, "seq": seq, "ts": fields["ts"].isoformat()}
+        digest = _digest(last_hash, content)
+        rows.append({**fields, "seq": seq, "prev_hash": last_hash, "hash": digest})
+        last_hash = digest
+    # Three statements, no unit of work: this runs before every commit that audits something,
+    # and the ORM's flush of an entry and of the head cost more than the SQL.
+    session.execute(insert(AuditEntry), rows)
+    session.execute(_ADVANCE, {"new_seq": seq, "new_hash": last_hash})
     return len(pending)
+
+
+#: The head's position, locked until the commit (built once: it runs before every commit).
+_POSITION = select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)
+_ADVANCE = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+)
+
+
+def _locked_head(session: Session) -> tuple[int, str]:
+    """The chain head's last sequence number and hash, its row locked until the commit."""
+    row = session.execute(_POSITION.with_for_update()).first()
+    if row is None:
+        _head(session)  # the first entry ever: create the head row (race-safe), locked
+        row = session.execute(_POSITION.with_for_update()).one()
+    return int(row[0]), str(row[1])
 
 
 @event.listens_for(Session, "before_commit")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from passerelle.identity import PersonRecord, compare, screen
 from passerelle.node import Node
 from passerelle.precursors import rules
-from passerelle.precursors.model import Licence, Notice, Seller, Transaction
+from passerelle.precursors.model import Licence, Notice, Product, Seller, Transaction
 from passerelle.precursors.schemas import CheckOut, Reason, TransactionIn
 from passerelle.precursors.service import registers, reports
 from passerelle.precursors.service.common import delivery_key, identity_key, new_reference, regime
@@ -44,10 +44,18 @@ class Resolved:
     particle_um: float | None
 
 
-def resolve(session: Session, seller: str, data: TransactionIn) -> Resolved:
+def resolve(
+    session: Session, seller: str, data: TransactionIn, known: Product | None = None
+) -> Resolved:
+    """The product sold; ``known`` is the seller's product of that sku when the caller read
+    it already (the API reads it with the seller)."""
     p = data.product
     if p.sku or (p.name and not p.cas):
-        product = registers.find_product(session, seller, sku=p.sku, name=p.name)
+        product = (
+            known
+            if known is not None and p.sku and known.seller == seller and known.sku == p.sku
+            else registers.find_product(session, seller, sku=p.sku, name=p.name)
+        )
         return Resolved(product.trade_name, product.cas, product.concentration, product.particle_um)
     assert p.concentration is not None
     label = p.name or (rules.SUBSTANCES[p.cas].name if p.cas in rules.SUBSTANCES else p.cas)
@@ -190,12 +198,14 @@ def check(
     *,
     notify: bool = True,
     audited: bool = True,
+    product: Product | None = None,
 ) -> Outcome:
     """Check and record one transaction. ``audited=False`` only for seeding synthetic demo
-    data, which is nobody's act on personal data."""
+    data, which is nobody's act on personal data. ``product``: the seller's product of the
+    transaction's sku, when the caller read it already."""
     now = node.clock.now()
     when = data.occurred_at or now
-    res = resolve(session, seller.code, data)
+    res = resolve(session, seller.code, data, product)
     substance = rules.SUBSTANCES.get(res.cas)
     reg = regime(node, seller.country)
     v = data.verification

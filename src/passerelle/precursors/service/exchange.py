@@ -176,19 +176,27 @@ def payload_of(t: Transaction, seller: Seller) -> PurchasePayload:
     )
 
 
+#: Built once: the check runs it every time.
+_PEER_CODES = select(federation.Peer.code).order_by(federation.Peer.code)
+
+
 def notify_peers(
     session: Session, node: Node, principal: Principal, t: Transaction, seller: Seller
 ) -> list[str]:
-    """Send the purchase to every peer as its sharing policy says (same transaction)."""
+    """Send the purchase to every peer as its sharing policy says (same transaction).
+
+    Runs in every check of a combination substance: it reads the peers' codes only (one
+    indexed query), not their status — counting each peer's undelivered messages cost a
+    scan of the outbox per check."""
     ids = []
     payload = payload_of(t, seller)
-    for peer in federation.peer_status(session):
+    for code in session.scalars(_PEER_CODES):
         state = federation.send_message(
             session,
             node,
             principal.actor,
             PURCHASE,
-            peer=peer.code,
+            peer=code,
             payload=payload,
             case_ref=t.reference,
             purpose=PURPOSE,

@@ -55,6 +55,27 @@ def seller_of(session: Session, principal: Principal) -> Seller:
     return seller
 
 
+#: The seller of a token and one of its products in one round trip (the API check's first
+#: read): built once, with bound parameters.
+_SELLER_AND_PRODUCT = (
+    select(Seller, Product)
+    .outerjoin(Product, (Product.seller == Seller.code) & (Product.sku == bindparam("sku")))
+    .where(Seller.token_name == bindparam("token"))
+)
+
+
+def seller_and_product(
+    session: Session, principal: Principal, sku: str
+) -> tuple[Seller, Product | None]:
+    """:func:`seller_of` and the seller's product ``sku`` (None when it has none), read
+    together: on PostgreSQL each statement of the check is a round trip."""
+    name = principal.name.removeprefix("token:")
+    row = session.execute(_SELLER_AND_PRODUCT, {"token": name, "sku": sku}).first()
+    if principal.kind != "token" or row is None:
+        raise NotFound("no seller is registered for this token; see `precursors seller add`")
+    return row[0], row[1]
+
+
 def get_seller(session: Session, code: str) -> Seller:
     seller = session.get(Seller, code)
     if seller is None:
@@ -200,7 +221,9 @@ class WatchIndex:
 
 
 def watch_index(node: Node) -> WatchIndex:
-    index = node.state.setdefault(WATCH_STATE, WatchIndex())
+    index = node.state.get(WATCH_STATE)
+    if index is None:  # built once per node, not on every call (an empty Watchlist is not free)
+        index = node.state.setdefault(WATCH_STATE, WatchIndex())
     assert isinstance(index, WatchIndex)
     return index
 
