@@ -46,6 +46,9 @@ ANGLES = (-12.0, -6.0, 0.0, 6.0, 12.0)
 #: Scale of the query's region: a copy cropped 20 % shows the registered region at 0.6 / 0.8.
 QUERY_REGIONS = (0.75, 0.6)
 HUE_BINS = 16
+#: Names the hashing (positions, channel, hash functions): descriptors computed under another
+#: name (a benchmark's cache) must be computed again.
+HASHING = f"{len(SHIFTS)}x{SHIFT:g}-value"
 TEXTURE_BINS = 8
 
 
