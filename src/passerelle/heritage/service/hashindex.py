@@ -26,8 +26,12 @@ PER_WORD = 64 // BITS
 #: entry within 15 bits, and radius 2 would gather ten times as many buckets.
 MAX_RADIUS = 1
 NONE = 32767
-#: Beyond MAX_RADIUS, the WIDEN query hashes nearest so far are probed up to WIDEN_RADIUS more.
-WIDEN = 2
+#: Beyond MAX_RADIUS, the WIDEN query hashes nearest so far (the likeliest rotation and scale)
+#: are probed up to WIDEN_RADIUS more. Measured 2026-12-03 on generated copies: at 20,000
+#: photographs the true object is among the 200 candidates for 0.963 of 300 copies with none,
+#: 0.977 with one, 0.983 with two, at 1.7× and 2.5× the probing time of none; at 50,000 the
+#: three agreed (0.960 of 150). Capping crowded buckets instead lost 3 to 7 points.
+WIDEN = 1
 WIDEN_RADIUS = 1
 
 U64 = npt.NDArray[np.uint64]
