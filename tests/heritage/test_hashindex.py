@@ -26,3 +26,30 @@ def test_multi_index_agrees_with_the_linear_scan() -> None:
 
 def test_empty_index_finds_nothing() -> None:
     assert MultiIndex([], []).search([123], k=3) == {}
+
+
+def test_pairs_of_words_are_searched_by_their_summed_distance() -> None:
+    """pHash and dHash side by side: eight tables, distances summed over both words."""
+    rng = random.Random(8)
+    base = [(rng.getrandbits(64), rng.getrandbits(64)) for _ in range(3000)]
+    hashes, owners = [], []
+    for owner, (p, d) in enumerate(base):
+        for _ in range(4):
+            hashes.append((p ^ (1 << rng.randrange(64)), d ^ (1 << rng.randrange(64))))
+            owners.append(owner)
+    index = MultiIndex(hashes, owners)
+    assert index.tables == 8
+    for target in rng.sample(range(3000), 25):
+        p, d = base[target]
+        flips = rng.sample(range(128), 14)  # 14 bits apart over the pair (+ up to 2 above)
+        query = (
+            p ^ sum(1 << b for b in flips if b < 64),
+            d ^ sum(1 << (b - 64) for b in flips if b >= 64),
+        )
+        noise = (rng.getrandbits(64), rng.getrandbits(64))
+        found = index.search([noise, query], k=3, keep=20)
+        scanned = index.scan([noise, query], k=3, keep=20)
+        assert min(found, key=lambda o: found[o][0]) == target
+        assert found[target] == scanned[target]
+        assert found[target][1] == 1  # the second query hash is the near one
+        assert found[target][0] <= 16
