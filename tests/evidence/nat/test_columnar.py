@@ -5,10 +5,11 @@ from __future__ import annotations
 import ipaddress
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from passerelle.evidence.nat import parse
+from passerelle.evidence.nat import columnar, parse
 from passerelle.evidence.nat.columnar import ipv4, read_typed
 
 _OCTET = st.one_of(
@@ -79,3 +80,41 @@ def test_one_bad_value_sends_the_file_to_the_text_path_with_exact_raw_rows() -> 
     (reject,) = parsed.rejects
     assert reject.reason == "port_start: not a port number"
     assert reject.raw == "100.64.1.7,203.0.113.7,0070000,3071,udp,1764756600000,1764757200000"
+
+
+def _rows(count: int) -> bytes:
+    lines = [b"inside_ip,outside_ip,port_start,port_end,protocol,start,end"]
+    for i in range(count):
+        lines.append(
+            f"100.64.{i // 250}.{i % 250 + 1},203.0.113.{i % 200 + 1},{1024 + i % 60 * 512},"
+            f"{1535 + i % 60 * 512},{'tcp' if i % 3 else 'udp'},{1764756600000 + i},"
+            f"{1764757200000 + i}".encode()
+        )
+    return b"\n".join(lines) + b"\n"
+
+
+def test_a_large_file_read_in_pieces_side_by_side_gives_the_rows_in_file_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = ["inside_ip", "outside_ip", "port_start", "port_end", "protocol", "start", "end"]
+    data = _rows(5000)
+    whole = read_typed(data, names)
+    monkeypatch.setattr(columnar, "PIECE_BYTES", 20_000)  # 5000 rows ≈ 340 kB: many pieces
+    monkeypatch.setattr(columnar.os, "cpu_count", lambda: 4)
+    assert len(columnar._pieces(data, data.find(b"\n") + 1, 4)) == 4
+    pieced = read_typed(data, names)
+    assert whole is not None and pieced is not None
+    assert pieced.num_rows == 5000 and pieced.equals(whole)
+    assert pieced.column("start").to_pylist() == [1764756600000 + i for i in range(5000)]
+
+
+def test_a_bad_row_in_a_later_piece_is_quarantined_with_its_own_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(columnar, "PIECE_BYTES", 20_000)
+    monkeypatch.setattr(columnar.os, "cpu_count", lambda: 4)
+    bad = _rows(5000) + b"100.64.1.7,203.0.113.7,1024,1535,tcp,1764756600000,soon\n"
+    parsed = parse.read_csv(bad)
+    assert parsed.table.num_rows == 5000
+    (reject,) = parsed.rejects
+    assert reject.line == 5002 and reject.raw.endswith(",soon")

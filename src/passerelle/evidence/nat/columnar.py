@@ -10,6 +10,8 @@ file — the normal case of a CGN's export — is read once.
 
 from __future__ import annotations
 
+import itertools
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -131,16 +133,66 @@ def _convert(batch: pa.RecordBatch, names: list[str]) -> dict[str, Any]:
     }
 
 
+#: Files larger than this are cut at line ends into one piece per core, parsed side by side
+#: (``pyarrow.csv``'s streaming reader and the numpy conversion release the GIL, but the
+#: reader parses one block at a time: one stream keeps one core busy).
+PIECE_BYTES = 16 << 20
+
+
+def _pieces(data: bytes, start: int, count: int) -> list[tuple[int, int]]:
+    """(start, end) byte ranges of ``data[start:]``, cut after a newline into ``count``."""
+    bounds = [start]
+    size = len(data) - start
+    for k in range(1, count):
+        cut = data.find(b"\n", max(bounds[-1], start + size * k // count))
+        if cut < 0:
+            break
+        bounds.append(cut + 1)
+    bounds.append(len(data))
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
 def read_typed(data: bytes, names: list[str]) -> pa.Table | None:
     """The store's table of a clean CSV file, or None when a row needs a reason.
 
     The file is streamed in 8 MiB blocks: ``pyarrow.csv``'s threads parse the next blocks
-    while this thread converts the current one (addresses, checks), so the two overlap."""
+    while this thread converts the current one (addresses, checks), so the two overlap. A
+    file over :data:`PIECE_BYTES` is cut at line ends into one piece per core, each streamed
+    by its own thread; the pieces' rows are put back in file order."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     from passerelle.evidence.nat.parse import COLUMNS
+
+    head = data.find(b"\n") + 1
+    if head <= 0:
+        return None
+    count = max(1, min(os.cpu_count() or 1, 4, (len(data) - head) // PIECE_BYTES))
+    spans = _pieces(data, head, count)
+    view = memoryview(data)
+    if len(spans) <= 1:
+        pieces = [_read_piece(view[head:], names)]
+    else:
+        with ThreadPoolExecutor(max_workers=len(spans)) as pool:
+            pieces = list(pool.map(lambda span: _read_piece(view[span[0] : span[1]], names), spans))
+    if any(piece is None for piece in pieces):
+        return None
+    parts = [part for piece in pieces if piece is not None for part in piece]
+    dtypes = {"key": np.int64, "outside_ip": np.uint32, "port_start": np.uint16,
+              "port_end": np.uint16, "inside_ip": np.uint32, "protocol": np.uint8,
+              "start": np.int64, "end": np.int64}  # fmt: skip
+    return pa.table({
+        name: np.concatenate([p[name] for p in parts]) if parts else np.zeros(0, dtypes[name])
+        for name in COLUMNS
+    })  # fmt: skip
+
+
+def _read_piece(body: memoryview, names: list[str]) -> list[dict[str, Any]] | None:
+    """The converted batches of a run of whole CSV lines (no header), or None at a doubt."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
 
     types: dict[str, pa.DataType] = {
         name: pa.int64() for name in ("port", "port_start", "port_end", "start", "end")
@@ -156,8 +208,8 @@ def read_typed(data: bytes, names: list[str]) -> pa.Table | None:
     parts: list[dict[str, Any]] = []
     try:
         reader = pacsv.open_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=8 << 20),
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
             parse_options=pacsv.ParseOptions(invalid_row_handler=bad_row),
             convert_options=pacsv.ConvertOptions(
                 column_types={k: v for k, v in types.items() if k in names},
@@ -172,12 +224,4 @@ def read_typed(data: bytes, names: list[str]) -> pa.Table | None:
             parts.append(_convert(batch, names))
     except (pa.ArrowInvalid, UnicodeDecodeError, _Off):
         return None
-    if shape:
-        return None
-    dtypes = {"key": np.int64, "outside_ip": np.uint32, "port_start": np.uint16,
-              "port_end": np.uint16, "inside_ip": np.uint32, "protocol": np.uint8,
-              "start": np.int64, "end": np.int64}  # fmt: skip
-    return pa.table({
-        name: np.concatenate([p[name] for p in parts]) if parts else np.zeros(0, dtypes[name])
-        for name in COLUMNS
-    })  # fmt: skip
+    return None if shape else parts

@@ -135,7 +135,12 @@ class NatStore:
             order = np.argsort(((hours - low) << 48) | key)
         else:
             order = np.lexsort((key, hours))
-        table = pa.table({c: table.column(c).to_numpy()[order] for c in table.column_names})
+        from concurrent.futures import ThreadPoolExecutor
+
+        names = table.column_names
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # take frees the GIL
+            columns = list(pool.map(lambda c: np.take(table.column(c).to_numpy(), order), names))
+        table = pa.table(dict(zip(names, columns, strict=True)))
         hours = hours[order]
         cuts = np.flatnonzero(np.diff(hours)) + 1
         jobs = []
@@ -145,7 +150,6 @@ class NatStore:
                 size = min(FILE_ROWS, int(hi) - at)
                 stem = f"{name}-{hour}-{n}" if name else uuid.uuid4().hex
                 jobs.append((table.slice(at, size), self.root / "log" / f"hour={hour}", stem))
-        from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
             list(pool.map(lambda job: _write_file(*job), jobs))
