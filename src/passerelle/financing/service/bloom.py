@@ -197,6 +197,8 @@ class Matcher:
         self._index = lsh.Index(flt.rows)
         self._words = _words(flt.rows)
         self._counts = _counts(self._words)
+        #: Chunks matched at once in threads (1 in the worker processes of :mod:`.parallel`).
+        self.threads = WORKERS
 
     def _chunk(
         self, rows: Matrix, threshold: float
@@ -214,10 +216,10 @@ class Matcher:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Every pair at or above ``threshold``: candidate indexes, filter rows, scores."""
         starts = range(0, len(rows), CHUNK)
-        if len(starts) > 1:
+        if len(starts) > 1 and self.threads > 1:
             # numpy releases the GIL in its sorts, searches, gathers and popcounts: two chunks
             # at once keep both cores busy.
-            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            with ThreadPoolExecutor(max_workers=self.threads) as pool:
                 parts = list(
                     pool.map(lambda s: self._chunk(rows[s : s + CHUNK], threshold), starts)
                 )
