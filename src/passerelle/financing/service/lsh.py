@@ -34,6 +34,7 @@ Recall and speed of these settings: ``benchmarks/financing_match.py`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +44,7 @@ from passerelle.financing.service.encoding import BITS, BYTES, DATE_BITS
 Matrix = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]
 Words = npt.NDArray[np.uint64]
+Codes = npt.NDArray[Any]  # int64, or uint32 when the codes fit
 
 BUCKET_CAP = 100
 _MIX_KEY = np.uint64(0xBF58476D1CE4E5B9)
@@ -148,9 +150,12 @@ class _Table:
             rows_list.append(valid[0] + start)
         keys = np.concatenate(keys_list) if keys_list else np.zeros(0, np.uint64)
         owners = np.concatenate(rows_list) if rows_list else np.zeros(0, np.int64)
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)  # the order within a bucket does not matter
         keys, owners = keys[order], owners[order]
-        buckets, starts, counts = np.unique(keys, return_index=True, return_counts=True)
+        first = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        buckets, counts = keys[starts], np.diff(np.append(starts, len(keys)))
         small = counts <= BUCKET_CAP
         #: Distinct bucket keys, where each bucket's rows start in ``owners``, how many.
         self.buckets, self.starts, self.counts = buckets[small], starts[small], counts[small]
@@ -175,10 +180,20 @@ class _Table:
         return cand, found
 
 
-def _repeated(codes: Ints) -> Ints:
+def _distinct(codes: Codes) -> Codes:
+    """The codes, sorted, each once (``np.unique`` without its hash table, ~20 times slower
+    on these arrays in numpy 2.4)."""
+    ordered: Codes = np.sort(codes)
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    distinct: Codes = ordered[first]
+    return distinct
+
+
+def _repeated(codes: Codes) -> Codes:
     """The codes that occur at least twice (each once at least, possibly more)."""
-    ordered: Ints = np.sort(codes)
-    repeated: Ints = ordered[1:][ordered[1:] == ordered[:-1]]
+    ordered: Codes = np.sort(codes)
+    repeated: Codes = ordered[1:][ordered[1:] == ordered[:-1]]
     return repeated
 
 
@@ -200,17 +215,24 @@ class Index:
     def candidates(self, rows: Matrix) -> tuple[Ints, Ints]:
         """Distinct (candidate index, filter row) pairs to score, sorted by candidate."""
         width = np.int64(max(self.size, 1))
+        # A pair is the code candidate * width + row, in 32 bits when it fits (faster sorts).
+        small = len(rows) * int(width) < 1 << 32
         words = words_of(rows)
         query_dated = dated(rows)
         with_date, without = np.flatnonzero(query_dated), np.flatnonzero(~query_dated)
+
+        def code(cand: Ints, found: Ints) -> Codes:
+            joined = cand * width + found
+            return joined.astype(np.uint32) if small else joined
+
         cand, found = self.strict.pairs(words)
-        codes = [cand * width + found]
+        codes = [code(cand, found)]
         cand, found = self.dated.pairs(words[with_date])
-        codes.append(_repeated(with_date[cand] * width + found))
+        codes.append(_repeated(code(with_date[cand], found)))
         parts = []
         for table, which in ((self.undated_all, without), (self.undated_only, with_date)):
             cand, found = table.pairs(words[which])
-            parts.append(which[cand] * width + found)
+            parts.append(code(which[cand], found))
         codes.append(_repeated(np.concatenate(parts)))
-        kept = np.unique(np.concatenate(codes))
+        kept = _distinct(np.concatenate(codes)).astype(np.int64)
         return kept // width, kept % width
