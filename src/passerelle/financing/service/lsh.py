@@ -16,10 +16,11 @@ threshold in three ways:
 
 A table samples one window of consecutive bits of one name vector (spelling or skeleton,
 alternately: a name written in Arabic script has an empty spelling vector and is found through
-its skeleton), plus, in the dated family, a window of the date vector. The keyed hashes put
-every token's bits at independent uniform positions, so a window of consecutive positions is
-as good a sample as scattered ones, and it is read from two 64-bit words with two shifts
-instead of one gather per bit. A family's windows in one vector do not overlap. A sample with
+its skeleton), plus, in the dated family, a window of the date vector (each table its own).
+The keyed hashes put every token's bits at independent uniform positions, so a window of
+consecutive positions is as good a sample as scattered ones, and it is read from two 64-bit
+words with two shifts instead of one gather per bit. A family's name windows in one vector do
+not overlap. A sample with
 fewer than the family's ``min_ones`` set name bits says nothing (most rows share it: a bit is
 set in about one position in nine) and is not indexed, and a bucket holding more than
 :data:`BUCKET_CAP` rows (a very common name) is dropped: its rows are still found through the
@@ -94,16 +95,19 @@ def _windows(starts: list[int], width: int) -> _Windows:
 
 
 def _layout(family: Family) -> tuple[_Windows, _Windows | None]:
-    """Table ``t`` reads name vector ``t % 2`` at window ``t // 2`` of the family's width, and
-    (dated family) date window ``t % 16`` (windows wrap around if a vector is too short)."""
+    """Table ``t`` reads name vector ``t % 2`` at window ``t // 2`` of the family's width
+    (disjoint windows, wrapping around if a vector is too short) and, in the dated family, the
+    date bits from ``37 t`` modulo 241 (the 96 tables read 96 different samples of the 256)."""
     per_vector = BITS // family.name_bits
     names = [
         (t % 2) * BITS + (t // 2 % per_vector) * family.name_bits for t in range(family.tables)
     ]
     if not family.date_bits:
         return _windows(names, family.name_bits), None
-    per_date = DATE_BITS // family.date_bits
-    dates = [2 * BITS + (t % per_date) * family.date_bits for t in range(family.tables)]
+    # Date windows overlap (the date vector is short): one start per table, 37 bits apart
+    # modulo the last start (241, prime), so no two tables read the same date bits.
+    last = DATE_BITS - family.date_bits + 1
+    dates = [2 * BITS + (t * 37) % last for t in range(family.tables)]
     return _windows(names, family.name_bits), _windows(dates, family.date_bits)
 
 
