@@ -22,7 +22,7 @@ import numpy.typing as npt
 from passerelle.financing.service.bloom import DEFAULT_THRESHOLD, Matcher, encode_all
 from passerelle.identity import PersonRecord
 
-#: Candidates per task sent to a worker (several matching chunks; small enough to balance).
+#: Most candidates per task sent to a worker (several matching chunks; small enough to balance).
 SLICE = 16_384
 #: Most worker processes :func:`default_workers` proposes (each holds its scoring buffers).
 MAX_WORKERS = 8
@@ -47,11 +47,11 @@ def _adopt(matcher: Matcher, people: list[PersonRecord]) -> None:
     _shared = (matcher, people)
 
 
-def _match_slice(start: int, threshold: float) -> Result:
+def _match_slice(start: int, size: int, threshold: float) -> Result:
     if _shared is None:  # pragma: no cover - set by the initializer before any task
         raise RuntimeError("worker not initialised")
     matcher, people = _shared
-    _, rows = encode_all(matcher.encoder, people[start : start + SLICE])
+    _, rows = encode_all(matcher.encoder, people[start : start + size])
     return matcher.best_rows(rows, threshold)
 
 
@@ -65,7 +65,9 @@ def best(
     order: the same list as ``matcher.best(people, threshold)``, computed by ``workers``
     processes (default :func:`default_workers`)."""
     workers = default_workers() if workers is None else max(1, workers)
-    starts = range(0, len(people), SLICE)
+    # At least four slices per worker, so that a small run is shared evenly too.
+    size = max(1, min(SLICE, -(-len(people) // (4 * workers))))
+    starts = range(0, len(people), size)
     if workers == 1 or len(starts) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return matcher.best(people, threshold)
     context = multiprocessing.get_context("fork")
@@ -74,7 +76,7 @@ def best(
         min(workers, len(starts)), mp_context=context, initializer=_adopt,
         initargs=(matcher, people),
     ) as pool:  # fmt: skip
-        results = pool.map(_match_slice, starts, [threshold] * len(starts))
+        results = pool.map(_match_slice, starts, [size] * len(starts), [threshold] * len(starts))
         for start, (cand, rows, scores) in zip(starts, results, strict=True):
             found.extend(
                 (people[start + c].id, r, s)
