@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -107,3 +108,47 @@ def test_list_add_and_analyse(data_dir: Path, tmp_path: Path) -> None:
     assert "40 hex digits" in invoke(
         "list-add", "crypto", "--origin", "x", "--account", "0x12", code=2
     )
+
+
+def test_filter_match_in_two_processes_writes_the_same_file_and_never_a_partial_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from passerelle.csvsafe import SafeWriter
+    from passerelle.financing.service import parallel
+
+    key, flt = tmp_path / "k.key", tmp_path / "FILTER.bin"
+    invoke("key", "generate", "--out", str(key))
+    given, family = ["Youssef", "Sergei", "Marie", "Ahmed"], ["Haddad", "Ivanov", "Peeters"]
+    lines = [f"S{i},{given[i % 4]},{family[i % 3]},{1960 + i}-05-0{1 + i % 9}" for i in range(40)]
+    subjects, candidates = tmp_path / "subjects.csv", tmp_path / "candidates.csv"
+    subjects.write_text("id,given_names,family_name,date_of_birth\n" + "\n".join(lines) + "\n")
+    candidates.write_text(
+        "id,given_names,family_name,date_of_birth\n"
+        + "\n".join(line.replace("S", "C", 1) for line in reversed(lines))
+        + "\n"
+    )
+    invoke("filter", "build", str(subjects), "--key", str(key), "--out", str(flt))
+    monkeypatch.setattr(parallel, "SLICE", 7)  # six slices of candidates
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"matches-{workers}.csv"
+        invoke("filter", "match", str(flt), str(candidates), "--key", str(key), "--out",
+               str(out), "--workers", workers)  # fmt: skip
+        outputs.append(out.read_text())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].splitlines()[1].startswith("C39,")  # the candidates' order is kept
+    assert len(outputs[0].splitlines()) == 41
+
+    def interrupted(self: SafeWriter, rows: object) -> None:
+        self.writerow(("C1", "0.900"))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SafeWriter, "writerows", interrupted)
+    previous = tmp_path / "matches-2.csv"
+    result = runner.invoke(app, ["financing", "filter", "match", str(flt), str(candidates),
+                                 "--key", str(key), "--out", str(previous)])  # fmt: skip
+    assert result.exit_code != 0
+    assert previous.read_text() == outputs[1]  # the last complete file, untouched
+    assert sorted(p.name for p in tmp_path.iterdir() if "matches" in p.name) == [
+        "matches-1.csv", "matches-2.csv"
+    ]  # fmt: skip

@@ -82,20 +82,36 @@ def filter_match(
     threshold: Annotated[
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Lowest Dice score kept.")
     ] = 0.7,
-) -> None:
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, max=64,
+            help="Processes matching at once (default: the usable cores, at most 8); "
+            "the output is the same whatever the number.",
+        ),
+    ] = None,
+) -> None:  # fmt: skip
     """Match local candidates against the filter; write candidate_id,score of possible matches."""
+    import os
+
     from passerelle.csvsafe import SafeWriter
-    from passerelle.financing.service import bloom, keys
+    from passerelle.financing.service import bloom, keys, parallel
     from passerelle.identity import read_people
 
     with _errors():
         matcher = bloom.Matcher(bloom.read(filter_file), keys.read(key))
-        found = matcher.best(list(read_people(candidates)), threshold)
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = SafeWriter(
-                handle, ("candidate_id", "score"), numeric=("score",), lineterminator="\n"
-            )
-            writer.writerows((cid, f"{score:.3f}") for cid, _, score in found)
+        found = parallel.best(matcher, list(read_people(candidates)), threshold, workers)
+        # Written beside, then renamed: an interrupted run never leaves a partial matches file.
+        part = out.with_name(f".{out.name}.part")
+        try:
+            with part.open("w", newline="", encoding="utf-8") as handle:
+                writer = SafeWriter(
+                    handle, ("candidate_id", "score"), numeric=("score",), lineterminator="\n"
+                )
+                writer.writerows((cid, f"{score:.3f}") for cid, _, score in found)
+            os.replace(part, out)
+        finally:
+            part.unlink(missing_ok=True)
     typer.echo(f"{len(found)} possible matches written to {out}")
 
 

@@ -134,13 +134,11 @@ def loads(data: bytes, source: str = "filter") -> Filter:
 
 def _counts(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
     """Set bits of the spelling, skeleton and date vectors of each row (n, 3)."""
-    counts = np.bitwise_count(words)
     cut = BYTES // 8
-    return np.stack(
-        [counts[:, a:b].sum(axis=1, dtype=np.int64)
-         for a, b in ((0, cut), (cut, 2 * cut), (2 * cut, words.shape[1]))],
-        axis=1,
-    )  # fmt: skip
+    sums: npt.NDArray[np.int64] = np.add.reduceat(
+        np.bitwise_count(words), [0, cut, 2 * cut], axis=1, dtype=np.int64
+    )
+    return sums
 
 
 def _score(
@@ -177,6 +175,7 @@ def dice(a: Matrix, b: Matrix) -> npt.NDArray[np.float64]:
 #: Candidates handled at once (bounds the memory of the pairs being scored), and chunks at once.
 CHUNK = 4096
 WORKERS = 2
+_PAIRS = 8192
 
 
 class Matcher:
@@ -197,6 +196,8 @@ class Matcher:
         self._index = lsh.Index(flt.rows)
         self._words = _words(flt.rows)
         self._counts = _counts(self._words)
+        #: Chunks matched at once in threads (1 in the worker processes of :mod:`.parallel`).
+        self.threads = WORKERS
 
     def _chunk(
         self, rows: Matrix, threshold: float
@@ -204,8 +205,12 @@ class Matcher:
         cand, found = self._index.candidates(rows)
         words = _words(rows)
         counts = _counts(words)
-        scores = _score(_counts(words[cand] & self._words[found]), counts[cand],
-                        self._counts[found])  # fmt: skip
+        scores = np.empty(len(cand), dtype=np.float64)
+        for start in range(0, len(cand), _PAIRS):  # pieces that stay in the processor's cache
+            c, f = cand[start : start + _PAIRS], found[start : start + _PAIRS]
+            both = np.take(words, c, axis=0)
+            both &= np.take(self._words, f, axis=0)
+            scores[start : start + _PAIRS] = _score(_counts(both), counts[c], self._counts[f])
         good = scores >= threshold
         return cand[good], found[good], scores[good]
 
@@ -214,10 +219,10 @@ class Matcher:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Every pair at or above ``threshold``: candidate indexes, filter rows, scores."""
         starts = range(0, len(rows), CHUNK)
-        if len(starts) > 1:
+        if len(starts) > 1 and self.threads > 1:
             # numpy releases the GIL in its sorts, searches, gathers and popcounts: two chunks
             # at once keep both cores busy.
-            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            with ThreadPoolExecutor(max_workers=self.threads) as pool:
                 parts = list(
                     pool.map(lambda s: self._chunk(rows[s : s + CHUNK], threshold), starts)
                 )
