@@ -166,6 +166,8 @@ def read_typed(data: bytes, names: list[str]) -> pa.Table | None:
 
     from passerelle.evidence.nat.parse import COLUMNS
 
+    if not data.isascii():  # pyarrow's bad-row callback cannot decode a broken UTF-8 row
+        return None  # (the text path names the byte; an exporter's CSV is ASCII)
     head = data.find(b"\n") + 1
     if head <= 0:
         return None
