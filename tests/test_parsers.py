@@ -442,6 +442,34 @@ PARSERS: list[Parser] = [
         st.one_of(mutated([NAT_CSV]).map(str.encode), st.binary(max_size=300)),
         (Malformed,),
     ),
+    Parser(  # the order form's identifiers, one per line (ip ADDRESS PORT TIME)
+        "passerelle.evidence.console_issue:parse_targets",
+        st.one_of(
+            st.text(max_size=200),
+            st.lists(
+                st.sampled_from(
+                    [
+                        "ip",
+                        "email",
+                        "phone",
+                        "account",
+                        "IP",
+                        "x",
+                        "192.0.2.1",
+                        "443",
+                        "2026-12-03T10:00",
+                        "2026-13-45T99:99",
+                        "a@b.example",
+                        "+32470000000",
+                        "\n",
+                        " ",
+                    ]
+                ),
+                max_size=12,
+            ).map(" ".join),
+        ),
+        (Invalid,),
+    ),
     Parser(  # the fast path: a table or None (the text path then gives the reasons)
         "passerelle.evidence.nat.columnar:read_typed",
         st.one_of(mutated([NAT_CSV]).map(str.encode), st.binary(max_size=300)),
