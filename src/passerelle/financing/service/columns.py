@@ -35,38 +35,45 @@ MAX_PASSES = 8
 
 
 def _distinct_counts(group: Ints, peer: Ints, size: int) -> Ints:
-    pairs = np.unique(group * np.int64(size) + peer)
-    return np.bincount(pairs // size, minlength=size).astype(np.int64)
+    codes = np.sort(group * np.int64(size) + peer)  # (np.unique's hash path is ~20x slower)
+    if len(codes):
+        codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
+    return np.bincount(codes // size, minlength=size).astype(np.int64)
 
 
-class _Sorted:
-    """Transfers of each account sorted by time: "is there one in this interval?" for many."""
+def _any_between(keys: Floats, needles: Floats, order: Ints, lo: float, hi: float) -> Mask:
+    """For each transfer ``order[i]``: is a key in ``[needles[i] + lo, needles[i] + hi]``?
 
-    def __init__(self, account: Ints, at: Floats, stride: float) -> None:
-        self.stride = stride
-        self.keys = np.sort(account * stride + at)
-
-    def any_between(self, account: Ints, lo: Floats, hi: Floats) -> Mask:
-        base = account * self.stride
-        first = np.searchsorted(self.keys, base + lo, side="left")
-        last = np.searchsorted(self.keys, base + hi, side="right")
-        return np.asarray(last > first)
+    ``keys`` and ``needles`` are both sorted, so the searches walk ``keys`` in order (NumPy's
+    binary search starts from the previous answer for ascending needles): the same answers as
+    searching in transfer order, without a cache miss per step on millions of keys."""
+    first = np.searchsorted(keys, needles + lo, side="left")
+    last = np.searchsorted(keys, needles + hi, side="right")
+    found = np.empty(len(order), dtype=bool)
+    found[order] = last > first
+    return found
 
 
 def _walk_passes(src: Ints, dst: Ints, at: Floats, keep: Mask, window: float, quick: bool) -> Mask:
+    """Each transfer as one sorted key per end, ``account * stride + time``: the transfers out
+    of an account (by sender) and into it (by receiver) are runs of their sorted keys, and a
+    transfer's own key by receiver is where the transfers out of its receiver at its time
+    would sort — so "one out of my receiver within the window after me" is a range search of
+    my receiver-key in the sender-keys."""
     stride = float(at.max()) + 2 * window + 4 * SLACK + 1.0
     for _ in range(MAX_PASSES):
         idx = np.nonzero(keep)[0]
-        outs = _Sorted(src[idx], at[idx], stride)
-        ins = _Sorted(dst[idx], at[idx], stride)
-        s, d, t = src[idx], dst[idx], at[idx]
-        later_out = outs.any_between(d, t - SLACK, t + window + SLACK)
-        earlier_in = ins.any_between(s, t - window - SLACK, t + SLACK)
+        by_src = src[idx] * stride + at[idx]
+        by_dst = dst[idx] * stride + at[idx]
+        order_src, order_dst = np.argsort(by_src), np.argsort(by_dst)
+        outs, ins = by_src[order_src], by_dst[order_dst]  # out of / into each account, by time
+        later_out = _any_between(outs, ins, order_dst, -SLACK, window + SLACK)
+        earlier_in = _any_between(ins, outs, order_src, -window - SLACK, SLACK)
         if quick:
             alive = later_out | earlier_in
         else:
-            earlier_out = outs.any_between(d, t - window - SLACK, t + SLACK)
-            later_in = ins.any_between(s, t - SLACK, t + window + SLACK)
+            earlier_out = _any_between(outs, ins, order_dst, -window - SLACK, SLACK)
+            later_in = _any_between(ins, outs, order_src, -SLACK, window + SLACK)
             alive = (later_out & earlier_in) | (later_out & later_in) | (earlier_in & earlier_out)
         if alive.all():
             break
