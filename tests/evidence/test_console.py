@@ -150,3 +150,98 @@ def test_withdrawing_asks_for_confirmation_and_an_analyst_may_not_validate(
     assert f"Injonction {ref} retirée." in client.get(done.headers["location"]).text
     with node.session() as session:
         assert orders.get(session, node, principal(), ref).status == "withdrawn"
+
+
+def _preservation(node: Node) -> tuple[str, str]:
+    """An open preservation order (EPOC-PR) issued by this node: (reference, id)."""
+    add_provider(node)
+    ref = _issue(node, form="EPOC-PR")
+    with node.session() as session:
+        return ref, orders.get(session, node, principal(), ref).id
+
+
+def test_a_preservation_is_extended_once_from_its_page_and_a_second_extension_refused(
+    node: Node, client: TestClient
+) -> None:
+    ref, order_id = _preservation(node)
+    with node.session() as session:
+        until = orders.get(session, node, principal(), ref).preserve_until
+    assert until is not None
+    make_user(node, "juge", "judicial")
+    login(client, "juge")
+    page = client.get(f"/evidence/orders/{ref}")
+    assert 'id="extend"' in page.text and "Prolonger la conservation" in page.text
+    token = csrf_of(client, f"/evidence/orders/{ref}")
+    action = f"/evidence/orders/{order_id}/extend"
+    asked = client.post(action, data={"csrf_token": token})
+    assert asked.status_code == 200 and "Cette action est irréversible." in asked.text
+    assert "une fois" in asked.text and 'name="confirmed"' in asked.text
+    with node.session() as session:
+        assert not orders.get(session, node, principal(), ref).extended
+    done = client.post(action, data={"csrf_token": token, "confirmed": "yes"})
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    assert f"Conservation de l&#39;injonction {ref} prolongée de 30 jours." in shown
+    assert 'id="extend"' not in shown and "Déjà prolongée une fois" in shown
+    with node.session() as session:
+        assert orders.get(session, node, principal(), ref).preserve_until == until + timedelta(
+            days=30
+        )
+    # the page of before, still open in another tab: the regulation allows one extension only
+    again = client.post(
+        action,
+        headers={"referer": f"http://testserver/evidence/orders/{order_id}"},
+        data={"csrf_token": token, "confirmed": "yes"},
+    )
+    assert again.status_code == 409
+    assert "extended already" in again.text and "art. 11(1)" in again.text
+    with node.session() as session:
+        assert orders.get(session, node, principal(), ref).preserve_until == until + timedelta(
+            days=30
+        )
+
+
+def test_a_preservation_is_confirmed_from_its_page_and_a_production_order_cannot_be(
+    node: Node, client: TestClient
+) -> None:
+    ref, order_id = _preservation(node)
+    production = _issue(node)
+    make_user(node, "ana", "analyst")
+    login(client, "ana")
+    assert 'id="confirm"' not in client.get(f"/evidence/orders/{production}").text
+    token = csrf_of(client, f"/evidence/orders/{ref}")
+    action = f"/evidence/orders/{order_id}/confirm"
+    assert "Cette action est irréversible." in client.post(action, data={"csrf_token": token}).text
+    done = client.post(action, data={"csrf_token": token, "confirmed": "yes"})
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    assert f"Injonction {ref} confirmée : une demande de production suit." in shown
+    assert 'id="confirm"' not in shown and "Une demande de production suit" in shown
+    with node.session() as session:
+        assert orders.get(session, node, principal(), ref).confirmed_at is not None
+    refused = client.post(f"/evidence/orders/{production}/confirm",
+                          data={"csrf_token": token, "confirmed": "yes"})  # fmt: skip
+    assert refused.status_code == 409 and "only an open preservation order" in refused.text
+
+
+def test_preservation_acts_need_an_issuing_role_and_the_form_token(
+    node: Node, client: TestClient
+) -> None:
+    ref, order_id = _preservation(node)
+    make_user(node, "chef", "supervisor")
+    make_user(node, "juge", "judicial")
+    login(client, "chef")
+    page = client.get(f"/evidence/orders/{ref}")
+    assert page.status_code == 200
+    token = csrf_of(client, f"/evidence/orders/{ref}")
+    for act in ("extend", "confirm"):
+        denied = client.post(f"/evidence/orders/{order_id}/{act}",
+                             data={"csrf_token": token, "confirmed": "yes"})  # fmt: skip
+        assert denied.status_code == 403
+    login(client, "juge")
+    for act in ("extend", "confirm"):
+        forged = client.post(f"/evidence/orders/{order_id}/{act}", data={"confirmed": "yes"})
+        assert forged.status_code == 403
+    with node.session() as session:
+        order = orders.get(session, node, principal(), ref)
+        assert not order.extended and order.confirmed_at is None

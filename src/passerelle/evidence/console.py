@@ -43,6 +43,7 @@ LABELS = (
     N_("validated"),
     N_("confirmed"),
     N_("closed"),
+    N_("extension"),
 )
 #: Who may act on an order from its page: validate (a judicial authority, art. 4(5)), withdraw.
 VALIDATORS = ("judicial",)
@@ -208,3 +209,74 @@ def withdraw_page(
         return asked
     orders.withdraw(session, node, principal, order_id)
     return flash.redirect(back, "Order %(reference)s withdrawn.", reference=order.reference)
+
+
+#: The preservation acts of the API's ``POST /orders/{order_id}/{act}`` besides withdraw:
+#: (service, confirmation title, consequence, button, flash message). Both are irreversible.
+PRESERVATION_ACTS: dict[str, tuple[Any, str, str, str, str]] = {
+    "extend": (
+        orders.extend,
+        N_("Extend the preservation of order %(reference)s by 30 days?"),
+        N_(
+            "The provider keeps the data 30 days longer. A preservation order can be "
+            "extended once only (art. 11(1), Annex VI): this cannot be undone."
+        ),
+        N_("Extend the preservation"),
+        N_("Preservation of order %(reference)s extended by 30 days."),
+    ),
+    "confirm": (
+        orders.confirm,
+        N_("Confirm that a production request follows order %(reference)s?"),
+        N_(
+            "The provider keeps the data until the production request is answered "
+            "(Annex V). This cannot be undone."
+        ),
+        N_("Confirm the production request"),
+        N_("Order %(reference)s confirmed: a production request follows."),
+    ),
+}
+
+
+def _act(request: Request, session: DbSession, principal: Principal, order_id: str,
+         act: str, confirmed: str) -> Response:  # fmt: skip
+    service, title, consequence, button, message = PRESERVATION_ACTS[act]
+    node = node_of(request)
+    order = orders.get(session, node, principal, order_id)
+    back = f"/evidence/orders/{order.id}"
+    asked = confirm.step(
+        request,
+        title=gettext(title) % {"reference": order.reference},
+        consequence=gettext(consequence),
+        button=gettext(button),
+        cancel=back,
+        confirmed=confirmed,
+    )
+    if asked is not None:
+        return asked
+    # a refused act (a second extension, a closed order) comes back on the order's page
+    service(session, node, principal, order.id)
+    return flash.redirect(back, message, reference=order.reference)
+
+
+@router.post("/orders/{order_id}/extend")
+def extend_page(
+    request: Request,
+    order_id: str,
+    session: DbSession,
+    confirmed: Annotated[str, Form()] = "",
+    principal: Principal = require(*ISSUERS),
+) -> Response:
+    """Annex VI: extend a preservation once by 30 days (the API's service), confirmed first."""
+    return _act(request, session, principal, order_id, "extend", confirmed)
+
+
+@router.post("/orders/{order_id}/confirm")
+def confirm_page(
+    request: Request,
+    order_id: str,
+    session: DbSession,
+    confirmed: Annotated[str, Form()] = "",
+    principal: Principal = require(*ISSUERS),
+) -> Response:
+    """Annex V: a production request follows the preservation (the API's service)."""
+    return _act(request, session, principal, order_id, "confirm", confirmed)

@@ -24,6 +24,7 @@ MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 NAV = [
     ("/evidence", "e-Evidence", ("judicial", "analyst", "supervisor")),
     ("/evidence/provider", "Orders received", ("addressee",)),
+    ("/evidence/notifications", "Notifications received", ("judicial", "analyst", "supervisor")),
 ]
 
 
@@ -38,9 +39,16 @@ def node_retention_rules(settings: Settings) -> list[RetentionRule]:
 
 
 def routers() -> list[APIRouter]:
-    from passerelle.evidence import api, console, console_issue, console_provider
+    from passerelle.evidence import (
+        api,
+        console,
+        console_enforcing,
+        console_issue,
+        console_provider,
+    )
 
-    return [api.router, console.router, console_issue.router, console_provider.router]
+    return [api.router, console.router, console_issue.router, console_provider.router,
+            console_enforcing.router]  # fmt: skip
 
 
 def register_cli(app: typer.Typer) -> None:

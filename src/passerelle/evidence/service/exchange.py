@@ -133,6 +133,16 @@ def notifications(session: Session, node: Node, principal: Principal) -> list[No
     return rows
 
 
+def notification(session: Session, node: Node, principal: Principal, reference: str
+                 ) -> Notification:  # fmt: skip
+    """One notification received, with its certificate (audited read)."""
+    row = session.scalars(select(Notification).where(Notification.reference == reference)).first()
+    if row is None:
+        raise NotFound(f"no notification {reference!r}", field="reference")
+    trace(session, node, principal, "read", "evidence.notification", row.id)
+    return row
+
+
 def refuse(
     session: Session, node: Node, principal: Principal, reference: str, ground: str, reason: str
 ) -> list[str]:
