@@ -191,29 +191,22 @@ def withdraw_page(
     principal: Principal = require(*ISSUERS),
 ) -> Response:
     """Withdraw an order — irreversible, so asked for confirmation first."""
-    node = node_of(request)
-    order = orders.get(session, node, principal, order_id)
-    back = f"/evidence/orders/{order.id}"
-    asked = confirm.step(
-        request,
-        title=gettext("Withdraw order %(reference)s?") % {"reference": order.reference},
-        consequence=gettext(
+    return _act(request, session, principal, order_id, "withdraw", confirmed)
+
+
+#: The acts of the API's ``POST /orders/{order_id}/{act}``: (service, confirmation title,
+#: consequence, button, flash message). All three are irreversible, so confirmed first.
+ORDER_ACTS: dict[str, tuple[Any, str, str, str, str]] = {
+    "withdraw": (
+        orders.withdraw,
+        N_("Withdraw order %(reference)s?"),
+        N_(
             "The provider is no longer asked for the data and the order is closed. "
             "This cannot be undone."
         ),
-        button=gettext("Withdraw the order"),
-        cancel=back,
-        confirmed=confirmed,
-    )
-    if asked is not None:
-        return asked
-    orders.withdraw(session, node, principal, order_id)
-    return flash.redirect(back, "Order %(reference)s withdrawn.", reference=order.reference)
-
-
-#: The preservation acts of the API's ``POST /orders/{order_id}/{act}`` besides withdraw:
-#: (service, confirmation title, consequence, button, flash message). Both are irreversible.
-PRESERVATION_ACTS: dict[str, tuple[Any, str, str, str, str]] = {
+        N_("Withdraw the order"),
+        N_("Order %(reference)s withdrawn."),
+    ),
     "extend": (
         orders.extend,
         N_("Extend the preservation of order %(reference)s by 30 days?"),
@@ -239,7 +232,7 @@ PRESERVATION_ACTS: dict[str, tuple[Any, str, str, str, str]] = {
 
 def _act(request: Request, session: DbSession, principal: Principal, order_id: str,
          act: str, confirmed: str) -> Response:  # fmt: skip
-    service, title, consequence, button, message = PRESERVATION_ACTS[act]
+    service, title, consequence, button, message = ORDER_ACTS[act]
     node = node_of(request)
     order = orders.get(session, node, principal, order_id)
     back = f"/evidence/orders/{order.id}"
