@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 #: The human roles for the help text: ``passerelle.privacy.rules.HUMAN_ROLES`` (a test keeps
 #: them equal) without importing the privacy package for ``--help``.
-HUMAN_ROLES_HELP = "analyst, supervisor, judicial, dpo, admin, minors, fiu"
+HUMAN_ROLES_HELP = "analyst, supervisor, judicial, dpo, admin, minors, fiu, addressee"
 
 user_app = typer.Typer(help="Console users of this node.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for machine clients.", no_args_is_help=True)
