@@ -29,9 +29,11 @@ NONE = 32767
 #: Beyond MAX_RADIUS, the WIDEN query hashes nearest so far (the likeliest rotation and scale)
 #: are probed up to WIDEN_RADIUS more. Measured 2026-12-03 on generated copies: at 20,000
 #: photographs the true object is among the 200 candidates for 0.963 of 300 copies with none,
-#: 0.977 with one, 0.983 with two, at 1.7× and 2.5× the probing time of none; at 50,000 the
-#: three agreed (0.960 of 150). Capping crowded buckets instead lost 3 to 7 points.
-WIDEN = 1
+#: 0.977 with one, 0.983 with two, at 1.7× and 2.5× the probing time of none. Since the search
+#: no longer sorts every probed entry (2026-12-04) two cost what one did: at 100,000 objects
+#: recall@10 0.960 with one, 0.968 with two (600 copies), search CPU p99 32 → 40 ms.
+#: Capping crowded buckets instead lost 3 to 7 points.
+WIDEN = 2
 WIDEN_RADIUS = 1
 
 U64 = npt.NDArray[np.uint64]
@@ -83,6 +85,11 @@ class MultiIndex:
         self.order = np.concatenate(orders)
         #: row ``t``: where each substring's bucket of table ``t`` begins in ``order``
         self.starts = np.stack(starts)
+        #: entry numbers by owner, and where each owner's begin
+        self.by_owner = np.argsort(self.owners, kind="stable")
+        self.owner_starts = np.searchsorted(
+            self.owners[self.by_owner], np.arange(self.size + 1)
+        ).astype(np.int64)
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
@@ -127,12 +134,12 @@ class MultiIndex:
         """The ``k`` nearest owners: owner -> (distance, index of the nearest query). Stops at
         the first radius where ``k`` owners are known to be nearest, or at MAX_RADIUS (then the
         nearest found so far); returns up to ``keep`` (≥ k) of the nearest found, for a
-        re-ranking that needs more candidates than the exact top ``k``."""
+        re-ranking that needs more candidates than the exact top ``k``. The distance returned
+        for an owner is its exact one, over all its entries, probed or not."""
         q = _words(queries, self.words)
         if not len(self) or not q.size:
             return {}
         best = np.full(self.size, NONE, dtype=np.int16)
-        best_query = np.zeros(self.size, dtype=np.int64)
         nearest = np.full(q.shape[0], NONE, dtype=np.int64)  # per query hash
         seen = np.zeros(len(self), dtype=bool)
         for ring in range(MAX_RADIUS + WIDEN_RADIUS + 1):
@@ -145,20 +152,34 @@ class MultiIndex:
             if entries.size:
                 dist = self.distances(entries, q)
                 np.minimum(nearest, dist.min(axis=1), out=nearest)
-                which = dist.argmin(axis=0)
-                low = dist[which, np.arange(entries.size)].astype(np.int16)
-                owners = self.owners[entries]
-                low = np.minimum(low, best[owners])  # an owner seen at a smaller radius
-                order = np.argsort(-low, kind="stable")  # the nearest is written last
-                improved = low[order] < best[owners[order]]
-                best_query[owners[order][improved]] = which[order][improved]
-                best[owners[order]] = low[order]
+                # the nearest query hash per entry is not needed here: it is found again
+                # for the owners returned only (an argmin and a sort of every probed entry
+                # were a third of a search)
+                np.minimum.at(best, self.owners[entries], dist.min(axis=0).astype(np.int16))
             # every entry within tables * (ring + 1) - 1 bits of every query hash is now known
             if int(np.count_nonzero(best <= self.tables * (ring + 1) - 1)) >= k:
                 break
         found = np.flatnonzero(best < NONE)
         top = found[np.argsort(best[found], kind="stable")[: max(k, keep)]]
-        return {int(o): (int(best[o]), int(best_query[o])) for o in top}
+        return self._exact(top, q)
+
+    def _exact(self, owners: I64, q: U64) -> dict[int, tuple[int, int]]:
+        """Owner -> (distance, nearest query hash) over all the entries of ``owners``, in
+        the order given."""
+        lo = self.owner_starts[owners]
+        lengths = self.owner_starts[owners + 1] - lo
+        total = int(lengths.sum())
+        if total == 0:
+            return {}
+        offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        dist = self.distances(self.by_owner[offsets], q).astype(np.int64)
+        # per entry: distance * queries + nearest query, so one minimum gives both
+        keyed = (dist * q.shape[0] + np.arange(q.shape[0])[:, None]).min(axis=0)
+        per_owner = np.minimum.reduceat(keyed, np.cumsum(lengths) - lengths)
+        return {
+            int(o): (int(v) // q.shape[0], int(v) % q.shape[0])
+            for o, v in zip(owners.tolist(), per_owner.tolist(), strict=True)
+        }
 
     def scan(
         self, queries: Sequence[int] | Sequence[Sequence[int]] | U64, k: int, keep: int = 0
