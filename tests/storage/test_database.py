@@ -145,3 +145,29 @@ def _count_pings(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(db.engine.dialect, "do_ping", counted)
     return count
+
+
+def test_a_lookup_reads_committed_rows_and_leaves_transactions_to_the_other_units(
+    node: Node,
+) -> None:
+    """On PostgreSQL a look-up runs in autocommit (no BEGIN, no COMMIT round trip); the pooled
+    connection goes back to transactions for the next unit of work, which still rolls back."""
+    with node.session() as session:
+        accounts.ensure_agency(session, "BE", "Belgium", "BE")
+    postgres = not node.db.is_sqlite
+    for _ in range(3):
+        with node.db.lookup_session() as session:
+            assert session.scalars(select(Agency.code).where(Agency.code == "BE")).all() == ["BE"]
+            raw = session.connection().connection.dbapi_connection
+            if postgres:
+                assert raw.autocommit  # type: ignore[union-attr]
+                assert raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE  # type: ignore[union-attr]
+    for _ in range(3):
+        with pytest.raises(RuntimeError), node.session() as session:
+            accounts.ensure_agency(session, "NL", "Netherlands", "NL")
+            session.flush()
+            if postgres:
+                assert not session.connection().connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+            raise RuntimeError("the unit fails: its writes roll back")
+    with node.read_session() as session:
+        assert session.scalars(select(Agency.code).where(Agency.code == "NL")).all() == []

@@ -119,6 +119,10 @@ class Database:
         self._read_sessions = sessionmaker(
             self.engine.execution_options(passerelle_read_only=True), expire_on_commit=False
         )
+        self._lookup_sessions = sessionmaker(
+            self.engine.execution_options(passerelle_read_only=True, isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -146,6 +150,24 @@ class Database:
                 "a database session was opened on the event loop; run it in the thread pool"
             )
         with self._unit(self._read_sessions) as session:
+            yield session
+
+    @contextmanager
+    def lookup_session(self) -> Iterator[Session]:
+        """A read-only unit of work whose statements each run on their own: on PostgreSQL in
+        autocommit, so a look-up of one row (a credential, per request) is one round trip,
+        without ``BEGIN`` and ``COMMIT``. At PostgreSQL's READ COMMITTED every statement of a
+        transaction sees the data committed before it began anyway, so a read sees the same
+        rows. On SQLite it is :meth:`read_session`. Never write nor audit in it."""
+        if self.is_sqlite:
+            with self.read_session() as session:
+                yield session
+            return
+        if serving_request.get() and on_event_loop():
+            raise BlockingCallOnEventLoop(
+                "a database session was opened on the event loop; run it in the thread pool"
+            )
+        with self._unit(self._lookup_sessions) as session:
             yield session
 
     @contextmanager
