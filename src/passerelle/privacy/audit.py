@@ -25,7 +25,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Update, bindparam, delete, event, insert, select, update
+from sqlalchemy import TextClause, bindparam, delete, event, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -186,16 +186,33 @@ _ENTRY_COLUMNS = [c.name for c in AuditEntry.__table__.columns]
 
 
 @lru_cache(maxsize=16)
-def _link_statement(count: int) -> Update:
+def _link_statement(count: int) -> TextClause:
     """``WITH linked AS (INSERT … count entries) UPDATE audit_head …`` (PostgreSQL), built once
-    per number of entries so that it is compiled once."""
+    per number of entries. Plain text with typed parameters: SQLAlchemy's cache never keeps
+    the compiled form of a multi-row ``INSERT … VALUES``, and compiling it in every
+    check cost more than the round trip it saves."""
     table = AuditEntry.__table__
-    values = [
-        {name: bindparam(f"{name}_{i}", type_=table.c[name].type) for name in _ENTRY_COLUMNS}
+    names = ", ".join(_ENTRY_COLUMNS)
+    rows = ", ".join(
+        "(" + ", ".join(f":{name}_{i}" for name in _ENTRY_COLUMNS) + ")" for i in range(count)
+    )
+    # Only the model's own table and column names and numbered placeholders are spliced in.
+    entries, head = AuditEntry.__tablename__, AuditHead.__tablename__
+    sql = (
+        f"WITH linked AS (INSERT INTO {entries} ({names}) VALUES {rows} RETURNING seq) "  # noqa: S608
+        f"UPDATE {head} SET last_seq = :new_seq, last_hash = :new_hash "
+        "WHERE id = 1"
+    )
+    params = [
+        bindparam(f"{name}_{i}", type_=table.c[name].type)
         for i in range(count)
+        for name in _ENTRY_COLUMNS
     ]
-    linked = insert(AuditEntry).values(values).returning(AuditEntry.seq).cte("linked")
-    return _ADVANCE.add_cte(linked)
+    return text(sql).bindparams(
+        *params,
+        bindparam("new_seq", type_=AuditHead.__table__.c.last_seq.type),
+        bindparam("new_hash", type_=AuditHead.__table__.c.last_hash.type),
+    )
 
 
 #: The head's position, locked until the commit (built once: it runs before every commit).
