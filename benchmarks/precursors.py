@@ -33,7 +33,7 @@ from typing import Any
 
 import duckdb
 import httpx
-from sqlalchemy import insert, select, text
+from sqlalchemy import event, insert, select, text
 
 from passerelle import domains
 from passerelle.identity import screen
@@ -294,6 +294,45 @@ def bench_http(
         server.join(30)
 
 
+class RoundTrips:
+    """What the in-process checks sent the database: statements, transaction starts and ends
+    (on PostgreSQL each is a round trip; ``BEGIN`` is sent on its own by psycopg) and the
+    pool's liveness pings, counted while ``counting`` is set."""
+
+    def __init__(self, node: Node) -> None:
+        self.where = "SQLite, in-process" if node.db.is_sqlite else "PostgreSQL"
+        self.counting = False
+        self.counts = {"statements": 0, "begin": 0, "commit": 0, "ping": 0}
+        engine = node.db.engine
+
+        def count(kind: str) -> Any:
+            def listener(*_args: Any, **_kwargs: Any) -> None:
+                if self.counting:
+                    self.counts[kind] += 1
+
+            return listener
+
+        event.listen(engine, "before_cursor_execute", count("statements"))
+        event.listen(engine, "begin", count("begin"))
+        event.listen(engine, "commit", count("commit"))
+        ping = engine.dialect.do_ping
+        counted_ping = count("ping")
+
+        def do_ping(dbapi_connection: Any) -> bool:
+            counted_ping()
+            return bool(ping(dbapi_connection))
+
+        engine.dialect.do_ping = do_ping  # type: ignore[method-assign]
+
+    def describe(self, checks: int) -> str:
+        c = {k: v / checks for k, v in self.counts.items()}
+        total = c["statements"] + c["begin"] + c["commit"] + c["ping"]
+        return (
+            f"{c['statements']:.1f} statements, {c['begin']:.1f} BEGIN, {c['commit']:.1f} COMMIT, "
+            f"{c['ping']:.1f} pings: {total:.1f} round trips ({self.where})"
+        )
+
+
 def bench_check(args: argparse.Namespace) -> None:
     for database in args.databases.split(","):
         if database == "postgresql":
@@ -347,6 +386,7 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
                 cases.append((variant(f, rng), variant(g, rng), d, "ACE", "", True))
             else:  # anyone buying acetone
                 cases.append((family(rng), rng.choice(GIVEN), dob(rng), "ACE", "", False))
+        trips = RoundTrips(node)
         load_before = os.getloadavg()[0]
         engine_t, sql_t, engine_hits, sql_hits, planted = [], [], 0, 0, 0
         engine_cpu: list[float] = []
@@ -370,9 +410,11 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
             data = TransactionIn.model_validate(body)
             planted += is_watched
             t, c = time.perf_counter(), time.thread_time()
+            trips.counting = True
             with node.session() as session:
                 # The same work as the API: the peers are notified (queued in the outbox).
                 out = check.check(session, node, WHO, registers.get_seller(session, "shop"), data)
+            trips.counting = False
             engine_t.append(time.perf_counter() - t)
             engine_cpu.append(time.thread_time() - c)
             c = time.thread_time()
@@ -416,6 +458,7 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
         f"{pct(engine_t, 0.99):.2f} ms; CPU p50 {pct(engine_cpu, 0.5):.2f} ms, p99 "
         f"{pct(engine_cpu, 0.99):.2f} ms; watched persons found {engine_hits}/{planted}"
     )
+    print(f"    per check: {trips.describe(args.checks)}")
     print(
         f"    of which screening against the watched persons (CPU): p50 "
         f"{pct(screen_t, 0.5):.2f} ms, p99 {pct(screen_t, 0.99):.2f} ms"

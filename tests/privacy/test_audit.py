@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from passerelle import domains
@@ -281,3 +281,46 @@ def test_an_action_not_declared_is_refused(node: Node) -> None:
         audit.declare_action("drop table received; --")
     with pytest.raises(ValidationFailed):
         audit.declare_action("alert")
+
+
+def test_transactions_of_one_and_of_many_entries_link_in_order_and_advance_the_head(
+    node: Node,
+) -> None:
+    """On PostgreSQL the entries and the head's advance are one statement after the head's
+    lock: the chain, its order and the head are what three statements gave."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql)
+
+    _write(node, 1)  # the first entry ever creates the head row
+    event.listen(node.db.engine, "before_cursor_execute", seen)
+    try:
+        for n in (1, 3, 1, 7, 2):
+            _write(node, n)
+    finally:
+        event.remove(node.db.engine, "before_cursor_execute", seen)
+    with node.session() as session:
+        result = audit.verify(session)
+        rows = session.execute(text("SELECT seq, object_id FROM audit_log ORDER BY seq")).all()
+        head = session.get(AuditHead, 1)
+        last = session.get(AuditEntry, 15)
+    assert result.ok and result.checked == 15, result.describe()
+    assert [r.object_id for r in rows] == [
+        *["0"],
+        *["0"],
+        *["0", "1", "2"],
+        *["0"],
+        *[str(i) for i in range(7)],
+        *["0", "1"],
+    ]
+    assert head is not None and last is not None
+    assert (head.last_seq, head.last_hash) == (15, last.hash)
+    if node.db.engine.dialect.name == "postgresql":
+        # Per transaction: the head's position (locked), then one statement.
+        assert sum("FOR UPDATE" in s for s in statements) == 5
+        assert (
+            sum(s.startswith("WITH linked AS") and "INSERT INTO audit_log" in s for s in statements)
+            == 5
+        )
+        assert not any(s.lstrip().startswith("UPDATE audit_head") for s in statements)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 
 from passerelle.node import Node
-from passerelle.privacy import accounts
+from passerelle.privacy import FrozenClock, accounts
 
 
 def _token(node: Node, role: str) -> dict[str, str]:
@@ -139,3 +141,18 @@ def test_retention_rules_are_listed_with_their_source(client: TestClient, node: 
     assert "2016/681" in audit_rule["source"]
     ran = client.post("/api/v1/retention/run", headers=_token(node, "admin")).json()
     assert {r["data_class"] for r in ran} >= {"audit_log", "login_session"}
+
+
+def test_an_expired_token_is_refused_at_the_next_request(
+    client: TestClient, node: Node, clock: FrozenClock
+) -> None:
+    """The credential is read at every request (never cached): past its expiry it is refused."""
+    with node.session() as session:
+        raw = accounts.create_token(
+            session, name="till", role="carrier", agency="FR", now=clock.now(), days=1
+        )
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    clock.advance(timedelta(days=1, seconds=1))
+    again = client.get("/api/v1/me", headers=headers)
+    assert again.status_code == 401 and "expired" in again.json()["message"]

@@ -117,3 +117,77 @@ def test_a_starting_server_loads_the_bulk_and_pdf_libraries_only_when_used(
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "light"
+
+
+async def _echo_app(scope: dict[str, object], receive: object, send: object) -> None:
+    assert scope["type"] == "http"
+    body = b""
+    while True:
+        message = await receive()  # type: ignore[operator]
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    answer = f"{scope['method']} {scope['path']} {len(body)}".encode()
+    headers = [(b"content-length", str(len(answer)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})  # type: ignore[operator]
+    await send({"type": "http.response.body", "body": answer})  # type: ignore[operator]
+
+
+def test_the_server_protocol_reads_requests_in_pieces_and_refuses_a_malformed_one() -> None:
+    """The node's HTTP parser (httptools under ``NodeProtocol``): a request whose head and
+    body arrive in several TCP writes, then a second one on the same keep-alive connection,
+    are answered; a malformed request line gets 400 and the server goes on serving."""
+
+    async def scenario() -> list[bytes]:
+        config = uvicorn.Config(
+            app=_echo_app, http=uvicorn_options(Settings())["http"], log_level="warning"
+        )
+        config.load()
+        state = ServerState()
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            lambda: config.http_protocol_class(config=config, server_state=state, app_state={}),
+            host="127.0.0.1",
+            port=0,
+        )
+        port = server.sockets[0].getsockname()[1]
+        answers = []
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for piece in (b"POST /check HT", b"TP/1.1\r\nHost: x\r\nContent-Le", b"ngth: 5\r\n\r\nab"):
+            writer.write(piece)
+            await writer.drain()
+            await asyncio.sleep(0.05)
+        writer.write(b"cde")
+        writer.write(b"GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        for _ in range(2):
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            answers.append(head.split(b"\r\n")[0] + b" | " + await reader.readexactly(length))
+        writer.close()
+        await writer.wait_closed()
+        bad_reader, bad_writer = await asyncio.open_connection("127.0.0.1", port)
+        bad_writer.write(b"NOT A REQUEST\r\n\r\n")
+        await bad_writer.drain()
+        answers.append((await bad_reader.readuntil(b"\r\n")).strip())
+        bad_writer.close()
+        await bad_writer.wait_closed()
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        answers.append((await reader.readuntil(b"\r\n")).strip())
+        writer.close()
+        await writer.wait_closed()
+        while state.connections:  # the server side closes each connection at its client's EOF
+            await asyncio.sleep(0.01)
+        server.close()
+        await server.wait_closed()
+        return answers
+
+    answers = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert answers == [
+        b"HTTP/1.1 200 OK | POST /check 5",
+        b"HTTP/1.1 200 OK | GET /again 0",
+        b"HTTP/1.1 400 Bad Request",
+        b"HTTP/1.1 200 OK",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import time
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,10 @@ from passerelle.storage.migrate import upgrade
 
 #: SQLSTATEs PostgreSQL gives when ``lock_timeout`` or ``statement_timeout`` expires.
 _PG_BUSY = {"55P03", "57014"}
+#: A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 1.0
+#: ``ConnectionRecord.info`` key: when the connection last went back to the pool.
+_IDLE_SINCE = "passerelle_idle_since"
 
 
 class BlockingCallOnEventLoop(RuntimeError):
@@ -82,6 +87,7 @@ class Database:
         *,
         extra_migrations: Sequence[str] = (),
         busy_timeout: float = 5.0,
+        ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
     ) -> None:
         self.url = url
         self.extra_migrations = tuple(extra_migrations)
@@ -96,7 +102,6 @@ class Database:
             kwargs["pool_size"], kwargs["max_overflow"] = 8, 32
         else:
             milliseconds = max(int(busy_timeout * 1000), 1)
-            kwargs["pool_pre_ping"] = True
             kwargs["pool_size"], kwargs["max_overflow"] = 8, 32
             kwargs["connect_args"] = {"options": f"-c lock_timeout={milliseconds}"}
         self.engine: Engine = create_engine(url, **kwargs)
@@ -106,12 +111,17 @@ class Database:
         self._opened: weakref.WeakSet[Any] = weakref.WeakSet()
         if not self.is_sqlite:
             event.listen(self.engine, "connect", lambda dbapi, _record: self._opened.add(dbapi))
+            _ping_when_idle(self.engine, ping_after_idle)
         self.write_gate = WriteGate()
         if self.is_sqlite:
             _configure_sqlite(self.engine, busy_timeout, self.write_gate)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(passerelle_read_only=True), expire_on_commit=False
+        )
+        self._lookup_sessions = sessionmaker(
+            self.engine.execution_options(passerelle_read_only=True, isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
         )
 
     @contextmanager
@@ -140,6 +150,24 @@ class Database:
                 "a database session was opened on the event loop; run it in the thread pool"
             )
         with self._unit(self._read_sessions) as session:
+            yield session
+
+    @contextmanager
+    def lookup_session(self) -> Iterator[Session]:
+        """A read-only unit of work whose statements each run on their own: on PostgreSQL in
+        autocommit, so a look-up of one row (a credential, per request) is one round trip,
+        without ``BEGIN`` and ``COMMIT``. At PostgreSQL's READ COMMITTED every statement of a
+        transaction sees the data committed before it began anyway, so a read sees the same
+        rows. On SQLite it is :meth:`read_session`. Never write nor audit in it."""
+        if self.is_sqlite:
+            with self.read_session() as session:
+                yield session
+            return
+        if serving_request.get() and on_event_loop():
+            raise BlockingCallOnEventLoop(
+                "a database session was opened on the event loop; run it in the thread pool"
+            )
+        with self._unit(self._lookup_sessions) as session:
             yield session
 
     @contextmanager
@@ -217,6 +245,33 @@ class Database:
         for connection in list(self._opened):
             if not connection.closed:
                 connection.close()
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled connection before handing it out only if it sat idle ``idle_seconds``.
+
+    ``pool_pre_ping`` pinged at every checkout: one round trip more per unit of work, about a
+    tenth of a transaction check's. A connection back in use within the second was alive a
+    moment ago; one idle longer (a restarted or failed-over server closed it meanwhile) is
+    pinged and, if dead, replaced before anyone uses it (the pool retries the checkout with a
+    new connection). A connection the server dropped within the last second fails its first
+    statement instead, and SQLAlchemy then discards every pooled connection of that server.
+    """
+
+    @event.listens_for(engine.pool, "checkin")
+    def _idle_from(_dbapi: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping_if_idle(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return  # a new connection, or one in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi)
+        except Exception as exc:
+            raise sa_exc.DisconnectionError(f"a pooled connection was closed: {exc}") from exc
 
 
 def _private_file(path: Path) -> None:

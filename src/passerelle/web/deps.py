@@ -53,7 +53,10 @@ def resolve_principal(
     """The principal of an API token or a session cookie (in the thread pool)."""
     now = node.clock.now()
     try:
-        with node.read_session() as session:  # a pure read: never queues behind writers
+        # A pure read, per request: never queues behind writers; on PostgreSQL in autocommit
+        # (one round trip for a token, no BEGIN and COMMIT), never cached, so a revoked or
+        # expired credential is refused at the next request.
+        with node.db.lookup_session() as session:
             if bearer is not None:
                 return accounts.principal_for_token(session, bearer, now=now), None
             return accounts.principal_for_session(session, cookie or "", now=now), None
