@@ -50,7 +50,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.pgserver import PostgresServer  # noqa: E402
 
-WHO = Principal(kind="cli", id=0, name="bench", agency="BE", roles=frozenset({"supervisor"}))
+#: The shop's token as the API resolves it (``registers.add_seller`` names it).
+SELLER = Principal(
+    kind="token", id=0, name="token:precursors-shop", agency="BE", roles=frozenset({"marketplace"})
+)
 T0 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 SYL = [
     "ba",
@@ -412,8 +415,10 @@ def check_on(args: argparse.Namespace, database: str, url: str) -> None:
             t, c = time.perf_counter(), time.thread_time()
             trips.counting = True
             with node.session() as session:
-                # The same work as the API: the peers are notified (queued in the outbox).
-                out = check.check(session, node, WHO, registers.get_seller(session, "shop"), data)
+                # The same work as the API: the seller's token reads its seller and product in
+                # one statement, the peers are notified (queued in the outbox).
+                seller, product = registers.seller_and_product(session, SELLER, sku)
+                out = check.check(session, node, SELLER, seller, data, product=product)
             trips.counting = False
             engine_t.append(time.perf_counter() - t)
             engine_cpu.append(time.thread_time() - c)
