@@ -133,6 +133,17 @@ async def _echo_app(scope: dict[str, object], receive: object, send: object) -> 
     await send({"type": "http.response.body", "body": answer})  # type: ignore[operator]
 
 
+async def _status_line(port: int, request: bytes) -> bytes:
+    """The status line the server answers ``request`` with, on a connection of its own."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    line = (await reader.readuntil(b"\r\n")).strip()
+    writer.close()
+    await writer.wait_closed()
+    return line
+
+
 def test_the_server_protocol_reads_requests_in_pieces_and_refuses_a_malformed_one() -> None:
     """The node's HTTP parser (httptools under ``NodeProtocol``): a request whose head and
     body arrive in several TCP writes, then a second one on the same keep-alive connection,
@@ -166,18 +177,8 @@ def test_the_server_protocol_reads_requests_in_pieces_and_refuses_a_malformed_on
             answers.append(head.split(b"\r\n")[0] + b" | " + await reader.readexactly(length))
         writer.close()
         await writer.wait_closed()
-        bad_reader, bad_writer = await asyncio.open_connection("127.0.0.1", port)
-        bad_writer.write(b"NOT A REQUEST\r\n\r\n")
-        await bad_writer.drain()
-        answers.append((await bad_reader.readuntil(b"\r\n")).strip())
-        bad_writer.close()
-        await bad_writer.wait_closed()
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
-        await writer.drain()
-        answers.append((await reader.readuntil(b"\r\n")).strip())
-        writer.close()
-        await writer.wait_closed()
+        answers.append(await _status_line(port, b"NOT A REQUEST\r\n\r\n"))
+        answers.append(await _status_line(port, b"GET /after HTTP/1.1\r\nHost: x\r\n\r\n"))
         while state.connections:  # the server side closes each connection at its client's EOF
             await asyncio.sleep(0.01)
         server.close()

@@ -119,9 +119,15 @@ class Database:
         self._read_sessions = sessionmaker(
             self.engine.execution_options(passerelle_read_only=True), expire_on_commit=False
         )
-        self._lookup_sessions = sessionmaker(
-            self.engine.execution_options(passerelle_read_only=True, isolation_level="AUTOCOMMIT"),
-            expire_on_commit=False,
+        self._lookup_sessions = (
+            self._read_sessions
+            if self.is_sqlite
+            else sessionmaker(
+                self.engine.execution_options(
+                    passerelle_read_only=True, isolation_level="AUTOCOMMIT"
+                ),
+                expire_on_commit=False,
+            )
         )
 
     @contextmanager
@@ -132,10 +138,6 @@ class Database:
         session on the event loop while serving a request raises
         :class:`BlockingCallOnEventLoop`.
         """
-        if serving_request.get() and on_event_loop():
-            raise BlockingCallOnEventLoop(
-                "a database session was opened on the event loop; run it in the thread pool"
-            )
         with self._unit(self._sessions) as session:
             yield session
 
@@ -145,10 +147,6 @@ class Database:
         lock, so it never waits for writers (WAL readers see the last committed state).
         Writing in it is a programming error (SQLite may then refuse with ``database is
         locked`` at once)."""
-        if serving_request.get() and on_event_loop():
-            raise BlockingCallOnEventLoop(
-                "a database session was opened on the event loop; run it in the thread pool"
-            )
         with self._unit(self._read_sessions) as session:
             yield session
 
@@ -159,19 +157,15 @@ class Database:
         without ``BEGIN`` and ``COMMIT``. At PostgreSQL's READ COMMITTED every statement of a
         transaction sees the data committed before it began anyway, so a read sees the same
         rows. On SQLite it is :meth:`read_session`. Never write nor audit in it."""
-        if self.is_sqlite:
-            with self.read_session() as session:
-                yield session
-            return
-        if serving_request.get() and on_event_loop():
-            raise BlockingCallOnEventLoop(
-                "a database session was opened on the event loop; run it in the thread pool"
-            )
         with self._unit(self._lookup_sessions) as session:
             yield session
 
     @contextmanager
     def _unit(self, factory: sessionmaker[Session]) -> Iterator[Session]:
+        if serving_request.get() and on_event_loop():
+            raise BlockingCallOnEventLoop(
+                "a database session was opened on the event loop; run it in the thread pool"
+            )
         try:
             with factory() as session, session.begin():
                 yield session

@@ -55,6 +55,11 @@ RINGS = [_masks(r) for r in range(3)]
 SHIFTS = np.arange(PER_WORD, dtype=np.uint64) * np.uint64(BITS)
 
 
+def _spans(lo: I64, lengths: I64) -> I64:
+    """The positions ``lo[i] … lo[i] + lengths[i] - 1`` of every span, one after the other."""
+    return np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+
+
 def _words(values: Sequence[int] | Sequence[Sequence[int]] | U64, width: int = 0) -> U64:
     """Hashes as a 2-D array: one row per hash, one column per 64-bit word."""
     a = np.asarray(values, dtype=np.uint64)
@@ -116,11 +121,7 @@ class MultiIndex:
 
     def _gather(self, lo: I64, lengths: I64) -> I64:
         """The entries of those buckets (an entry found twice is listed twice)."""
-        total = int(lengths.sum())
-        if total == 0:
-            return np.empty(0, dtype=np.int64)
-        offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        return self.order[offsets].astype(np.int64)
+        return self.order[_spans(lo, lengths)].astype(np.int64)
 
     def distances(self, entries: I64, q: U64) -> npt.NDArray[np.uint8]:
         """Hamming distances, query hashes × entries, summed over the words (one contiguous
@@ -179,11 +180,9 @@ class MultiIndex:
         the order given."""
         lo = self.owner_starts[owners]
         lengths = self.owner_starts[owners + 1] - lo
-        total = int(lengths.sum())
-        if total == 0:
+        if not int(lengths.sum()):
             return {}
-        offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        dist = self.distances(self.by_owner[offsets], q).astype(np.int64)
+        dist = self.distances(self.by_owner[_spans(lo, lengths)], q).astype(np.int64)
         # per entry: distance * queries + nearest query, so one minimum gives both
         keyed = (dist * q.shape[0] + np.arange(q.shape[0])[:, None]).min(axis=0)
         per_owner = np.minimum.reduceat(keyed, np.cumsum(lengths) - lengths)

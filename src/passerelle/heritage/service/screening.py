@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from passerelle.heritage import rules
@@ -77,6 +78,13 @@ def _padded(values: Sequence[int], width: int) -> list[int]:
     if not values:
         return [0] * width
     return list(values[:width]) + [values[0]] * (width - len(values))
+
+
+def _apart(stored: npt.NDArray[np.uint64], hashes: Sequence[int]) -> npt.NDArray[np.uint8]:
+    """Bits apart, candidate × registered position × query hash."""
+    query = np.asarray(hashes, dtype=np.uint64)
+    apart: npt.NDArray[np.uint8] = np.bitwise_count(stored[:, :, None] ^ query[None, None, :])
+    return apart
 
 
 class Screener:
@@ -198,14 +206,14 @@ class Screener:
             if not near:
                 continue
             ids = np.fromiter(near, dtype=np.int64)
-            qp = np.asarray(q.phashes, dtype=np.uint64)
-            qd = np.asarray(q.dhashes, dtype=np.uint64)
+            stored_p, stored_d = self.phash[ids], self.dhash[ids]
+            queried = len(q.phashes)  # the query's own hashes, before any hashed again
             # candidate × registered position × query hash: both hashes of the same pair, so
             # a candidate is as near as its best alignment, not its best pHash and its best
             # dHash taken from two different alignments (recall@10 at 100,000 objects 0.950 ->
             # 0.965, benchmarks/heritage.py)
-            dp = np.bitwise_count(self.phash[ids][:, :, None] ^ qp[None, None, :])
-            dd = np.bitwise_count(self.dhash[ids][:, :, None] ^ qd[None, None, :])
+            dp = _apart(stored_p, q.phashes)
+            dd = _apart(stored_d, q.dhashes)
             rolls = imaging.hue_rolls(q.colour)
             per_shift = np.minimum(rolls[None, :, :], self.colour[ids][:, None, :]).sum(axis=2)
             shift = per_shift.argmax(axis=1)
@@ -222,17 +230,11 @@ class Screener:
                 # registered positions: closer alignments for the copy, chance ones for the
                 # look-alikes (recall@10 at 100,000 objects +1 point, 2.5 ms)
                 first = (pair.min(axis=1) - alike).argsort(kind="stable")[:REFINED]
-                votes = np.bincount(pair[first].argmin(axis=1) % qp.size, minlength=qp.size)
+                votes = np.bincount(pair[first].argmin(axis=1) % queried, minlength=queried)
                 chosen = int(votes.argmax())
                 extra_p, extra_d = q.around(chosen)
-                ep = np.asarray(extra_p, dtype=np.uint64)
-                ed = np.asarray(extra_d, dtype=np.uint64)
-                dp = np.concatenate(
-                    [dp, np.bitwise_count(self.phash[ids][:, :, None] ^ ep[None, None, :])], 2
-                )
-                dd = np.concatenate(
-                    [dd, np.bitwise_count(self.dhash[ids][:, :, None] ^ ed[None, None, :])], 2
-                )
+                dp = np.concatenate([dp, _apart(stored_p, extra_p)], 2)
+                dd = np.concatenate([dd, _apart(stored_d, extra_d)], 2)
                 pair = (dp + dd).reshape(ids.size, -1)
             hashes = dp.shape[2]
             best = pair.argmin(axis=1)
@@ -253,7 +255,7 @@ class Screener:
                 if owner in out and score <= out[owner][0]:
                     continue
                 turned = q.angles[which[n]] if which[n] < len(q.angles) else 0.0
-                if which[n] >= qp.size:  # one of the hashes between positions
+                if which[n] >= queried:  # one of the hashes between positions
                     turned = q.angles[chosen] if chosen < len(q.angles) else 0.0
                 bins = int(shift[n]) if shift[n] <= imaging.HUE_BINS // 2 else int(shift[n]) - 16
                 reasons = [
